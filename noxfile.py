@@ -1,0 +1,84 @@
+"""Sessions that CI and people run. `nox -s tests` is everything CI must pass."""
+
+from __future__ import annotations
+
+import nox
+
+nox.needs_version = ">=2024.4.15"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests"]
+nox.options.error_on_missing_interpreters = True
+
+PYTHON = "3.11"
+HAND_WRITTEN = ["toolkit", "overrides/invoicexpress", "sandbox", "contract_tests", "tests",
+                "benchmarks", "spec/source", "noxfile.py"]
+
+
+def _install(session: nox.Session) -> None:
+    session.install("-e", ".[dev]")
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def lint(session: nox.Session) -> None:
+    """Ruff, mypy --strict on hand-written code and on generated/ (type-checked, not linted)."""
+    _install(session)
+    session.run("ruff", "check", *HAND_WRITTEN)
+    session.run("ruff", "format", "--check", *HAND_WRITTEN)
+    session.run("mypy", *HAND_WRITTEN[:-1])
+    session.run("mypy", "generated/invoicexpress_client")
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def spec(session: nox.Session) -> None:
+    """Validate spec/: rebuild check, OpenAPI validation and our own rules."""
+    _install(session)
+    session.run("ixc", "spec", "build", "--check")
+    session.run("pytest", "tests/spec", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/ from spec/ (`-- --check` fails on stale files instead)."""
+    _install(session)
+    session.run("ixc", "generate", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def tests(session: nox.Session) -> None:
+    """Everything CI must pass: lint, spec, generated client freshness, all test suites."""
+    _install(session)
+    session.run("ruff", "check", *HAND_WRITTEN)
+    session.run("mypy", *HAND_WRITTEN[:-1])
+    session.run("mypy", "generated/invoicexpress_client")
+    session.run("ixc", "spec", "build", "--check")
+    session.run("ixc", "generate", "--check")
+    session.run("pytest", "-n", "auto", *(session.posargs or ("tests",)))
+    session.run("ixc", "contract", "--quick")
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def sandbox(session: nox.Session) -> None:
+    """Run the local InvoiceXpress sandbox (posargs go to `ixc sandbox`)."""
+    _install(session)
+    session.run("ixc", "sandbox", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def contract(session: nox.Session) -> None:
+    """Run the contract suites (default: against a fresh sandbox). The main job."""
+    _install(session)
+    session.run("ixc", "contract", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def drift(session: nox.Session) -> None:
+    """Report server drift from a contract recording (posargs go to `ixc drift server`)."""
+    _install(session)
+    session.run("ixc", "drift", "server", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks: sandbox throughput against a same-run baseline (and Prism where it runs)."""
+    _install(session)
+    session.run("python", "-m", "benchmarks", *session.posargs)

@@ -1,0 +1,3 @@
+from ixc.cli import main
+
+raise SystemExit(main())
