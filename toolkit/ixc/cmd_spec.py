@@ -1,0 +1,55 @@
+"""`ixc spec build [--check]` and `ixc spec validate`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser("spec", help="build and validate spec/")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    build = verbs.add_parser("build", help="write spec/invoicexpress.yaml from the builder")
+    build.add_argument("--check", action="store_true",
+                       help="fail if the committed spec differs from what the builder writes")
+    build.set_defaults(func=_build)
+    validate = verbs.add_parser("validate", help="validate a spec file as OpenAPI 3.1")
+    validate.add_argument("path", nargs="?", type=Path, help="default: the project's spec")
+    validate.set_defaults(func=_validate)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from ixc import specbuild
+
+    if args.check:
+        if specbuild.build(check=True):
+            print(f"{specbuild.SPEC_FILE.relative_to(specbuild.ROOT)} is up to date")
+            return 0
+        print(
+            "spec/invoicexpress.yaml is stale or was edited by hand: run `ixc spec build` "
+            "and commit the result (edit toolkit/ixc/specbuild/, not the YAML).",
+            file=sys.stderr,
+        )
+        return 1
+    specbuild.build()
+    print(f"wrote {specbuild.SPEC_FILE}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    from ixc.spec import spec_path
+
+    path = args.path or spec_path()
+    document, _ = read_from_filename(str(path))
+    try:
+        validate(document)
+    except Exception as exc:  # the validator raises several unrelated types
+        print(f"{path}: invalid OpenAPI: {exc}", file=sys.stderr)
+        return 1
+    print(f"{path}: valid OpenAPI {document.get('openapi')}")
+    return 0

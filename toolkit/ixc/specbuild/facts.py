@@ -1,0 +1,312 @@
+"""The curated facts about InvoiceXpress v2 that the spec is built from.
+
+Each fact carries its evidence in a comment: `api-docs NNN` for the vendor's captured pages,
+`bundle` for its OpenAPI bundle, `surface §N` for ../shared/api-surface.md. Decisions on
+conflicting sources are recorded in spec/CHANGELOG.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- document types ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocType:
+    """One InvoiceXpress document type and everything that varies with it."""
+
+    segment: str  # path segment, e.g. "credit_notes"
+    key: str  # singular root key, e.g. "credit_note"
+    type_name: str  # value of `type` in bodies, e.g. "CreditNote"
+    family: str  # invoices | estimates | guides | purchase_orders | receipts
+    title: str  # human name
+    legacy: bool = False  # absent from the current vendor bundle (surface §4, §9 #14)
+    evidence: str = ""
+
+    @property
+    def pascal(self) -> str:
+        return "".join(part.capitalize() for part in self.key.split("_"))
+
+    @property
+    def generic_key(self) -> str:
+        return FAMILY_GENERIC_KEY[self.family]
+
+
+FAMILY_GENERIC_KEY = {
+    "invoices": "invoice",
+    "estimates": "quote",
+    "guides": "shipping",
+    "purchase_orders": "purchase_order",
+    "receipts": "receipt",
+}
+
+_LEGACY_LIST = "surface §4.2: legacy v2 pages list per-type paths; OCA and square-bit use them"
+
+DOC_TYPES: tuple[DocType, ...] = (
+    DocType("invoices", "invoice", "Invoice", "invoices", "invoice"),
+    DocType("invoice_receipts", "invoice_receipt", "InvoiceReceipt", "invoices", "invoice-receipt"),
+    DocType(
+        "simplified_invoices", "simplified_invoice", "SimplifiedInvoice", "invoices",
+        "simplified invoice (Portuguese accounts only)",
+    ),
+    DocType("credit_notes", "credit_note", "CreditNote", "invoices", "credit note"),
+    DocType("debit_notes", "debit_note", "DebitNote", "invoices", "debit note"),
+    DocType(
+        "vat_moss_invoices", "vat_moss_invoice", "VatMossInvoice", "invoices", "VAT MOSS invoice",
+        legacy=True,
+        evidence="surface §3: legacy v2 pages and OCA l10n-portugal create `vat_moss_invoices`",
+    ),
+    DocType("quotes", "quote", "Quote", "estimates", "quote"),
+    DocType("proformas", "proforma", "Proforma", "estimates", "proforma"),
+    DocType("fees_notes", "fees_note", "FeesNote", "estimates", "fees note"),
+    DocType("shippings", "shipping", "Shipping", "guides", "shipping guide"),
+    DocType("transports", "transport", "Transport", "guides", "transport guide"),
+    DocType("devolutions", "devolution", "Devolution", "guides", "devolution guide"),
+    DocType(
+        "purchase_orders", "purchase_order", "PurchaseOrder", "purchase_orders", "purchase order",
+        legacy=True,
+        evidence="surface §4.5: legacy v2 pages invoicexpress.com/api-v2/purchase-orders/*",
+    ),
+)
+RECEIPT = DocType(
+    "receipts", "receipt", "Receipt", "receipts", "receipt",
+    evidence="bundle cancelReceipt; surface §4.2 (GET /receipts/{id}.json: square-bit sample)",
+)
+BY_SEGMENT = {dt.segment: dt for dt in (*DOC_TYPES, RECEIPT)}
+
+# Per-type list paths that exist besides the family lists (surface §4.2, legacy).
+PER_TYPE_LISTS = ("invoice_receipts", "simplified_invoices", "credit_notes", "debit_notes",
+                  "vat_moss_invoices", "receipts")
+
+# Sequence fields exist for these types (bundle SequenceResponse).
+SEQUENCE_TYPES = (
+    "invoice", "invoice_receipt", "simplified_invoice", "credit_note", "debit_note", "receipt",
+    "shipping", "transport", "devolution", "proforma", "quote", "fees_note", "vat_moss_invoice",
+    "vat_moss_credit_note", "vat_moss_receipt",
+)
+
+# --- statuses and state machines --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    event: str
+    target: str
+    requires_message: bool = False
+
+
+@dataclass(frozen=True)
+class Machine:
+    states: tuple[str, ...]
+    transitions: tuple[Transition, ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+    evidence: str = ""
+
+    @property
+    def events(self) -> list[str]:
+        return sorted({t.event for t in self.transitions})
+
+
+T = Transition
+_INVOICE_BASE = (
+    T("draft", "finalized", "final"),
+    T("draft", "deleted", "deleted"),
+    T("final", "canceled", "canceled", requires_message=True),
+    T("final", "settled", "settled"),
+)
+_INVOICE_EVIDENCE = "bundle changeInvoiceState transition table; surface §5.2"
+
+MACHINES: dict[str, Machine] = {
+    "invoices": Machine(("draft", "final", "settled", "canceled", "deleted"), _INVOICE_BASE,
+                        evidence=_INVOICE_EVIDENCE),
+    "simplified_invoices": Machine(("draft", "final", "settled", "canceled", "deleted"),
+                                   _INVOICE_BASE, evidence=_INVOICE_EVIDENCE),
+    "vat_moss_invoices": Machine(("draft", "final", "settled", "canceled", "deleted"),
+                                 _INVOICE_BASE, evidence=_INVOICE_EVIDENCE + " (legacy type)"),
+    "invoice_receipts": Machine(
+        ("draft", "settled", "canceled", "deleted"),
+        (
+            T("draft", "finalized", "settled"),
+            T("draft", "deleted", "deleted"),
+            T("settled", "canceled", "canceled", requires_message=True),
+        ),
+        evidence=_INVOICE_EVIDENCE + ": finalising an invoice-receipt settles it",
+    ),
+    "credit_notes": Machine(
+        ("draft", "final", "settled", "canceled", "deleted"),
+        (*_INVOICE_BASE, T("settled", "unsettled", "final")),
+        evidence=_INVOICE_EVIDENCE + ": `unsettled` only for credit and debit notes",
+    ),
+    "debit_notes": Machine(
+        ("draft", "final", "settled", "canceled", "deleted"),
+        (*_INVOICE_BASE, T("settled", "unsettled", "final")),
+        evidence=_INVOICE_EVIDENCE + ": `unsettled` only for credit and debit notes",
+    ),
+}
+_ESTIMATE = Machine(
+    ("draft", "final", "accepted", "refused", "canceled", "deleted"),
+    (
+        T("draft", "finalized", "final"),
+        T("draft", "deleted", "deleted"),
+        T("final", "accept", "accepted"),
+        T("final", "refuse", "refused"),
+        T("final", "canceled", "canceled", requires_message=True),
+        T("accepted", "refuse", "refused"),
+        T("refused", "accept", "accepted"),
+        T("accepted", "canceled", "canceled", requires_message=True),
+        T("refused", "canceled", "canceled", requires_message=True),
+    ),
+    aliases={"accepted": "accept", "refused": "refuse"},
+    evidence="api-docs 001 transition table (events accept/refuse); the bundle's enum says "
+    "accepted/refused, accepted as aliases (surface §5.3, CHANGELOG decision 7)",
+)
+_GUIDE = Machine(
+    ("draft", "final", "canceled", "deleted"),
+    (
+        T("draft", "finalized", "final"),
+        T("draft", "deleted", "deleted"),
+        T("final", "canceled", "canceled", requires_message=True),
+    ),
+    evidence="bundle changeGuideState; surface §5.4",
+)
+for _seg in ("quotes", "proformas", "fees_notes"):
+    MACHINES[_seg] = _ESTIMATE
+for _seg in ("shippings", "transports", "devolutions"):
+    MACHINES[_seg] = _GUIDE
+MACHINES["purchase_orders"] = Machine(
+    ("draft", "final", "second_copy", "accepted", "refused", "completed", "canceled", "deleted"),
+    (
+        T("draft", "finalized", "final"),
+        T("draft", "deleted", "deleted"),
+        T("final", "second_copy", "second_copy"),
+        T("final", "accepted", "accepted"),
+        T("final", "refused", "refused"),
+        T("final", "canceled", "canceled", requires_message=True),
+        T("second_copy", "canceled", "canceled", requires_message=True),
+        T("accepted", "refused", "refused"),
+        T("accepted", "completed", "completed"),
+        T("refused", "canceled", "canceled", requires_message=True),
+        T("refused", "accepted", "accepted"),
+    ),
+    aliases={"rejected": "refused"},
+    evidence="v1 purchase-order change-state table (surface §5.5); no v2 page found",
+)
+MACHINES["receipts"] = Machine(
+    ("final", "canceled"),
+    (T("final", "canceled", "canceled", requires_message=True),),
+    evidence="bundle cancelReceipt: only `canceled`, message required (surface §5.6)",
+)
+
+INVALID_STATE_MESSAGE = "Invalid state"  # api-docs 002, Change State
+CANCEL_MESSAGE_REQUIRED = "Cancel message can't be blank"  # api-docs 002, Change State
+
+# Status values a list filter takes (`sent` means final; surface §5.1).
+LIST_STATUS_FILTER = {
+    "invoices": ("draft", "sent", "settled", "canceled", "second_copy", "deleted"),
+    "estimates": ("draft", "sent", "accepted", "refused", "canceled", "deleted"),
+    "guides": ("draft", "sent", "canceled", "second_copy"),
+    "purchase_orders": ("draft", "sent", "accepted", "refused", "completed", "canceled",
+                        "second_copy", "deleted"),
+    "receipts": ("sent", "canceled"),
+}
+LIST_TYPE_FILTER = {
+    # bundle enum plus the types clients send (surface §4.9)
+    "invoices": ("Invoice", "InvoiceReceipt", "SimplifiedInvoice", "CreditNote", "DebitNote",
+                 "Receipt", "CashInvoice", "VatMossInvoice", "VatMossReceipt",
+                 "VatMossCreditNote"),
+    "estimates": ("Quote", "Proforma", "FeesNote"),
+    "guides": ("Shipping", "Transport", "Devolution"),
+    "purchase_orders": ("PurchaseOrder",),
+}
+
+# --- enumerations -----------------------------------------------------------------------------
+
+# api-docs 002 appendix (M01-M16, M99) ∪ bundle info table (M19-M46); M00 = "no exemption",
+# used by the vendor's examples for `tax_exemption_reason` (api-docs 004).
+TAX_EXEMPTION_CODES = (
+    "M00", "M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "M09", "M10", "M11", "M12",
+    "M13", "M14", "M15", "M16", "M19", "M20", "M21", "M25", "M30", "M31", "M32", "M33", "M40",
+    "M41", "M42", "M43", "M44", "M45", "M46", "M99",
+)
+PAYMENT_MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB",
+                      "TR")  # api-docs 002 (the bundle's enum lists only TB, MB, CC)
+TREASURY_PAYMENT_METHODS = ("CC", "CD", "CH", "CI", "CO", "CS", "DE", "LC", "MB", "NU", "OU",
+                            "PR", "TB", "TR")  # bundle createClientTreasuryMovement
+UNITS = ("unit", "hour", "day", "month", "service", "other")  # square-bit Unit enum; api-docs 002
+LANGUAGES = ("pt", "en", "es")
+TAX_CODES = ("NOR", "INT", "RED", "OUT", "ISE")
+TAX_REGIONS = ("PT", "PT-AC", "PT-MA", "Desconhecido")
+AT_COMMUNICATION_TYPES = ("auto", "manual", "guides", "portal_at")
+
+# --- the 422 catalogue (api-docs 002), by resource ----------------------------------------------
+MESSAGES_DOCUMENT_WRITE = (
+    "Items element should be of type array",
+    "Country Germani was not found",
+    "Retention must be a number between 0 and 99.99",
+    "Invoice items is invalid",
+    "Client is invalid",
+    "Due date must be later than date",
+    "Email must be an email address",
+    "Discount is not a number",
+    "Quantity must be a number greater than 0",
+    "Unit price must be a number",
+    "Unit kg is not included in the list of accepted units",
+    "Option to generate MB reference is set but no payment provider is configurated",
+    "Invoice has been settled so can't be changed anymore",
+)
+MESSAGES_EMAIL = (
+    "No content type or wrongly specified",
+    "Email: is an invalid email",
+    "Cc: is an invalid email",
+    "Bcc: is an invalid email",
+)
+MESSAGES_CHANGE_STATE = (INVALID_STATE_MESSAGE, CANCEL_MESSAGE_REQUIRED)
+MESSAGES_CLIENTS = (
+    "Name has already been taken",
+    "Client contact is invalid",
+    "Send options is not a number",
+    "Send options must be within 1 and 3",
+    "Preferred contact: email must be an email",
+    "Country Germani was not found",
+)
+MESSAGES_ACCOUNTS = (
+    "Postal Code must have the following format DDDD-DDD",
+    "Email is invalid",
+    "Vat Number can't be changed",
+    "Vat Number is already used in another account",
+    "Terms and Conditions must be accepted",
+)
+MESSAGES_ITEMS = (
+    "Name has already been taken",
+    "Unit price can't be blank",
+    "Unit price is not a number",
+    "Unit kg is not included in the list of accepted units",
+)
+MESSAGES_TAXES = (
+    "Name has already been taken",
+    "Value can't be blank",
+    "Value must be a number between 0 and 99.99",
+    "Tax region is empty",
+    "Tax region is not valid",
+)
+MESSAGES_SEQUENCES = ("Serie has already been taken", "The sequence name is invalid")
+MESSAGES_SAFT = (
+    "That option is not available during the trial period, it becomes so only after the first "
+    "payment.",
+    "There aren't any documents to export on the selected period.",
+    "Warning! There is required information missing from Company information. Before you "
+    "export the SAF-T PT, please go to Company information and fill out the missing fields.",
+    "You need to send the month in the request body.",
+)
+# Observed elsewhere (surface §4, §7), produced by the rules they name.
+MESSAGES_DOCUMENT_OBSERVED = (
+    "Document should have at least one item",
+    "Date is not valid",
+    "Elemento client não fornecido",
+)
+MESSAGE_PDF_INVALID_STATE = "The document-id provided is in an invalid state."  # api-docs 002
+MESSAGE_INVALID_API_KEY = "Invalid API key"  # surface §7
+MESSAGE_DOCUMENT_NOT_FOUND = "Document not found"  # surface §4.2
+MESSAGE_DUPLICATE_UID = "There's an ongoing document creation with the provided UID {uid}"
