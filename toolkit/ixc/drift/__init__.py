@@ -1,0 +1,75 @@
+"""Drift reports: spec versus spec (a changelog) and server versus spec (observed drift).
+
+    spec_drift(OLD, NEW)        -> Report(kind="spec")    rules in ixc.drift.rules.SPEC_RULES
+    server_drift(spec, records) -> Report(kind="server")  rules in ixc.drift.rules.SERVER_RULES
+
+Both reports render through ixc.drift.render (Markdown, JSON, JUnit); every rendering passes
+through ixc.exchange's redaction.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from ixc.drift._model import Finding, Level, Report, fingerprint
+from ixc.drift.baseline import apply_baseline, load_baseline, write_baseline
+from ixc.drift.inputs import InputError, label, read_document
+from ixc.drift.rules import SERVER_RULES, SPEC_RULES, Rule
+from ixc.drift.server import ServerDrift
+from ixc.drift.spec_diff import diff_documents
+from ixc.exchange import Exchange
+from ixc.spec import Spec
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+__all__ = [
+    "SCHEMAS", "SERVER_RULES", "SPEC_RULES", "Finding", "InputError", "Level", "Report", "Rule",
+    "apply_baseline", "fingerprint", "load_baseline", "server_drift", "spec_drift",
+    "write_baseline",
+]  # fmt: skip
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def spec_drift(old: str, new: str, *, client_impact: bool = False) -> Report:
+    """The changelog from spec `old` to spec `new` (files or git `REF:path`)."""
+    old_doc, new_doc = read_document(old), read_document(new)
+    findings, titles = diff_documents(old_doc, new_doc)
+    report = Report("spec", label(old), label(new), findings, _now(), titles)
+    if client_impact:
+        from ixc.drift.client_impact import client_impact as impact
+
+        report.client_impact = impact(old_doc, new_doc)
+    return report
+
+
+def server_drift(
+    spec: Spec,
+    exchanges: Iterable[Exchange],
+    *,
+    source: str,
+    secrets: Iterable[str] = (),
+    baseline: dict[str, dict[str, str]] | None = None,
+) -> Report:
+    """Observed-versus-documented findings for `exchanges`, marked against `baseline`."""
+    checker = ServerDrift(spec, secrets=secrets)
+    checker.feed(exchanges)
+    findings = checker.findings()
+    if baseline:
+        apply_baseline(findings, baseline)
+    titles = {op.operation_id: f"{op.method} {op.path} ({op.operation_id})" for op in spec}
+    used = {f.operation for f in findings}
+    report = Report(
+        "server",
+        label(str(spec.path)),
+        source,
+        findings,
+        _now(),
+        {k: v for k, v in titles.items() if k in used},
+    )
+    report.notes.append(f"{checker.exchanges} exchanges checked.")
+    return report
