@@ -10,8 +10,16 @@ nox.options.sessions = ["tests"]
 nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
-HAND_WRITTEN = ["toolkit", "overrides/invoicexpress", "sandbox", "contract_tests", "tests",
-                "benchmarks", "spec/source", "noxfile.py"]
+HAND_WRITTEN = [
+    "toolkit",
+    "overrides/invoicexpress",
+    "sandbox",
+    "contract_tests",
+    "tests",
+    "benchmarks",
+    "spec/source",
+    "noxfile.py",
+]
 
 
 def _install(session: nox.Session) -> None:

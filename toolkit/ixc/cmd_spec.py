@@ -12,8 +12,11 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("spec", help="build and validate spec/")
     verbs = parser.add_subparsers(dest="verb", required=True)
     build = verbs.add_parser("build", help="write spec/invoicexpress.yaml from the builder")
-    build.add_argument("--check", action="store_true",
-                       help="fail if the committed spec differs from what the builder writes")
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="fail if the committed spec differs from what the builder writes",
+    )
     build.set_defaults(func=_build)
     validate = verbs.add_parser("validate", help="validate a spec file as OpenAPI 3.1")
     validate.add_argument("path", nargs="?", type=Path, help="default: the project's spec")

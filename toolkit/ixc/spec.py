@@ -16,10 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 _REPO_SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 _PACKAGED_SPEC = Path(__file__).resolve().parent / "_spec" / "invoicexpress.yaml"
+SPEC_URI = "urn:invoicexpress-contract:spec"
+
+
+def escape_pointer(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 def spec_path() -> Path:
@@ -42,6 +50,11 @@ class Operation:
     method: str
     path: str
     raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def pointer(self) -> str:
+        """JSON pointer of this operation inside the spec document."""
+        return f"/paths/{escape_pointer(self.path)}/{self.method.lower()}"
 
     @property
     def tag(self) -> str:
@@ -104,6 +117,43 @@ class Spec:
 
     def __iter__(self) -> Iterator[Operation]:
         return iter(self.operations.values())
+
+    @functools.cached_property
+    def _registry(self) -> Registry[Any]:
+        resource: Resource[Any] = Resource.from_contents(
+            self.document, default_specification=DRAFT202012
+        )
+        registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+        return registry
+
+    def validator_at(self, pointer: str) -> Draft202012Validator:
+        """A compiled validator for the schema at `pointer` (cached; `$ref`s resolve)."""
+        cache: dict[str, Draft202012Validator] = self.__dict__.setdefault("_validators", {})
+        if pointer not in cache:
+            cache[pointer] = Draft202012Validator(
+                {"$ref": f"{SPEC_URI}#{pointer}"},
+                registry=self._registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+        return cache[pointer]
+
+    def response_schema_pointer(
+        self, op: Operation, status: int | str, media: str = "application/json"
+    ) -> str | None:
+        """Pointer of the schema documented for `status`, or None when there is none."""
+        response = self.resolve(op.responses.get(str(status)))
+        if not isinstance(response, dict):
+            return None
+        ref = op.responses[str(status)].get("$ref")
+        base = ref[1:] if ref else f"{op.pointer}/responses/{status}"
+        if media not in response.get("content", {}):
+            return None
+        return f"{base}/content/{escape_pointer(media)}/schema"
+
+    def request_schema_pointer(self, op: Operation, media: str = "application/json") -> str | None:
+        if media not in op.raw.get("requestBody", {}).get("content", {}):
+            return None
+        return f"{op.pointer}/requestBody/content/{escape_pointer(media)}/schema"
 
     def resolve(self, node: Any) -> Any:
         """Follow a local `$ref` (repeatedly) to the node it names."""

@@ -78,58 +78,87 @@ def components() -> dict[str, Any]:
     for dt in DOC_TYPES:
         fields = ref(f"{_pascal(dt.family)}Fields")
         s[dt.pascal] = schemas.document_schema(dt)
-        s[f"{dt.pascal}Response"] = obj({dt.key: ref(dt.pascal)}, [dt.key],
-                                        description=f"A {dt.title} under its root key.")
+        s[f"{dt.pascal}Response"] = obj(
+            {dt.key: ref(dt.pascal)}, [dt.key], description=f"A {dt.title} under its root key."
+        )
         s[f"{dt.pascal}CreateRequest"] = schemas.wrapped(
-            dt, fields, with_uid=dt.family == "invoices")
+            dt, fields, with_uid=dt.family == "invoices"
+        )
         s[f"{dt.pascal}UpdateRequest"] = schemas.wrapped(dt, fields)
         s[f"{dt.pascal}StateChange"] = schemas.state_change_schema(dt)
         s[f"{dt.pascal}ChangeStateRequest"] = schemas.wrapped(dt, ref(f"{dt.pascal}StateChange"))
     s["Receipt"] = schemas.document_schema(RECEIPT)
     s["ReceiptResponse"] = obj({"receipt": ref("Receipt")}, ["receipt"])
     s["ReceiptStateChange"] = schemas.state_change_schema(RECEIPT)
-    s["ReceiptChangeStateRequest"] = obj({"receipt": ref("ReceiptStateChange")}, ["receipt"],
-                                         closed=True)
-    for family, types in (("invoices", facts.LIST_TYPE_FILTER["invoices"]),
-                          ("estimates", facts.LIST_TYPE_FILTER["estimates"]),
-                          ("guides", facts.LIST_TYPE_FILTER["guides"])):
-        statuses = sorted({st for dt in DOC_TYPES if dt.family == family
-                           for st in facts.MACHINES[dt.segment].states})
+    s["ReceiptChangeStateRequest"] = obj(
+        {"receipt": ref("ReceiptStateChange")}, ["receipt"], closed=True
+    )
+    for family, types in (
+        ("invoices", facts.LIST_TYPE_FILTER["invoices"]),
+        ("estimates", facts.LIST_TYPE_FILTER["estimates"]),
+        ("guides", facts.LIST_TYPE_FILTER["guides"]),
+    ):
+        statuses = sorted(
+            {
+                st
+                for dt in DOC_TYPES
+                if dt.family == family
+                for st in facts.MACHINES[dt.segment].states
+            }
+        )
         name = {"invoices": "Invoice", "estimates": "Estimate", "guides": "Guide"}[family]
         s[f"{name}FamilyDocument"] = schemas.family_document_schema(family, list(types), statuses)
     s["PurchaseOrderResponseDocument"] = ref("PurchaseOrder")
-    all_types = sorted({dt.type_name for dt in (*DOC_TYPES, RECEIPT)}
-                       | set(facts.LIST_TYPE_FILTER["invoices"]))
+    all_types = sorted(
+        {dt.type_name for dt in (*DOC_TYPES, RECEIPT)} | set(facts.LIST_TYPE_FILTER["invoices"])
+    )
     all_states = sorted({st for m in facts.MACHINES.values() for st in m.states})
     s["AnyDocument"] = schemas.family_document_schema("any", all_types, all_states)
     s["EmailDocumentRequest"] = schemas.email_schema()
     s |= resource_schemas()
     return {
-        "securitySchemes": {"apiKeyAuth": {
-            "type": "apiKey", "in": "query", "name": "api_key",
-            "description": "The account's API key, in the query string of every request.",
-        }},
+        "securitySchemes": {
+            "apiKeyAuth": {
+                "type": "apiKey",
+                "in": "query",
+                "name": "api_key",
+                "description": "The account's API key, in the query string of every request.",
+            }
+        },
         "parameters": parameters(),
         "responses": {
             "Unauthorized": {
                 "description": "The `api_key` is missing or wrong.",
-                "content": {"application/json": {
-                    "schema": ref("ErrorsObject"),
-                    "examples": {"sandbox": {"value": {"errors": {
-                        "error": facts.MESSAGE_INVALID_API_KEY}}}},
-                }},
+                "content": {
+                    "application/json": {
+                        "schema": ref("ErrorsObject"),
+                        "examples": {
+                            "sandbox": {
+                                "value": {"errors": {"error": facts.MESSAGE_INVALID_API_KEY}}
+                            }
+                        },
+                    }
+                },
             },
             "TooManyRequests": {
                 "description": "More than the account's requests per minute. Wait for "
                 "`Retry-After` seconds (when sent) and retry.",
-                "headers": {"Retry-After": {
-                    "description": "Seconds to wait before retrying.",
-                    "schema": {"type": "integer", "minimum": 0}}},
-                "content": {"application/json": {
-                    "schema": ref("ErrorsObject"),
-                    "examples": {"sandbox": {"value": {"errors": {
-                        "error": "Too many requests, slow down."}}}},
-                }},
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds to wait before retrying.",
+                        "schema": {"type": "integer", "minimum": 0},
+                    }
+                },
+                "content": {
+                    "application/json": {
+                        "schema": ref("ErrorsObject"),
+                        "examples": {
+                            "sandbox": {
+                                "value": {"errors": {"error": "Too many requests, slow down."}}
+                            }
+                        },
+                    }
+                },
             },
         },
         "schemas": dict(sorted(s.items())),
@@ -142,8 +171,14 @@ def _pascal(snake: str) -> str:
 
 def parameters() -> dict[str, Any]:
     def path_id(name: str, what: str) -> dict[str, Any]:
-        return {"name": name, "in": "path", "required": True, "description": f"Id of the {what}.",
-                "schema": {"type": "integer", "minimum": 1}, "example": 1001}
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": f"Id of the {what}.",
+            "schema": {"type": "integer", "minimum": 1},
+            "example": 1001,
+        }
 
     return {
         "DocumentId": path_id("document-id", "document (ids are unique across types)"),
@@ -154,12 +189,20 @@ def parameters() -> dict[str, Any]:
         "AccountId": path_id("account-id", "account"),
         "RegularizationId": path_id("regularization-id", "regularization"),
         "MovementId": path_id("movement-id", "treasury movement"),
-        "Page": {"name": "page", "in": "query", "required": False,
-                 "description": "Page number, from 1.",
-                 "schema": {"type": "integer", "minimum": 1, "default": 1}},
-        "PerPage": {"name": "per_page", "in": "query", "required": False,
-                    "description": "Entries per page (the account's setting by default).",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
+        "Page": {
+            "name": "page",
+            "in": "query",
+            "required": False,
+            "description": "Page number, from 1.",
+            "schema": {"type": "integer", "minimum": 1, "default": 1},
+        },
+        "PerPage": {
+            "name": "per_page",
+            "in": "query",
+            "required": False,
+            "description": "Entries per page (the account's setting by default).",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+        },
     }
 
 
@@ -169,13 +212,19 @@ def resource_schemas() -> dict[str, Any]:
     s["Client"] = obj(
         {
             "id": string("The client's id, as a string here (an integer inside documents)."),
-            "name": string(), "code": {"type": ["string", "null"]},
+            "name": string(),
+            "code": {"type": ["string", "null"]},
             "email": {"type": ["string", "null"]},
-            "language": {"type": ["string", "null"]}, "address": {"type": ["string", "null"]},
-            "city": {"type": ["string", "null"]}, "postal_code": {"type": ["string", "null"]},
-            "country": {"type": ["string", "null"]}, "fiscal_id": {"type": ["string", "null"]},
-            "website": {"type": ["string", "null"]}, "phone": {"type": ["string", "null"]},
-            "fax": {"type": ["string", "null"]}, "preferred_contact": contact,
+            "language": {"type": ["string", "null"]},
+            "address": {"type": ["string", "null"]},
+            "city": {"type": ["string", "null"]},
+            "postal_code": {"type": ["string", "null"]},
+            "country": {"type": ["string", "null"]},
+            "fiscal_id": {"type": ["string", "null"]},
+            "website": {"type": ["string", "null"]},
+            "phone": {"type": ["string", "null"]},
+            "fax": {"type": ["string", "null"]},
+            "preferred_contact": contact,
             "observations": {"type": ["string", "null"]},
             "send_options": {"type": ["string", "null"]},
             "open_account_link": {"type": ["string", "null"]},
@@ -188,184 +237,368 @@ def resource_schemas() -> dict[str, Any]:
     s["ClientResponse"] = obj({"client": ref("Client")}, ["client"])
     s["ClientFields"] = obj(
         {
-            "name": string(minLength=1), "code": string(minLength=1),
-            "email": string(format="email"), "language": ref("Language"),
-            "address": string(), "city": string(), "postal_code": string(),
-            "country": ref("Country"), "fiscal_id": string(), "website": string(),
-            "phone": string(), "fax": string(),
-            "preferred_contact": obj({"name": string(), "email": string(format="email"),
-                                      "phone": string()}, closed=True),
+            "name": string(minLength=1),
+            "code": string(minLength=1),
+            "email": string(format="email"),
+            "language": ref("Language"),
+            "address": string(),
+            "city": string(),
+            "postal_code": string(),
+            "country": ref("Country"),
+            "fiscal_id": string(),
+            "website": string(),
+            "phone": string(),
+            "fax": string(),
+            "preferred_contact": obj(
+                {"name": string(), "email": string(format="email"), "phone": string()}, closed=True
+            ),
             "observations": string(),
-            "send_options": {"type": "string", "enum": ["1", "2", "3"],
-                             "description": "Number of copies sent (1 to 3)."},
+            "send_options": {
+                "type": "string",
+                "enum": ["1", "2", "3"],
+                "description": "Number of copies sent (1 to 3).",
+            },
         },
-        ["name", "code"], closed=True,
+        ["name", "code"],
+        closed=True,
     )
     s["ClientRequest"] = obj({"client": ref("ClientFields")}, ["client"], closed=True)
     s["ClientInvoicesFilter"] = obj(
-        {"filter": obj({
-            "status": array({"type": "string", "enum": list(facts.LIST_STATUS_FILTER["invoices"])}),
-            "by_type": array({"type": "string",
-                              "enum": list(facts.LIST_TYPE_FILTER["invoices"])}),
-            "archived": array({"type": "string", "enum": ["non_archived", "archived"]}),
-        }, closed=True)},
+        {
+            "filter": obj(
+                {
+                    "status": array(
+                        {"type": "string", "enum": list(facts.LIST_STATUS_FILTER["invoices"])}
+                    ),
+                    "by_type": array(
+                        {"type": "string", "enum": list(facts.LIST_TYPE_FILTER["invoices"])}
+                    ),
+                    "archived": array({"type": "string", "enum": ["non_archived", "archived"]}),
+                },
+                closed=True,
+            )
+        },
         closed=True,
     )
     s["Item"] = obj(
         {
-            "id": {"type": "integer"}, "name": string(),
+            "id": {"type": "integer"},
+            "name": string(),
             "description": {"type": ["string", "null"]},
-            "unit_price": ref("DecimalValue"), "unit": {"type": ["string", "null"]},
-            "tax": obj({"name": {"type": ["string", "null"]},
-                        "value": {"oneOf": [ref("DecimalValue"), {"type": "null"}]},
-                        "comment": {"type": ["string", "null"]}}),
+            "unit_price": ref("DecimalValue"),
+            "unit": {"type": ["string", "null"]},
+            "tax": obj(
+                {
+                    "name": {"type": ["string", "null"]},
+                    "value": {"oneOf": [ref("DecimalValue"), {"type": "null"}]},
+                    "comment": {"type": ["string", "null"]},
+                }
+            ),
         },
         ["id", "name", "unit_price"],
         description="A catalogue item; `unit_price` excludes tax.",
     )
-    s["ItemRequest"] = obj({"item": obj(
+    s["ItemRequest"] = obj(
         {
-            "name": string(minLength=1), "description": string(),
-            "unit_price": {**ref("DecimalString"),
-                           "description": "A string: the live API rejects a JSON number."},
-            "unit": ref("Unit"),
-            "tax": ref("ItemTaxInput"),
+            "item": obj(
+                {
+                    "name": string(minLength=1),
+                    "description": string(),
+                    "unit_price": {
+                        **ref("DecimalString"),
+                        "description": "A string: the live API rejects a JSON number.",
+                    },
+                    "unit": ref("Unit"),
+                    "tax": ref("ItemTaxInput"),
+                },
+                ["name", "description", "unit_price"],
+                closed=True,
+            )
         },
-        ["name", "description", "unit_price"], closed=True,
-    )}, ["item"], closed=True)
-    s["Tax"] = obj(
-        {"id": {"type": "integer"}, "name": string(), "value": ref("DecimalValue"),
-         "region": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]},
-         "default_tax": {"type": "integer", "enum": [0, 1]}},
-        ["id", "name", "value"],
+        ["item"],
+        closed=True,
     )
-    s["TaxRequest"] = obj({"tax": obj(
+    s["Tax"] = obj(
         {
-            "name": string(minLength=1),
-            "value": {**ref("DecimalString"), "description": "0 to 99.99, as a string (a JSON "
-                      "number crashes the live API)."},
-            "region": {"type": "string", "description": "PT, PT-AC, PT-MA, Desconhecido or an "
-                       "ISO country code; the live API requires it.",
-                       "pattern": "^(PT|PT-AC|PT-MA|Desconhecido|[A-Z]{2})$"},
-            "code": {"type": "string", "enum": list(facts.TAX_CODES)},
+            "id": {"type": "integer"},
+            "name": string(),
+            "value": ref("DecimalValue"),
+            "region": {"type": ["string", "null"]},
+            "code": {"type": ["string", "null"]},
             "default_tax": {"type": "integer", "enum": [0, 1]},
         },
-        ["name", "value", "region"], closed=True,
-    )}, ["tax"], closed=True)
-    seq_props: dict[str, Any] = {"id": {"type": "integer"}, "serie": string(),
-                                 "default_sequence": {"type": "integer", "enum": [0, 1]}}
+        ["id", "name", "value"],
+    )
+    s["TaxRequest"] = obj(
+        {
+            "tax": obj(
+                {
+                    "name": string(minLength=1),
+                    "value": {
+                        **ref("DecimalString"),
+                        "description": "0 to 99.99, as a string (a JSON "
+                        "number crashes the live API).",
+                    },
+                    "region": {
+                        "type": "string",
+                        "description": "PT, PT-AC, PT-MA, Desconhecido or an "
+                        "ISO country code; the live API requires it.",
+                        "pattern": "^(PT|PT-AC|PT-MA|Desconhecido|[A-Z]{2})$",
+                    },
+                    "code": {"type": "string", "enum": list(facts.TAX_CODES)},
+                    "default_tax": {"type": "integer", "enum": [0, 1]},
+                },
+                ["name", "value", "region"],
+                closed=True,
+            )
+        },
+        ["tax"],
+        closed=True,
+    )
+    seq_props: dict[str, Any] = {
+        "id": {"type": "integer"},
+        "serie": string(),
+        "default_sequence": {"type": "integer", "enum": [0, 1]},
+    }
     for t in facts.SEQUENCE_TYPES:
         seq_props |= {
             f"current_{t}_number": {"type": "integer", "minimum": 0},
             f"current_{t}_sequence_id": {"type": "integer"},
             f"current_{t}_validation_code": {"type": ["string", "null"]},
         }
-    s["Sequence"] = obj(seq_props, ["id", "serie", "default_sequence"],
-                        description="A series, with per-type numbers, ids and ATCUD codes.")
-    s["SequenceResponse"] = obj({"sequence": ref("Sequence")}, ["sequence"],
-                                description="Root key `sequence` (live; the bundle says "
-                                "`sequences`, see CHANGELOG).")
-    s["SequenceRequest"] = obj({"sequence": obj(
-        {"serie": string(minLength=1, pattern="^[A-Za-z0-9]+$"),
-         "default_sequence": ref("FlagString")},
-        ["serie"], closed=True)}, ["sequence"], closed=True)
-    s["PartialPaymentRequest"] = obj({"partial_payment": obj(
+    s["Sequence"] = obj(
+        seq_props,
+        ["id", "serie", "default_sequence"],
+        description="A series, with per-type numbers, ids and ATCUD codes.",
+    )
+    s["SequenceResponse"] = obj(
+        {"sequence": ref("Sequence")},
+        ["sequence"],
+        description="Root key `sequence` (live; the bundle says `sequences`, see CHANGELOG).",
+    )
+    s["SequenceRequest"] = obj(
         {
-            "amount": {"type": "number", "exclusiveMinimum": 0},
-            "payment_mechanism": ref("PaymentMechanism"),
-            "note": string(),
-            "serie": string(),
-            "payment_date": ref("DateDMYInput"),
+            "sequence": obj(
+                {
+                    "serie": string(minLength=1, pattern="^[A-Za-z0-9]+$"),
+                    "default_sequence": ref("FlagString"),
+                },
+                ["serie"],
+                closed=True,
+            )
         },
-        ["amount"], closed=True)}, ["partial_payment"], closed=True)
+        ["sequence"],
+        closed=True,
+    )
+    s["PartialPaymentRequest"] = obj(
+        {
+            "partial_payment": obj(
+                {
+                    "amount": {"type": "number", "exclusiveMinimum": 0},
+                    "payment_mechanism": ref("PaymentMechanism"),
+                    "note": string(),
+                    "serie": string(),
+                    "payment_date": ref("DateDMYInput"),
+                },
+                ["amount"],
+                closed=True,
+            )
+        },
+        ["partial_payment"],
+        closed=True,
+    )
     s["ClientBalance"] = obj(
         {
             "currency": obj({"symbol": string(), "code": string()}),
-            "initial_balance": obj({"value": {"type": "number"},
-                                    "created_at": ref("IsoDate"),
-                                    "observation": {"type": ["string", "null"]}}),
+            "initial_balance": obj(
+                {
+                    "value": {"type": "number"},
+                    "created_at": ref("IsoDate"),
+                    "observation": {"type": ["string", "null"]},
+                }
+            ),
             "balance": obj({"with_vat": {"type": "number"}, "without_vat": {"type": "number"}}),
-            "overdue_balance": obj({"with_vat": {"type": "number"},
-                                    "without_vat": {"type": "number"}}),
-            "remaining_balance": obj({"total": {"type": "number"},
-                                      "value": {"type": "number"}}),
+            "overdue_balance": obj(
+                {"with_vat": {"type": "number"}, "without_vat": {"type": "number"}}
+            ),
+            "remaining_balance": obj({"total": {"type": "number"}, "value": {"type": "number"}}),
         },
         ["currency", "initial_balance", "balance", "overdue_balance", "remaining_balance"],
         description="A client's current account. No root key.",
     )
-    s["InitialBalance"] = obj({"value": {"type": "number"}, "date": ref("IsoDate"),
-                               "observation": {"type": ["string", "null"]}}, ["value", "date"])
-    s["InitialBalanceRequest"] = obj({"initial_balance": obj(
-        {"value": {"type": "number"}, "date": ref("IsoDate"), "observation": string()},
-        ["value", "date"], closed=True)}, ["initial_balance"], closed=True)
+    s["InitialBalance"] = obj(
+        {
+            "value": {"type": "number"},
+            "date": ref("IsoDate"),
+            "observation": {"type": ["string", "null"]},
+        },
+        ["value", "date"],
+    )
+    s["InitialBalanceRequest"] = obj(
+        {
+            "initial_balance": obj(
+                {"value": {"type": "number"}, "date": ref("IsoDate"), "observation": string()},
+                ["value", "date"],
+                closed=True,
+            )
+        },
+        ["initial_balance"],
+        closed=True,
+    )
     s["Regularization"] = obj(
-        {"id": {"type": "integer"}, "number": string(pattern="^NR[0-9]{8}$"),
-         "value": {"type": "number"}, "date": ref("IsoDate"),
-         "observation": {"type": ["string", "null"]}},
+        {
+            "id": {"type": "integer"},
+            "number": string(pattern="^NR[0-9]{8}$"),
+            "value": {"type": "number"},
+            "date": ref("IsoDate"),
+            "observation": {"type": ["string", "null"]},
+        },
         ["id", "number", "value", "date"],
     )
-    s["RegularizationRequest"] = obj({"regularization": obj(
-        {"value": {"type": "number", "exclusiveMinimum": 0}, "date": ref("IsoDate"),
-         "observation": string()},
-        ["value", "date"], closed=True)}, ["regularization"], closed=True)
+    s["RegularizationRequest"] = obj(
+        {
+            "regularization": obj(
+                {
+                    "value": {"type": "number", "exclusiveMinimum": 0},
+                    "date": ref("IsoDate"),
+                    "observation": string(),
+                },
+                ["value", "date"],
+                closed=True,
+            )
+        },
+        ["regularization"],
+        closed=True,
+    )
     s["TreasuryMovement"] = obj(
-        {"id": {"type": "integer"}, "value": {"type": "number"},
-         "movement_type": {"type": "string", "enum": ["Reimbursement", "Payment"]},
-         "payment_method": {"type": ["string", "null"]}, "date": ref("IsoDate"),
-         "serie": {"type": ["string", "null"]}, "observation": {"type": ["string", "null"]}},
+        {
+            "id": {"type": "integer"},
+            "value": {"type": "number"},
+            "movement_type": {"type": "string", "enum": ["Reimbursement", "Payment"]},
+            "payment_method": {"type": ["string", "null"]},
+            "date": ref("IsoDate"),
+            "serie": {"type": ["string", "null"]},
+            "observation": {"type": ["string", "null"]},
+        },
         ["id", "value", "movement_type", "date"],
     )
-    s["TreasuryMovementRequest"] = obj({"treasury_movement": obj(
+    s["TreasuryMovementRequest"] = obj(
         {
-            "value": {"type": "number", "exclusiveMinimum": 0},
-            "movement_type": {"type": "string", "enum": ["Reimbursement", "Payment"]},
-            "date": ref("IsoDate"),
-            "payment_method": {"type": "string",
-                               "enum": list(facts.TREASURY_PAYMENT_METHODS)},
-            "serie": string(),
-            "observation": string(),
+            "treasury_movement": obj(
+                {
+                    "value": {"type": "number", "exclusiveMinimum": 0},
+                    "movement_type": {"type": "string", "enum": ["Reimbursement", "Payment"]},
+                    "date": ref("IsoDate"),
+                    "payment_method": {
+                        "type": "string",
+                        "enum": list(facts.TREASURY_PAYMENT_METHODS),
+                    },
+                    "serie": string(),
+                    "observation": string(),
+                },
+                ["value", "movement_type", "date"],
+                closed=True,
+            )
         },
-        ["value", "movement_type", "date"], closed=True)}, ["treasury_movement"], closed=True)
+        ["treasury_movement"],
+        closed=True,
+    )
     account_fields = {
-        "organization_name": string(minLength=1), "email": string(format="email"),
-        "password": string(minLength=1), "terms": ref("FlagString"),
-        "first_name": string(), "last_name": string(), "phone": string(),
+        "organization_name": string(minLength=1),
+        "email": string(format="email"),
+        "password": string(minLength=1),
+        "terms": ref("FlagString"),
+        "first_name": string(),
+        "last_name": string(),
+        "phone": string(),
         "fiscal_id": string(),
         "tax_country": {"type": "string", "enum": ["1", "2", "3"]},
-        "language": ref("Language"), "marketing": ref("FlagString"),
+        "language": ref("Language"),
+        "marketing": ref("FlagString"),
     }
-    s["AccountCreateRequest"] = obj({"account": obj(
-        account_fields, ["organization_name", "email", "password", "terms"], closed=True)},
-        ["account"], closed=True)
-    s["AccountUpdateRequest"] = obj({"account": obj(
+    s["AccountCreateRequest"] = obj(
         {
-            **{k: v for k, v in account_fields.items()
-               if k not in ("tax_country", "language", "marketing")},
-            "address": string(), "city": string(),
-            "postal_code": string(pattern=r"^[0-9]{4}-[0-9]{3}$"),
-            "website": string(), "fax": string(),
-            "credentials": obj({
-                "username": string("`NIF/sub-user`, e.g. `999999990/1`."),
-                "password": string("Base64-encoded.", contentEncoding="base64"),
-                "type": {"type": "string", "enum": ["AT"]},
-                "context": {"type": "string", "enum": ["Sequences"]},
-            }, closed=True),
-        }, closed=True)}, ["account"], closed=True)
-    s["AccountCreated"] = obj({"account": obj(
-        {"id": string(), "name": string(), "url": string(), "api_key": string(),
-         "state": string()}, ["id", "name", "api_key", "state"])}, ["account"])
+            "account": obj(
+                account_fields, ["organization_name", "email", "password", "terms"], closed=True
+            )
+        },
+        ["account"],
+        closed=True,
+    )
+    s["AccountUpdateRequest"] = obj(
+        {
+            "account": obj(
+                {
+                    **{
+                        k: v
+                        for k, v in account_fields.items()
+                        if k not in ("tax_country", "language", "marketing")
+                    },
+                    "address": string(),
+                    "city": string(),
+                    "postal_code": string(pattern=r"^[0-9]{4}-[0-9]{3}$"),
+                    "website": string(),
+                    "fax": string(),
+                    "credentials": obj(
+                        {
+                            "username": string("`NIF/sub-user`, e.g. `999999990/1`."),
+                            "password": string("Base64-encoded.", contentEncoding="base64"),
+                            "type": {"type": "string", "enum": ["AT"]},
+                            "context": {"type": "string", "enum": ["Sequences"]},
+                        },
+                        closed=True,
+                    ),
+                },
+                closed=True,
+            )
+        },
+        ["account"],
+        closed=True,
+    )
+    s["AccountCreated"] = obj(
+        {
+            "account": obj(
+                {
+                    "id": string(),
+                    "name": string(),
+                    "url": string(),
+                    "api_key": string(),
+                    "state": string(),
+                },
+                ["id", "name", "api_key", "state"],
+            )
+        },
+        ["account"],
+    )
     s["Account"] = obj(
-        {"organization_name": string(), "fiscal_id": {"type": ["string", "null"]},
-         "email": string(), "state": string(), "at_configured": {"type": "boolean"},
-         "trial": {"type": "boolean"}},
+        {
+            "organization_name": string(),
+            "fiscal_id": {"type": ["string", "null"]},
+            "email": string(),
+            "state": string(),
+            "at_configured": {"type": "boolean"},
+            "trial": {"type": "boolean"},
+        },
         ["organization_name", "email", "state"],
     )
-    s["AtCommunicationRequest"] = obj({"at_communication": obj(
-        {"at_subuser": string(pattern=r"^[0-9]{9}/[0-9]+$"),
-         "at_password": string("Base64-encoded.", contentEncoding="base64", minLength=1),
-         "communication_type": {"type": "string", "enum": list(facts.AT_COMMUNICATION_TYPES)}},
-        ["at_subuser", "at_password", "communication_type"], closed=True)},
-        ["at_communication"], closed=True)
+    s["AtCommunicationRequest"] = obj(
+        {
+            "at_communication": obj(
+                {
+                    "at_subuser": string(pattern=r"^[0-9]{9}/[0-9]+$"),
+                    "at_password": string("Base64-encoded.", contentEncoding="base64", minLength=1),
+                    "communication_type": {
+                        "type": "string",
+                        "enum": list(facts.AT_COMMUNICATION_TYPES),
+                    },
+                },
+                ["at_subuser", "at_password", "communication_type"],
+                closed=True,
+            )
+        },
+        ["at_communication"],
+        closed=True,
+    )
     s["SaftReady"] = {
         "type": "object",
         "description": "The file's link; the key is `url` (live) or `Url` (bundle).",
@@ -396,8 +629,22 @@ def vendor_examples() -> dict[str, Any]:
     return dict(sorted(out.items()))
 
 
-def attach_vendor_examples(paths: dict[str, Any], examples: dict[str, Any]) -> None:
-    """Reference each vendor example from every concrete operation it documents."""
+def attach_vendor_examples(paths: dict[str, Any], comps: dict[str, Any]) -> None:
+    """Reference each vendor example from the concrete operations it documents.
+
+    A templated vendor operation covers several of ours; the example goes to those whose body
+    has the example's root keys (the vendor's `invoice` body belongs to createInvoice, not to
+    createCreditNote, whose root key is `credit_note`).
+    """
+    examples = comps.get("examples", {})
+
+    def root_keys(content: dict[str, Any]) -> set[str] | None:
+        schema = content.get("schema", {})
+        while "$ref" in schema:
+            schema = comps["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+        props = schema.get("properties")
+        return set(props) if isinstance(props, dict) else None
+
     for name, ex in examples.items():
         for item in paths.values():
             for op in item.values():
@@ -408,18 +655,22 @@ def attach_vendor_examples(paths: dict[str, Any], examples: dict[str, Any]) -> N
                 else:
                     resp = op["responses"].get(str(ex["x-status"]), {})
                     target = resp.get("content", {}).get("application/json")
-                if target is not None:
-                    target.setdefault("examples", {})[name] = {
-                        "$ref": f"#/components/examples/{name}"}
+                if target is None:
+                    continue
+                keys = root_keys(target)
+                value = ex["value"]
+                if isinstance(value, dict) and keys is not None and not set(value) <= keys:
+                    continue
+                target.setdefault("examples", {})[name] = {"$ref": f"#/components/examples/{name}"}
 
 
 def build_document() -> dict[str, Any]:
     paths = all_paths()
     comps = components()
     examples = vendor_examples()
-    attach_vendor_examples(paths, examples)
     if examples:
         comps["examples"] = examples
+        attach_vendor_examples(paths, comps)
     tags = sorted({op["tags"][0] for item in paths.values() for op in item.values()})
     return {
         "openapi": "3.1.0",
@@ -428,18 +679,29 @@ def build_document() -> dict[str, Any]:
             "version": "2.0.0-curated.1",
             "description": INFO_DESCRIPTION,
             "license": {"name": "MIT", "identifier": "MIT"},
-            "x-rate-limit": {"requests_per_minute": 100, "scope": "account",
-                             "alternative": 780,
-                             "evidence": "api-docs 002 says 100; the current bundle says 780"},
+            "x-rate-limit": {
+                "requests_per_minute": 100,
+                "scope": "account",
+                "alternative": 780,
+                "evidence": "api-docs 002 says 100; the current bundle says 780",
+            },
         },
         "servers": [
-            {"url": "https://{account_name}.app.invoicexpress.com",
-             "description": "Production (HTTPS only).",
-             "variables": {"account_name": {"default": "your-account",
-                                            "description": "Your account's subdomain."}}},
-            {"url": "http://127.0.0.1:{port}",
-             "description": "The local sandbox (`ixc sandbox`).",
-             "variables": {"port": {"default": "8765"}}},
+            {
+                "url": "https://{account_name}.app.invoicexpress.com",
+                "description": "Production (HTTPS only).",
+                "variables": {
+                    "account_name": {
+                        "default": "your-account",
+                        "description": "Your account's subdomain.",
+                    }
+                },
+            },
+            {
+                "url": "http://127.0.0.1:{port}",
+                "description": "The local sandbox (`ixc sandbox`).",
+                "variables": {"port": {"default": "8765"}},
+            },
         ],
         "security": [{"apiKeyAuth": []}],
         "tags": [{"name": t} for t in tags],

@@ -47,13 +47,20 @@ DOC_TYPES: tuple[DocType, ...] = (
     DocType("invoices", "invoice", "Invoice", "invoices", "invoice"),
     DocType("invoice_receipts", "invoice_receipt", "InvoiceReceipt", "invoices", "invoice-receipt"),
     DocType(
-        "simplified_invoices", "simplified_invoice", "SimplifiedInvoice", "invoices",
+        "simplified_invoices",
+        "simplified_invoice",
+        "SimplifiedInvoice",
+        "invoices",
         "simplified invoice (Portuguese accounts only)",
     ),
     DocType("credit_notes", "credit_note", "CreditNote", "invoices", "credit note"),
     DocType("debit_notes", "debit_note", "DebitNote", "invoices", "debit note"),
     DocType(
-        "vat_moss_invoices", "vat_moss_invoice", "VatMossInvoice", "invoices", "VAT MOSS invoice",
+        "vat_moss_invoices",
+        "vat_moss_invoice",
+        "VatMossInvoice",
+        "invoices",
+        "VAT MOSS invoice",
         legacy=True,
         evidence="surface §3: legacy v2 pages and OCA l10n-portugal create `vat_moss_invoices`",
     ),
@@ -64,26 +71,52 @@ DOC_TYPES: tuple[DocType, ...] = (
     DocType("transports", "transport", "Transport", "guides", "transport guide"),
     DocType("devolutions", "devolution", "Devolution", "guides", "devolution guide"),
     DocType(
-        "purchase_orders", "purchase_order", "PurchaseOrder", "purchase_orders", "purchase order",
+        "purchase_orders",
+        "purchase_order",
+        "PurchaseOrder",
+        "purchase_orders",
+        "purchase order",
         legacy=True,
         evidence="surface §4.5: legacy v2 pages invoicexpress.com/api-v2/purchase-orders/*",
     ),
 )
 RECEIPT = DocType(
-    "receipts", "receipt", "Receipt", "receipts", "receipt",
+    "receipts",
+    "receipt",
+    "Receipt",
+    "receipts",
+    "receipt",
     evidence="bundle cancelReceipt; surface §4.2 (GET /receipts/{id}.json: square-bit sample)",
 )
 BY_SEGMENT = {dt.segment: dt for dt in (*DOC_TYPES, RECEIPT)}
 
 # Per-type list paths that exist besides the family lists (surface §4.2, legacy).
-PER_TYPE_LISTS = ("invoice_receipts", "simplified_invoices", "credit_notes", "debit_notes",
-                  "vat_moss_invoices", "receipts")
+PER_TYPE_LISTS = (
+    "invoice_receipts",
+    "simplified_invoices",
+    "credit_notes",
+    "debit_notes",
+    "vat_moss_invoices",
+    "receipts",
+)
 
 # Sequence fields exist for these types (bundle SequenceResponse).
 SEQUENCE_TYPES = (
-    "invoice", "invoice_receipt", "simplified_invoice", "credit_note", "debit_note", "receipt",
-    "shipping", "transport", "devolution", "proforma", "quote", "fees_note", "vat_moss_invoice",
-    "vat_moss_credit_note", "vat_moss_receipt",
+    "invoice",
+    "invoice_receipt",
+    "simplified_invoice",
+    "credit_note",
+    "debit_note",
+    "receipt",
+    "shipping",
+    "transport",
+    "devolution",
+    "proforma",
+    "quote",
+    "fees_note",
+    "vat_moss_invoice",
+    "vat_moss_credit_note",
+    "vat_moss_receipt",
 )
 
 # --- statuses and state machines --------------------------------------------------------------
@@ -119,12 +152,21 @@ _INVOICE_BASE = (
 _INVOICE_EVIDENCE = "bundle changeInvoiceState transition table; surface §5.2"
 
 MACHINES: dict[str, Machine] = {
-    "invoices": Machine(("draft", "final", "settled", "canceled", "deleted"), _INVOICE_BASE,
-                        evidence=_INVOICE_EVIDENCE),
-    "simplified_invoices": Machine(("draft", "final", "settled", "canceled", "deleted"),
-                                   _INVOICE_BASE, evidence=_INVOICE_EVIDENCE),
-    "vat_moss_invoices": Machine(("draft", "final", "settled", "canceled", "deleted"),
-                                 _INVOICE_BASE, evidence=_INVOICE_EVIDENCE + " (legacy type)"),
+    "invoices": Machine(
+        ("draft", "final", "settled", "canceled", "deleted"),
+        _INVOICE_BASE,
+        evidence=_INVOICE_EVIDENCE,
+    ),
+    "simplified_invoices": Machine(
+        ("draft", "final", "settled", "canceled", "deleted"),
+        _INVOICE_BASE,
+        evidence=_INVOICE_EVIDENCE,
+    ),
+    "vat_moss_invoices": Machine(
+        ("draft", "final", "settled", "canceled", "deleted"),
+        _INVOICE_BASE,
+        evidence=_INVOICE_EVIDENCE + " (legacy type)",
+    ),
     "invoice_receipts": Machine(
         ("draft", "settled", "canceled", "deleted"),
         (
@@ -207,15 +249,32 @@ LIST_STATUS_FILTER = {
     "invoices": ("draft", "sent", "settled", "canceled", "second_copy", "deleted"),
     "estimates": ("draft", "sent", "accepted", "refused", "canceled", "deleted"),
     "guides": ("draft", "sent", "canceled", "second_copy"),
-    "purchase_orders": ("draft", "sent", "accepted", "refused", "completed", "canceled",
-                        "second_copy", "deleted"),
+    "purchase_orders": (
+        "draft",
+        "sent",
+        "accepted",
+        "refused",
+        "completed",
+        "canceled",
+        "second_copy",
+        "deleted",
+    ),
     "receipts": ("sent", "canceled"),
 }
 LIST_TYPE_FILTER = {
     # bundle enum plus the types clients send (surface §4.9)
-    "invoices": ("Invoice", "InvoiceReceipt", "SimplifiedInvoice", "CreditNote", "DebitNote",
-                 "Receipt", "CashInvoice", "VatMossInvoice", "VatMossReceipt",
-                 "VatMossCreditNote"),
+    "invoices": (
+        "Invoice",
+        "InvoiceReceipt",
+        "SimplifiedInvoice",
+        "CreditNote",
+        "DebitNote",
+        "Receipt",
+        "CashInvoice",
+        "VatMossInvoice",
+        "VatMossReceipt",
+        "VatMossCreditNote",
+    ),
     "estimates": ("Quote", "Proforma", "FeesNote"),
     "guides": ("Shipping", "Transport", "Devolution"),
     "purchase_orders": ("PurchaseOrder",),
@@ -226,14 +285,71 @@ LIST_TYPE_FILTER = {
 # api-docs 002 appendix (M01-M16, M99) ∪ bundle info table (M19-M46); M00 = "no exemption",
 # used by the vendor's examples for `tax_exemption_reason` (api-docs 004).
 TAX_EXEMPTION_CODES = (
-    "M00", "M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "M09", "M10", "M11", "M12",
-    "M13", "M14", "M15", "M16", "M19", "M20", "M21", "M25", "M30", "M31", "M32", "M33", "M40",
-    "M41", "M42", "M43", "M44", "M45", "M46", "M99",
+    "M00",
+    "M01",
+    "M02",
+    "M03",
+    "M04",
+    "M05",
+    "M06",
+    "M07",
+    "M08",
+    "M09",
+    "M10",
+    "M11",
+    "M12",
+    "M13",
+    "M14",
+    "M15",
+    "M16",
+    "M19",
+    "M20",
+    "M21",
+    "M25",
+    "M30",
+    "M31",
+    "M32",
+    "M33",
+    "M40",
+    "M41",
+    "M42",
+    "M43",
+    "M44",
+    "M45",
+    "M46",
+    "M99",
 )
-PAYMENT_MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB",
-                      "TR")  # api-docs 002 (the bundle's enum lists only TB, MB, CC)
-TREASURY_PAYMENT_METHODS = ("CC", "CD", "CH", "CI", "CO", "CS", "DE", "LC", "MB", "NU", "OU",
-                            "PR", "TB", "TR")  # bundle createClientTreasuryMovement
+PAYMENT_MECHANISMS = (
+    "CC",
+    "CD",
+    "CH",
+    "CO",
+    "CS",
+    "DE",
+    "LC",
+    "MB",
+    "NU",
+    "OU",
+    "PR",
+    "TB",
+    "TR",
+)  # api-docs 002 (the bundle's enum lists only TB, MB, CC)
+TREASURY_PAYMENT_METHODS = (
+    "CC",
+    "CD",
+    "CH",
+    "CI",
+    "CO",
+    "CS",
+    "DE",
+    "LC",
+    "MB",
+    "NU",
+    "OU",
+    "PR",
+    "TB",
+    "TR",
+)  # bundle createClientTreasuryMovement
 UNITS = ("unit", "hour", "day", "month", "service", "other")  # square-bit Unit enum; api-docs 002
 LANGUAGES = ("pt", "en", "es")
 TAX_CODES = ("NOR", "INT", "RED", "OUT", "ISE")

@@ -8,17 +8,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from ixc.specbuild.facts import DocType
+from ixc.specbuild.facts import MACHINES, DocType
 
 Body = dict[str, Any]
 
-CLIENT_INPUT: Body = {"name": "Cliente Exemplo", "code": "C001", "email": "cliente@example.com",
-                      "country": "Portugal", "fiscal_id": "999999990"}
-ITEM_INPUT: Body = {"name": "Consultoria", "description": "Uma hora de consultoria",
-                    "unit_price": "24.3902", "quantity": "1", "unit": "hour",
-                    "tax": {"name": "IVA23"}}
-ADDRESS: Body = {"detail": "Rua Augusta 1", "city": "Lisboa", "postal_code": "1100-048",
-                 "country": "Portugal"}
+CLIENT_INPUT: Body = {
+    "name": "Cliente Exemplo",
+    "code": "C001",
+    "email": "cliente@example.com",
+    "country": "Portugal",
+    "fiscal_id": "999999990",
+}
+ITEM_INPUT: Body = {
+    "name": "Consultoria",
+    "description": "Uma hora de consultoria",
+    "unit_price": "24.3902",
+    "quantity": "1",
+    "unit": "hour",
+    "tax": {"name": "IVA23"},
+}
+ADDRESS: Body = {
+    "detail": "Rua Augusta 1",
+    "city": "Lisboa",
+    "postal_code": "1100-048",
+    "country": "Portugal",
+}
 
 
 def fields_example(dt: DocType) -> Body:
@@ -31,9 +45,12 @@ def fields_example(dt: DocType) -> Body:
         "items": [ITEM_INPUT],
     }
     if dt.family == "guides":
-        body |= {"loaded_at": "04/12/2026 09:00:00", "license_plate": "00-AA-00",
-                 "address_from": ADDRESS, "address_to": ADDRESS | {"city": "Porto",
-                                                                   "postal_code": "4000-322"}}
+        body |= {
+            "loaded_at": "04/12/2026 09:00:00",
+            "license_plate": "00-AA-00",
+            "address_from": ADDRESS,
+            "address_to": ADDRESS | {"city": "Porto", "postal_code": "4000-322"},
+        }
     if dt.family == "purchase_orders":
         body |= {"loaded_at": "04/12/2026", "delivery_site": "Armazém"}
     if dt.segment in ("credit_notes", "debit_notes"):
@@ -42,6 +59,9 @@ def fields_example(dt: DocType) -> Body:
 
 
 def document_example(dt: DocType, *, status: str = "draft", doc_id: int = 1001) -> Body:
+    """A document of type `dt`; `final` becomes the state finalising leads to for the type."""
+    if status == "final" and "final" not in MACHINES[dt.segment].states:
+        status = next(t.target for t in MACHINES[dt.segment].transitions if t.event == "finalized")
     final = status != "draft"
     body: Body = {
         "id": doc_id,
@@ -66,8 +86,13 @@ def document_example(dt: DocType, *, status: str = "draft", doc_id: int = 1001) 
         "taxes": 5.61,
         "total": 30,
         "currency": "Euro",
-        "client": {"id": 1, "name": "Cliente Exemplo", "code": "C001", "country": "Portugal",
-                   "email": "cliente@example.com"},
+        "client": {
+            "id": 1,
+            "name": "Cliente Exemplo",
+            "code": "C001",
+            "country": "Portugal",
+            "email": "cliente@example.com",
+        },
         "items": [
             {
                 "name": "Consultoria",
@@ -85,8 +110,13 @@ def document_example(dt: DocType, *, status: str = "draft", doc_id: int = 1001) 
         ],
     }
     if dt.family == "guides":
-        body |= {"loaded_at": "04/12/2026 09:00:00", "license_plate": "00-AA-00",
-                 "address_from": ADDRESS, "address_to": ADDRESS, "at_doc_code_id": None}
+        body |= {
+            "loaded_at": "04/12/2026 09:00:00",
+            "license_plate": "00-AA-00",
+            "address_from": ADDRESS,
+            "address_to": ADDRESS,
+            "at_doc_code_id": None,
+        }
     if dt.family == "purchase_orders":
         body |= {"loaded_at": "04/12/2026", "delivery_site": "Armazém"}
     if dt.segment in ("credit_notes", "debit_notes"):
@@ -97,24 +127,51 @@ def document_example(dt: DocType, *, status: str = "draft", doc_id: int = 1001) 
 PAGINATION: Body = {"total_entries": 1, "per_page": 10, "current_page": 1, "total_pages": 1}
 
 CLIENT: Body = {
-    "id": "1", "name": "Cliente Exemplo", "code": "C001", "email": "cliente@example.com",
-    "language": "pt", "address": "Rua Augusta 1", "city": "Lisboa", "postal_code": "1100-048",
-    "country": "Portugal", "fiscal_id": "999999990", "website": "", "phone": "", "fax": "",
-    "preferred_contact": {"name": "", "email": "", "phone": ""}, "observations": "",
-    "send_options": "1", "open_account_link": "http://127.0.0.1:8765/clients/1-public",
-    "payment_days": "0", "tax_exemption_code": "M00",
+    "id": "1",
+    "name": "Cliente Exemplo",
+    "code": "C001",
+    "email": "cliente@example.com",
+    "language": "pt",
+    "address": "Rua Augusta 1",
+    "city": "Lisboa",
+    "postal_code": "1100-048",
+    "country": "Portugal",
+    "fiscal_id": "999999990",
+    "website": "",
+    "phone": "",
+    "fax": "",
+    "preferred_contact": {"name": "", "email": "", "phone": ""},
+    "observations": "",
+    "send_options": "1",
+    "open_account_link": "http://127.0.0.1:8765/clients/1-public",
+    "payment_days": "0",
+    "tax_exemption_code": "M00",
 }
-ITEM: Body = {"id": 1, "name": "Consultoria", "description": "Uma hora de consultoria",
-              "unit_price": "24.3902", "unit": "hour",
-              "tax": {"name": "IVA23", "value": "23.0", "comment": "tax value:23.0%"}}
-TAX: Body = {"id": 1, "name": "IVA23", "value": "23.0", "region": "PT", "code": "NOR",
-             "default_tax": 1}
+ITEM: Body = {
+    "id": 1,
+    "name": "Consultoria",
+    "description": "Uma hora de consultoria",
+    "unit_price": "24.3902",
+    "unit": "hour",
+    "tax": {"name": "IVA23", "value": "23.0", "comment": "tax value:23.0%"},
+}
+TAX: Body = {
+    "id": 1,
+    "name": "IVA23",
+    "value": "23.0",
+    "region": "PT",
+    "code": "NOR",
+    "default_tax": 1,
+}
 SEQUENCE_TYPES_EXAMPLE = ("invoice", "invoice_receipt", "credit_note")
 
 
 def sequence_example(types: tuple[str, ...]) -> Body:
     body: Body = {"id": 1, "serie": "A", "default_sequence": 1}
     for t in types:
-        body |= {f"current_{t}_number": 0, f"current_{t}_sequence_id": 1,
-                 f"current_{t}_validation_code": "N/D"}
+        body |= {
+            f"current_{t}_number": 0,
+            f"current_{t}_sequence_id": 1,
+            f"current_{t}_validation_code": "N/D",
+        }
     return body

@@ -54,7 +54,9 @@ def array(items: Schema, **extra: Any) -> Schema:
 
 
 DMY = r"^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4}$"
-DMY_HMS = r"^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+DMY_HMS = (
+    r"^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+)
 DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 
 
@@ -62,32 +64,37 @@ def primitives() -> dict[str, Schema]:
     """The wire types every other schema uses, quirks included (surface §6)."""
     return {
         "DateDMY": string(
-            "A calendar date as InvoiceXpress writes it: dd/mm/yyyy.", pattern=DMY,
+            "A calendar date as InvoiceXpress writes it: dd/mm/yyyy.",
+            pattern=DMY,
             examples=["03/12/2017"],
         ),
         "DateTimeDMY": string(
             "A date and time as guides use it for `loaded_at`: dd/mm/yyyy HH:MM:SS.",
-            pattern=DMY_HMS, examples=["03/12/2017 10:30:00"],
+            pattern=DMY_HMS,
+            examples=["03/12/2017 10:30:00"],
         ),
         "IsoDate": string(
             "An ISO 8601 calendar date; only the treasury endpoints use this format.",
-            format="date", examples=["2017-12-03"],
+            format="date",
+            examples=["2017-12-03"],
         ),
         "DecimalValue": {
             "type": ["string", "number"],
             "pattern": DECIMAL,
             "description": "A decimal amount. The API sends and accepts both JSON numbers and "
-            "numeric strings (`\"24.3902\"`, `\"1.0\"`) for the same field; read it as Decimal.",
+            'numeric strings (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.',
             "examples": ["24.3902", 30],
         },
         "DecimalString": string(
             "A decimal amount that must travel as a string (a JSON number is rejected or, on "
-            "taxes, crashes the server: surface §6).", pattern=DECIMAL, examples=["23.0"],
+            "taxes, crashes the server: surface §6).",
+            pattern=DECIMAL,
+            examples=["23.0"],
         ),
         "FlagString": {
             "type": "string",
             "enum": ["0", "1"],
-            "description": "A boolean written as the string \"0\" or \"1\".",
+            "description": 'A boolean written as the string "0" or "1".',
         },
         "IdLike": {
             "type": ["integer", "string"],
@@ -134,8 +141,9 @@ def error_shapes() -> dict[str, Schema]:
     """One schema per error body shape the API is known to send (surface §7)."""
     return {
         "ErrorsObject": obj(
-            {"errors": obj({"error": string()}, ["error"])}, ["errors"],
-            description="`{\"errors\":{\"error\":\"...\"}}`: 401 everywhere, many 404 and 422.",
+            {"errors": obj({"error": string()}, ["error"])},
+            ["errors"],
+            description='`{"errors":{"error":"..."}}`: 401 everywhere, many 404 and 422.',
         ),
         "ErrorsList": obj(
             {
@@ -145,38 +153,50 @@ def error_shapes() -> dict[str, Schema]:
                 )
             },
             ["errors"],
-            description="`{\"errors\":[{\"error\":\"...\"}]}`: document, item and treasury "
+            description='`{"errors":[{"error":"..."}]}`: document, item and treasury '
             "validation; change-state sometimes nests the message in a list.",
         ),
         "ErrorsStrings": obj(
-            {"errors": array(string(), minItems=1)}, ["errors"],
-            description="`{\"errors\":[\"Name can't be blank\"]}`: client validation.",
+            {"errors": array(string(), minItems=1)},
+            ["errors"],
+            description='`{"errors":["Name can\'t be blank"]}`: client validation.',
         ),
         "BareArray": {
             "type": "array",
             "minItems": 1,
             "items": {"oneOf": [string(), array(string())]},
-            "description": "A bare array such as `[\"fiscal_id\",\"is invalid\"]`: account "
+            "description": 'A bare array such as `["fiscal_id","is invalid"]`: account '
             "update and payment validation.",
         },
         "ModelErrors": {
             "type": "object",
             "minProperties": 1,
             "additionalProperties": array(string(), minItems=1),
-            "description": "Rails model errors, `{\"name\":[\"is not available.\"]}`: taxes.",
+            "description": 'Rails model errors, `{"name":["is not available."]}`: taxes.',
         },
         "CodedError": obj(
-            {"errors": obj({"code": string(pattern=r"^[0-9]{3}$"), "message": string()},
-                           ["code", "message"])},
+            {
+                "errors": obj(
+                    {"code": string(pattern=r"^[0-9]{3}$"), "message": string()},
+                    ["code", "message"],
+                )
+            },
             ["errors"],
-            description="`{\"errors\":{\"code\":\"006\",\"message\":\"...\"}}`: sequences.",
+            description='`{"errors":{"code":"006","message":"..."}}`: sequences.',
         ),
-        "SimpleError": obj({"error": string()}, ["error"],
-                           description="`{\"error\":\"...\"}`: QR codes."),
-        "ReasonError": obj({"reason": string()}, ["reason"],
-                           description="`{\"reason\":\"...\"}`: duplicate `proprietary_uid`."),
-        "MessageBody": obj({"message": string()}, ["message"],
-                           description="`{\"message\":\"...\"}`: SAF-T progress and errors."),
+        "SimpleError": obj(
+            {"error": string()}, ["error"], description='`{"error":"..."}`: QR codes.'
+        ),
+        "ReasonError": obj(
+            {"reason": string()},
+            ["reason"],
+            description='`{"reason":"..."}`: duplicate `proprietary_uid`.',
+        ),
+        "MessageBody": obj(
+            {"message": string()},
+            ["message"],
+            description='`{"message":"..."}`: SAF-T progress and errors.',
+        ),
     }
 
 
@@ -254,8 +274,21 @@ def _family_statuses(dt: DocType) -> list[str]:
 
 
 DOCUMENT_REQUIRED = (
-    "id", "status", "archived", "type", "sequence_number", "date", "due_date", "sum", "discount",
-    "before_taxes", "taxes", "total", "currency", "client", "items",
+    "id",
+    "status",
+    "archived",
+    "type",
+    "sequence_number",
+    "date",
+    "due_date",
+    "sum",
+    "discount",
+    "before_taxes",
+    "taxes",
+    "total",
+    "currency",
+    "client",
+    "items",
 )
 
 
@@ -294,8 +327,10 @@ def document_properties(types: list[str], statuses: list[str], family: str) -> d
         "global_discount": ref("GlobalDiscount"),
     }
     if family == "invoices":
-        props["owner_invoice_id"] = {"oneOf": [ref("IdLike"), {"type": "null"}],
-                                     "description": "Source invoice of a credit/debit note."}
+        props["owner_invoice_id"] = {
+            "oneOf": [ref("IdLike"), {"type": "null"}],
+            "description": "Source invoice of a credit/debit note.",
+        }
     if family == "guides":
         props |= {
             "loaded_at": ref("DateTimeDMY"),
@@ -312,17 +347,17 @@ def document_properties(types: list[str], statuses: list[str], family: str) -> d
 
 
 def document_schema(dt: DocType) -> Schema:
-    schema = obj(
+    return obj(
         document_properties([dt.type_name], _family_statuses(dt), dt.family),
         DOCUMENT_REQUIRED,
         description=f"A {dt.title} as the API returns it.",
     )
-    return schema
 
 
 def family_document_schema(family: str, types: list[str], statuses: list[str]) -> Schema:
     return obj(
-        document_properties(types, statuses, family), DOCUMENT_REQUIRED,
+        document_properties(types, statuses, family),
+        DOCUMENT_REQUIRED,
         description=f"A document of the {family} family as list endpoints return it.",
     )
 
@@ -334,8 +369,7 @@ def request_parts() -> dict[str, Schema]:
     return {
         "DocumentClientInput": obj(
             {
-                "name": string("Matched exactly; an unknown name creates the client.",
-                               minLength=1),
+                "name": string("Matched exactly; an unknown name creates the client.", minLength=1),
                 "code": string("The client's unique code.", minLength=1),
                 "email": string(format="email"),
                 "address": string(),
@@ -355,12 +389,16 @@ def request_parts() -> dict[str, Schema]:
         ),
         "ItemTaxInput": obj(
             {"name": string("Tax name; an unknown name applies the account's default tax.")},
-            ["name"], closed=True,
+            ["name"],
+            closed=True,
         ),
         "DocumentItemInput": obj(
             {
-                "name": string("Unique item name; an unknown one creates the item, a known "
-                               "one updates it with these values.", minLength=1),
+                "name": string(
+                    "Unique item name; an unknown one creates the item, a known "
+                    "one updates it with these values.",
+                    minLength=1,
+                ),
                 "description": string(),
                 "unit_price": {**ref("DecimalValue"), "description": "Unit price, >= 0."},
                 "quantity": {**ref("DecimalValue"), "description": "Quantity, > 0."},
@@ -380,8 +418,12 @@ def request_parts() -> dict[str, Schema]:
             closed=True,
         ),
         "AddressInput": obj(
-            {"detail": string(minLength=1), "city": string(minLength=1),
-             "postal_code": string(minLength=1), "country": ref("Country")},
+            {
+                "detail": string(minLength=1),
+                "city": string(minLength=1),
+                "postal_code": string(minLength=1),
+                "country": ref("Country"),
+            },
             ["detail", "city", "postal_code", "country"],
             closed=True,
         ),
@@ -397,8 +439,11 @@ def _common_fields() -> dict[str, Schema]:
         "retention": {**ref("DecimalValue"), "description": "Withholding tax, 0 to 99.99 %."},
         "tax_exemption": ref("TaxExemptionCode"),
         "tax_exemption_reason": ref("TaxExemptionCode"),
-        "sequence_id": {**ref("IdLike"), "description": "The per-document-type sequence id "
-                        "(`current_<type>_sequence_id`); default sequence when absent."},
+        "sequence_id": {
+            **ref("IdLike"),
+            "description": "The per-document-type sequence id "
+            "(`current_<type>_sequence_id`); default sequence when absent.",
+        },
         "manual_sequence_number": string("For non-Portuguese accounts with manual numbering."),
         "client": ref("DocumentClientInput"),
         "items": array(ref("DocumentItemInput"), minItems=1),
@@ -410,18 +455,19 @@ def fields_schema(family: str) -> Schema:
     if family == "invoices":
         props |= {
             "mb_reference": ref("FlagString"),
-            "owner_invoice_id": {**ref("IdLike"), "description": "Credit/debit notes: the "
-                                 "invoice they correct. Invoices: a guide to link."},
-            "currency_code": string("ISO 4217 code (multi-currency plans).",
-                                    pattern="^[A-Z]{3}$"),
+            "owner_invoice_id": {
+                **ref("IdLike"),
+                "description": "Credit/debit notes: the "
+                "invoice they correct. Invoices: a guide to link.",
+            },
+            "currency_code": string("ISO 4217 code (multi-currency plans).", pattern="^[A-Z]{3}$"),
             "rate": ref("DecimalString"),
             "plugin_id": string(),
             "global_discount": ref("GlobalDiscountInput"),
         }
         required = ["date", "due_date", "client", "items"]
     elif family == "estimates":
-        props |= {"mb_reference": ref("FlagString"),
-                  "auto_add_related_document": ref("FlagString")}
+        props |= {"mb_reference": ref("FlagString"), "auto_add_related_document": ref("FlagString")}
         required = ["client", "items"]
     elif family == "guides":
         props |= {
@@ -432,34 +478,43 @@ def fields_schema(family: str) -> Schema:
             "load_site": string(),
             "delivery_site": string(),
         }
-        required = ["date", "due_date", "loaded_at", "address_from", "address_to", "client",
-                    "items"]
+        required = [
+            "date",
+            "due_date",
+            "loaded_at",
+            "address_from",
+            "address_to",
+            "client",
+            "items",
+        ]
     else:  # purchase_orders
         props |= {"loaded_at": ref("DateDMYInput"), "delivery_site": string()}
         required = ["date", "due_date", "client", "items"]
-    return obj(props, required, closed=True,
-               description=f"Fields of a {family} document on create and update.")
+    return obj(
+        props,
+        required,
+        closed=True,
+        description=f"Fields of a {family} document on create and update.",
+    )
 
 
 def wrapped(dt: DocType, inner: Schema, *, with_uid: bool = False) -> Schema:
-    """`{<type key>: inner}`; the family's generic key is accepted too (surface §3)."""
+    """`{<type key>: inner}`. The family's generic key is accepted too (surface §3), which
+    `x-accepted-root-keys` records; a `oneOf` would turn the generated body into `Any`."""
     props: dict[str, Schema] = {dt.key: inner}
-    out: Schema = {"type": "object"}
-    if dt.generic_key != dt.key:
-        props[dt.generic_key] = {**inner, "description": "Same content under the family's "
-                                 "generic key, which the API also accepts."}
-        out["description"] = (f"Send the body under `{dt.key}`; the API also accepts "
-                              f"`{dt.generic_key}`. Exactly one of them.")
-        out["minProperties"] = 1
-        out["oneOf"] = [{"required": [dt.key]}, {"required": [dt.generic_key]}]
     if with_uid:
         props["proprietary_uid"] = string(
             "Your own unique id for this creation; a second request with the same id while "
-            "the first is under way answers 409. A sibling of the root key.", minLength=1)
-    out["properties"] = props
-    if dt.generic_key == dt.key:
-        out["required"] = [dt.key]
-    out["additionalProperties"] = False
+            "the first is under way answers 409. A sibling of the root key.",
+            minLength=1,
+        )
+    out = obj(props, [dt.key], closed=True)
+    if dt.generic_key != dt.key:
+        out["description"] = (
+            f"Send the body under `{dt.key}`. The API also accepts the "
+            f"family's generic key `{dt.generic_key}` in its place."
+        )
+        out["x-accepted-root-keys"] = [dt.key, dt.generic_key]
     return out
 
 
@@ -468,8 +523,11 @@ def state_change_schema(dt: DocType) -> Schema:
     events = machine.events + sorted(machine.aliases)
     return obj(
         {
-            "state": {"type": "string", "enum": events,
-                      "description": "The event to apply (see `x-state-machine`)."},
+            "state": {
+                "type": "string",
+                "enum": events,
+                "description": "The event to apply (see `x-state-machine`).",
+            },
             "message": string("Why; required when canceling.", minLength=1),
         },
         ["state"],
@@ -484,7 +542,8 @@ def email_schema() -> Schema:
                 {
                     "client": obj(
                         {"email": string(format="email"), "save": ref("FlagString")},
-                        ["email", "save"], closed=True,
+                        ["email", "save"],
+                        closed=True,
                     ),
                     "subject": string(),
                     "body": string(),
@@ -498,5 +557,5 @@ def email_schema() -> Schema:
         },
         ["message"],
         closed=True,
-        description="Send a document by e-mail. `save: \"1\"` stores the address on the client.",
+        description='Send a document by e-mail. `save: "1"` stores the address on the client.',
     )
