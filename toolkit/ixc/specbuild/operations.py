@@ -146,6 +146,14 @@ def _doc_ext(dt: DocType, vendor_op: str | None) -> Node:
     return ext
 
 
+_GUIDE_UPDATE_QUIRK: dict[str, Node] = {
+    "guides": {
+        "x-live-quirk": "The live API answers 500 to every guide update (diogopms README, 2026; "
+        "surface §8). The sandbox reproduces it only with the `guide_update_500` quirk on."
+    }
+}
+
+
 def state_machine_extension(dt: DocType) -> Node:
     machine = facts.MACHINES[dt.segment]
     transitions = []
@@ -284,7 +292,7 @@ def document_paths(dt: DocType) -> dict[str, Node]:
                 parameters=doc_param,
                 body=ref(schema_name(dt, "UpdateRequest")),
                 body_example={dt.key: fields},
-                extensions=_doc_ext(dt, f"update{fam}"),
+                extensions=_doc_ext(dt, f"update{fam}") | _GUIDE_UPDATE_QUIRK.get(dt.family, {}),
             ),
         },
         f"/{dt.segment}/{{document-id}}/change-state.json": {
@@ -717,6 +725,7 @@ def crud(
     update_422: tuple[str, Any, tuple[str, ...]],
     paginated: bool,
     extra_links: Node | None = None,
+    create_quirk: str | None = None,
 ) -> dict[str, Node]:
     """List, create, get, update (empty 200) and delete for a simple resource."""
     cap = noun[0].upper() + noun[1:]
@@ -763,7 +772,8 @@ def crud(
                 },
                 body=ref(request),
                 body_example=request_example,
-                extensions={"x-vendor-operation": vendor["create"]},
+                extensions={"x-vendor-operation": vendor["create"]}
+                | ({"x-live-quirk": create_quirk} if create_quirk else {}),
             ),
         },
         item_path: {
@@ -882,6 +892,8 @@ def items_and_taxes() -> dict[str, Node]:
         create_422=("ModelErrors", {"name": ["Name has already been taken"]}, facts.MESSAGES_TAXES),
         update_422=("ModelErrors", {"base": ["Tax region is empty"]}, facts.MESSAGES_TAXES),
         paginated=False,
+        create_quirk="The live API answers 500 when `value` is a JSON number (surface §6.2); "
+        "the sandbox does so only with the `tax_numeric_value_500` quirk on.",
     )
     return paths
 
