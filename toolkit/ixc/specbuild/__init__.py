@@ -711,7 +711,9 @@ def build_document() -> dict[str, Any]:
 
 
 def render() -> str:
-    document = build_document()
+    # A JSON round trip unshares nodes, so the YAML has no anchors or aliases: every operation
+    # reads on its own and diffs stay local.
+    document = json.loads(json.dumps(build_document()))
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     return HEADER + text
 
