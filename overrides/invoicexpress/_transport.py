@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
-from ixc.exchange import Exchange, redact_url
+from ixc.exchange import Exchange, redact_text, redact_url
 
 from ._exceptions import RateLimitError, RequestInfo, TransportError, error_class
 
@@ -30,6 +30,33 @@ logger = logging.getLogger("invoicexpress")
 LAST_EXCHANGE: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar(
     "invoicexpress_last_exchange", default=None
 )
+
+
+class RedactingFilter(logging.Filter):
+    """Masks API keys in records of loggers we do not own (httpx logs full request URLs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact_text(message, self.secrets)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_redaction(secret: str) -> None:
+    """Idempotently attach the redacting filter to httpx/httpcore and remember `secret`."""
+    _FILTER.secrets.add(secret)
+    for name in ("httpx", "httpcore", "invoicexpress"):
+        log = logging.getLogger(name)
+        if _FILTER not in log.filters:
+            log.addFilter(_FILTER)
 
 
 class Clock(Protocol):
@@ -135,6 +162,7 @@ class _Policy:
         on_exchange: Callable[[Exchange], None] | None,
     ) -> None:
         self._secret = secret
+        install_log_redaction(secret)
         self.pacer = pacer
         self.retry = retry
         self.clock = clock

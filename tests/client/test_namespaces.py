@@ -1,0 +1,61 @@
+"""Every operation of the spec is reachable from a resource namespace."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import respx
+from client_support import example
+
+from invoicexpress import DOCUMENT_TYPES
+from invoicexpress_client.api import OPERATIONS
+from ixc.spec import load_spec
+
+
+def _snake(name: str) -> str:
+    out = "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+    return out.lstrip("_")
+
+
+def test_the_generated_registry_is_the_spec() -> None:
+    assert set(OPERATIONS) == {_snake(op.operation_id) for op in load_spec()}
+
+
+def test_every_operation_has_a_namespace_method(make_client: Any) -> None:
+    ix = make_client()
+    reached = ix.operations()
+    missing = sorted(set(OPERATIONS) - set(reached))
+    assert missing == []
+    for target in reached.values():
+        namespace, method = target.split(".")
+        assert callable(getattr(getattr(ix, namespace), method))
+
+
+def test_each_document_type_is_a_namespace(make_client: Any) -> None:
+    ix = make_client()
+    for doc in DOCUMENT_TYPES:
+        resource = getattr(ix, doc.segment)
+        assert resource.doc == doc
+
+
+def test_change_state_sends_the_types_root_key(mock_api: respx.MockRouter, make_client: Any) -> None:
+    route = mock_api.put("/quotes/5/change-state.json").mock(
+        return_value=httpx.Response(200, json=example("changeQuoteState", 200))
+    )
+    make_client().quotes.change_state(5, "accepted")
+    assert json.loads(route.calls[0].request.content) == {"quote": {"state": "accepted"}}
+
+
+def test_create_wraps_in_the_root_key_and_keeps_a_wrapped_body(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    route = mock_api.post("/invoice_receipts.json").mock(
+        return_value=httpx.Response(201, json=example("createInvoiceReceipt", 201))
+    )
+    ix = make_client()
+    ix.invoice_receipts.create({"date": "01/01/2026"})
+    ix.invoice_receipts.create({"invoice_receipt": {"date": "01/01/2026"}})
+    bodies = [json.loads(c.request.content) for c in route.calls]
+    assert bodies[0] == bodies[1] == {"invoice_receipt": {"date": "01/01/2026"}}
