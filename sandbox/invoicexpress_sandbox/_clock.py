@@ -1,0 +1,51 @@
+"""The sandbox's clock: real time, shifted or frozen through `/_sandbox/clock`.
+
+Date rules (default dates, `loaded_at` not in the past, SAF-T periods) read this clock, so tests
+can move time without waiting for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+
+class Clock:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._offset = timedelta(0)
+        self._frozen: datetime | None = None
+
+    def now(self) -> datetime:
+        with self._lock:
+            if self._frozen is not None:
+                return self._frozen
+            return datetime.now().replace(microsecond=0) + self._offset
+
+    def set(self, when: datetime, *, frozen: bool = False) -> None:
+        with self._lock:
+            if frozen:
+                self._frozen = when
+                self._offset = timedelta(0)
+            else:
+                self._frozen = None
+                self._offset = when - datetime.now().replace(microsecond=0)
+
+    def advance(self, delta: timedelta) -> None:
+        with self._lock:
+            if self._frozen is not None:
+                self._frozen += delta
+            else:
+                self._offset += delta
+
+    def reset(self) -> None:
+        with self._lock:
+            self._offset = timedelta(0)
+            self._frozen = None
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "now": self.now().isoformat(),
+            "frozen": self._frozen is not None,
+            "offset_seconds": self._offset.total_seconds(),
+        }

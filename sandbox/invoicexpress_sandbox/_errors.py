@@ -1,0 +1,87 @@
+"""Errors raised by the domain and turned into the body shapes the spec names.
+
+The domain says *what* went wrong (status, message, optional field/code); the HTTP layer picks
+the body *shape* from the operation's response in the spec (`ErrorsObject`, `ErrorsList`,
+`BareArray`, ...), so one rule serves every operation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SHAPES = (
+    "ErrorsObject",
+    "ErrorsList",
+    "ErrorsStrings",
+    "BareArray",
+    "ModelErrors",
+    "CodedError",
+    "SimpleError",
+    "ReasonError",
+    "MessageBody",
+)
+
+
+class ApiError(Exception):
+    """A 4xx (or a quirk's 5xx) answer; raising it rolls the request's transaction back."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        shape: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+        self.code = code
+        self.shape = shape
+        self.body = body
+        self.headers = headers or {}
+
+
+def invalid(message: str, *, field: str | None = None, code: str | None = None) -> ApiError:
+    return ApiError(422, message, field=field, code=code)
+
+
+def not_found(message: str = "Document not found") -> ApiError:
+    return ApiError(404, message)
+
+
+def render(shape: str, err: ApiError) -> Any:
+    """The body of `err` in the named shape (the canonical examples of CONVENTIONS.md)."""
+    msg = err.message
+    if shape == "ErrorsObject":
+        return {"errors": {"error": msg}}
+    if shape == "ErrorsList":
+        return {"errors": [{"error": msg}]}
+    if shape == "ErrorsStrings":
+        return {"errors": [msg]}
+    if shape == "BareArray":
+        return [err.field or "base", _strip_field(msg, err.field)]
+    if shape == "ModelErrors":
+        return {err.field or "base": [msg]}
+    if shape == "CodedError":
+        return {"errors": {"code": err.code or "000", "message": msg}}
+    if shape == "SimpleError":
+        return {"error": msg}
+    if shape == "ReasonError":
+        return {"reason": msg}
+    if shape == "MessageBody":
+        return {"message": msg}
+    return {"errors": {"error": msg}}
+
+
+def _strip_field(message: str, field: str | None) -> str:
+    """`Name has already been taken` -> `has already been taken` for Rails-style field maps."""
+    if field:
+        for prefix in (field, field.replace("_", " ")):
+            if message.lower().startswith(prefix.lower() + " "):
+                return message[len(prefix) + 1 :]
+    return message

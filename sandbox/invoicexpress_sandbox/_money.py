@@ -1,0 +1,132 @@
+"""Money as InvoiceXpress computes it: `Decimal` end to end, 2 dp, ROUND_HALF_UP.
+
+Each line is computed at full precision and rounded once per displayed amount; document totals
+are sums of the rounded line amounts, so `total == before_taxes + taxes` always holds exactly,
+as it does in the vendor's examples (api-docs 004: 24.39 + 5.61 = 30).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """A `Decimal` from a JSON number or numeric string (`"1,5"` is not numeric); else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        result = Decimal(str(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            return None
+    else:
+        return None
+    return result if result.is_finite() else None
+
+
+def r2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def wire(value: Decimal) -> int | float:
+    """A JSON number for a 2-dp amount: `30` for 30.00, `24.39` for 24.39."""
+    value = r2(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def decimal_text(value: Decimal, places: int = 1) -> str:
+    """The string form the API uses for prices and quantities (`"1.0"`, `"24.3902"`)."""
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    assert isinstance(exponent, int)
+    shown = max(places, -exponent)
+    return f"{value:.{shown}f}"
+
+
+@dataclass(frozen=True)
+class LineIn:
+    unit_price: Decimal
+    quantity: Decimal
+    discount_pct: Decimal
+    tax_pct: Decimal
+
+
+@dataclass(frozen=True)
+class LineOut:
+    subtotal: Decimal
+    discount_amount: Decimal
+    tax_amount: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    lines: tuple[LineOut, ...]
+    sum: Decimal
+    discount: Decimal
+    before_taxes: Decimal
+    taxes: Decimal
+    total: Decimal
+    retention_amount: Decimal
+
+
+def compute(
+    lines: Sequence[LineIn],
+    *,
+    global_type: str | None = None,
+    global_value: Decimal = ZERO,
+    retention_pct: Decimal = ZERO,
+) -> Totals:
+    """Totals of a document.
+
+    Line: subtotal = price x qty; discount = subtotal x line %; the global discount (percentage
+    of each net line, or an absolute amount shared by net value) lowers the taxable base; tax =
+    taxable base x tax %. Retention is reported but, as in the vendor's examples, not
+    subtracted from `total`.
+    """
+    nets = [ln.unit_price * ln.quantity * (1 - ln.discount_pct / HUNDRED) for ln in lines]
+    net_sum = sum(nets, ZERO)
+    shares: list[Decimal] = []
+    for net in nets:
+        if global_type == "percentage":
+            shares.append(net * global_value / HUNDRED)
+        elif global_type == "absolute" and net_sum > 0:
+            shares.append(global_value * net / net_sum)
+        else:
+            shares.append(ZERO)
+    outs: list[LineOut] = []
+    for ln, net, share in zip(lines, nets, shares, strict=True):
+        gross = ln.unit_price * ln.quantity
+        subtotal = r2(gross)
+        discount_amount = r2(gross - net)
+        tax_amount = r2((net - share) * ln.tax_pct / HUNDRED)
+        outs.append(
+            LineOut(subtotal, discount_amount, tax_amount, subtotal - discount_amount + tax_amount)
+        )
+    total_sum = sum((o.subtotal for o in outs), ZERO)
+    global_amount = r2(sum(shares, ZERO))
+    discount = sum((o.discount_amount for o in outs), ZERO) + global_amount
+    before_taxes = total_sum - discount
+    taxes = sum((o.tax_amount for o in outs), ZERO)
+    return Totals(
+        lines=tuple(outs),
+        sum=total_sum,
+        discount=discount,
+        before_taxes=before_taxes,
+        taxes=taxes,
+        total=before_taxes + taxes,
+        retention_amount=r2(before_taxes * retention_pct / HUNDRED),
+    )

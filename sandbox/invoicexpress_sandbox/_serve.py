@@ -1,0 +1,84 @@
+"""Serve a sandbox with uvicorn on 127.0.0.1 (used by `ixc sandbox` and `python -m`)."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from ._app import Options, Sandbox, StartupError
+from ._faults import FAULTS, QUIRKS
+
+HOST = "127.0.0.1"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    parser.add_argument("--db", help="SQLite file that keeps state across restarts "
+                                     "(default: in memory)")
+    parser.add_argument("--rate-limit", default="100", metavar="N|off",
+                        help="requests per minute per account (default 100; 'off' disables)")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
+                        choices=sorted(FAULTS) + sorted(QUIRKS),
+                        help="switch on a fault or a known live quirk (repeatable)")
+    parser.add_argument("--spec", type=Path, help="spec file (default: the repository's)")
+
+
+def parse_rate_limit(value: str) -> int | None:
+    if value.strip().lower() in ("off", "none", "0"):
+        return None
+    return int(value)
+
+
+def bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def server_for(sandbox: Sandbox, sock: socket.socket) -> uvicorn.Server:
+    config = uvicorn.Config(sandbox.app, lifespan="off", access_log=False, log_level="warning",
+                            loop="asyncio", timeout_keep_alive=30)
+    server = uvicorn.Server(config)
+    del sock
+    return server
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        options = Options(db=args.db, rate_limit=parse_rate_limit(args.rate_limit),
+                          faults=tuple(args.fault), spec_path=args.spec)
+        sandbox = Sandbox(options)
+    except (StartupError, ValueError) as exc:
+        print(f"ixc sandbox: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sock = bind(args.port)
+    except OSError as exc:
+        print(f"ixc sandbox: cannot listen on {HOST}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    port = sock.getsockname()[1]
+    demo = sandbox.demo()
+    print(f"InvoiceXpress sandbox on http://{HOST}:{port}", flush=True)
+    print(f"  account name: {demo['name']}", flush=True)
+    print(f"  API key:      {demo['api_key']}", flush=True)
+    print(f"  state:        {options.db or 'in memory'}; rate limit: "
+          f"{options.rate_limit or 'off'}; faults: {', '.join(args.fault) or 'none'}",
+          flush=True)
+    print(f"  admin:        http://{HOST}:{port}/_sandbox/health", flush=True)
+    server_for(sandbox, sock).run(sockets=[sock])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m invoicexpress_sandbox",
+                                     description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))

@@ -1,0 +1,127 @@
+"""SQLite storage: one connection, one writer lock, one transaction per mutating request.
+
+Records are JSON blobs keyed by (kind, id) and owned by an account. Every write runs inside
+`BEGIN IMMEDIATE` under a process-wide lock, so numbering read-modify-write cycles can never
+interleave (gapless numbers) and a failed request rolls back completely (state unchanged).
+`:memory:` by default; a file path keeps everything across restarts.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    account TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS records_account ON records (account, kind);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class Tx:
+    """Operations available inside one transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def get(self, kind: str, record_id: int, account: str | None = None) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            "SELECT account, data FROM records WHERE kind = ? AND id = ?", (kind, record_id)
+        ).fetchone()
+        if row is None or (account is not None and row[0] != account):
+            return None
+        data: dict[str, Any] = json.loads(row[1])
+        return data
+
+    def put(self, kind: str, record_id: int, account: str, data: dict[str, Any]) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO records (kind, id, account, data) VALUES (?, ?, ?, ?)",
+            (kind, record_id, account, json.dumps(data, separators=(",", ":"))),
+        )
+
+    def delete(self, kind: str, record_id: int) -> None:
+        self._conn.execute("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
+
+    def all(self, kind: str, account: str) -> list[dict[str, Any]]:
+        rows = self._conn.execute(
+            "SELECT data FROM records WHERE account = ? AND kind = ? ORDER BY id",
+            (account, kind),
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def next_id(self, name: str, start: int = 1) -> int:
+        """The next value of a named counter (ids, numbering); gapless within a transaction."""
+        row = self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+        value = start if row is None else int(row[0]) + 1
+        self._conn.execute(
+            "INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", (name, value)
+        )
+        return value
+
+    def meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def wipe(self) -> None:
+        for table in ("records", "counters", "meta"):
+            self._conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every row, for tests that prove a bad request changed nothing."""
+        return {
+            "records": self._conn.execute(
+                "SELECT kind, id, account, data FROM records ORDER BY kind, id"
+            ).fetchall(),
+            "counters": self._conn.execute("SELECT * FROM counters ORDER BY name").fetchall(),
+            "meta": self._conn.execute("SELECT * FROM meta ORDER BY key").fetchall(),
+        }
+
+
+class Store:
+    """Owns the connection; hand out `Tx` objects through `write()` and `read()`."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or ":memory:"
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=30
+        )
+        if self.path != ":memory:":
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """One all-or-nothing transaction; any exception rolls everything back."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self._lock:
+            yield Tx(self._conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
