@@ -1,0 +1,96 @@
+"""The one redaction point: a planted key must not survive any rendering of an exchange."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ixc.exchange import REDACTED, Exchange, Recorder, read_recording, redact_text, redact_url
+
+PLANTED = "ixc-planted-key-7f3a9c1e5b2d"
+
+
+def _exchange(body: object | None = None, *, echo_key_in_response: bool = False) -> httpx.Response:
+    request = httpx.Request(
+        "POST",
+        f"https://user:pw@demo.app.invoicexpress.com/invoices.json?api_key={PLANTED}&page=2",
+        json=body,
+        headers={"Authorization": f"Bearer {PLANTED}"},
+    )
+    content = {"invoice": {"id": 1}, "note": f"key was {PLANTED}"} if echo_key_in_response else {}
+    return httpx.Response(201, json=content, request=request)
+
+
+def test_redact_url_masks_the_key_keeps_the_rest_and_drops_userinfo() -> None:
+    url = redact_url(f"https://u:p@a.example/x.json?type[]=Invoice&api_key={PLANTED}&page=2")
+    assert PLANTED not in url
+    assert "u:p@" not in url
+    assert f"api_key={REDACTED}" in url.replace("%5B", "[").replace("%5D", "]")
+    assert "page=2" in url
+    assert "type[]=Invoice" in url
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"GET /x.json?api_key={PLANTED} failed",
+        f"'https://a/x.json?page=1&API_KEY={PLANTED}'",
+        f"token={PLANTED}&other=1",
+    ],
+)
+def test_redact_text_masks_query_pairs_in_free_text(text: str) -> None:
+    assert PLANTED not in redact_text(text)
+
+
+def test_redact_text_masks_known_secrets_anywhere() -> None:
+    assert redact_text(f"the key {PLANTED} leaked", [PLANTED]) == f"the key {REDACTED} leaked"
+
+
+def test_exchange_record_carries_no_secret_in_url_headers_or_bodies() -> None:
+    response = _exchange(
+        {"account": {"api_key": PLANTED, "password": "hunter2", "name": "Demo"}},
+        echo_key_in_response=True,
+    )
+    record = Exchange.from_httpx(response, operation_id="createInvoice", secrets=[PLANTED])
+    line = record.to_json()
+    assert PLANTED not in line
+    assert "hunter2" not in line
+    assert record.request_body["account"]["name"] == "Demo"
+    assert record.response_body["invoice"] == {"id": 1}
+    assert record.status == 201
+    assert record.path == "/invoices.json"
+    assert record.content_type == "application/json"
+
+
+def test_recording_round_trips_without_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "rec" / "exchanges.jsonl"
+    recorder = Recorder(path)
+    for _ in range(3):
+        recorder.write(Exchange.from_httpx(_exchange({"x": 1}), secrets=[PLANTED]))
+    assert PLANTED not in path.read_text()
+    records = list(read_recording(path))
+    assert len(records) == 3
+    assert records[0].request_body == {"x": 1}
+
+
+def test_binary_and_invalid_json_bodies_are_summarised_not_crashed() -> None:
+    request = httpx.Request("GET", f"https://a/x.json?api_key={PLANTED}")
+    binary = httpx.Response(
+        200, content=b"\xff\xfe\x00", request=request, headers={"content-type": "application/pdf"}
+    )
+    broken = httpx.Response(
+        200, content=b"{not json", request=request, headers={"content-type": "application/json"}
+    )
+    assert Exchange.from_httpx(binary).response_body == "<3 bytes of binary content>"
+    assert Exchange.from_httpx(broken).response_body == "{not json"
+
+
+def test_logging_a_record_does_not_leak(caplog: pytest.LogCaptureFixture) -> None:
+    record = Exchange.from_httpx(_exchange(), secrets=[PLANTED])
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("ixc.test").info("exchange %s %s", record.url, json.dumps(record.meta))
+    assert PLANTED not in caplog.text
