@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from ixc import specbuild
 from ixc.spec import Operation, Spec, escape_pointer, load_spec
 
