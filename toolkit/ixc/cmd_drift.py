@@ -174,7 +174,7 @@ def run_server(args: argparse.Namespace) -> int:
     baseline = {} if args.no_baseline else load_baseline(args.baseline)
     report = server_drift(spec, exchanges, source=source, secrets=secrets, baseline=baseline)
     if args.update_baseline:
-        write_baseline(args.baseline, report.findings, baseline)
+        write_baseline(args.baseline, report.findings, baseline, secrets=secrets)
         print(
             f"ixc drift: baseline {args.baseline} now accepts {len(report.findings)} finding(s)",
             file=sys.stderr,

@@ -7,10 +7,12 @@ reading the diff, and a `reason` written by hand survives `--update-baseline`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ixc.drift._model import Finding
+from ixc.exchange import redact_text
 
 BASELINE_VERSION = 1
 
@@ -34,7 +36,11 @@ def apply_baseline(findings: list[Finding], baseline: dict[str, dict[str, Any]])
 
 
 def write_baseline(
-    path: Path, findings: list[Finding], previous: dict[str, dict[str, Any]]
+    path: Path,
+    findings: list[Finding],
+    previous: dict[str, dict[str, Any]],
+    *,
+    secrets: Iterable[str] = (),
 ) -> None:
     """Accept exactly the current findings, keeping hand-written reasons of those still seen."""
     entries = []
@@ -49,4 +55,5 @@ def write_baseline(
         entry["reason"] = reason or f.message
         entries.append(entry)
     data = {"version": BASELINE_VERSION, "accepted": entries}
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    path.write_text(redact_text(text, tuple(secrets)), encoding="utf-8")

@@ -27,6 +27,8 @@ _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
 )
 _NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")
+_SAMPLE_DMY = "03/12/2017"
+_SAMPLE_ISO = "2017-12-03"
 _MAX_EXAMPLE = 300
 ERROR_SCHEMA_NAMES = (
     "ErrorsObject", "ErrorsList", "ErrorsStrings", "BareArray", "ModelErrors",
@@ -418,32 +420,27 @@ class _Validator:
 
     def _string(self, value: str, s: dict[str, Any], ptr: str, loc: str) -> list[_Issue]:
         where = loc or "(body)"
-        pattern = s.get("pattern")
-        fmt = s.get("format")
-        wants_ddmm = (isinstance(pattern, str) and _DDMMYYYY.pattern in (pattern,)) or fmt in (
-            "date-ddmmyyyy", "dd/mm/yyyy",
-        )  # fmt: skip
-        if wants_ddmm and _ISO_DATE.match(value):
-            return [_Issue("date-format-mismatch", join_pointer(ptr, "pattern"), where,
-                           f"`{where}` is an ISO date; documented dd/mm/yyyy", value)]  # fmt: skip
-        if fmt == "date" and _DDMMYYYY.match(value):
-            return [_Issue("date-format-mismatch", join_pointer(ptr, "format"), where,
-                           f"`{where}` is dd/mm/yyyy; documented ISO date", value)]  # fmt: skip
-        if fmt == "date" and not _ISO_DATE.match(value):
-            return [_Issue("format-mismatch", join_pointer(ptr, "format"), where,
-                           f"`{where}` is not a `date`", value)]  # fmt: skip
-        if fmt == "date-time" and not _ISO_DATETIME.match(value):
-            return [_Issue("format-mismatch", join_pointer(ptr, "format"), where,
-                           f"`{where}` is not a `date-time`", value)]  # fmt: skip
-        if isinstance(pattern, str):
-            try:
-                matched = re.search(pattern, value) is not None
-            except re.error:
-                matched = True
-            if not matched:
-                return [_Issue("format-mismatch", join_pointer(ptr, "pattern"), where,
-                               f"`{where}` does not match pattern `{pattern}`", value)]  # fmt: skip
-        return []
+        pattern, fmt = s.get("pattern"), s.get("format")
+        broken = None
+        if (fmt == "date" and not _ISO_DATE.match(value)) or (
+            fmt == "date-time" and not _ISO_DATETIME.match(value)
+        ):
+            broken = "format"
+        elif isinstance(pattern, str) and not _search(pattern, value):
+            broken = "pattern"
+        if broken is None:
+            return []
+        p = join_pointer(ptr, broken)
+        # A date in the *other* of the API's two date formats is its own, sharper finding.
+        if _ISO_DATE.match(value[:10]) and _accepts(s, _SAMPLE_DMY):
+            msg = f"`{where}` is an ISO date; documented dd/mm/yyyy"
+            return [_Issue("date-format-mismatch", p, where, msg, value)]
+        if _DDMMYYYY.match(value[:10]) and _accepts(s, _SAMPLE_ISO):
+            msg = f"`{where}` is dd/mm/yyyy; documented ISO"
+            return [_Issue("date-format-mismatch", p, where, msg, value)]
+        shown = fmt if broken == "format" else pattern
+        msg = f"`{where}` does not match {broken} `{shown}`"
+        return [_Issue("format-mismatch", p, where, msg, value)]
 
     def _object(
         self, value: dict[str, Any], s: dict[str, Any], ptr: str, loc: str, depth: int
@@ -475,6 +472,22 @@ class _Validator:
                            f"field `{where}` is not documented", item)
                 )  # fmt: skip
         return issues
+
+
+def _search(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return True  # a pattern Python cannot read is not evidence against the server
+
+
+def _accepts(s: dict[str, Any], sample: str) -> bool:
+    fmt, pattern = s.get("format"), s.get("pattern")
+    if fmt == "date":
+        return bool(_ISO_DATE.match(sample))
+    if isinstance(pattern, str):
+        return _search(pattern, sample)
+    return False
 
 
 def _unique(issues: list[_Issue]) -> list[_Issue]:

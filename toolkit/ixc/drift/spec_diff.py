@@ -360,14 +360,24 @@ def _diff_responses(ctx: _Ctx, o: _Op, n: _Op) -> None:
             if _is_success(str(status))
             else "response-non-success-status-removed"
         )
-        ctx.emit(rule, join_pointer("/responses", status), f"response status `{status}` removed")
+        ctx.emit(
+            rule,
+            join_pointer("/responses", status),
+            f"response status `{status}` removed",
+            f"status {status}",
+        )
     for status in sorted(set(rb) - set(ra)):
         rule = (
             "response-success-status-added"
             if _is_success(str(status))
             else "response-non-success-status-added"
         )
-        ctx.emit(rule, join_pointer("/responses", status), f"response status `{status}` added")
+        ctx.emit(
+            rule,
+            join_pointer("/responses", status),
+            f"response status `{status}` added",
+            f"status {status}",
+        )
     for status in sorted(set(ra) & set(rb)):
         ca, cb = _content(ctx.old_doc, ra[status]), _content(ctx.new_doc, rb[status])
         base = join_pointer("/responses", status, "content")
@@ -376,12 +386,14 @@ def _diff_responses(ctx: _Ctx, o: _Op, n: _Op) -> None:
                 "response-media-type-removed",
                 join_pointer(base, mt),
                 f"response {status} media type `{mt}` removed",
+                f"response {status}",
             )
         for mt in sorted(cb.keys() - ca.keys()):
             ctx.emit(
                 "response-media-type-added",
                 join_pointer(base, mt),
                 f"response {status} media type `{mt}` added",
+                f"response {status}",
             )
         for mt in sorted(ca.keys() & cb.keys()):
             _SchemaDiff(ctx, "response", f"response {status}").run(
@@ -629,6 +641,9 @@ def _transitions(sm: Any) -> dict[tuple[str, str, str], list[str]]:
 def _diff_state_machine(ctx: _Ctx, o: _Op, n: _Op) -> None:
     ta, tb = _transitions(o.raw.get("x-state-machine")), _transitions(n.raw.get("x-state-machine"))
 
+    def where(key: tuple[str, str, str]) -> str:
+        return f"{key[0]} --{key[1]}--> {key[2]}"
+
     def ptr(key: tuple[str, str, str]) -> str:
         # Keyed by the transition, not its index: reordering the list changes no fingerprint.
         return join_pointer("/x-state-machine/transitions", f"{key[0]} -{key[1]}-> {key[2]}")
@@ -637,12 +652,11 @@ def _diff_state_machine(ctx: _Ctx, o: _Op, n: _Op) -> None:
         ctx.emit(
             "state-transition-removed",
             ptr(key),
-            f"transition {key[0]} --{key[1]}--> {key[2]} removed",
+            f"transition {where(key)} removed",
+            where(key),
         )
     for key in sorted(tb.keys() - ta.keys()):
-        ctx.emit(
-            "state-transition-added", ptr(key), f"transition {key[0]} --{key[1]}--> {key[2]} added"
-        )
+        ctx.emit("state-transition-added", ptr(key), f"transition {where(key)} added", where(key))
     for key in sorted(ta.keys() & tb.keys()):
         if ta[key] != tb[key]:
             ctx.emit(
@@ -650,4 +664,5 @@ def _diff_state_machine(ctx: _Ctx, o: _Op, n: _Op) -> None:
                 ptr(key),
                 f"transition {key[0]} --{key[1]}--> {key[2]} now requires "
                 f"{tb[key] or 'nothing'} (was {ta[key] or 'nothing'})",
+                where(key),
             )

@@ -1,0 +1,181 @@
+"""Server-drift rules on synthetic recordings against tests/drift/server_spec.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from ixc.drift import SERVER_RULES, Finding, server_drift
+from ixc.exchange import Exchange
+from ixc.spec import Spec
+
+Make = Callable[..., Exchange]
+Doc = Callable[..., dict[str, Any]]
+
+
+def _run(spec: Spec, exchanges: list[Exchange]) -> list[Finding]:
+    return server_drift(spec, exchanges, source="test").findings
+
+
+def _rules(spec: Spec, exchanges: list[Exchange]) -> set[str]:
+    return {f.rule for f in _run(spec, exchanges)}
+
+
+def _get(make: Make, status: int = 200, body: Any = None, **kw: Any) -> Exchange:
+    return make("GET", "/invoices/7.json", status, body, **kw)
+
+
+def _change(make: Make, event: str, status: int, body: Any, message: str | None = None) -> Exchange:
+    request: dict[str, Any] = {"invoice": {"state": event}}
+    if message is not None:
+        request["invoice"]["message"] = message
+    return make("PUT", "/invoices/7/change-state.json", status, body, request_body=request)
+
+
+def test_faithful_recording_reports_nothing(server_spec: Spec, make: Make, doc: Doc) -> None:
+    exchanges = [
+        make("GET", "/invoices.json", 200, {"invoices": [doc(), doc(id=8, total=12.5)]}),
+        _get(make, body={"invoice": doc()}),
+        _change(make, "finalized", 200, {"invoice": doc(status="final")}),
+        _change(make, "canceled", 200, {"invoice": doc(status="canceled")}, message="erro"),
+        _get(make, 404, {"errors": {"error": "Document not found"}}),
+        make(
+            "GET",
+            "/api/v3/clients/3/balance.json",
+            200,
+            {"balance": {"created_at": "2026-12-03", "amount": 10}},
+        ),
+    ]
+    assert _run(server_spec, exchanges) == []
+
+
+CASES: dict[str, Any] = {
+    "undocumented-operation": lambda m, doc: [m("GET", "/archive.json", 200, {})],
+    "undocumented-success-status": lambda m, doc: [_get(m, 203, {"invoice": doc()})],
+    "undocumented-status-code": lambda m, doc: [_get(m, 500, {"errors": {"error": "boom"}})],
+    "undocumented-content-type": lambda m, doc: [
+        _get(m, 200, raw=b"<html>maintenance</html>", content_type="text/html")
+    ],
+    "undocumented-response-field": lambda m, doc: [_get(m, body={"invoice": doc(atcud="N/D")})],
+    "missing-required-field": lambda m, doc: [
+        _get(m, body={"invoice": {k: v for k, v in doc().items() if k != "date"}})
+    ],
+    "type-mismatch": lambda m, doc: [_get(m, body={"invoice": doc(items={"name": "x"})})],
+    "numeric-string-for-number": lambda m, doc: [_get(m, body={"invoice": doc(total="30.0")})],
+    "number-for-string": lambda m, doc: [_get(m, body={"invoice": doc(currency=978)})],
+    "unexpected-null": lambda m, doc: [_get(m, body={"invoice": doc(currency=None)})],
+    "date-format-mismatch": lambda m, doc: [_get(m, body={"invoice": doc(date="2026-12-03")})],
+    "format-mismatch": lambda m, doc: [_get(m, body={"invoice": doc(date="3 Dec 2026")})],
+    "undocumented-enum-value": lambda m, doc: [
+        _get(m, body={"invoice": doc(status="second_copy")})
+    ],
+    "undocumented-error-shape": lambda m, doc: [_get(m, 404, ["Document", "not found"])],
+    "state-event-undocumented": lambda m, doc: [
+        _change(m, "unsettled", 422, {"errors": {"error": "Invalid state"}})
+    ],
+    "state-transition-undocumented": lambda m, doc: [
+        _get(m, body={"invoice": doc(status="canceled")}),
+        _change(m, "finalized", 200, {"invoice": doc(status="final")}),
+    ],
+    "state-transition-refused": lambda m, doc: [
+        _get(m, body={"invoice": doc(status="draft")}),
+        _change(m, "finalized", 422, {"errors": {"error": "Invalid state"}}),
+    ],
+    "state-transition-target-mismatch": lambda m, doc: [
+        _get(m, body={"invoice": doc(status="draft")}),
+        _change(m, "finalized", 200, {"invoice": doc(status="canceled")}),
+    ],
+}
+
+
+def test_every_server_rule_has_a_case() -> None:
+    assert set(CASES) == set(SERVER_RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_rule_is_reported_alone_with_its_level(
+    server_spec: Spec, make: Make, doc: Doc, rule: str
+) -> None:
+    findings = _run(server_spec, CASES[rule](make, doc))
+    assert [f.rule for f in findings] == [rule]
+    assert findings[0].level == SERVER_RULES[rule].level
+
+
+def test_iso_date_where_dd_mm_yyyy_is_documented_and_the_reverse(
+    server_spec: Spec, make: Make
+) -> None:
+    treasury = make(
+        "GET", "/api/v3/clients/3/balance.json", 200, {"balance": {"created_at": "03/12/2026"}}
+    )
+    findings = _run(server_spec, [treasury])
+    assert [(f.rule, f.location) for f in findings] == [
+        ("date-format-mismatch", "balance.created_at")
+    ]
+
+
+def test_decimal_value_accepts_number_and_numeric_string_but_not_words(
+    server_spec: Spec, make: Make, doc: Doc
+) -> None:
+    ok = [_get(make, body={"invoice": doc(items=[{"unit_price": p}])}) for p in ("1.0", 2, 2.5)]
+    assert _run(server_spec, ok) == []
+    bad = _get(make, body={"invoice": doc(items=[{"unit_price": "ten"}])})
+    assert _rules(server_spec, [bad]) == {"format-mismatch"}
+
+
+def test_findings_aggregate_by_schema_pointer_with_a_count(
+    server_spec: Spec, make: Make, doc: Doc
+) -> None:
+    lists = [
+        make("GET", "/invoices.json", 200, {"invoices": [doc(extra=1), doc(extra=2)]}),
+        make("GET", "/invoices.json", 200, {"invoices": [doc(extra=3)]}),
+        make("GET", "/invoices.json", 200, {"invoices": [doc()]}),
+    ]
+    findings = _run(server_spec, lists)
+    assert len(findings) == 1
+    only = findings[0]
+    assert only.rule == "undocumented-response-field"
+    assert only.count == 2  # exchanges that showed it, not array elements
+    assert only.pointer.endswith("/schema/properties/invoices/items/properties/extra")
+    assert only.location == "invoices[].extra"
+
+
+def test_fingerprint_is_independent_of_the_example(server_spec: Spec, make: Make, doc: Doc) -> None:
+    one = _run(server_spec, [_get(make, body={"invoice": doc(status="second_copy")})])
+    two = _run(server_spec, [_get(make, body={"invoice": doc(status="sent")})])
+    assert one[0].example != two[0].example
+    assert one[0].fingerprint == two[0].fingerprint
+
+
+def test_alias_events_count_as_their_event(server_spec: Spec, make: Make, doc: Doc) -> None:
+    exchanges = [
+        _get(make, body={"invoice": doc(status="draft")}),
+        _change(make, "finalised", 200, {"invoice": doc(status="final")}),
+    ]
+    assert _run(server_spec, exchanges) == []
+
+
+def test_cancel_without_required_message_may_be_refused(
+    server_spec: Spec, make: Make, doc: Doc
+) -> None:
+    exchanges = [
+        _get(make, body={"invoice": doc(status="final")}),
+        _change(make, "canceled", 422, {"errors": {"error": "Cancel message can't be blank"}}),
+    ]
+    assert _run(server_spec, exchanges) == []
+
+
+def test_status_before_can_come_from_recording_meta(
+    server_spec: Spec, make: Make, doc: Doc
+) -> None:
+    change = _change(make, "finalized", 200, {"invoice": doc(status="final")})
+    change.meta["status_before"] = "deleted"
+    assert _rules(server_spec, [change]) == {"state-transition-undocumented"}
+
+
+def test_undocumented_error_status_with_unknown_shape_reports_both(
+    server_spec: Spec, make: Make
+) -> None:
+    found = _rules(server_spec, [_get(make, 500, {"oops": True})])
+    assert found == {"undocumented-status-code", "undocumented-error-shape"}
