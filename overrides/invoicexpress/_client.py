@@ -17,6 +17,7 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 import httpx
+
 from invoicexpress_client.api import OPERATIONS, OperationInfo
 from invoicexpress_client.client import AuthenticatedClient
 from ixc.exchange import Exchange, redact_text

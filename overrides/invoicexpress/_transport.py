@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
+
 from ixc.exchange import Exchange, redact_text, redact_url
 
 from ._exceptions import RateLimitError, RequestInfo, TransportError, error_class

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import respx
-from client_support import example
 
 from invoicexpress import DOCUMENT_TYPES
+from invoicexpress.testing import spec_example as example
 from invoicexpress_client.api import OPERATIONS
 from ixc.spec import load_spec
 
@@ -40,7 +40,9 @@ def test_each_document_type_is_a_namespace(make_client: Any) -> None:
         assert resource.doc == doc
 
 
-def test_change_state_sends_the_types_root_key(mock_api: respx.MockRouter, make_client: Any) -> None:
+def test_change_state_sends_the_types_root_key(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
     route = mock_api.put("/quotes/5/change-state.json").mock(
         return_value=httpx.Response(200, json=example("changeQuoteState", 200))
     )

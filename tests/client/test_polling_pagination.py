@@ -11,26 +11,32 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 import respx
-from client_support import BASE, PLANTED_KEY, FakeClock, example
 
 from invoicexpress import AsyncInvoiceXpress, PollTimeoutError
+from invoicexpress.testing import FakeClock
+from invoicexpress.testing import spec_example as example
 from invoicexpress_client.api import OPERATIONS
 
+BASE = "https://acme.app.invoicexpress.com"
+PLANTED_KEY = "PLANTED-1xc-SECRET-k3y-0000"  # recognisable, obviously fake
 
-def test_pdf_wait_polls_202_until_200(mock_api: respx.MockRouter, make_client: Any,
-                                      clock: FakeClock) -> None:
+
+def test_pdf_wait_polls_202_until_200(
+    mock_api: respx.MockRouter, make_client: Any, clock: FakeClock
+) -> None:
     ready = example("generatePdf", 200)
     route = mock_api.get("/api/pdf/1001.json").mock(
         side_effect=[httpx.Response(202), httpx.Response(202), httpx.Response(200, json=ready)]
     )
     got = make_client().pdf.wait(1001, interval=2.0)
-    assert got.output.pdf_url == ready["output"]["pdfUrl"]  # type: ignore[index]
+    assert got.output.pdf_url == ready["output"]["pdfUrl"]
     assert route.call_count == 3
     assert clock.sleeps == [2.0, 3.0]
 
 
-def test_pdf_wait_times_out_with_a_hint(mock_api: respx.MockRouter, make_client: Any,
-                                        clock: FakeClock) -> None:
+def test_pdf_wait_times_out_with_a_hint(
+    mock_api: respx.MockRouter, make_client: Any, clock: FakeClock
+) -> None:
     mock_api.get("/api/pdf/1001.json").mock(return_value=httpx.Response(202))
     with pytest.raises(PollTimeoutError, match="larger timeout"):
         make_client().pdf.wait(1001, timeout=10.0, interval=1.0)
@@ -43,7 +49,9 @@ def test_pdf_generate_returns_none_while_202(mock_api: respx.MockRouter, make_cl
     assert route.calls[0].request.url.params["second_copy"] == "true"
 
 
-def test_qr_code_wait_skips_the_in_progress_body(mock_api: respx.MockRouter, make_client: Any) -> None:
+def test_qr_code_wait_skips_the_in_progress_body(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
     mock_api.get("/api/qr_codes/1001.json").mock(
         side_effect=[
             httpx.Response(202, json=example("getQrCode", 202)),
@@ -51,7 +59,7 @@ def test_qr_code_wait_skips_the_in_progress_body(mock_api: respx.MockRouter, mak
         ]
     )
     got = make_client().qr_codes.wait(1001)
-    assert got.qr_code.url == example("getQrCode", 200)["qr_code"]["url"]  # type: ignore[index]
+    assert got.qr_code.url == example("getQrCode", 200)["qr_code"]["url"]
 
 
 def test_saft_wait_sends_month_and_year(mock_api: respx.MockRouter, make_client: Any) -> None:
@@ -62,7 +70,7 @@ def test_saft_wait_sends_month_and_year(mock_api: respx.MockRouter, make_client:
         ]
     )
     got = make_client().saft.wait(month=11, year=2026)
-    assert got.url == example("exportSaft", 200)["url"]  # type: ignore[index]
+    assert got.url == example("exportSaft", 200)["url"]
     assert route.calls[0].request.url.params["month"] == "11"
 
 
@@ -80,11 +88,15 @@ def test_async_pdf_wait(mock_api: respx.MockRouter, clock: FakeClock) -> None:
 
 
 def _page(number: int, total_pages: int, ids: list[int]) -> dict[str, Any]:
-    body = dict(example("listInvoices", 200))  # type: ignore[call-overload]
+    body: dict[str, Any] = dict(example("listInvoices", 200))
     template = body["invoices"][0]
     body["invoices"] = [{**template, "id": i} for i in ids]
-    body["pagination"] = {"total_entries": 99, "per_page": len(ids), "current_page": number,
-                          "total_pages": total_pages}
+    body["pagination"] = {
+        "total_entries": 99,
+        "per_page": len(ids),
+        "current_page": number,
+        "total_pages": total_pages,
+    }
     return body
 
 
@@ -104,7 +116,9 @@ def test_iter_walks_every_page_in_order(mock_api: respx.MockRouter, make_client:
 def test_typed_filters_go_out_as_bracket_names_and_dd_mm_yyyy(
     mock_api: respx.MockRouter, make_client: Any
 ) -> None:
-    route = mock_api.get("/invoices.json").mock(return_value=httpx.Response(200, json=_page(1, 1, [1])))
+    route = mock_api.get("/invoices.json").mock(
+        return_value=httpx.Response(200, json=_page(1, 1, [1]))
+    )
     make_client().invoices.list(
         type=["Invoice", "CreditNote"],
         status=["final"],
@@ -121,7 +135,8 @@ def test_typed_filters_go_out_as_bracket_names_and_dd_mm_yyyy(
     assert query["date[to]"] == ["01/02/2026"]
     assert query["total_before_taxes[from]"] == ["10.50"]
     assert query["non_archived"] == ["true"]
-    assert query["page"] == ["1"] and query["per_page"] == ["30"]
+    assert query["page"] == ["1"]
+    assert query["per_page"] == ["30"]
 
 
 def test_a_status_the_spec_does_not_know_is_still_sent_and_parsed(
@@ -157,7 +172,7 @@ def test_unpaginated_lists_are_one_page(mock_api: respx.MockRouter, make_client:
         return_value=httpx.Response(200, json=example("listTaxes", 200))
     )
     taxes = list(make_client().taxes.iter())
-    assert [t.name for t in taxes] == [t["name"] for t in example("listTaxes", 200)["taxes"]]  # type: ignore[index]
+    assert [t.name for t in taxes] == [t["name"] for t in example("listTaxes", 200)["taxes"]]
     assert route.call_count == 1
 
 

@@ -9,10 +9,12 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from client_support import PLANTED_KEY, example
 
 from invoicexpress import InvoiceXpressError, TransportError
+from invoicexpress.testing import spec_example as example
 from ixc.exchange import Exchange
+
+PLANTED_KEY = "PLANTED-1xc-SECRET-k3y-0000"  # recognisable, obviously fake
 
 
 def test_the_key_travels_in_the_query_string(mock_api: respx.MockRouter, make_client: Any) -> None:
@@ -35,8 +37,10 @@ def test_planted_key_is_absent_everywhere(
         )
     )
     mock_api.get("/invoices/2.json").mock(
-        side_effect=[httpx.Response(429, headers={"Retry-After": "1"}),
-                     httpx.Response(200, json=example("getInvoice", 200))]
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "1"}),
+            httpx.Response(200, json=example("getInvoice", 200)),
+        ]
     )
     mock_api.post("/invoices.json").mock(side_effect=httpx.ConnectError(f"to {PLANTED_KEY}"))
     ix = make_client(on_exchange=recorded.append)

@@ -19,15 +19,19 @@ from invoicexpress import (
     TransportError,
 )
 from invoicexpress._transport import retry_after_seconds
+from invoicexpress.testing import FakeClock
+from invoicexpress.testing import spec_example as example
 
-from client_support import BASE, PLANTED_KEY, FakeClock, example
+BASE = "https://acme.app.invoicexpress.com"
+PLANTED_KEY = "PLANTED-1xc-SECRET-k3y-0000"  # recognisable, obviously fake
 
 INVOICE = example("getInvoice", 200)
 TOO_MANY = example("getInvoice", 429)
 
 
-def test_429_retry_after_is_honoured_then_succeeds(mock_api: respx.MockRouter, make_client: Any,
-                                                    clock: FakeClock) -> None:
+def test_429_retry_after_is_honoured_then_succeeds(
+    mock_api: respx.MockRouter, make_client: Any, clock: FakeClock
+) -> None:
     route = mock_api.get("/invoices/1001.json").mock(
         side_effect=[
             httpx.Response(429, json=TOO_MANY, headers={"Retry-After": "7"}),
@@ -38,7 +42,7 @@ def test_429_retry_after_is_honoured_then_succeeds(mock_api: respx.MockRouter, m
     got = make_client().invoices.get(1001)
     assert route.call_count == 3
     assert clock.sleeps == [7.0, 3.0]
-    assert got.invoice.id == INVOICE["invoice"]["id"]  # type: ignore[index]
+    assert got.invoice.id == INVOICE["invoice"]["id"]
 
 
 def test_429_without_retry_after_backs_off_exponentially_with_bounded_jitter(
@@ -47,9 +51,9 @@ def test_429_without_retry_after_backs_off_exponentially_with_bounded_jitter(
     mock_api.get("/invoices/1001.json").mock(
         side_effect=[httpx.Response(429, json=TOO_MANY)] * 3 + [httpx.Response(200, json=INVOICE)]
     )
-    make_client(retry=RetryPolicy(base_delay=1.0, max_delay=3.0, rng=random.Random(1))).invoices.get(
-        1001
-    )
+    make_client(
+        retry=RetryPolicy(base_delay=1.0, max_delay=3.0, rng=random.Random(1))
+    ).invoices.get(1001)
     caps = [1.0, 2.0, 3.0]  # 1*2^0, 1*2^1, min(3, 1*2^2)
     assert len(clock.sleeps) == 3
     for slept, cap in zip(clock.sleeps, caps, strict=True):
