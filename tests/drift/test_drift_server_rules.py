@@ -55,6 +55,7 @@ CASES: dict[str, Any] = {
     "undocumented-operation": lambda m, doc: [m("GET", "/archive.json", 200, {})],
     "undocumented-success-status": lambda m, doc: [_get(m, 203, {"invoice": doc()})],
     "undocumented-status-code": lambda m, doc: [_get(m, 500, {"errors": {"error": "boom"}})],
+    "security-not-enforced": lambda m, doc: [_get(m, 200, {"invoice": doc()}, with_key=False)],
     "undocumented-content-type": lambda m, doc: [
         _get(m, 200, raw=b"<html>maintenance</html>", content_type="text/html")
     ],
@@ -172,6 +173,20 @@ def test_status_before_can_come_from_recording_meta(
     change = _change(make, "finalized", 200, {"invoice": doc(status="final")})
     change.meta["status_before"] = "deleted"
     assert _rules(server_spec, [change]) == {"state-transition-undocumented"}
+
+
+def test_request_without_key_answered_401_is_faithful(server_spec: Spec, make: Make) -> None:
+    assert _run(server_spec, [_get(make, 404, {"errors": {"error": "x"}}, with_key=False)]) == []
+
+
+def test_unknown_status_before_says_nothing_about_transitions(
+    server_spec: Spec, make: Make, doc: Doc
+) -> None:
+    exchanges = [
+        _get(make, body={"invoice": doc(status="DRAFT")}),
+        _change(make, "finalized", 200, {"invoice": doc(status="final")}),
+    ]
+    assert _rules(server_spec, exchanges) == {"undocumented-enum-value"}
 
 
 def test_undocumented_error_status_with_unknown_shape_reports_both(

@@ -81,6 +81,7 @@ SERVER_RULES: dict[str, Rule] = _rules(
     ("undocumented-operation", W, "the server answered a method and path the spec lacks"),
     ("undocumented-success-status", E, "a success the generated client cannot parse"),
     ("undocumented-status-code", W, "a failure status the spec does not list"),
+    ("security-not-enforced", E, "a request without the documented credentials succeeded"),
     ("undocumented-content-type", W, "a body in a media type the spec does not list"),
     ("undocumented-response-field", W, "the server sends a field the spec does not describe"),
     ("missing-required-field", E, "a field the spec promises was absent"),

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from ixc.drift._model import Finding, join_pointer
 from ixc.drift._schema import alternatives, json_type, merged, resolve, type_set
@@ -124,7 +125,7 @@ class ServerDrift:
                 ),
             )
             return
-        for issue in self._check_response(op, ex):
+        for issue in [*self._check_security(op, ex), *self._check_response(op, ex)]:
             self._add(op.operation_id, issue)
         if op.state_machine:
             for issue in self._check_transition(op, ex):
@@ -133,6 +134,40 @@ class ServerDrift:
 
     def _add(self, operation: str, issue: _Issue) -> None:
         self._agg.add(operation, issue, self.secrets)
+
+    # --- security -------------------------------------------------------------------------
+
+    def _check_security(self, op: Operation, ex: Exchange) -> list[_Issue]:
+        """A 2xx for a request that carried none of the documented credential alternatives."""
+        if not 200 <= ex.status < 300:
+            return []
+        requirements = op.raw.get("security", self.doc.get("security")) or []
+        schemes = (self.doc.get("components") or {}).get("securitySchemes") or {}
+        query = {k.lower() for k, _ in parse_qsl(urlsplit(ex.url).query, keep_blank_values=True)}
+        headers = {k.lower() for k in ex.request_headers}
+        if not requirements or any(not req for req in requirements):
+            return []  # anonymous access is documented
+        for req in requirements:
+            satisfied = True
+            for name in req:
+                scheme = resolve(self.doc, schemes.get(name) or {})
+                where, key = scheme.get("in"), str(scheme.get("name", "")).lower()
+                if scheme.get("type") != "apiKey" or where not in ("query", "header"):
+                    break  # a scheme we cannot see in a recording: assume it was met
+                if key not in (query if where == "query" else headers):
+                    satisfied = False
+            if satisfied:
+                return []
+        names = ", ".join(sorted({n for req in requirements for n in req}))
+        return [
+            _Issue(
+                "security-not-enforced",
+                "/security",
+                "credentials",
+                f"answered {ex.status} to a request without the documented credentials ({names})",
+                {"url": redact_url(ex.url), "status": ex.status},
+            )
+        ]
 
     # --- responses ------------------------------------------------------------------------
 
@@ -260,8 +295,9 @@ class ServerDrift:
                     {"event": event, "status": ex.status},
                 )
             ]
-        if before is None:
-            return []
+        states = {str(s) for s in sm.get("states") or []}
+        if before is None or (states and before not in states):
+            return []  # an unknown status is an enum finding, not evidence about transitions
         matching = [
             t
             for t in transitions

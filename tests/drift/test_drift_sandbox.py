@@ -1,0 +1,137 @@
+"""Server drift against the real sandbox: each fault is reported by the right rule, and the
+faithful sandbox reports nothing beyond the committed baseline.
+
+The exchanges are made here with httpx and recorded with `Exchange.from_httpx`, exactly as a
+contract run records them; request bodies come from the spec's own `sandbox` examples.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from ixc.drift import load_baseline, server_drift
+from ixc.exchange import Exchange
+from ixc.spec import Spec, load_spec
+
+pytestmark = pytest.mark.slow
+
+sandbox_testing = pytest.importorskip("invoicexpress_sandbox.testing")
+sandbox_faults: dict[str, str] = pytest.importorskip("invoicexpress_sandbox").FAULTS
+
+REPO = Path(__file__).resolve().parents[2]
+BASELINE = REPO / "drift-baseline.json"
+CREATES = ("createInvoice", "createInvoiceReceipt", "createQuote")
+
+# The rule that must report each fault.
+FAULT_RULES = {
+    "rename_field": "undocumented-response-field",
+    "wrong_type": "type-mismatch",
+    "drop_required": "missing-required-field",
+    "wrong_status": "undocumented-success-status",
+    "allow_forbidden_transition": "state-transition-undocumented",
+    "skip_auth": "security-not-enforced",
+    "iso_dates": "date-format-mismatch",
+    "enum_changed": "undocumented-enum-value",
+    "wrong_content_type": "undocumented-content-type",
+}
+# Faults no observed-versus-documented check can see, and why.
+NOT_DRIFT = {
+    # Every field keeps its documented type and format; only arithmetic is wrong. The contract
+    # suites' totals invariant catches it.
+    "totals_off_by_cent",
+}
+
+
+@pytest.fixture(scope="module")
+def spec() -> Spec:
+    return load_spec()
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Any]:
+    with sandbox_testing.running_sandbox() as sb:
+        yield sb
+
+
+def _example(spec: Spec, operation_id: str) -> dict[str, Any] | None:
+    op = spec.operations.get(operation_id)
+    if op is None or "requestBody" not in op.raw:
+        return None
+    content = spec.resolve(op.raw["requestBody"])["content"]["application/json"]
+    value = (content.get("examples") or {}).get("sandbox", {}).get("value")
+    return value if isinstance(value, dict) else None
+
+
+def _record(spec: Spec, sb: Any) -> list[Exchange]:
+    """Lists, then create → get → finalize (twice) → cancel for three document types."""
+    exchanges: list[Exchange] = []
+
+    def keep(response: httpx.Response) -> httpx.Response:
+        exchanges.append(Exchange.from_httpx(response, secrets=[sb.api_key]))
+        return response
+
+    with sb.client() as client:
+        for op in spec:
+            if op.method == "GET" and op.operation_id.startswith("list") and "{" not in op.path:
+                keep(client.get(op.path))
+        for n, operation_id in enumerate(CREATES):
+            body = _example(spec, operation_id)
+            if body is None:
+                continue
+            if "proprietary_uid" in body:
+                body = {**body, "proprietary_uid": f"drift-{n}"}
+            op = spec.operations[operation_id]
+            created = keep(client.post(op.path, json=body))
+            try:
+                doc_id = next(iter(json.loads(created.text).values()))["id"]
+            except (ValueError, KeyError, StopIteration, TypeError):
+                continue  # a fault may hide the id; the lists and errors still get checked
+            root = next(k for k in body if k != "proprietary_uid")
+            base = op.path.removesuffix(".json")
+            keep(client.get(f"{base}/{doc_id}.json"))
+            for state in ("finalized", "finalized", "canceled"):
+                event: dict[str, Any] = {"state": state}
+                if state == "canceled":
+                    event["message"] = "Emitido por engano"
+                keep(client.put(f"{base}/{doc_id}/change-state.json", json={root: event}))
+        keep(client.get("/invoices/999999.json"))
+    with httpx.Client(base_url=sb.base_url, timeout=30) as anonymous:
+        keep(anonymous.get("/invoices.json"))  # no api_key: must be refused
+    return exchanges
+
+
+def test_every_sandbox_fault_is_classified() -> None:
+    assert set(FAULT_RULES) | NOT_DRIFT == set(sandbox_faults)
+
+
+def test_faithful_sandbox_reports_nothing_beyond_the_baseline(spec: Spec, sandbox: Any) -> None:
+    sandbox.reset()
+    report = server_drift(
+        spec, _record(spec, sandbox), source="sandbox", baseline=load_baseline(BASELINE)
+    )
+    assert [f.message for f in report.findings if not f.baselined] == []
+
+
+@pytest.mark.parametrize("fault", sorted(FAULT_RULES))
+def test_sandbox_fault_is_reported_by_its_rule(spec: Spec, sandbox: Any, fault: str) -> None:
+    sandbox.reset()
+    sandbox.set_faults(fault)
+    try:
+        exchanges = _record(spec, sandbox)
+    finally:
+        sandbox.set_faults()
+    report = server_drift(spec, exchanges, source=fault, baseline=load_baseline(BASELINE))
+    new = {f.rule for f in report.findings if not f.baselined}
+    assert FAULT_RULES[fault] in new
+
+
+def test_sandbox_recordings_never_carry_the_key(spec: Spec, sandbox: Any) -> None:
+    sandbox.reset()
+    text = "\n".join(ex.to_json() for ex in _record(spec, sandbox))
+    assert sandbox.api_key not in text
