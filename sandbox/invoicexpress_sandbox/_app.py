@@ -19,12 +19,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ixc.exchange import redact_url
-from ixc.spec import Operation, Spec, load_spec
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from ixc.exchange import redact_url
+from ixc.spec import Operation, Spec, load_spec
 
 from . import _domain as d
 from ._catalog import DOC_TYPES

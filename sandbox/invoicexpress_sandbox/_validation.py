@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import jsonschema_rs
+
 from ixc.spec import Operation, Spec
 
 from ._errors import ApiError

@@ -1,0 +1,105 @@
+"""Payload builders and state-machine walking shared by the sandbox tests."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from invoicexpress_sandbox._catalog import DOC_TYPES, DocType
+from ixc.spec import Operation, load_spec
+
+SPEC = load_spec()
+CHANGE_STATE_OPS: list[Operation] = [op for op in SPEC if op.state_machine]
+
+
+def future_loaded_at(days: int = 2) -> str:
+    return (datetime.now() + timedelta(days=days)).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def document_fields(dt: DocType, **overrides: Any) -> dict[str, Any]:
+    """A valid create body's root object for any document type."""
+    fields: dict[str, Any] = {
+        "date": "03/12/2026",
+        "due_date": "18/12/2026",
+        "client": {"name": "Cliente Exemplo", "code": "C001", "country": "Portugal"},
+        "items": [{"name": "Consultoria", "description": "Uma hora", "unit_price": "24.3902",
+                   "quantity": "1", "tax": {"name": "IVA23"}}],
+    }
+    if dt.family == "guides":
+        address = {"detail": "Rua A 1", "city": "Lisboa", "postal_code": "1000-001",
+                   "country": "Portugal"}
+        fields.update(loaded_at=future_loaded_at(), address_from=address,
+                      address_to=dict(address, detail="Rua B 2"))
+    fields.update(overrides)
+    return fields
+
+
+def create_document(client: httpx.Client, segment: str, **overrides: Any) -> dict[str, Any]:
+    dt = DOC_TYPES[segment]
+    r = client.post(f"/{segment}.json", json={dt.key: document_fields(dt, **overrides)})
+    assert r.status_code == 201, r.text
+    doc: dict[str, Any] = r.json()[dt.key]
+    return doc
+
+
+def change_state(client: httpx.Client, segment: str, doc_id: int, event: str,
+                 message: str | None = "Motivo") -> httpx.Response:
+    dt = DOC_TYPES[segment]
+    payload: dict[str, Any] = {"state": event}
+    if message is not None:
+        payload["message"] = message
+    return client.put(f"/{segment}/{doc_id}/change-state.json", json={dt.key: payload})
+
+
+def path_to(machine: dict[str, Any], target: str) -> list[str] | None:
+    """The shortest list of events leading from the initial state to `target`."""
+    start = str(machine["initial"])
+    queue: deque[tuple[str, list[str]]] = deque([(start, [])])
+    seen = {start}
+    while queue:
+        state, events = queue.popleft()
+        if state == target:
+            return events
+        for t in machine["transitions"]:
+            if t["from"] == state and t["to"] not in seen:
+                seen.add(t["to"])
+                queue.append((t["to"], [*events, t["event"]]))
+    return None
+
+
+def make_receipt(client: httpx.Client, amount: float = 10) -> dict[str, Any]:
+    """A final receipt: a partial payment on a finalised invoice."""
+    invoice = create_document(client, "invoices")
+    r = change_state(client, "invoices", invoice["id"], "finalized", None)
+    assert r.status_code == 200, r.text
+    r = client.post(f"/documents/{invoice['id']}/partial_payments.json",
+                    json={"partial_payment": {"amount": amount, "payment_mechanism": "MB"}})
+    assert r.status_code == 201, r.text
+    receipt: dict[str, Any] = r.json()["receipt"]
+    return receipt
+
+
+def document_in_state(client: httpx.Client, op: Operation, state: str) -> int:
+    """A document of the operation's type, driven to `state` through allowed events."""
+    machine = op.state_machine
+    assert machine is not None
+    segment = str(machine["document_type"])
+    if segment == "receipts":
+        receipt = make_receipt(client)
+        events = path_to(machine, state)
+        assert events is not None
+        for event in events:
+            r = client.put(f"/receipts/{receipt['id']}/change-state.json",
+                           json={"receipt": {"state": event, "message": "Motivo"}})
+            assert r.status_code == 200, r.text
+        return int(receipt["id"])
+    doc = create_document(client, segment)
+    events = path_to(machine, state)
+    assert events is not None, f"{state} is unreachable in {segment}"
+    for event in events:
+        r = change_state(client, segment, doc["id"], event)
+        assert r.status_code == 200, r.text
+    return int(doc["id"])
