@@ -1,0 +1,148 @@
+"""Minimal bad requests, one per documented 422 message (x-error-messages).
+
+A recipe takes the operation's own documented example request and breaks exactly one thing.
+Which messages exist, and on which operations, is read from the spec; a message with no
+recipe here shows up as "missing" in the run summary instead of being silently skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Body = dict[str, Any]
+Recipe = Callable[[Body, str], None]  # mutates the example body; str = its root key
+
+
+def _root(body: Body, key: str) -> Body:
+    value: Body = body[key]
+    return value
+
+
+def _item(body: Body, key: str) -> Body:
+    items = _root(body, key).setdefault("items", [{}])
+    first: Body = items[0]
+    return first
+
+
+def _set(path: str, value: Any) -> Recipe:
+    def apply(body: Body, key: str) -> None:
+        node = _root(body, key)
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return apply
+
+
+def _item_set(field: str, value: Any) -> Recipe:
+    def apply(body: Body, key: str) -> None:
+        _item(body, key)[field] = value
+    return apply
+
+
+def _drop(field: str) -> Recipe:
+    def apply(body: Body, key: str) -> None:
+        _root(body, key).pop(field, None)
+    return apply
+
+
+def _item_drop(field: str) -> Recipe:
+    def apply(body: Body, key: str) -> None:
+        _item(body, key).pop(field, None)
+    return apply
+
+
+def _dates(date: str, due: str) -> Recipe:
+    def apply(body: Body, key: str) -> None:
+        _root(body, key).update(date=date, due_date=due)
+    return apply
+
+
+# Document create/update (every family).
+DOCUMENT: dict[str, Recipe] = {
+    "Items element should be of type array": _set("items", {"name": "x"}),
+    "Country Germani was not found": _set("client.country", "Germani"),
+    "Retention must be a number between 0 and 99.99": _set("retention", "150"),
+    "Invoice items is invalid": _item_drop("name"),
+    "Client is invalid": _set("client", "not-an-object"),
+    "Due date must be later than date": _dates("10/12/2026", "01/12/2026"),
+    "Email must be an email address": _set("client.email", "not-an-email"),
+    "Discount is not a number": _item_set("discount", "ten"),
+    "Quantity must be a number greater than 0": _item_set("quantity", "0"),
+    "Unit price must be a number": _item_set("unit_price", "abc"),
+    "Unit kg is not included in the list of accepted units": _item_set("unit", "kg"),
+    "Option to generate MB reference is set but no payment provider is configurated":
+        _set("mb_reference", "1"),
+    "Document should have at least one item": _set("items", []),
+    "Date is not valid": _set("date", "31-12-2026"),
+    "Elemento client não fornecido": _drop("client"),
+}
+# Needs a finalised document, not a bad body.
+NEEDS_FINAL = {"Invoice has been settled so can't be changed anymore"}
+
+CLIENT: dict[str, Recipe] = {
+    "Client contact is invalid": _set("preferred_contact", "nope"),
+    "Send options is not a number": _set("send_options", "many"),
+    "Send options must be within 1 and 3": _set("send_options", "7"),
+    "Preferred contact: email must be an email": _set("preferred_contact.email", "nope"),
+    "Country Germani was not found": _set("country", "Germani"),
+}
+ITEM: dict[str, Recipe] = {
+    "Unit price can't be blank": _drop("unit_price"),
+    "Unit price is not a number": _set("unit_price", "abc"),
+    "Unit kg is not included in the list of accepted units": _set("unit", "kg"),
+}
+TAX: dict[str, Recipe] = {
+    "Value can't be blank": _drop("value"),
+    "Value must be a number between 0 and 99.99": _set("value", "150"),
+    "Tax region is empty": _drop("region"),
+    "Tax region is not valid": _set("region", "Atlantis"),
+}
+ACCOUNT: dict[str, Recipe] = {
+    "Postal Code must have the following format DDDD-DDD": _set("postal_code", "12345"),
+    "Email is invalid": _set("email", "not-an-email"),
+    "Terms and Conditions must be accepted": _set("terms", "0"),
+}
+TREASURY: dict[str, Recipe] = {
+    "Date can't be blank": _drop("date"),
+    "Value is not a number": _set("value", "abc"),
+    "Validation failed: Value is not a number": _set("value", "abc"),
+    "Value must be less than or equal to the remaining balance": _set("value", 99999999),
+}
+PAYMENT: dict[str, Recipe] = {
+    "payment_mechanism is invalid": _set("payment_mechanism", "XX"),
+    "Amount must be less than or equal to the amount due": _set("amount", 99999999),
+}
+EMAIL: dict[str, Recipe] = {
+    "Email: is an invalid email": _set("client.email", "not-an-email"),
+    "Cc: is an invalid email": _set("cc", "not-an-email"),
+    "Bcc: is an invalid email": _set("bcc", "not-an-email"),
+}
+SEQUENCE: dict[str, Recipe] = {
+    "The sequence name is invalid": _set("serie", "!!"),
+}
+AT: dict[str, Recipe] = {
+    "The field at_subuser has an incorrect size": _set("at_subuser", "x"),
+}
+
+
+def recipes_for(operation_id: str, family: str | None) -> dict[str, Recipe]:
+    """The recipes that apply to an operation (by its kind, from the operationId)."""
+    if family and operation_id.startswith(("create", "update")):
+        return DOCUMENT
+    if family and operation_id.startswith("email"):
+        return EMAIL
+    table = {
+        "createClient": CLIENT, "updateClient": CLIENT,
+        "createItem": ITEM, "updateItem": ITEM,
+        "createTax": TAX, "updateTax": TAX,
+        "createAccount": ACCOUNT, "createAccountForExistingUser": ACCOUNT,
+        "updateAccount": ACCOUNT,
+        "updateClientInitialBalance": TREASURY, "createClientRegularization": TREASURY,
+        "createClientTreasuryMovement": TREASURY,
+        "createPartialPayment": PAYMENT,
+        "createSequence": SEQUENCE,
+        "configureAtCommunication": AT,
+    }
+    return table.get(operation_id, {})

@@ -1,0 +1,233 @@
+"""End of run: merge the workers' ledgers and recordings, re-validate every recorded response,
+and write the coverage summary (JSON + Markdown) that says exactly what was not exercised.
+
+Reports are redacted here too (failure text and captured output), so a key never reaches the
+JUnit file even when a server echoes it back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ixc.exchange import read_recording, redact_text
+from ixc.spec import load_spec
+
+from ._ledger import (
+    Ledger,
+    documented_messages,
+    documented_statuses,
+    documented_transitions,
+)
+
+RUN_ID = pytest.StashKey[str]()
+_OP_RE = re.compile(r"\[([a-z][A-Za-z]+)\]")
+
+
+def configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_Plugin(config), "ixc-contract-summary")
+
+
+class _Plugin:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.failures: dict[str, list[dict[str, str]]] = defaultdict(list)
+        self.worker = getattr(config, "workerinput", None) is not None
+
+    def _secrets(self) -> list[str]:
+        from .conftest import known_secrets
+
+        return known_secrets()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[Any]
+    ) -> Generator[None, Any, None]:
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        secrets = self._secrets()
+        if report.failed and report.longrepr is not None:
+            text = redact_text(str(report.longrepr), secrets)
+            report.longrepr = text
+            ops = _OP_RE.findall(text)
+            client = item.funcargs.get("api") if hasattr(item, "funcargs") else None
+            if not ops and client is not None and client.touched:
+                ops = [client.touched[-1]]
+            if not ops:
+                param = getattr(item, "callspec", None)
+                ops = [str(v) for v in (param.params.values() if param else [])
+                       if isinstance(v, str) and v[:1].islower()][:1]
+            report.user_properties.append(("operation", ops[0] if ops else "(run)"))
+        report.sections = [(k, redact_text(v, secrets)) for k, v in report.sections]
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not report.failed:
+            return
+        op = dict(report.user_properties).get("operation", "(run)")
+        text = str(report.longrepr)
+        first = next((ln.strip() for ln in text.splitlines()
+                      if ln.strip().startswith("E ")), text.strip().splitlines()[-1] if text.strip()
+                     else "")
+        self.failures[str(op)].append({"test": report.nodeid, "message": first[:500]})
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        from .conftest import _parts, _worker, ledger
+
+        parts = _parts(self.config)
+        ledger().write(parts / f"ledger-{_worker(self.config)}.json")
+        if self.worker:
+            return
+        merged = Ledger()
+        for path in sorted(parts.glob("ledger-*.json")):
+            merged.merge(Ledger.read(path))
+        record = Path(self.config.getoption("--record") or
+                      Path(self.config.getoption("--report-dir")) / "exchanges.jsonl")
+        record.parent.mkdir(parents=True, exist_ok=True)
+        with record.open("w", encoding="utf-8") as out:
+            for path in sorted(parts.glob("recording-*.jsonl")):
+                out.write(path.read_text(encoding="utf-8"))
+        recorded = revalidate(record)
+        for op, message in recorded:
+            self.failures[op].append({"test": "(recording re-validation)", "message": message})
+        summary = build_summary(merged, self.failures, record)
+        write_summary(summary, Path(self.config.getoption("--report-dir")))
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_sep("=", "contract summary")
+            reporter.write_line(render_text(summary))
+        if recorded and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def revalidate(record: Path) -> list[tuple[str, str]]:
+    """Every recorded response against its documented schema (the compiled validators are the
+    spec's cached ones, so each schema is compiled once per run)."""
+    spec = load_spec()
+    out: list[tuple[str, str]] = []
+    seen: set[tuple[str, int, str]] = set()
+    for ex in read_recording(record):
+        op = spec.operations.get(ex.operation_id or "") or spec.find(ex.method, ex.path)
+        if op is None:
+            continue
+        if str(ex.status) not in op.responses:
+            msg = f"[{op.operation_id}] status {ex.status} is not documented"
+        elif (ex.response_body is not None and ex.content_type
+              and (pointer := spec.response_schema_pointer(op, ex.status, ex.content_type))):
+            err = next(iter(spec.validator_at(pointer).iter_errors(ex.response_body)), None)
+            if err is None:
+                continue
+            msg = (f"[{op.operation_id}] recorded {ex.status} response breaks its schema at "
+                   f"{err.json_path}: {err.message[:200]}")
+        else:
+            continue
+        key = (op.operation_id, ex.status, msg)
+        if key not in seen:
+            seen.add(key)
+            out.append((op.operation_id, msg))
+    return out
+
+
+def build_summary(led: Ledger, failures: dict[str, list[dict[str, str]]],
+                  record: Path) -> dict[str, Any]:
+    spec = load_spec()
+    statuses = documented_statuses(spec)
+    transitions = documented_transitions(spec)
+    messages = documented_messages(spec)
+    seen_ops = {op for op, _ in led.statuses}
+    seen_pairs = set(led.statuses)
+    missing_ops = sorted(set(statuses) - seen_ops)
+    missing_status = {op: [c for c in codes if (op, c) not in seen_pairs]
+                      for op, codes in statuses.items()}
+    missing_status = {k: v for k, v in missing_status.items() if v}
+    total_status = sum(len(v) for v in statuses.values())
+    done_trans = {(dt, f, e) for dt, f, e, _ in led.transitions}
+    missing_trans = {dt: [f"{f} --{e}--> {t}" for f, e, t in ts if (dt, f, e) not in done_trans]
+                     for dt, ts in transitions.items()}
+    missing_trans = {k: v for k, v in missing_trans.items() if v}
+    total_trans = sum(len(v) for v in transitions.values())
+    seen_msgs = set(led.messages)
+    missing_msgs = {op: [m for m in ms if (op, m) not in seen_msgs] for op, ms in messages.items()}
+    missing_msgs = {k: v for k, v in missing_msgs.items() if v}
+    total_msgs = sum(len(v) for v in messages.values())
+
+    def pct(done: int, total: int) -> float:
+        return round(100.0 * done / total, 1) if total else 100.0
+
+    miss_s = sum(len(v) for v in missing_status.values())
+    miss_t = sum(len(v) for v in missing_trans.values())
+    miss_m = sum(len(v) for v in missing_msgs.values())
+    return {
+        "requests": led.requests,
+        "recording": str(record),
+        "operations": {"total": len(statuses), "exercised": len(statuses) - len(missing_ops),
+                       "percent": pct(len(statuses) - len(missing_ops), len(statuses)),
+                       "missing": missing_ops},
+        "status_codes": {"total": total_status, "exercised": total_status - miss_s,
+                         "percent": pct(total_status - miss_s, total_status),
+                         "missing": missing_status,
+                         "per_operation": {op: sorted({s for (o, s) in seen_pairs if o == op})
+                                           for op in statuses}},
+        "transitions": {"total": total_trans, "exercised": total_trans - miss_t,
+                        "percent": pct(total_trans - miss_t, total_trans),
+                        "forbidden_events_tried": sum(1 for _ in led.forbidden),
+                        "missing": missing_trans},
+        "error_messages": {"total": total_msgs, "exercised": total_msgs - miss_m,
+                           "percent": pct(total_msgs - miss_m, total_msgs),
+                           "missing": missing_msgs},
+        "failures": {op: items for op, items in sorted(failures.items())},
+        "failure_count": sum(len(v) for v in failures.values()),
+    }
+
+
+def render_text(s: dict[str, Any]) -> str:
+    lines = [f"requests: {s['requests']}  recording: {s['recording']}"]
+    for key in ("operations", "status_codes", "transitions", "error_messages"):
+        part = s[key]
+        lines.append(f"{key.replace('_', ' ')}: {part['exercised']}/{part['total']} "
+                     f"({part['percent']}%)")
+        missing = part["missing"]
+        if missing:
+            items = missing.items() if isinstance(missing, dict) else [("", missing)]
+            for op, what in list(items)[:40]:
+                lines.append(f"  missing {op}: {what}")
+    lines.append(f"failures: {s['failure_count']}")
+    for op, items in s["failures"].items():
+        lines.append(f"  {op}: {len(items)}")
+        for it in items[:3]:
+            lines.append(f"    {it['test']}: {it['message'][:200]}")
+    return "\n".join(lines)
+
+
+def render_markdown(s: dict[str, Any]) -> str:
+    out = ["# Contract run summary", "", f"Requests: {s['requests']}. "
+           f"Recording: `{s['recording']}`.", "", "| measure | exercised | total | % |",
+           "|---|---|---|---|"]
+    for key in ("operations", "status_codes", "transitions", "error_messages"):
+        p = s[key]
+        out.append(f"| {key.replace('_', ' ')} | {p['exercised']} | {p['total']} | "
+                   f"{p['percent']} |")
+    for key in ("operations", "status_codes", "transitions", "error_messages"):
+        missing = s[key]["missing"]
+        if missing:
+            out += ["", f"## Missing {key.replace('_', ' ')}", ""]
+            items = missing.items() if isinstance(missing, dict) else [(m, "") for m in missing]
+            out += [f"- `{op}` {what}" for op, what in items]
+    out += ["", f"## Failures by operation ({s['failure_count']})", ""]
+    for op, items in s["failures"].items():
+        out.append(f"### `{op}` ({len(items)})")
+        out += [f"- `{it['test']}`: {it['message']}" for it in items]
+    return "\n".join(out) + "\n"
+
+
+def write_summary(s: dict[str, Any], report_dir: Path) -> None:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / "summary.json").write_text(json.dumps(s, indent=2, sort_keys=True),
+                                             encoding="utf-8")
+    (report_dir / "summary.md").write_text(render_markdown(s), encoding="utf-8")

@@ -1,0 +1,235 @@
+"""Test data, read from the spec's own examples, and the resources the suites need.
+
+Request bodies start from each operation's `sandbox` example (so a spec change flows here
+without edits) and are then marked with the run id, so a live run can find and clean up
+exactly what it created and nothing else.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from typing import Any
+
+from ixc.spec import Operation, Spec
+
+from ._client import ContractClient
+
+_counter = itertools.count(1)
+
+
+def example_request(spec: Spec, op: Operation) -> Any:
+    """A deep copy of the operation's documented `sandbox` request example (None if no body)."""
+    body = op.raw.get("requestBody")
+    if not body:
+        return None
+    media = spec.resolve(body)["content"].get("application/json", {})
+    examples = media.get("examples") or {}
+    if "sandbox" in examples:
+        return copy.deepcopy(spec.resolve(examples["sandbox"])["value"])
+    if "example" in media:
+        return copy.deepcopy(media["example"])
+    return None
+
+
+def singular(op: Operation) -> str:
+    """`createInvoiceReceipt` -> `InvoiceReceipt` (operationId conventions)."""
+    name = op.operation_id
+    for prefix in ("create", "get", "update", "change", "email", "delete", "list"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return name.removesuffix("State")
+
+
+def root_key(spec: Spec, op: Operation) -> str | None:
+    """The primary root key of a request body (first of `x-accepted-root-keys`, else the only
+    required property)."""
+    pointer = spec.request_schema_pointer(op)
+    if pointer is None:
+        return None
+    schema = spec.resolve(spec.pointer("#" + pointer))
+    keys = schema.get("x-accepted-root-keys")
+    if keys:
+        return str(keys[0])
+    required = schema.get("required") or []
+    return str(required[0]) if len(required) == 1 else None
+
+
+class World:
+    """Lazily created resources of one worker (ids by kind), all marked with the run id."""
+
+    def __init__(self, api: ContractClient) -> None:
+        self.api = api
+        self.spec = api.spec
+        self.target = api.target
+        self._cache: dict[str, Any] = {}
+        self.created_documents: list[tuple[str, int]] = []  # (document type, id)
+
+    def unique(self, stem: str) -> str:
+        return f"{self.target.marker}-{stem}-{next(_counter)}"
+
+    # ---- documents --------------------------------------------------------------------
+    def create_op(self, document_type: str) -> Operation:
+        for op in self.spec:
+            if (op.document_type == document_type and op.method == "POST"
+                    and op.operation_id.startswith("create")):
+                return op
+        raise LookupError(f"no create operation for {document_type}")
+
+    def op_for(self, document_type: str, prefix: str) -> Operation:
+        for op in self.spec:
+            if op.document_type == document_type and op.operation_id.startswith(prefix):
+                return op
+        raise LookupError(f"no {prefix} operation for {document_type}")
+
+    def document_body(self, document_type: str, **overrides: Any) -> Any:
+        op = self.create_op(document_type)
+        body = example_request(self.spec, op)
+        body.pop("proprietary_uid", None)
+        root = body[root_key(self.spec, op) or next(iter(body))]
+        root["reference"] = self.unique("doc")
+        root["observations"] = self.target.marker
+        if self.target.live and isinstance(root.get("client"), dict):
+            root["client"]["name"] = f"{self.target.marker}-client"
+            root["client"]["code"] = f"{self.target.marker}-client"[:30]
+        root.update(overrides)
+        return body
+
+    def new_document(self, document_type: str, **overrides: Any) -> dict[str, Any]:
+        """Create a draft of `document_type`; returns the document object of the response."""
+        op = self.create_op(document_type)
+        response = self.api.call(op.operation_id, json=self.document_body(document_type,
+                                                                           **overrides))
+        assert response.status_code == 201, self.api.describe(response)
+        doc: dict[str, Any] = next(iter(response.json().values()))
+        self.created_documents.append((document_type, int(doc["id"])))
+        return doc
+
+    def change_state(self, document_type: str, doc_id: int, event: str,
+                     *, message: str | None = None, check: bool = True) -> Any:
+        op = self.op_for(document_type, "change")
+        key = root_key(self.spec, op) or "invoice"
+        state: dict[str, Any] = {"state": event}
+        if message is not None:
+            state["message"] = message
+        return self.api.call(op.operation_id, {"document-id": doc_id}, json={key: state},
+                             check=check)
+
+    def final_invoice(self) -> dict[str, Any]:
+        doc = self.new_document("invoices")
+        response = self.change_state("invoices", doc["id"], "finalized")
+        assert response.status_code == 200, self.api.describe(response)
+        out: dict[str, Any] = response.json()["invoice"]
+        return out
+
+    def receipt(self) -> dict[str, Any]:
+        """A final receipt, made by paying a final invoice in full."""
+        inv = self.final_invoice()
+        body = example_request(self.spec, self.spec.operations["createPartialPayment"])
+        body["partial_payment"]["amount"] = inv["total"]
+        body["partial_payment"]["payment_date"] = inv["date"]
+        response = self.api.call("createPartialPayment", {"document-id": inv["id"]}, json=body)
+        assert response.status_code == 201, self.api.describe(response)
+        out: dict[str, Any] = response.json()["receipt"]
+        return out
+
+    # ---- other resources ----------------------------------------------------------------
+    def _create(self, operation_id: str, params: dict[str, Any] | None = None,
+                mutate: Any = None) -> dict[str, Any]:
+        op = self.spec.operations[operation_id]
+        body = example_request(self.spec, op)
+        if mutate is not None:
+            mutate(body)
+        response = self.api.call(operation_id, params or {}, json=body)
+        assert response.status_code in (200, 201), self.api.describe(response)
+        value = next(iter(response.json().values()))
+        if isinstance(value, list):
+            value = value[0]
+        out: dict[str, Any] = value
+        return out
+
+    def client_id(self) -> int:
+        if "client" not in self._cache:
+            def named(body: Any) -> None:
+                body["client"]["name"] = self.unique("client")
+                body["client"]["code"] = self.unique("c")[-30:]
+            self._cache["client"] = self._create("createClient", mutate=named)
+        return int(self._cache["client"]["id"])
+
+    def item_id(self) -> int:
+        def named(body: Any) -> None:
+            body["item"]["name"] = self.unique("item")
+        return int(self._create("createItem", mutate=named)["id"])
+
+    def tax_id(self) -> int:
+        def named(body: Any) -> None:
+            body["tax"]["name"] = self.unique("tax")[-20:]
+        return int(self._create("createTax", mutate=named)["id"])
+
+    def sequence_id(self) -> int:
+        response = self.api.call("listSequences")
+        sequences = response.json()["sequences"]
+        return int(sequences[0]["id"])
+
+    def account_id(self) -> str:
+        if "account" not in self._cache:
+            def named(body: Any) -> None:
+                body["account"]["email"] = f"{self.unique('acc')}@example.com"
+                body["account"]["organization_name"] = self.unique("org")
+            self._cache["account"] = self._create("createAccount", mutate=named)
+        return str(self._cache["account"]["id"])
+
+    def regularization_id(self, client_id: int) -> int:
+        self.api.call("updateClientInitialBalance", {"client-id": client_id},
+                      json=example_request(self.spec,
+                                           self.spec.operations["updateClientInitialBalance"]))
+        return int(self._create("createClientRegularization", {"client-id": client_id})["id"])
+
+    def movement_id(self, client_id: int) -> int:
+        return int(self._create("createClientTreasuryMovement", {"client-id": client_id})["id"])
+
+    def params_for(self, op: Operation) -> dict[str, Any]:
+        """Existing resources for every path parameter of `op`."""
+        params: dict[str, Any] = {}
+        names = [p.strip("{}") for p in op.path.split("/") if p.startswith("{")]
+        names = [n.split("}")[0] for n in names]
+        for name in names:
+            if name == "document-id":
+                if op.operation_id in ("getReceipt", "cancelReceipt"):
+                    params[name] = self.receipt()["id"]
+                else:
+                    params[name] = self.new_document(op.document_type or "invoices")["id"]
+            elif name == "client-id":
+                params[name] = self.client_id()
+            elif name == "item-id":
+                params[name] = self.item_id()
+            elif name == "tax-id":
+                params[name] = self.tax_id()
+            elif name == "sequence-id":
+                params[name] = self.sequence_id()
+            elif name == "account-id":
+                params[name] = self.account_id()
+            elif name == "regularization-id":
+                params[name] = self.regularization_id(params["client-id"])
+            elif name == "movement-id":
+                params[name] = self.movement_id(params["client-id"])
+            else:
+                raise LookupError(f"no way to make a {name} for {op.operation_id}")
+        return params
+
+    def cleanup(self) -> None:
+        """Live runs: delete our drafts, cancel our finals with a message; touch nothing else."""
+        for document_type, doc_id in reversed(self.created_documents):
+            get = self.op_for(document_type, "get")
+            response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)
+            if response.status_code != 200:
+                continue
+            doc = next(iter(response.json().values()))
+            if self.target.marker not in str(doc.get("observations", "")):
+                continue  # never touch what this run did not create
+            if doc.get("status") == "draft":
+                self.change_state(document_type, doc_id, "deleted", check=False)
+            elif doc.get("status") not in ("canceled", "deleted"):
+                self.change_state(document_type, doc_id, "canceled", check=False,
+                                  message=f"{self.target.marker}: contract test clean-up")

@@ -1,0 +1,175 @@
+"""Where the suites point and what they leave behind.
+
+Default target: a fresh sandbox on a free port, one per pytest-xdist worker. `--base-url` and
+`--api-key` (or INVOICEXPRESS_BASE_URL / INVOICEXPRESS_API_KEY) point at any server; anything
+that is not loopback is a real account and needs `--live`, which also turns on marking,
+clean-up, pacing and the request budget.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from ixc.exchange import Recorder, redact_text
+from ixc.spec import Spec, load_spec
+
+from . import _summary
+from ._client import ContractClient, Target
+from ._ledger import Ledger
+from ._world import World
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+LIVE_PER_MINUTE = 90  # under the documented 100/min (api-surface §2), shared by all workers
+_SECRETS: list[str] = []
+_LEDGER = Ledger()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("invoicexpress contract")
+    group.addoption("--base-url", default=os.environ.get("INVOICEXPRESS_BASE_URL"),
+                    help="server to check (default: a fresh sandbox per worker)")
+    group.addoption("--api-key", default=os.environ.get("INVOICEXPRESS_API_KEY"),
+                    help="its API key (env INVOICEXPRESS_API_KEY)")
+    group.addoption("--live", action="store_true",
+                    help="allow a real account: mark, clean up, pace, budget")
+    group.addoption("--max-requests", type=int, default=0,
+                    help="request budget for the whole run (live default 600)")
+    group.addoption("--send-email", action="store_true",
+                    help="run the e-mail operations against a live account")
+    group.addoption("--live-429", action="store_true",
+                    help="live: exhaust the rate limit on purpose to see 429")
+    group.addoption("--record", default=None, help="JSON Lines recording of every exchange")
+    group.addoption("--report-dir", default="reports/contract",
+                    help="where the summary (JSON + Markdown) goes")
+    group.addoption("--quick", action="store_true", help="the fast inner-loop profile")
+    group.addoption("--sandbox-fault", action="append", default=[],
+                    help="switch a sandbox fault on (proof that the suites catch it)")
+
+
+def _worker(config: pytest.Config) -> str:
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else "main"
+
+
+def _workers(config: pytest.Config) -> int:
+    workerinput = getattr(config, "workerinput", None)
+    return int(workerinput.get("workercount", 1)) if workerinput else 1
+
+
+def _parts(config: pytest.Config) -> Path:
+    return Path(config.getoption("--report-dir")) / ".parts"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if getattr(config, "workerinput", None) is None:
+        parts = _parts(config)
+        parts.mkdir(parents=True, exist_ok=True)
+        for old in parts.glob("*"):
+            old.unlink()
+        config.stash[_summary.RUN_ID] = os.environ.get("IXC_CONTRACT_RUN_ID") or (
+            time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2))
+        os.environ["IXC_CONTRACT_RUN_ID"] = config.stash[_summary.RUN_ID]
+    _summary.configure(config)
+
+
+@pytest.fixture(scope="session")
+def spec() -> Spec:
+    return load_spec()
+
+
+@pytest.fixture(scope="session")
+def quick(pytestconfig: pytest.Config) -> bool:
+    return bool(pytestconfig.getoption("--quick"))
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Iterator[Target]:
+    """The server under test (one fresh sandbox per worker unless --base-url is given)."""
+    base_url = pytestconfig.getoption("--base-url")
+    api_key = pytestconfig.getoption("--api-key")
+    live = bool(pytestconfig.getoption("--live"))
+    run_id = os.environ.get("IXC_CONTRACT_RUN_ID", "local")
+    budget = int(pytestconfig.getoption("--max-requests"))
+    if base_url:
+        if not api_key:
+            pytest.exit("--base-url needs --api-key (or INVOICEXPRESS_API_KEY)", returncode=4)
+        host = urlsplit(base_url).hostname or ""
+        if host not in LOOPBACK and not live:
+            pytest.exit(f"{host} is not a local server: pass --live to run against a real "
+                        "account (documents are marked and cleaned up)", returncode=4)
+        workers = _workers(pytestconfig)
+        _SECRETS.append(api_key)
+        yield Target(
+            base_url=base_url.rstrip("/"), api_key=api_key, live=live, run_id=run_id,
+            max_requests=(budget or (600 if live else 0)) // workers,
+            per_minute=(LIVE_PER_MINUTE // workers) if live else 0,
+            send_email=bool(pytestconfig.getoption("--send-email")) or not live,
+            allow_429=bool(pytestconfig.getoption("--live-429")) or not live,
+        )
+        return
+    try:
+        from invoicexpress_sandbox.testing import running_sandbox
+    except ImportError as exc:  # pragma: no cover - the sandbox ships with this repository
+        pytest.exit(f"cannot start the sandbox ({exc}); install the project or pass "
+                    "--base-url/--api-key", returncode=4)
+    faults = list(pytestconfig.getoption("--sandbox-fault"))
+    with running_sandbox(faults=faults) as sb:
+        _SECRETS.append(sb.api_key)
+        yield Target(base_url=sb.base_url, api_key=sb.api_key, account_name=sb.account_name,
+                     sandbox=sb, run_id=run_id, max_requests=budget, send_email=True,
+                     allow_429=True)
+
+
+@pytest.fixture(scope="session")
+def api(target: Target, spec: Spec, pytestconfig: pytest.Config) -> Iterator[ContractClient]:
+    worker = _worker(pytestconfig)
+    recorder = Recorder(_parts(pytestconfig) / f"recording-{worker}.jsonl")
+    client = ContractClient(target, spec, _LEDGER, recorder, budget=target.max_requests)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def world(api: ContractClient) -> Iterator[World]:
+    w = World(api)
+    yield w
+    if api.target.live:
+        w.cleanup()
+
+
+@pytest.fixture(autouse=True)
+def _current_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tag exchanges with the test that made them; reset the per-test operation list."""
+    if "api" in request.fixturenames:
+        client: ContractClient = request.getfixturevalue("api")
+        client.current_test = request.node.nodeid
+        client.touched = []
+    yield
+
+
+@pytest.fixture
+def sandbox_only(target: Target) -> Any:
+    """The running sandbox's handles; skips against any other server."""
+    if not target.is_sandbox:
+        pytest.skip("needs the sandbox's admin routes")
+    return target.sandbox
+
+
+def ledger() -> Ledger:
+    return _LEDGER
+
+
+def known_secrets() -> list[str]:
+    return list(_SECRETS)
+
+
+def redact(text: str) -> str:
+    return redact_text(text, _SECRETS)

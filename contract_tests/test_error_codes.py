@@ -1,0 +1,184 @@
+"""Suite 3: error codes. 401 without or with a wrong key, 404 for unknown ids, every documented
+422 message from a minimal bad request, 406 PDF of a deleted document, 409 duplicate
+`proprietary_uid`, and 429 past the rate limit, on every operation that documents them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ixc.spec import load_spec
+
+from ._client import ContractClient, error_messages
+from ._ledger import documented_messages
+from ._recipes import NEEDS_FINAL, recipes_for
+from ._world import World, example_request, root_key
+
+SPEC = load_spec()
+OPS = sorted(SPEC.operations)
+UNKNOWN = 987654321
+WRONG_KEY = "ixc-contract-wrong-key-0000"
+
+
+def _unknown_params(op_id: str) -> dict[str, Any]:
+    op = SPEC.operations[op_id]
+    names = [seg[1:].split("}")[0] for seg in op.path.split("/") if seg.startswith("{")]
+    return {n: UNKNOWN for n in names}
+
+
+def _required_query(op_id: str) -> dict[str, Any]:
+    op = SPEC.operations[op_id]
+    out: dict[str, Any] = {}
+    for raw in op.raw.get("parameters", []):
+        p = SPEC.resolve(raw)
+        if p.get("in") == "query" and p.get("required"):
+            out[p["name"]] = "1" if p["name"] == "month" else "ixc-contract-unknown"
+    return out
+
+
+@pytest.mark.parametrize("operation_id", OPS)
+def test_missing_and_wrong_key_give_401(api: ContractClient, operation_id: str) -> None:
+    body = example_request(SPEC, SPEC.operations[operation_id])
+    for key in (None, WRONG_KEY):
+        response = api.call(operation_id, _unknown_params(operation_id),
+                            query=_required_query(operation_id), json=body, key=key)
+        label = "no api_key" if key is None else "a wrong api_key"
+        assert response.status_code == 401, (
+            f"[{operation_id}] with {label} expected 401, got {api.describe(response)}")
+
+
+@pytest.mark.parametrize(
+    "operation_id", [o for o in OPS if 404 in SPEC.operations[o].status_codes])
+def test_unknown_ids_give_404(api: ContractClient, world: World, operation_id: str) -> None:
+    op = SPEC.operations[operation_id]
+    params = _unknown_params(operation_id)
+    if "movement-id" in params or "regularization-id" in params:
+        params["client-id"] = world.client_id()  # the nested id is the unknown one
+    response = api.call(operation_id, params, query=_required_query(operation_id),
+                        json=example_request(SPEC, op))
+    assert response.status_code == 404, (
+        f"[{operation_id}] unknown id expected 404, got {api.describe(response)}")
+
+
+def expect_422(api: ContractClient, operation_id: str, response: Any, message: str) -> None:
+    """Assert a documented 422 with `message`, and count the message as exercised."""
+    assert response.status_code == 422, (
+        f"[{operation_id}] expected 422 {message!r}, got {api.describe(response)}")
+    found = error_messages(response.json())
+    assert message in found, (
+        f"[{operation_id}] 422 does not carry the documented message {message!r}: {found}")
+    api.ledger.messages[(operation_id, message)] += 1
+
+
+def _message_cases(quick: bool) -> list[Any]:
+    cases = []
+    seen: set[str] = set()
+    for op_id, messages in sorted(documented_messages(SPEC).items()):
+        op = SPEC.operations[op_id]
+        if op.state_machine:
+            continue  # the state-machine suite owns these
+        table = recipes_for(op_id, op.family)
+        for message in messages:
+            if message not in table and message not in NEEDS_FINAL:
+                continue
+            if quick and message in seen:
+                continue
+            seen.add(message)
+            cases.append(pytest.param(op_id, message, id=f"{op_id}-{message[:40]}"))
+    return cases
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.function.__name__ == "test_documented_422_message":
+        quick = bool(metafunc.config.getoption("--quick"))
+        metafunc.parametrize(("operation_id", "message"), _message_cases(quick))
+
+
+def test_documented_422_message(api: ContractClient, world: World, operation_id: str,
+                                message: str) -> None:
+    op = SPEC.operations[operation_id]
+    if op.operation_id.startswith("email") and not api.target.send_email:
+        pytest.skip("would send real e-mail; pass --send-email")
+    if operation_id.startswith(("createAccount", "updateAccount", "configureAt")) and (
+            api.target.live):
+        pytest.skip("changes account settings; never on a live account")
+    body = example_request(SPEC, op)
+    key = root_key(SPEC, op) or next(iter(body))
+    if op.family and operation_id.startswith("create"):
+        body = world.document_body(op.document_type or "invoices")
+    if isinstance(body, dict):
+        body.pop("proprietary_uid", None)
+    if operation_id in ("createClient", "updateClient"):
+        body[key]["name"] = world.unique("client")
+    if operation_id in ("createItem", "updateItem"):
+        body[key]["name"] = world.unique("item")
+    if operation_id in ("createTax", "updateTax"):
+        body[key]["name"] = world.unique("tax")[-20:]
+    if operation_id == "createAccount":
+        body[key]["email"] = f"{world.unique('a')}@example.com"
+    params = world.params_for(op)
+    if message in NEEDS_FINAL:
+        doc_type = op.document_type or "invoices"
+        first = world.op_for(doc_type, "change").state_machine or {}
+        event = next(t["event"] for t in first["transitions"] if t["from"] == first["initial"]
+                     and t["event"] == "finalized")
+        world.change_state(doc_type, params["document-id"], event)
+    else:
+        recipes_for(operation_id, op.family)[message](body, key)
+    response = api.call(operation_id, params, json=body)
+    expect_422(api, operation_id, response, message)
+
+
+def test_pdf_of_a_deleted_document_gives_406(api: ContractClient, world: World) -> None:
+    doc = world.new_document("invoices")
+    world.change_state("invoices", doc["id"], "deleted")
+    response = api.call("generatePdf", {"document-id": doc["id"]})
+    assert response.status_code == 406, f"[generatePdf] {api.describe(response)}"
+
+
+def test_qr_code_of_a_draft_gives_422(api: ContractClient, world: World) -> None:
+    doc = world.new_document("invoices")
+    response = api.call("getQrCode", {"document-id": doc["id"]})
+    assert response.status_code == 422, f"[getQrCode] {api.describe(response)}"
+
+
+@pytest.mark.parametrize(
+    "operation_id", [o for o in OPS if 409 in SPEC.operations[o].status_codes
+                     and SPEC.operations[o].family])
+def test_duplicate_proprietary_uid_gives_409(api: ContractClient, world: World,
+                                             operation_id: str) -> None:
+    op = SPEC.operations[operation_id]
+    body = world.document_body(op.document_type or "invoices")
+    body["proprietary_uid"] = world.unique("uid")
+    first = api.call(operation_id, json=body)
+    assert first.status_code == 201, f"[{operation_id}] {api.describe(first)}"
+    world.created_documents.append((op.document_type or "", next(iter(first.json().values()))
+                                    ["id"]))
+    second = api.call(operation_id, json=body)
+    assert second.status_code == 409, (
+        f"[{operation_id}] duplicate proprietary_uid expected 409, got {api.describe(second)}")
+
+
+def test_every_operation_gives_429_past_the_rate_limit(api: ContractClient, world: World,
+                                                       quick: bool) -> None:
+    if not api.target.allow_429:
+        pytest.skip("live: exhausting the rate limit needs --live-429")
+    if api.target.sandbox is None:
+        pytest.skip("outside the sandbox only a few GETs are tried (see --live-429)")
+    params = {o: world.params_for(SPEC.operations[o]) if not quick else _unknown_params(o)
+              for o in OPS}
+    admin = api.target.sandbox.admin
+    admin.put("/_sandbox/rate-limit", json={"per_minute": 1}).raise_for_status()
+    try:
+        api.call("listTaxes")  # spends the one allowed request
+        bad = []
+        for op_id in OPS:
+            op = SPEC.operations[op_id]
+            response = api.call(op_id, params[op_id], query=_required_query(op_id),
+                                json=example_request(SPEC, op))
+            if response.status_code != 429:
+                bad.append(f"[{op_id}] expected 429, got {response.status_code}")
+        assert not bad, "\n".join(bad)
+    finally:
+        admin.put("/_sandbox/rate-limit", json={"per_minute": None}).raise_for_status()
