@@ -90,3 +90,28 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: sandbox throughput against a same-run baseline (and Prism where it runs)."""
     _install(session)
     session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
+def regenerate(session: nox.Session) -> None:
+    """After a spec change: regenerate the client, run the tests, write the spec changelog."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="nox -s regenerate --")
+    parser.add_argument("--base", default="origin/main", help="branch to diff against (merge base)")
+    parser.add_argument("--spec", default="spec/invoicexpress.yaml")
+    parser.add_argument("--out", default="reports/spec-changelog")
+    parser.add_argument("--fail-on", choices=("ERR", "WARN"), default=None)
+    try:
+        args = parser.parse_args(session.posargs)
+    except SystemExit:
+        session.error("Usage: nox -s regenerate -- [--base origin/main] [--fail-on ERR|WARN]")
+    _install(session)
+    session.run("ixc", "generate")
+    session.run("pytest", "-n", "auto", "tests")
+    base = session.run("git", "merge-base", "HEAD", args.base, silent=True, external=True)
+    old = f"{str(base).strip()}:{args.spec}"
+    fail_on = ("--fail-on", args.fail_on) if args.fail_on else ()
+    outputs = [f"--{fmt}={args.out}.{ext}" for fmt, ext in
+               (("markdown", "md"), ("json", "json"), ("junit", "xml"))]  # fmt: skip
+    session.run("ixc", "drift", "spec", old, args.spec, "--client-impact", *outputs, *fail_on)
