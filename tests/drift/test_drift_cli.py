@@ -296,3 +296,31 @@ def test_server_markdown_snapshot(
     out = tmp_path / "server.md"
     _server(tmp_path, recording, "--markdown", str(out), "--fail-on", "WARN")
     snapshot("server_report.md", out.read_text(), tmp_path)
+
+
+def test_min_level_hides_lower_levels_but_not_from_the_exit_code(tmp_path: Path) -> None:
+    base = SPECS / "api-path-added_revision.yaml"
+    doc = yaml.safe_load(base.read_text())
+    doc["components"]["schemas"]["Invoice"]["properties"]["atcud"] = {"type": "string"}  # INFO
+    revised = tmp_path / "r.json"
+    revised.write_text(json.dumps(doc))
+    out = tmp_path / "r.json.out"
+    args = ["drift", "spec", str(base), str(revised), "--json", str(out), "--quiet"]
+    assert main([*args, "--min-level", "WARN", "--fail-on", "INFO"]) == 1
+    assert json.loads(out.read_text())["changes"] == []
+    assert main(args) == 0
+    assert {c["id"] for c in json.loads(out.read_text())["changes"]} == {"response-property-added"}
+
+
+@pytest.mark.slow
+def test_client_impact_lists_the_renamed_model_field(tmp_path: Path) -> None:
+    """Both clients are generated with the project's generator; the rename shows as -/+ field."""
+    pytest.importorskip("openapi_python_client")
+    out = tmp_path / "impact.json"
+    args = ["drift", "spec", *_pair("response-property-renamed"), "--client-impact"]
+    assert main([*args, "--json", str(out), "--quiet"]) == 0
+    impact = json.loads(out.read_text())["client_impact"]
+    assert impact["error"] is None
+    assert [s["name"] for s in impact["removed"]] == ["models.invoice.Invoice.currency"]
+    assert [s["name"] for s in impact["added"]] == ["models.invoice.Invoice.currency_name"]
+    _validator("spec-report.schema.json").validate(json.loads(out.read_text()))

@@ -135,3 +135,44 @@ def test_sandbox_recordings_never_carry_the_key(spec: Spec, sandbox: Any) -> Non
     sandbox.reset()
     text = "\n".join(ex.to_json() for ex in _record(spec, sandbox))
     assert sandbox.api_key not in text
+
+
+def test_probe_stays_within_its_budget_and_records_no_key(spec: Spec, sandbox: Any) -> None:
+    from ixc.drift.probe import probe
+
+    sandbox.reset()
+    exchanges = probe(spec, sandbox.base_url, sandbox.api_key, max_requests=5)
+    assert len(exchanges) == 5
+    assert all(ex.method == "GET" for ex in exchanges)
+    assert sandbox.api_key not in "\n".join(ex.to_json() for ex in exchanges)
+
+
+def test_probe_follows_lists_to_documents(spec: Spec, sandbox: Any) -> None:
+    from ixc.drift.probe import probe
+
+    sandbox.reset()
+    with sandbox.client() as client:
+        body = _example(spec, "createInvoice")
+        assert body is not None
+        client.post(spec.operations["createInvoice"].path, json=body).raise_for_status()
+    exchanges = probe(spec, sandbox.base_url, sandbox.api_key, max_requests=200)
+    fetched = {ex.operation_id for ex in exchanges}
+    assert "getInvoice" in fetched
+    assert server_drift(spec, exchanges, source="probe").findings == []
+
+
+def test_cli_probe_against_the_sandbox(
+    spec: Spec, sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ixc.cli import main
+
+    sandbox.reset()
+    monkeypatch.setenv("INVOICEXPRESS_API_KEY", sandbox.api_key)
+    out, rec = tmp_path / "probe.md", tmp_path / "probe.jsonl"
+    args = ["drift", "server", "--probe", "--base-url", sandbox.base_url, "--max-requests", "8"]
+    code = main(
+        [*args, "--record", str(rec), "--markdown", str(out), "--fail-on", "WARN", "--quiet"]
+    )
+    assert code == 0
+    assert len(rec.read_text().splitlines()) == 8
+    assert sandbox.api_key not in out.read_text() + rec.read_text()

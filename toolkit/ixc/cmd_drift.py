@@ -106,10 +106,23 @@ def _outputs(parser: argparse.ArgumentParser) -> None:
         metavar="ERR|WARN|INFO",
         help="exit 1 when a (new) finding has this level or higher",
     )
+    parser.add_argument(
+        "--min-level",
+        type=Level.parse,
+        default=None,
+        metavar="ERR|WARN|INFO",
+        help="show only findings of this level or higher (the exit code still sees all)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing to stdout")
 
 
 def _emit(report: Report, args: argparse.Namespace, secrets: tuple[str, ...]) -> int:
+    failing = report.failing(args.fail_on)
+    if args.min_level is not None:
+        hidden = [f for f in report.findings if f.level < args.min_level]
+        report.findings = [f for f in report.findings if f.level >= args.min_level]
+        if hidden:
+            report.notes.append(f"{len(hidden)} below {args.min_level.name} not shown.")
     rendered = {
         "markdown": lambda: to_markdown(report, secrets=secrets, fail_on=args.fail_on),
         "json": lambda: to_json(report, secrets=secrets),
@@ -122,7 +135,6 @@ def _emit(report: Report, args: argparse.Namespace, secrets: tuple[str, ...]) ->
             target.write_text(rendered[fmt](), encoding="utf-8")
     if not args.quiet:
         sys.stdout.write(rendered[args.format]())
-    failing = report.failing(args.fail_on)
     if failing:
         print(
             f"ixc drift: {len(failing)} finding(s) at or above {args.fail_on.name}", file=sys.stderr
