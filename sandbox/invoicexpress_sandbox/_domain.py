@@ -210,7 +210,10 @@ def validate_account_fields(ctx_tx: Tx, fields: Mapping[str, Any], *, current: J
     if postal not in (None, "") and not POSTAL_RE.match(_text(postal)):
         raise invalid("Postal Code must have the following format DDDD-DDD", field="postal_code")
     fiscal = fields.get("fiscal_id")
-    if current is not None and fiscal not in (None, "") and _text(fiscal) != current["fiscal_id"]:
+    if "terms" in fields and not _flag(fields.get("terms")):
+        raise invalid("Terms and Conditions must be accepted", field="terms")
+    if (current is not None and current["fiscal_id"] and fiscal not in (None, "")
+            and _text(fiscal) != current["fiscal_id"]):
         raise invalid("Vat Number can't be changed", field="fiscal_id")
     if fiscal not in (None, ""):
         for other in accounts(ctx_tx):

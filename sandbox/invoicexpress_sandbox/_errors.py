@@ -79,9 +79,7 @@ def render(shape: str, err: ApiError) -> Any:
 
 
 def _strip_field(message: str, field: str | None) -> str:
-    """`Name has already been taken` -> `has already been taken` for Rails-style field maps."""
-    if field:
-        for prefix in (field, field.replace("_", " ")):
-            if message.lower().startswith(prefix.lower() + " "):
-                return message[len(prefix) + 1 :]
+    """`payment_mechanism is invalid` -> `is invalid`: a bare array reads `[field, rest]`."""
+    if field and message.startswith(field + " "):
+        return message[len(field) + 1 :]
     return message

@@ -174,7 +174,7 @@ _register("listRelatedDocuments", _related, writes=False)
 def _pdf(ctx: d.Ctx, req: Req) -> Reply:
     doc = d.get_document(ctx, req.int_param("document_id", "id"))
     if doc["status"] == "deleted":
-        raise ApiError(406, f"The {doc['id']} provided is in an invalid state.")
+        raise ApiError(406, "The document-id provided is in an invalid state.")
     second_copy = (req.q("second_copy") or "").lower() in ("true", "1")
     key = "_pdf_second" if second_copy else "_pdf"
     if not doc.get(key):
@@ -538,12 +538,11 @@ def _create_account_existing(ctx: d.Ctx, req: Req) -> Reply:
     root = _account_root(req)
     email = d._text(root.get("email"))
     password = d._text(root.get("password"))
+    if not d._flag(root.get("terms")):
+        raise invalid("Terms and Conditions must be accepted", field="terms")
+    d.validate_account_fields(ctx.tx, root, current=None)
     if not any(a["email"] == email and a["_password"] == password for a in d.accounts(ctx.tx)):
         raise ApiError(401, "Invalid API key")
-    if not d._flag(root.get("terms")):
-        raise invalid("Terms and Conditions should be accepted", field="terms")
-    d.validate_account_fields(ctx.tx, {k: v for k, v in root.items() if k != "email"},
-                              current=None)
     account = _new_account(ctx, root)
     return 200, {"account": d.render_account(account)}
 

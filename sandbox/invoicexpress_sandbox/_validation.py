@@ -63,7 +63,7 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
     op_id = op.operation_id
     family = op.family or ""
     if op_id.startswith(("create", "update")) and family and "Field" not in op_id:
-        return _document_message(names, leaf, kind, value, missing)
+        return _document_message(names, leaf, kind, value, missing, error)
     if op_id.startswith("change") or op_id == "cancelReceipt":
         if leaf == "message":
             return "Cancel message can't be blank", "message"
@@ -108,8 +108,6 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
             return "Name can't be blank", "name"
     if op_id.startswith(("createAccount", "updateAccount")):
         if leaf == "terms":
-            if op_id == "createAccountForExistingUser":
-                return "Terms and Conditions should be accepted", leaf
             return "Terms and Conditions must be accepted", leaf
         if leaf == "email":
             return "Email is invalid", leaf
@@ -146,8 +144,8 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
     return f"{_humanise(leaf or 'body')} is invalid", leaf or "base"
 
 
-def _document_message(names: list[str], leaf: str, kind: str, value: Any,
-                      missing: str) -> tuple[str, str]:
+def _document_message(names: list[str], leaf: str, kind: str, value: Any, missing: str,
+                      error: Any) -> tuple[str, str]:
     inner = names[1:]  # below the root key
     if not inner and missing in ("", "client") and missing != "items":
         if missing == "client":
@@ -155,6 +153,9 @@ def _document_message(names: list[str], leaf: str, kind: str, value: Any,
         if missing in ("date", "due_date"):
             return "Date is not valid", missing
         if kind == "additionalProperties":
+            if "mb_reference" in [str(u) for u in getattr(error.kind, "unexpected", [])]:
+                return ("Option to generate MB reference is set but no payment provider is "
+                        "configurated"), "mb_reference"
             return "Invoice items is invalid", "base"
         if not names:
             return "Elemento client não fornecido", "client"

@@ -103,3 +103,21 @@ def document_in_state(client: httpx.Client, op: Operation, state: str) -> int:
         r = change_state(client, segment, doc["id"], event)
         assert r.status_code == 200, r.text
     return int(doc["id"])
+
+
+_VALIDATORS: dict[tuple[str, int], Any] = {}
+
+
+def response_errors(op: Operation, status: int, body: Any) -> list[str]:
+    """Why `body` does not match the spec's schema for `op`'s `status` response."""
+    import jsonschema_rs
+
+    key = (op.operation_id, status)
+    if key not in _VALIDATORS:
+        response = SPEC.resolve(op.responses[str(status)])
+        schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
+        if schema is None:
+            return [] if body in (None, b"", "") else ["the spec declares no body"]
+        _VALIDATORS[key] = jsonschema_rs.validator_for(
+            {"components": SPEC.document["components"], **schema})
+    return [e.message for e in _VALIDATORS[key].iter_errors(body)]
