@@ -245,6 +245,16 @@ class InvoiceXpress(_Base, Namespaces[Any, Iterator[Any]]):
             on_exchange,
             retry,
         )
+        self._options: dict[str, Any] = {
+            "base_url": base_url,
+            "requests_per_minute": requests_per_minute,
+            "max_retries": max_retries,
+            "timeout": timeout,
+            "clock": clock,
+            "on_exchange": on_exchange,
+            "retry": retry,
+            "transport": transport,
+        }
         inner = transport or httpx.HTTPTransport()
         self._client = self._generated_client(transport=InvoiceXpressTransport(inner, self._policy))
         self._init_namespaces(self)
@@ -296,6 +306,11 @@ class InvoiceXpress(_Base, Namespaces[Any, Iterator[Any]]):
                 raise PollTimeoutError(f"{call.operation} still 202 after {timeout:g}s")
             self.clock.sleep(interval)
             interval = min(interval * 1.5, 10.0)
+
+    def for_account(self, account: str, api_key: str) -> InvoiceXpress:
+        """A client with these settings acting as another account (e.g. one just created
+        with `accounts.create`, whose key the response carries)."""
+        return InvoiceXpress(account, api_key, **self._options)
 
     def close(self) -> None:
         self._client.get_httpx_client().close()

@@ -116,8 +116,9 @@ class NotAcceptableError(APIStatusError):
 
 class ConflictError(APIStatusError):
     hint = (
-        "another request holds this resource (e.g. a create with the same proprietary_uid is "
-        "still running); retry later with the same proprietary_uid"
+        "the resource's state conflicts with this request (a create with the same "
+        "proprietary_uid still running: retry later with the same uid; a sequence already "
+        "registered: nothing to do)"
     )
 
 

@@ -133,8 +133,9 @@ class Resource(Generic[R, I]):
 
 
 def _wrap(root: str, data: Mapping[str, Any], *aliases: str) -> dict[str, Any]:
-    """`data` under its root key, unless the caller already wrapped it."""
-    if len(data) == 1 and next(iter(data)) in (root, *aliases):
+    """`data` under its root key, unless the caller already wrapped it (siblings such as
+    `proprietary_uid` are kept)."""
+    if any(isinstance(data.get(key), Mapping) for key in (root, *aliases)):
         return dict(data)
     return {root: dict(data)}
 
@@ -210,9 +211,9 @@ class DocumentResource(Resource[R, I]):
                 message[name] = value
         return self._run(self._ops["email"], document_id, body={"message": message})
 
-    def cancel(self, document_id: int, *, message: str | None = None) -> R:
-        """Receipts only: cancel (`cancelReceipt`)."""
-        body = {self.doc.key: {"message": message}} if message else None
+    def cancel(self, document_id: int, *, message: str) -> R:
+        """Receipts only (`cancelReceipt`); InvoiceXpress requires the reason as `message`."""
+        body = {self.doc.key: {"state": "canceled", "message": message}}
         return self._run(self._ops["cancel"], document_id, body=body)
 
     def _filters(self, filters: Mapping[str, Any]) -> dict[str, Any]:
@@ -391,11 +392,10 @@ class AccountsResource(Resource[R, I]):
     def update(self, account_id: int | str, account: Mapping[str, Any]) -> R:
         return self._run(self._ops["update"], account_id, body=_wrap("account", account))
 
-    def configure_at_communication(self, account_id: int | str, at: Mapping[str, Any]) -> R:
-        """AT (tax authority) credentials; the password is base64 per the API."""
-        return self._run(
-            self._ops["configure_at_communication"], account_id, body=_wrap("account", at)
-        )
+    def configure_at_communication(self, at_communication: Mapping[str, Any]) -> R:
+        """AT (tax authority) credentials for this account; `at_password` is base64."""
+        body = _wrap("at_communication", at_communication)
+        return self._run(self._ops["configure_at_communication"], body=body)
 
 
 class TreasuryResource(Resource[R, I]):

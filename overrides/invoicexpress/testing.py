@@ -35,3 +35,13 @@ def spec_example(operation_id: str, status: int | str, name: str = "sandbox") ->
     response = spec.resolve(spec.operations[operation_id].responses[str(status)])
     examples = response["content"]["application/json"]["examples"]
     return spec.resolve(examples[name])["value"]
+
+
+def spec_request_example(operation_id: str, name: str = "sandbox") -> Any:
+    """The spec's example request body for an operation (default: the sandbox one)."""
+    from ixc.spec import load_spec
+
+    spec = load_spec()
+    body = spec.resolve(spec.operations[operation_id].raw["requestBody"])
+    examples = body["content"]["application/json"]["examples"]
+    return spec.resolve(examples[name])["value"]
