@@ -290,6 +290,9 @@ class Sandbox:
         if _depth(body, self.options.max_depth) > self.options.max_depth:
             raise self._bad(bound, "Request body is nested too deeply", status=400)
         body = validator.normalise(body)
+        if "tax_numeric_value_500" in self.quirks and bound.op.operation_id in (
+                "createTax", "updateTax") and _numeric_tax_value(body):
+            raise ApiError(500, "Internal Server Error", shape="ErrorsObject")
         validator.check(body)
         return body
 
@@ -533,6 +536,12 @@ def _query(request: Request) -> dict[str, list[str]]:
 
 def _dumps(body: Any) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _numeric_tax_value(body: Any) -> bool:
+    tax = body.get("tax") if isinstance(body, dict) else None
+    value = tax.get("value") if isinstance(tax, dict) else None
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _reject_constant(name: str) -> Any:

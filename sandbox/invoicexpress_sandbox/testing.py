@@ -158,7 +158,7 @@ def _subprocess_sandbox(rate_limit: int | None, db: str | Path | None, names: li
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait()
+            proc.communicate()
