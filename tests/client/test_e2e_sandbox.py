@@ -7,6 +7,7 @@ operation of the spec was driven through the client at least once.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -16,6 +17,7 @@ import pytest
 
 from invoicexpress import (
     DOCUMENT_TYPES,
+    AsyncInvoiceXpress,
     AuthenticationError,
     ConflictError,
     DocumentType,
@@ -330,3 +332,25 @@ def test_every_operation_is_driven_end_to_end(sb: Any) -> None:
     expected = {op.operation_id for op in spec}
     assert len(expected) == len(OPERATIONS)
     assert sorted(expected - driven) == []
+
+
+def test_async_client_drives_an_invoice_over_http(sb: Any) -> None:
+    async def main() -> tuple[str, str, list[int]]:
+        async with AsyncInvoiceXpress(
+            sb.account_name, sb.api_key, base_url=sb.base_url, requests_per_minute=0
+        ) as ix:
+            body = spec_request_example("createInvoice")
+            created = (await ix.invoices.create(body)).invoice
+            final = (await ix.invoices.change_state(created.id, "finalized")).invoice
+            await ix.documents.pay(
+                created.id, {"amount": Decimal(str(final.total)), "payment_mechanism": "TB"}
+            )
+            pdf = await ix.pdf.wait(created.id, interval=0.05)
+            ids = [d.id async for d in ix.invoices.iter(status=["settled"])]
+            settled = (await ix.invoices.get(created.id)).invoice.status
+            return settled, pdf.output.pdf_url, [*ids, created.id]
+
+    status, url, ids = asyncio.run(main())
+    assert status == "settled"
+    assert url.startswith("http")
+    assert ids[-1] in ids[:-1]

@@ -1,0 +1,35 @@
+"""The README example runs, exactly as written, against the sandbox."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+testing = pytest.importorskip("invoicexpress_sandbox.testing")
+
+README = Path(__file__).resolve().parents[2] / "overrides" / "invoicexpress" / "README.md"
+
+
+def _snippet() -> str:
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    assert len(blocks) == 1, "the README should hold exactly one Python example"
+    return blocks[0]
+
+
+def test_readme_example_creates_finalises_pays_and_links_the_pdf(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with testing.running_sandbox() as sb:
+        monkeypatch.setenv("INVOICEXPRESS_ACCOUNT", sb.account_name)
+        monkeypatch.setenv("INVOICEXPRESS_API_KEY", sb.api_key)
+        monkeypatch.setenv("INVOICEXPRESS_BASE_URL", sb.base_url)
+        exec(compile(_snippet(), str(README), "exec"), {"__name__": "readme"})  # noqa: S102
+        sequence_number, pdf_url = capsys.readouterr().out.split()
+        with sb.client() as http:
+            [doc] = http.get("/invoices.json").json()["invoices"]
+    assert doc["status"] == "settled"  # finalised, then paid in full
+    assert doc["sequence_number"] == sequence_number
+    assert pdf_url.startswith("http")
+    assert str(doc["id"]) in pdf_url
