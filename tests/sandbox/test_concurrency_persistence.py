@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_support import change_state, create_document
 
+from invoicexpress_sandbox.testdata import change_state, create_document
 from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
 
 
@@ -33,9 +33,8 @@ def test_50_concurrent_finalisations_on_one_series_are_gapless(sb: RunningSandbo
 def test_concurrent_creates_with_one_proprietary_uid_create_one_document(
     sb: RunningSandbox,
 ) -> None:
-    from sandbox_support import document_fields
-
     from invoicexpress_sandbox._catalog import DOC_TYPES
+    from invoicexpress_sandbox.testdata import document_fields
 
     body = {"invoice": document_fields(DOC_TYPES["invoices"]), "proprietary_uid": "order-42"}
     with sb.client(limits=httpx.Limits(max_connections=20)) as api:

@@ -12,16 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import (
+
+from invoicexpress_sandbox._catalog import DOC_TYPES
+from invoicexpress_sandbox._domain import DEMO_EMAIL, DEMO_PASSWORD
+from invoicexpress_sandbox.testdata import (
     SPEC,
     change_state,
     create_document,
     document_fields,
     response_errors,
 )
-
-from invoicexpress_sandbox._catalog import DOC_TYPES
-from invoicexpress_sandbox._domain import DEMO_EMAIL, DEMO_PASSWORD
 from invoicexpress_sandbox.testing import RunningSandbox
 from ixc.spec import Operation
 
@@ -126,7 +126,7 @@ def _cancel_without_message(api: httpx.Client, op: Operation,
 
 
 def _cancel_receipt(api: httpx.Client, message: str | None) -> httpx.Response:
-    from sandbox_support import make_receipt
+    from invoicexpress_sandbox.testdata import make_receipt
 
     receipt = make_receipt(api)
     payload: dict[str, Any] = {"state": "canceled"}

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_support import SPEC
 
 from invoicexpress_sandbox import Options, Sandbox, StartupError
 from invoicexpress_sandbox import _handlers as handlers_module
 from invoicexpress_sandbox._app import UPDATE_HINT, expected_spec_hash
+from invoicexpress_sandbox.testdata import SPEC
 from invoicexpress_sandbox.testing import RunningSandbox
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import CHANGE_STATE_OPS, document_in_state
 
+from invoicexpress_sandbox.testdata import CHANGE_STATE_OPS, document_in_state
 from ixc.spec import Operation
 
 
@@ -86,9 +86,8 @@ def test_cancel_without_message_is_refused_and_changes_nothing(api: httpx.Client
 def test_finalising_gives_the_next_number_and_settled_documents_are_immutable(
     api: httpx.Client,
 ) -> None:
-    from sandbox_support import change_state, create_document, document_fields
-
     from invoicexpress_sandbox._catalog import DOC_TYPES
+    from invoicexpress_sandbox.testdata import change_state, create_document, document_fields
 
     first = create_document(api, "invoices")
     assert first["sequence_number"] == "rascunho"

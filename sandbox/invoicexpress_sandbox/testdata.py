@@ -1,4 +1,9 @@
-"""Payload builders and state-machine walking shared by the sandbox tests."""
+"""Valid request bodies and state-machine walking, for tests that drive a sandbox.
+
+`document_fields(dt)` is a valid create body for any document type; `create_document`,
+`change_state`, `make_receipt` and `document_in_state` drive a running sandbox through the
+API; `response_errors` checks a body against the spec's schema for that status.
+"""
 
 from __future__ import annotations
 
@@ -37,9 +42,9 @@ def document_fields(dt: DocType, **overrides: Any) -> dict[str, Any]:
     return fields
 
 
-def create_document(client: httpx.Client, segment: str, **overrides: Any) -> dict[str, Any]:
+def create_document(api: httpx.Client, segment: str, **overrides: Any) -> dict[str, Any]:
     dt = DOC_TYPES[segment]
-    r = client.post(f"/{segment}.json", json={dt.key: document_fields(dt, **overrides)})
+    r = api.post(f"/{segment}.json", json={dt.key: document_fields(dt, **overrides)})
     assert r.status_code == 201, r.text
     doc: dict[str, Any] = r.json()[dt.key]
     return doc
