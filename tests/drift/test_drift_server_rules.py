@@ -194,3 +194,9 @@ def test_undocumented_error_status_with_unknown_shape_reports_both(
 ) -> None:
     found = _rules(server_spec, [_get(make, 500, {"oops": True})])
     assert found == {"undocumented-status-code", "undocumented-error-shape"}
+
+
+def test_undocumented_routes_group_their_ids(server_spec: Spec, make: Make) -> None:
+    exchanges = [make("GET", f"/archive/{n}.json", 200, {}) for n in (1, 22, 333)]
+    findings = _run(server_spec, exchanges)
+    assert [(f.operation, f.count) for f in findings] == [("GET /archive/{id}.json", 3)]

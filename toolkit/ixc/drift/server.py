@@ -114,13 +114,15 @@ class ServerDrift:
         self.exchanges += 1
         op = self.operation_for(ex)
         if op is None:
+            # Numeric segments become `{id}`: one finding per undocumented route, not per id.
+            route = re.sub(r"/\d+(?=/|\.|$)", "/{id}", ex.path)
             self._add(
-                f"{ex.method.upper()} {ex.path}",
+                f"{ex.method.upper()} {route}",
                 _Issue(
                     "undocumented-operation",
                     "",
-                    f"{ex.method.upper()} {ex.path}",
-                    f"{ex.method.upper()} {ex.path} answered {ex.status} but is not in the spec",
+                    f"{ex.method.upper()} {route}",
+                    f"{ex.method.upper()} {route} answered {ex.status} but is not in the spec",
                     {"url": redact_url(ex.url), "status": ex.status},
                 ),
             )
