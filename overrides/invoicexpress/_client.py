@@ -31,6 +31,7 @@ from ._exceptions import (
 )
 from ._resources import Call, Namespaces
 from ._transport import (
+    CURRENT_OPERATION,
     LAST_EXCHANGE,
     AsyncInvoiceXpressTransport,
     Clock,
@@ -156,6 +157,12 @@ class _Base:
         return TransportError(redact_text(f"{type(exc).__name__}: {exc}", [self._api_key]))
 
 
+def operation_id(name: str) -> str:
+    """The spec's operationId for a snake_case operation name (get_qr_code -> getQrCode)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
 def operation_info(name: str) -> OperationInfo:
     try:
         return OPERATIONS[name]
@@ -276,6 +283,7 @@ class InvoiceXpress(_Base, Namespaces[Any, Iterator[Any]]):
     def run_detailed(self, call: Call) -> Any:
         module, kwargs = self._prepare(call)
         LAST_EXCHANGE.set(None)
+        token = CURRENT_OPERATION.set(operation_id(call.operation))
         try:
             return module.sync_detailed(client=self._client, **kwargs)
         except InvoiceXpressError:
@@ -286,6 +294,8 @@ class InvoiceXpress(_Base, Namespaces[Any, Iterator[Any]]):
             if LAST_EXCHANGE.get() is None:
                 raise
             raise self._parse_failed(call, exc) from None
+        finally:
+            CURRENT_OPERATION.reset(token)
 
     def paginate(self, make: Callable[[int], Call]) -> Iterator[Any]:
         page = 1
@@ -372,6 +382,7 @@ class AsyncInvoiceXpress(_Base, Namespaces[Awaitable[Any], AsyncIterator[Any]]):
     async def run_detailed(self, call: Call) -> Any:
         module, kwargs = self._prepare(call)
         LAST_EXCHANGE.set(None)
+        token = CURRENT_OPERATION.set(operation_id(call.operation))
         try:
             return await module.asyncio_detailed(client=self._client, **kwargs)
         except InvoiceXpressError:
@@ -382,6 +393,8 @@ class AsyncInvoiceXpress(_Base, Namespaces[Awaitable[Any], AsyncIterator[Any]]):
             if LAST_EXCHANGE.get() is None:
                 raise
             raise self._parse_failed(call, exc) from None
+        finally:
+            CURRENT_OPERATION.reset(token)
 
     async def paginate(self, make: Callable[[int], Call]) -> AsyncIterator[Any]:
         page = 1

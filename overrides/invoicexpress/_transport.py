@@ -31,6 +31,10 @@ logger = logging.getLogger("invoicexpress")
 LAST_EXCHANGE: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar(
     "invoicexpress_last_exchange", default=None
 )
+#: The operationId being run, so recorded exchanges name their operation.
+CURRENT_OPERATION: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "invoicexpress_current_operation", default=None
+)
 
 
 class RedactingFilter(logging.Filter):
@@ -173,7 +177,9 @@ class _Policy:
         return f"<{type(self).__name__} secret=[REDACTED]>"
 
     def record(self, response: httpx.Response, started: float) -> Exchange:
-        exchange = Exchange.from_httpx(response, secrets=[self._secret])
+        exchange = Exchange.from_httpx(
+            response, operation_id=CURRENT_OPERATION.get(), secrets=[self._secret]
+        )
         exchange.elapsed_ms = round((self.clock.monotonic() - started) * 1000, 1)
         LAST_EXCHANGE.set(exchange)
         logger.debug("%s %s -> %s", exchange.method, exchange.url, exchange.status)

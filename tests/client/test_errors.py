@@ -180,3 +180,12 @@ def test_a_2xx_body_that_does_not_match_the_spec_is_reported_as_drift(
     with pytest.raises(UnexpectedResponseError, match="get_invoice: the 200 response") as info:
         make_client().invoices.get(1)
     assert "ixc drift" in str(info.value)
+
+
+def test_generated_unexpected_status_keeps_the_body_out_of_its_message() -> None:
+    from invoicexpress_client.errors import UnexpectedStatus
+
+    err = UnexpectedStatus(500, b'{"secret": "body"}')
+    assert "secret" not in str(err)
+    assert "secret" not in repr(err)
+    assert err.content == b'{"secret": "body"}'

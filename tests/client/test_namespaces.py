@@ -11,6 +11,7 @@ import respx
 from invoicexpress import DOCUMENT_TYPES
 from invoicexpress.testing import spec_example as example
 from invoicexpress_client.api import OPERATIONS
+from ixc.exchange import Exchange
 from ixc.spec import load_spec
 
 
@@ -61,3 +62,25 @@ def test_create_wraps_in_the_root_key_and_keeps_a_wrapped_body(
     ix.invoice_receipts.create({"invoice_receipt": {"date": "01/01/2026"}})
     bodies = [json.loads(c.request.content) for c in route.calls]
     assert bodies[0] == bodies[1] == {"invoice_receipt": {"date": "01/01/2026"}}
+
+
+def test_operation_ids_round_trip_to_the_spec() -> None:
+    from invoicexpress._client import operation_id
+
+    spec_ids = {op.operation_id for op in load_spec()}
+    assert {operation_id(name) for name in OPERATIONS} == spec_ids
+
+
+def test_call_runs_any_operation_and_recordings_name_it(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    recorded: list[Exchange] = []
+    route = mock_api.get("/clients/find-by-code.json").mock(
+        return_value=httpx.Response(200, json=example("findClientByCode", 200))
+    )
+    got = make_client(on_exchange=recorded.append).call(
+        "find_client_by_code", query={"client_code": "C001"}
+    )
+    assert got.client.code == example("findClientByCode", 200)["client"]["code"]
+    assert route.calls[0].request.url.params["client_code"] == "C001"
+    assert [e.operation_id for e in recorded] == ["findClientByCode"]

@@ -11,9 +11,10 @@ class UnexpectedStatus(Exception):
         self.status_code = status_code
         self.content = content
 
-        super().__init__(
-            f"Unexpected status code: {status_code}\n\nResponse content:\n{content.decode(errors='ignore')}"
-        )
+        super().__init__(f"Unexpected status code: {status_code} ({len(content)} bytes of content in .content)")
+
+    def __repr__(self) -> str:
+        return f"UnexpectedStatus(status_code={self.status_code})"
 
 
 __all__ = ["UnexpectedStatus"]
