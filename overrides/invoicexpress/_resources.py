@@ -132,6 +132,18 @@ class Resource(Generic[R, I]):
         return self._runner.paginate(lambda page: Call(op, path, filter_query(filters, page)))
 
 
+def _body_has_field(operation: str, name: str) -> bool:
+    """Whether the generated request body model of `operation` has a field `name`."""
+    import importlib
+    import inspect
+
+    import attrs
+
+    module = importlib.import_module(OPERATIONS[operation].module)
+    body = inspect.signature(module.sync_detailed).parameters["body"].annotation
+    return attrs.has(body) and name in attrs.fields_dict(body)
+
+
 def _wrap(root: str, data: Mapping[str, Any], *aliases: str) -> dict[str, Any]:
     """`data` under its root key, unless the caller already wrapped it (siblings such as
     `proprietary_uid` are kept)."""
@@ -171,6 +183,11 @@ class DocumentResource(Resource[R, I]):
         """Create a draft (or final, per the API). `proprietary_uid` makes retries safe."""
         body = _wrap(self.doc.key, document, *self._family_key())
         if proprietary_uid:
+            if not _body_has_field(self._ops["create"], "proprietary_uid"):
+                raise TypeError(
+                    f"{self.doc.segment}: the spec accepts proprietary_uid only on "
+                    "invoices-family creates; drop it here"
+                )
             body["proprietary_uid"] = proprietary_uid
         return self._run(self._ops["create"], body=body)
 

@@ -14,6 +14,7 @@ import email.utils
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,8 +97,13 @@ class Pacer:
         self.window = window
         self.clock = clock
         self._sent: collections.deque[float] = collections.deque()
+        self._lock = threading.Lock()  # one client may be shared by threads
 
     def reserve(self) -> float:
+        with self._lock:
+            return self._reserve()
+
+    def _reserve(self) -> float:
         now = self.clock.monotonic()
         while self._sent and self._sent[0] <= now - self.window:
             self._sent.popleft()

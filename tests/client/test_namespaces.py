@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 import respx
 
 from invoicexpress import DOCUMENT_TYPES
@@ -84,3 +85,8 @@ def test_call_runs_any_operation_and_recordings_name_it(
     assert got.client.code == example("findClientByCode", 200)["client"]["code"]
     assert route.calls[0].request.url.params["client_code"] == "C001"
     assert [e.operation_id for e in recorded] == ["findClientByCode"]
+
+
+def test_proprietary_uid_is_refused_where_the_spec_has_no_such_field(make_client: Any) -> None:
+    with pytest.raises(TypeError, match="invoices-family"):
+        make_client().quotes.create({"date": "01/01/2026"}, proprietary_uid="x")
