@@ -1,0 +1,60 @@
+"""Schemathesis over every operation of the spec, positive and negative data, on the sandbox.
+
+Checks, auth and generation settings come from the repository's `schemathesis.toml` (shared
+with the contract suites); a few examples per operation keep it CI-sized. The operation's
+strategies are driven here because `schemathesis.pytest.from_fixture` does not work with this
+pytest (`Function._nodeid`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from schemathesis.core.failures import FailureGroup
+
+from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
+from ixc.spec import load_spec
+
+SPEC = load_spec()
+MAX_EXAMPLES = 6
+
+
+@pytest.fixture(scope="module")
+def fuzzed() -> Iterator[tuple[RunningSandbox, Any]]:
+    with running_sandbox() as sb:
+        os.environ["IXC_ST_BASE_URL"] = sb.base_url
+        os.environ["IXC_ST_API_KEY"] = sb.api_key
+        schema = schemathesis.openapi.from_path(SPEC.path, config=schemathesis.Config.discover())
+        yield sb, schema
+
+
+@pytest.mark.parametrize("operation_id", sorted(SPEC.operations))
+def test_schemathesis_finds_no_server_error_or_nonconforming_response(
+    fuzzed: tuple[RunningSandbox, Any], operation_id: str,
+) -> None:
+    sb, schema = fuzzed
+    op = SPEC.operations[operation_id]
+    operation = schema[op.path][op.method]
+    failures: list[str] = []
+
+    def check(case: Any) -> None:
+        response = case.call()
+        try:
+            case.validate_response(response)
+        except (AssertionError, FailureGroup) as exc:
+            failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                            f"{str(exc)[:800]}")
+
+    for strategy in schema.get_strategies_from_examples(operation):
+        hypothesis.settings(max_examples=1, deadline=None, database=None,
+                            suppress_health_check=list(hypothesis.HealthCheck))(
+            hypothesis.given(case=strategy)(check))()
+    hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+                        derandomize=True, suppress_health_check=list(hypothesis.HealthCheck))(
+        hypothesis.given(case=operation.as_strategy())(check))()
+    assert not failures, "\n".join(failures[:3])
