@@ -28,10 +28,9 @@ from invoicexpress import (
 )
 from invoicexpress.testing import FakeClock, spec_request_example
 from invoicexpress_client.api import OPERATIONS
+from invoicexpress_sandbox import testing
 from ixc.exchange import Exchange
 from ixc.spec import load_spec
-
-testing = pytest.importorskip("invoicexpress_sandbox.testing")
 
 Scenario = Callable[[InvoiceXpress, Any], None]
 SCENARIOS: dict[str, Scenario] = {}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-testing = pytest.importorskip("invoicexpress_sandbox.testing")
+from invoicexpress_sandbox import testing
 
 README = Path(__file__).resolve().parents[2] / "overrides" / "invoicexpress" / "README.md"
 
