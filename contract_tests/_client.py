@@ -197,6 +197,7 @@ def error_messages(body: Any) -> list[str]:
                 else:
                     walk(v, k.replace("_", " ").capitalize() if k != "base" else "")
                     walk(v, k)
+                    walk(v)
 
     walk(body)
     return out

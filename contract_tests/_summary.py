@@ -195,8 +195,10 @@ def render_text(s: dict[str, Any]) -> str:
         missing = part["missing"]
         if missing:
             items = missing.items() if isinstance(missing, dict) else [("", missing)]
-            for op, what in list(items)[:40]:
-                lines.append(f"  missing {op}: {what}")
+            for op, what in list(items)[:15]:
+                lines.append(f"  missing {op}: {str(what)[:150]}")
+            if len(missing) > 15:
+                lines.append(f"  ... {len(missing) - 15} more in summary.md")
     lines.append(f"failures: {s['failure_count']}")
     for op, items in s["failures"].items():
         lines.append(f"  {op}: {len(items)}")

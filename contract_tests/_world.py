@@ -93,6 +93,10 @@ class World:
         if self.target.live and isinstance(root.get("client"), dict):
             root["client"]["name"] = f"{self.target.marker}-client"
             root["client"]["code"] = f"{self.target.marker}-client"[:30]
+        if "owner_invoice_id" in root:  # credit/debit notes correct a final invoice
+            if "owner" not in self._cache:
+                self._cache["owner"] = self.final_invoice()["id"]
+            root["owner_invoice_id"] = self._cache["owner"]
         root.update(overrides)
         return body
 
@@ -167,12 +171,21 @@ class World:
             body["tax"]["name"] = self.unique("tax")[-20:]
         return int(self._create("createTax", mutate=named)["id"])
 
-    def sequence_id(self) -> int:
+    def sequence_id(self, *, fresh: bool = False) -> int:
+        if fresh:
+            def named(body: Any) -> None:
+                body["sequence"]["serie"] = "X" + str(next(_counter)) + self.target.run_id[-4:]
+            return int(self._create("createSequence", mutate=named)["id"])
         response = self.api.call("listSequences")
         sequences = response.json()["sequences"]
         return int(sequences[0]["id"])
 
     def account_id(self) -> str:
+        sb = self.target.sandbox
+        if sb is not None and "account" not in self._cache:
+            rows = sb.admin.get("/_sandbox/accounts").json()["accounts"]
+            mine = next(a for a in rows if a["name"] == self.target.account_name)
+            self._cache["account"] = {"id": mine["id"]}
         if "account" not in self._cache:
             def named(body: Any) -> None:
                 body["account"]["email"] = f"{self.unique('acc')}@example.com"
@@ -186,6 +199,13 @@ class World:
                                            self.spec.operations["updateClientInitialBalance"]))
         return int(self._create("createClientRegularization", {"client-id": client_id})["id"])
 
+    def client_with_balance(self) -> int:
+        cid = self.client_id()
+        self.api.call("updateClientInitialBalance", {"client-id": cid},
+                      json=example_request(self.spec,
+                                           self.spec.operations["updateClientInitialBalance"]))
+        return cid
+
     def movement_id(self, client_id: int) -> int:
         return int(self._create("createClientTreasuryMovement", {"client-id": client_id})["id"])
 
@@ -198,16 +218,20 @@ class World:
             if name == "document-id":
                 if op.operation_id in ("getReceipt", "cancelReceipt"):
                     params[name] = self.receipt()["id"]
+                elif op.operation_id in ("createPartialPayment", "getQrCode"):
+                    params[name] = self.final_invoice()["id"]
                 else:
                     params[name] = self.new_document(op.document_type or "invoices")["id"]
             elif name == "client-id":
-                params[name] = self.client_id()
+                params[name] = (self.client_with_balance()
+                                if op.operation_id == "createClientRegularization"
+                                else self.client_id())
             elif name == "item-id":
                 params[name] = self.item_id()
             elif name == "tax-id":
                 params[name] = self.tax_id()
             elif name == "sequence-id":
-                params[name] = self.sequence_id()
+                params[name] = self.sequence_id(fresh=op.operation_id == "registerSequence")
             elif name == "account-id":
                 params[name] = self.account_id()
             elif name == "regularization-id":

@@ -66,9 +66,41 @@ def expect_422(api: ContractClient, operation_id: str, response: Any, message: s
     assert response.status_code == 422, (
         f"[{operation_id}] expected 422 {message!r}, got {api.describe(response)}")
     found = error_messages(response.json())
-    assert message in found, (
+    assert message.lower() in {m.lower() for m in found}, (
         f"[{operation_id}] 422 does not carry the documented message {message!r}: {found}")
     api.ledger.messages[(operation_id, message)] += 1
+
+
+RECIPE_FIELDS = {
+    "Option to generate MB reference is set but no payment provider is configurated":
+        "mb_reference",
+    "Postal Code must have the following format DDDD-DDD": "postal_code",
+    "Email: is an invalid email": "client",
+}
+
+
+def request_fields(op_id: str) -> set[str]:
+    """Every property name the operation's request schema mentions (refs followed)."""
+    pointer = SPEC.request_schema_pointer(SPEC.operations[op_id])
+    names: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(node: Any) -> None:
+        node = SPEC.resolve(node)
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, dict):
+            names.update(node.get("properties", {}))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    if pointer:
+        walk(SPEC.pointer("#" + pointer))
+    return names
 
 
 def _message_cases(quick: bool) -> list[Any]:
@@ -79,9 +111,15 @@ def _message_cases(quick: bool) -> list[Any]:
         if op.state_machine:
             continue  # the state-machine suite owns these
         table = recipes_for(op_id, op.family)
+        fields = request_fields(op_id)
         for message in messages:
+            if message in NEEDS_FINAL and not op_id.startswith("update"):
+                continue  # no request to a create can reach it (reported as missing)
             if message not in table and message not in NEEDS_FINAL:
                 continue
+            touched = RECIPE_FIELDS.get(message)
+            if touched and touched not in fields:
+                continue  # the request schema has no such field (reported as missing)
             if quick and message in seen:
                 continue
             seen.add(message)
@@ -105,7 +143,7 @@ def test_documented_422_message(api: ContractClient, world: World, operation_id:
         pytest.skip("changes account settings; never on a live account")
     body = example_request(SPEC, op)
     key = root_key(SPEC, op) or next(iter(body))
-    if op.family and operation_id.startswith("create"):
+    if op.family and operation_id.startswith(("create", "update")):
         body = world.document_body(op.document_type or "invoices")
     if isinstance(body, dict):
         body.pop("proprietary_uid", None)

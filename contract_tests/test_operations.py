@@ -31,7 +31,7 @@ def _prepare(api: ContractClient, world: World, op_id: str) -> tuple[dict[str, A
         p = SPEC.resolve(raw)
         if p.get("in") == "query" and p.get("required"):
             query[p["name"]] = p.get("example") or (p.get("schema") or {}).get("example") or "1"
-    if op.family and op_id.startswith("create"):
+    if op.family and op_id.startswith(("create", "update")):
         body = world.document_body(op.document_type or "invoices")
     if op_id in NEEDS_FINAL:
         params = {"document-id": world.final_invoice()["id"]}
