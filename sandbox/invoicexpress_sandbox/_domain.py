@@ -8,6 +8,7 @@ rolls the whole request back. Records are stored in wire form (what a GET return
 from __future__ import annotations
 
 import base64
+import calendar
 import hashlib
 import math
 import re
@@ -83,6 +84,16 @@ def parse_date(value: object) -> date | None:
         return datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
         return None
+
+
+def parse_filter_date(value: str) -> date | None:
+    """A list-filter date; a day past the month's end (31/04) means the month's last day."""
+    if not DATE_RE.match(value):
+        return None
+    day, month, year = (int(p) for p in value.split("/"))
+    if not (1 <= month <= 12 and 1 <= day <= 31 and year >= 1):
+        return None
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def fmt_date(value: date) -> str:
@@ -1138,12 +1149,12 @@ def filter_documents(ctx: Ctx, rows: list[Json], query: Mapping[str, list[str]])
             raise invalid(f"{name.replace('_', ' ').capitalize()} is not valid", field=name)
         return low, high
 
-    date_lo, date_hi = bound("date", parse_date)
-    due_lo, due_hi = bound("due_date", parse_date)
+    date_lo, date_hi = bound("date", parse_filter_date)
+    due_lo, due_hi = bound("due_date", parse_filter_date)
     tbt_lo, tbt_hi = bound("total_before_taxes", to_decimal)
 
     def loaded(value: str) -> date | None:
-        return parse_date(value[:10])
+        return parse_filter_date(value[:10])
 
     load_lo, load_hi = bound("loaded_at", loaded)
     out = []

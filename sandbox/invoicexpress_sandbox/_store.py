@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+MAX_ID = 2**63 - 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     kind TEXT NOT NULL,
@@ -36,6 +37,8 @@ class Tx:
         self._conn = conn
 
     def get(self, kind: str, record_id: int, account: str | None = None) -> dict[str, Any] | None:
+        if not 0 < record_id <= MAX_ID:  # larger than SQLite's INTEGER: no such record
+            return None
         row = self._conn.execute(
             "SELECT account, data FROM records WHERE kind = ? AND id = ?", (kind, record_id)
         ).fetchone()
@@ -51,6 +54,8 @@ class Tx:
         )
 
     def delete(self, kind: str, record_id: int) -> None:
+        if not 0 < record_id <= MAX_ID:
+            return
         self._conn.execute("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
 
     def all(self, kind: str, account: str) -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ def fuzzed() -> Iterator[tuple[RunningSandbox, Any]]:
 def test_schemathesis_finds_no_server_error_or_nonconforming_response(
     fuzzed: tuple[RunningSandbox, Any], operation_id: str,
 ) -> None:
-    sb, schema = fuzzed
+    _, schema = fuzzed
     op = SPEC.operations[operation_id]
     operation = schema[op.path][op.method]
     failures: list[str] = []
