@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import respx
 
-ROOT = Path(__file__).resolve().parents[2]
-for _sub in ("toolkit", "overrides", "generated", "sandbox"):
-    if str(ROOT / _sub) not in sys.path:  # the repository is not necessarily pip-installed
-        sys.path.insert(0, str(ROOT / _sub))
-
-from invoicexpress import InvoiceXpress, RetryPolicy  # noqa: E402
-from invoicexpress.testing import FakeClock  # noqa: E402
+from invoicexpress import InvoiceXpress, RetryPolicy
+from invoicexpress.testing import FakeClock
 
 BASE = "https://acme.app.invoicexpress.com"
 #: Recognisable so a leak is easy to spot; obviously fake.
