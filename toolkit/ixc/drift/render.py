@@ -49,7 +49,7 @@ def to_markdown(
     summary = ", ".join(f"{n} {lvl}" for lvl, n in counts.items())
     new = [f for f in report.findings if not f.baselined]
     accepted = len(report.findings) - len(new)
-    noun = "changes" if report.kind == "spec" else "findings"
+    noun = ("change" if report.kind == "spec" else "finding") + ("" if len(new) == 1 else "s")
     tail = f"; {accepted} accepted in the baseline" if accepted else ""
     lines.append(f"**{len(new)} {noun}** ({summary}){tail}.")
     if report.kind == "spec":

@@ -106,9 +106,11 @@ class ServerDrift:
         return out
 
     def operation_for(self, ex: Exchange) -> Operation | None:
-        if ex.operation_id and ex.operation_id in self.spec.operations:
-            return self.spec.operations[ex.operation_id]
-        return self.spec.find(ex.method, ex.path)
+        """The recorded operationId when it fits the request, else whatever serves the path."""
+        op = self.spec.operations.get(ex.operation_id or "")
+        if op is not None and op.method == ex.method.upper() and op.path_regex.match(ex.path):
+            return op
+        return self.spec.find(ex.method, ex.path) or op
 
     def check(self, ex: Exchange) -> None:
         self.exchanges += 1
