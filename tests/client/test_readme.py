@@ -9,12 +9,12 @@ import pytest
 
 from invoicexpress_sandbox import testing
 
-README = Path(__file__).resolve().parents[2] / "overrides" / "invoicexpress" / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _snippet() -> str:
     blocks: list[str] = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
-    assert len(blocks) == 1, "the README should hold exactly one Python example"
+    assert len(blocks) == 1, "the main README should hold exactly one Python example"
     return blocks[0]
 
 
