@@ -217,8 +217,10 @@ class Sandbox:
              faults: frozenset[str]) -> tuple[int, Any]:
         store_ctx = self.store.write() if bound.handler.writes else self.store.read()
         with store_ctx as tx:
-            # Re-read the account inside the transaction so handlers see committed changes.
-            fresh = tx.get("account", int(account["id"])) or account
+            # Writers re-read the account inside their transaction (switches such as
+            # `at_configured` may have changed); readers use the cached record.
+            fresh = (tx.get("account", int(account["id"])) or account) if (
+                bound.handler.writes) else account
             ctx = d.Ctx(tx=tx, account=fresh, now=self.clock.now(),
                         quirks=frozenset(self.quirks), faults=faults, base_url=base_url)
             status, payload = bound.handler.fn(ctx, req)
@@ -326,9 +328,10 @@ class Sandbox:
                         headers=err.headers)
 
     def _record(self, request: Request, operation_id: str, status: int) -> None:
-        self.calls.append({"method": request.method, "url": redact_url(str(request.url)),
+        """Capture the call; the URL is redacted when read (keeps the hot path cheap)."""
+        self.calls.append({"method": request.method, "url": request.url,
                            "operation_id": operation_id, "status": status,
-                           "at": datetime.now().isoformat(timespec="milliseconds")})
+                           "at": time.time()})
 
     @staticmethod
     def _json(status: int, body: Any) -> Response:
@@ -476,7 +479,9 @@ class Sandbox:
         return self._json(200, {"per_minute": self.rate_limit})
 
     async def _calls(self, request: Request) -> Response:
-        rows = list(self.calls)
+        rows = [dict(c, url=redact_url(str(c["url"])),
+                     at=datetime.fromtimestamp(float(c["at"])).isoformat(timespec="milliseconds"))
+                for c in list(self.calls)]
         if request.method == "DELETE":
             self.calls.clear()
         return self._json(200, {"calls": rows})

@@ -61,6 +61,7 @@ class Ctx:
     faults: frozenset[str] = frozenset()
     base_url: str = "http://127.0.0.1"
     machines: Mapping[str, StateMachine] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # per-request read cache
 
     @property
     def name(self) -> str:
@@ -246,7 +247,11 @@ def render_account(account: Json) -> Json:
 # ----------------------------------------------------------------------------- taxes
 
 def taxes(ctx: Ctx) -> list[Json]:
-    return ctx.tx.all("tax", ctx.name)
+    """The account's taxes, read once per request (a document resolves one per line)."""
+    cached = ctx.memo.get("taxes")
+    if cached is None:
+        cached = ctx.memo["taxes"] = ctx.tx.all("tax", ctx.name)
+    return list(cached)
 
 
 def default_tax(ctx: Ctx) -> Json | None:
@@ -304,12 +309,14 @@ def save_tax(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -
     record = {"id": tax_id, "name": name, "value": float(value), "region": region,
               "code": code, "default_tax": 1 if default else 0}
     ctx.tx.put("tax", tax_id, ctx.name, record)
+    ctx.memo.pop("taxes", None)
     return record
 
 
 def delete_tax(ctx: Ctx, tax_id: int) -> None:
     get_tax(ctx, tax_id)
     ctx.tx.delete("tax", tax_id)
+    ctx.memo.pop("taxes", None)
 
 
 def _tax_ref(tax: Json | None) -> Json:

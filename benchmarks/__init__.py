@@ -1,0 +1,1 @@
+"""Speed measurements of the sandbox against a same-run baseline (and Prism where it runs)."""

@@ -1,0 +1,224 @@
+"""`python -m benchmarks`: sandbox vs a minimal Starlette baseline vs Prism, same run.
+
+Measures requests/s and p50/p99 latency for GET a document and POST a create under 32
+concurrent connections, one uvicorn worker each, and writes JSON + Markdown under
+reports/bench/. Prism (`npx -y @stoplight/prism-cli@5 mock`) is measured when it starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ._load import Result, run
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+CREATE_BODY = {"invoice": {
+    "date": "03/12/2026", "due_date": "18/12/2026", "reference": "PO-42",
+    "observations": "Obrigado.",
+    "client": {"name": "Cliente Exemplo", "code": "C001", "email": "cliente@example.com",
+               "country": "Portugal"},
+    "items": [{"name": "Consultoria", "description": "Uma hora de consultoria",
+               "unit_price": "24.3902", "quantity": "1", "unit": "hour",
+               "tax": {"name": "IVA23"}}],
+}}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    extra = [str(ROOT), str(ROOT / "sandbox"), str(ROOT / "toolkit")]
+    env["PYTHONPATH"] = os.pathsep.join([*extra, env.get("PYTHONPATH", "")])
+    return env
+
+
+@contextmanager
+def _process(cmd: list[str], health: str, *, timeout: float = 60,
+             env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server, wait until `health` answers below 500, stop it on exit."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env or _env(), cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode(errors="replace")[-800:] if proc.stderr else ""
+                raise RuntimeError(f"{cmd[0]} exited: {err}")
+            try:
+                if httpx.get(health, timeout=2).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{' '.join(cmd[:4])} did not answer {health}")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def _measure(label: str, base: str, get_path: str, post_path: str, args: argparse.Namespace,
+             query: str = "") -> dict[str, Result]:
+    body = json.dumps(CREATE_BODY).encode()
+    out: dict[str, Result] = {}
+    for op, method, path, payload in (("get", "GET", get_path, None),
+                                      ("create", "POST", post_path, body)):
+        url = f"{base}{path}{query}"
+        run(url, method=method, body=payload, connections=args.connections,
+            duration=args.warmup)
+        out[op] = run(url, method=method, body=payload, connections=args.connections,
+                      duration=args.duration)
+        r = out[op]
+        print(f"  {label:9} {op:6} {r.requests_per_s:9.0f} req/s  p50 {r.p50_ms:7.2f} ms  "
+              f"p99 {r.p99_ms:7.2f} ms  errors {r.errors}", flush=True)
+    return out
+
+
+def _sandbox(args: argparse.Namespace, doc_file: Path) -> dict[str, Result]:
+    port = _free_port()
+    cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--port", str(port),
+           "--rate-limit", "off"]
+    base = f"http://{HOST}:{port}"
+    with _process(cmd, f"{base}/_sandbox/health"):
+        key = httpx.get(f"{base}/_sandbox/accounts").json()["accounts"][0]["api_key"]
+        with httpx.Client(base_url=base, params={"api_key": key}) as api:
+            doc = api.post("/invoices.json", json=CREATE_BODY).json()["invoice"]
+            final = api.put(f"/invoices/{doc['id']}/change-state.json",
+                            json={"invoice": {"state": "finalized"}})
+            final.raise_for_status()
+            raw = api.get(f"/invoices/{doc['id']}.json").content
+        doc_file.write_bytes(raw)
+        print(f"  (document of {len(raw)} bytes)", flush=True)
+        return _measure("sandbox", base, f"/invoices/{doc['id']}.json", "/invoices.json", args,
+                        query=f"?api_key={key}")
+
+
+def _baseline(args: argparse.Namespace, doc_file: Path) -> dict[str, Result]:
+    port = _free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "benchmarks.baseline:app", "--host", HOST,
+           "--port", str(port), "--no-access-log", "--log-level", "warning", "--lifespan",
+           "off", "--loop", "asyncio"]
+    env = _env()
+    env["BENCH_DOCUMENT"] = str(doc_file)
+    base = f"http://{HOST}:{port}"
+    with _process(cmd, f"{base}/invoices/1.json", env=env):
+        return _measure("baseline", base, "/invoices/1.json", "/invoices.json", args)
+
+
+def _prism(args: argparse.Namespace) -> dict[str, Result] | str:
+    if args.no_prism:
+        return "skipped (--no-prism)"
+    if not shutil.which("npx"):
+        return "npx not found"
+    port = _free_port()
+    cmd = ["npx", "-y", "@stoplight/prism-cli@5", "mock", "-h", HOST, "-p", str(port),
+           str(ROOT / "spec" / "invoicexpress.yaml")]
+    base = f"http://{HOST}:{port}"
+    try:
+        with _process(cmd, f"{base}/invoices/1.json?api_key=x", timeout=args.prism_timeout,
+                      env=dict(os.environ)):
+            return _measure("prism", base, "/invoices/1.json", "/invoices.json", args,
+                            query="?api_key=x")
+    except (RuntimeError, OSError) as exc:
+        return f"did not start: {str(exc)[:300]}"
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--no-prism", action="store_true")
+    parser.add_argument("--prism-timeout", type=float, default=180.0)
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
+    args = parser.parse_args(argv)
+    print(f"benchmarks: {args.connections} connections, {args.duration:.0f}s each, one worker",
+          flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        doc_file = Path(tmp) / "document.json"
+        sandbox = _sandbox(args, doc_file)
+        baseline = _baseline(args, doc_file)
+    prism = _prism(args)
+    report: dict[str, Any] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "connections": args.connections, "duration_s": args.duration,
+        "tool": sandbox["get"].tool, "cpus": os.cpu_count(),
+        "results": {"sandbox": {k: asdict(v) for k, v in sandbox.items()},
+                    "baseline": {k: asdict(v) for k, v in baseline.items()},
+                    "prism": ({k: asdict(v) for k, v in prism.items()}
+                              if isinstance(prism, dict) else prism)},
+        "ratios": {},
+    }
+    for op in ("get", "create"):
+        ratios = {"sandbox_vs_baseline": _ratio(sandbox[op].requests_per_s,
+                                                baseline[op].requests_per_s)}
+        if isinstance(prism, dict):
+            ratios["sandbox_vs_prism"] = _ratio(sandbox[op].requests_per_s,
+                                                prism[op].requests_per_s)
+        report["ratios"][op] = ratios
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "results.md").write_text(_markdown(report))
+    print(_markdown(report))
+    return 0
+
+
+def _markdown(report: dict[str, Any]) -> str:
+    lines = [
+        "# Sandbox benchmarks",
+        "",
+        f"{report['when']}, {report['tool']}, {report['connections']} connections, "
+        f"{report['duration_s']:.0f} s per run, one uvicorn worker, {report['cpus']} CPUs.",
+        "",
+        "| target | op | req/s | p50 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for target, ops in report["results"].items():
+        if not isinstance(ops, dict):
+            lines.append(f"| {target} | - | {ops} | | | |")
+            continue
+        for op, r in ops.items():
+            lines.append(f"| {target} | {op} | {r['requests_per_s']:.0f} | {r['p50_ms']:.2f} | "
+                         f"{r['p99_ms']:.2f} | {r['errors']} |")
+    lines += ["", "| op | sandbox / baseline | sandbox / Prism |", "|---|---:|---:|"]
+    for op, ratios in report["ratios"].items():
+        prism = ratios.get("sandbox_vs_prism")
+        lines.append(f"| {op} | {ratios['sandbox_vs_baseline']} | "
+                     f"{prism if prism is not None else 'n/a'} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
