@@ -119,3 +119,36 @@ def test_recursive_schemas_terminate() -> None:
     other["components"]["schemas"]["Item"] = item
     findings, _ = diff_documents(doc, other)
     assert findings == []
+
+
+def test_templated_path_matches_only_values_its_enum_allows() -> None:
+    """`/{invoices-type}.json` (enum: invoices) is `/invoices.json`, not `/purchase_orders.json`;
+    the parameter the concrete path fills in is not reported as removed."""
+    old = read_document(str(SPECS / "api-path-added_revision.yaml"))
+    new = read_document(str(SPECS / "api-path-added_revision.yaml"))
+    item = old["paths"].pop("/invoices.json")
+    item["post"]["parameters"] = [
+        {"name": "invoices-type", "in": "path", "required": True,
+         "schema": {"type": "string", "enum": ["invoices"]}},
+    ]  # fmt: skip
+    del item["get"]
+    old["paths"]["/{invoices-type}.json"] = item
+    new["paths"]["/purchase_orders.json"] = {"post": dict(new["paths"]["/invoices.json"]["post"])}
+    new["paths"]["/purchase_orders.json"]["post"]["operationId"] = "createPurchaseOrder"
+    findings, _ = diff_documents(old, new)
+    by_op = {(f.operation, f.rule) for f in findings}
+    assert ("POST /purchase_orders.json", "api-path-added") in by_op
+    assert not any(op == "POST /invoices.json" for op, _ in by_op)
+
+
+def test_path_parameters_align_by_place_not_by_declaration_order() -> None:
+    old = read_document(str(SPECS / "api-path-added_revision.yaml"))
+    new = read_document(str(SPECS / "api-path-added_revision.yaml"))
+    item = old["paths"].pop("/invoices/{document-id}.json")
+    item["get"]["parameters"] = [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+        {"name": "type", "in": "path", "required": True, "schema": {"type": "string"}},
+    ]
+    old["paths"]["/{type}/{id}.json"] = item
+    findings, _ = diff_documents(old, new)
+    assert findings == []

@@ -61,13 +61,36 @@ def _normalise_path(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "{}", path)
 
 
-def _template_regex(path: str) -> re.Pattern[str]:
-    parts = re.split(r"\{[^}]+\}", path)
-    return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "$")
+def _instantiates(doc: dict[str, Any], template: _Op, concrete: str) -> bool:
+    """Whether `concrete` is `template` with its parameters filled in, honouring their enums."""
+    names = re.findall(r"\{([^}]+)\}", template.path)
+    parts = re.split(r"\{[^}]+\}", template.path)
+    pattern = "".join(
+        re.escape(part) + (f"(?P<p{i}>[^/]+)" if i < len(names) else "")
+        for i, part in enumerate(parts)
+    )
+    match = re.match(f"^{pattern}$", concrete)
+    if match is None:
+        return False
+    params = {
+        p.get("name"): p
+        for raw in [
+            *(template.path_item.get("parameters") or []),
+            *(template.raw.get("parameters") or []),
+        ]
+        if isinstance(p := resolve(doc, raw), dict)
+    }
+    for i, name in enumerate(names):
+        schema = resolve(doc, (params.get(name) or {}).get("schema") or {})
+        enum = schema.get("enum") if isinstance(schema, dict) else None
+        value = match.group(f"p{i}")
+        if enum and value not in [str(v) for v in enum] and "{" not in value:
+            return False
+    return True
 
 
 def match_operations(
-    old: list[_Op], new: list[_Op]
+    old: list[_Op], new: list[_Op], old_doc: dict[str, Any] | None = None
 ) -> tuple[list[tuple[_Op, _Op]], list[_Op], list[_Op]]:
     """Pairs (old, new), then old operations left unmatched, then new ones."""
     pairs: list[tuple[_Op, _Op]] = []
@@ -92,7 +115,7 @@ def match_operations(
         lambda o, n: bool(o.operation_id) and n.raw.get("x-vendor-operation") == o.operation_id,
         many=True,
     )
-    take(lambda o, n: "{" in o.path and bool(_template_regex(o.path).match(n.path)), many=True)
+    take(lambda o, n: "{" in o.path and _instantiates(old_doc or {}, o, n.path), many=True)
     unmatched_old = [o for i, o in enumerate(old) if i not in matched_old]
     return pairs, unmatched_old, unmatched_new
 
@@ -122,7 +145,7 @@ def diff_documents(
 ) -> tuple[list[Finding], dict[str, str]]:
     """All changes from `old_doc` to `new_doc`, and a title for each operation key."""
     old_ops, new_ops = _operations(old_doc), _operations(new_doc)
-    pairs, removed, added = match_operations(old_ops, new_ops)
+    pairs, removed, added = match_operations(old_ops, new_ops, old_doc)
     findings: list[Finding] = []
     titles: dict[str, str] = {}
     new_paths = set((new_doc.get("paths") or {}).keys())
@@ -242,14 +265,39 @@ def _parameters(doc: dict[str, Any], op: _Op) -> dict[tuple[str, str], dict[str,
         key = (str(p.get("in", "query")), str(p["name"]))
         if key in skip:
             continue
-        if key[0] == "path":
-            key = ("path", f"#{len([k for k in params if k[0] == 'path'])}")
         params[key] = p
     return params
 
 
+def _align_path_params(old_path: str, new_path: str) -> dict[str, str | None]:
+    """Old path-parameter name → the new one in the same place, or None when the new path
+    spells a literal there (`{invoices-type}` → `invoices`: instantiated, not removed)."""
+    names = re.findall(r"\{([^}]+)\}", old_path)
+    parts = re.split(r"\{[^}]+\}", old_path)
+    pattern = "".join(
+        re.escape(part) + (f"(?P<p{i}>[^/]+?)" if i < len(names) else "")
+        for i, part in enumerate(parts)
+    )
+    match = re.match(f"^{pattern}$", new_path)
+    if match is None:  # different shapes: pair the parameters in order of appearance
+        new_names = re.findall(r"\{([^}]+)\}", new_path)
+        return {a: (new_names[i] if i < len(new_names) else a) for i, a in enumerate(names)}
+    out: dict[str, str | None] = {}
+    for i, name in enumerate(names):
+        seg = match.group(f"p{i}")
+        inner = re.fullmatch(r"\{([^}]+)\}", seg)
+        out[name] = inner.group(1) if inner else None
+    return out
+
+
 def _diff_parameters(ctx: _Ctx, o: _Op, n: _Op) -> None:
     old, new = _parameters(ctx.old_doc, o), _parameters(ctx.new_doc, n)
+    alias = _align_path_params(o.path, n.path)
+    for key in [k for k in old if k[0] == "path"]:
+        param = old.pop(key)
+        target = alias.get(key[1], key[1])
+        if target is not None:
+            old[("path", target)] = param
     for key in sorted(old.keys() - new.keys()):
         name = old[key]["name"]
         ctx.emit(
