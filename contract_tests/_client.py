@@ -100,6 +100,7 @@ class ContractClient:
         self._last = 0.0
         self.current_test = ""
         self.touched: list[str] = []
+        self.target_secrets: list[str] = [target.api_key]
 
     def close(self) -> None:
         self.http.close()
@@ -130,6 +131,7 @@ class ContractClient:
         key: Any = KEY,
         check: bool = True,
         raw_body: bytes | None = None,
+        content_type: str = "application/json",
     ) -> httpx.Response:
         """Send one request to `operation_id`; record it; raise ContractViolation if it breaks
         the spec (unless `check=False`, for suites that assert the breach themselves)."""
@@ -146,7 +148,7 @@ class ContractClient:
         kwargs: dict[str, Any] = {}
         if raw_body is not None:
             kwargs["content"] = raw_body
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         elif json is not None:
             kwargs["json"] = json
         response = self.http.request(op.method, self.url(op, params or {}), params=q,
@@ -156,7 +158,7 @@ class ContractClient:
         self.touched.append(operation_id)
         if self.recorder is not None:
             self.recorder.write(Exchange.from_httpx(
-                response, operation_id=operation_id, secrets=[self.target.api_key],
+                response, operation_id=operation_id, secrets=self.target_secrets,
                 meta={"suite": "contract", "test": self.current_test}))
         if check:
             found = violations(self.spec, op, response)
@@ -165,7 +167,7 @@ class ContractClient:
         return response
 
     def redact(self, text: str) -> str:
-        return redact_text(text, [self.target.api_key])
+        return redact_text(text, self.target_secrets)
 
     def describe(self, response: httpx.Response) -> str:
         """A one-line, redacted description of a response for failure messages."""

@@ -59,15 +59,30 @@ def _dates(date: str, due: str) -> Recipe:
     return apply
 
 
+_fresh = iter(range(1, 10**9))
+
+
+def _new_client(field: str, value: Any) -> Recipe:
+    """A client field is only read when the name is new ("when the name exists, the other
+    fields are ignored"), so the recipe names a new client too."""
+    def apply(body: Body, key: str) -> None:
+        client = _root(body, key).setdefault("client", {})
+        n = next(_fresh)
+        client["name"] = f"ixc-contract-recipe-client-{n}"
+        client["code"] = f"ixc-recipe-{n}"
+        client[field] = value
+    return apply
+
+
 # Document create/update (every family).
 DOCUMENT: dict[str, Recipe] = {
     "Items element should be of type array": _set("items", {"name": "x"}),
-    "Country Germani was not found": _set("client.country", "Germani"),
+    "Country Germani was not found": _new_client("country", "Germani"),
     "Retention must be a number between 0 and 99.99": _set("retention", "150"),
     "Invoice items is invalid": _item_drop("name"),
     "Client is invalid": _set("client", "not-an-object"),
     "Due date must be later than date": _dates("10/12/2026", "01/12/2026"),
-    "Email must be an email address": _set("client.email", "not-an-email"),
+    "Email must be an email address": _new_client("email", "not-an-email"),
     "Discount is not a number": _item_set("discount", "ten"),
     "Quantity must be a number greater than 0": _item_set("quantity", "0"),
     "Unit price must be a number": _item_set("unit_price", "abc"),
@@ -103,7 +118,14 @@ ACCOUNT: dict[str, Recipe] = {
     "Postal Code must have the following format DDDD-DDD": _set("postal_code", "12345"),
     "Email is invalid": _set("email", "not-an-email"),
     "Terms and Conditions must be accepted": _set("terms", "0"),
+    "Vat Number can't be changed": _set("fiscal_id", "501234560"),
+    # the test puts another account's fiscal id here
+    "Vat Number is already used in another account": _set("fiscal_id", None),
 }
+# Messages a create can never give (they are about an existing account); reported missing.
+UPDATE_ONLY = {"Vat Number can't be changed"}
+# Unreachable on an update of an account that has a fiscal id ("can't be changed" wins).
+CREATE_ONLY = {"Vat Number is already used in another account"}
 TREASURY: dict[str, Recipe] = {
     "Date can't be blank": _drop("date"),
     "Value is not a number": _set("value", "abc"),

@@ -71,9 +71,10 @@ class _Plugin:
             return
         op = dict(report.user_properties).get("operation", "(run)")
         text = str(report.longrepr)
-        first = next((ln.strip() for ln in text.splitlines()
-                      if ln.strip().startswith("E ")), text.strip().splitlines()[-1] if text.strip()
-                     else "")
+        lines = [ln.strip(" |") for ln in text.splitlines()]
+        first = next((ln for ln in lines if ln.startswith("E ")), None) or next(
+            (ln for ln in lines if _OP_RE.search(ln) or re.search(r"ST\d{3}|Received:", ln)),
+            lines[-1] if lines else "")
         self.failures[str(op)].append({"test": report.nodeid, "message": first[:500]})
 
     @pytest.hookimpl(trylast=True)
@@ -181,7 +182,7 @@ def build_summary(led: Ledger, failures: dict[str, list[dict[str, str]]],
         "error_messages": {"total": total_msgs, "exercised": total_msgs - miss_m,
                            "percent": pct(total_msgs - miss_m, total_msgs),
                            "missing": missing_msgs},
-        "failures": {op: items for op, items in sorted(failures.items())},
+        "failures": dict(sorted(failures.items())),
         "failure_count": sum(len(v) for v in failures.values()),
     }
 

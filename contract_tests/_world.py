@@ -193,6 +193,48 @@ class World:
             self._cache["account"] = self._create("createAccount", mutate=named)
         return str(self._cache["account"]["id"])
 
+    def named_resource(self, kind: str) -> dict[str, Any]:
+        """A new Client, Item or Tax with a unique name (whole response object)."""
+        op_id = f"create{kind}"
+        root = root_key(self.spec, self.spec.operations[op_id]) or kind.lower()
+
+        def named(body: Any) -> None:
+            body[root]["name"] = self.unique(kind.lower())[-20:]
+            if kind == "Client" and "code" in body[root]:
+                body[root]["code"] = self.unique("c")[-20:]
+        return self._create(op_id, mutate=named)
+
+    def sandbox_account(self, **flags: Any) -> dict[str, Any]:
+        """A separate sandbox account (its own key) with switches the API cannot set: trial,
+        AT configured, payment provider. Sandbox only (admin route)."""
+        sb = self.target.sandbox
+        assert sb is not None, "sandbox only"
+        name = "ixc" + str(next(_counter)) + self.target.run_id[-4:].replace("-", "")
+        response = sb.admin.post("/_sandbox/accounts", json={"name": name, **flags})
+        assert response.status_code == 201, response.text
+        self.api.target_secrets.append(str(response.json()["api_key"]))
+        out: dict[str, Any] = response.json()
+        return out
+
+    def existing_user(self) -> tuple[str, str]:
+        """E-mail and password of a user this run created (createAccount)."""
+        if "user" not in self._cache:
+            op = self.spec.operations["createAccount"]
+            body = example_request(self.spec, op)
+            body["account"]["email"] = f"{self.unique('user')}@example.com"
+            body["account"]["organization_name"] = self.unique("org")
+            response = self.api.call("createAccount", json=body)
+            assert response.status_code == 201, self.api.describe(response)
+            self._cache["user"] = (body["account"]["email"], body["account"]["password"])
+        user: tuple[str, str] = self._cache["user"]
+        return user
+
+    def other_account_fiscal_id(self) -> str:
+        """A fiscal id some other account already uses."""
+        account = self.account_id()
+        response = self.api.call("getAccount", {"account-id": account})
+        return str(response.json()["account"]["fiscal_id"])
+
     def regularization_id(self, client_id: int) -> int:
         self.api.call("updateClientInitialBalance", {"client-id": client_id},
                       json=example_request(self.spec,

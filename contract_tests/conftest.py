@@ -133,6 +133,7 @@ def api(target: Target, spec: Spec, pytestconfig: pytest.Config) -> Iterator[Con
     worker = _worker(pytestconfig)
     recorder = Recorder(_parts(pytestconfig) / f"recording-{worker}.jsonl")
     client = ContractClient(target, spec, _LEDGER, recorder, budget=target.max_requests)
+    client.target_secrets = _SECRETS  # keys of extra sandbox accounts join the redaction list
     yield client
     client.close()
 
@@ -146,13 +147,12 @@ def world(api: ContractClient) -> Iterator[World]:
 
 
 @pytest.fixture(autouse=True)
-def _current_test(request: pytest.FixtureRequest) -> Iterator[None]:
+def _current_test(request: pytest.FixtureRequest) -> None:
     """Tag exchanges with the test that made them; reset the per-test operation list."""
     if "api" in request.fixturenames:
         client: ContractClient = request.getfixturevalue("api")
         client.current_test = request.node.nodeid
         client.touched = []
-    yield
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from ixc.spec import load_spec
 
 from ._client import ContractClient, error_messages
 from ._ledger import documented_messages
-from ._recipes import NEEDS_FINAL, recipes_for
+from ._recipes import CREATE_ONLY, NEEDS_FINAL, UPDATE_ONLY, recipes_for
 from ._world import World, example_request, root_key
 
 SPEC = load_spec()
@@ -24,7 +25,7 @@ WRONG_KEY = "ixc-contract-wrong-key-0000"
 def _unknown_params(op_id: str) -> dict[str, Any]:
     op = SPEC.operations[op_id]
     names = [seg[1:].split("}")[0] for seg in op.path.split("/") if seg.startswith("{")]
-    return {n: UNKNOWN for n in names}
+    return dict.fromkeys(names, UNKNOWN)
 
 
 def _required_query(op_id: str) -> dict[str, Any]:
@@ -113,9 +114,11 @@ def _message_cases(quick: bool) -> list[Any]:
         table = recipes_for(op_id, op.family)
         fields = request_fields(op_id)
         for message in messages:
-            if message in NEEDS_FINAL and not op_id.startswith("update"):
+            if message in NEEDS_FINAL | UPDATE_ONLY and not op_id.startswith("update"):
                 continue  # no request to a create can reach it (reported as missing)
-            if message not in table and message not in NEEDS_FINAL:
+            if message in CREATE_ONLY and not op_id.startswith("create"):
+                continue
+            if message not in table and message not in NEEDS_FINAL and message not in SPECIAL:
                 continue
             touched = RECIPE_FIELDS.get(message)
             if touched and touched not in fields:
@@ -156,6 +159,10 @@ def test_documented_422_message(api: ContractClient, world: World, operation_id:
     if operation_id == "createAccount":
         body[key]["email"] = f"{world.unique('a')}@example.com"
     params = world.params_for(op)
+    if message in SPECIAL:
+        response = SPECIAL[message](api, world, operation_id, body, key, params)
+        expect_422(api, operation_id, response, message)
+        return
     if message in NEEDS_FINAL:
         doc_type = op.document_type or "invoices"
         first = world.op_for(doc_type, "change").state_machine or {}
@@ -164,8 +171,46 @@ def test_documented_422_message(api: ContractClient, world: World, operation_id:
         world.change_state(doc_type, params["document-id"], event)
     else:
         recipes_for(operation_id, op.family)[message](body, key)
+    if message == "Vat Number is already used in another account":
+        body[key]["fiscal_id"] = world.other_account_fiscal_id()
     response = api.call(operation_id, params, json=body)
     expect_422(api, operation_id, response, message)
+
+
+def _name_taken(api: ContractClient, world: World, op_id: str, body: Any, key: str,
+                params: dict[str, Any]) -> Any:
+    """Another resource of the same kind already has the name."""
+    kind = op_id.removeprefix("create").removeprefix("update")
+    other = world.named_resource(kind)
+    body[key]["name"] = other["name"]
+    return api.call(op_id, params, json=body)
+
+
+def _item_in_use(api: ContractClient, world: World, op_id: str, body: Any, key: str,
+                 params: dict[str, Any]) -> Any:
+    """Rename an item a document already uses."""
+    item = world.named_resource("Item")
+    doc = world.document_body("invoices")
+    root = doc[next(iter(doc))]
+    root["items"][0]["name"] = item["name"]
+    made = api.call(world.create_op("invoices").operation_id, json=doc)
+    assert made.status_code == 201, api.describe(made)
+    body[key]["name"] = world.unique("renamed")
+    return api.call(op_id, {"item-id": item["id"]}, json=body)
+
+
+def _no_content_type(api: ContractClient, world: World, op_id: str, body: Any, key: str,
+                     params: dict[str, Any]) -> Any:
+    """The documented body, sent as text/plain."""
+    raw = json.dumps(body).encode()
+    return api.call(op_id, params, raw_body=raw, content_type="text/plain")
+
+
+SPECIAL = {
+    "Name has already been taken": _name_taken,
+    "Name can't be changed because it is already associated with invoices": _item_in_use,
+    "No content type or wrongly specified": _no_content_type,
+}
 
 
 def test_pdf_of_a_deleted_document_gives_406(api: ContractClient, world: World) -> None:

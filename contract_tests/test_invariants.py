@@ -4,6 +4,7 @@ with `sequence_number`, dd/mm/yyyy dates, and pagination consistent with its fil
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from decimal import Decimal
@@ -82,7 +83,7 @@ def test_totals_numbering_and_dates(api: ContractClient, world: World, document_
         atcud = str(doc.get("atcud"))
         if atcud not in ("N/D", "N/A") and not atcud.endswith(f"-{number}"):
             problems.append(f"{where}: atcud {atcud!r} does not end with -{number}")
-    for (s1, n1), (s2, n2) in zip(numbers, numbers[1:], strict=False):
+    for (s1, n1), (s2, n2) in itertools.pairwise(numbers):
         if s1 == s2 and n2 != n1 + 1:
             problems.append(f"[{document_type}] numbering not gapless in series {s1}: "
                             f"{n1} then {n2}")

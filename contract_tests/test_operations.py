@@ -52,6 +52,9 @@ def _prepare(api: ContractClient, world: World, op_id: str) -> tuple[dict[str, A
         query["client_name"] = _client_name(api, world)
     if op_id == "findClientByCode":
         query["client_code"] = _client_code(api, world)
+    if op_id == "createAccountForExistingUser":
+        email, password = world.existing_user()
+        body["account"].update(email=email, password=password)
     if op_id == "createPartialPayment":
         inv = api.call("getInvoice", {"document-id": params["document-id"]}).json()["invoice"]
         body["partial_payment"].update(amount=inv["total"], payment_date=inv["date"])
@@ -79,8 +82,9 @@ def test_operation_answers_its_documented_success(api: ContractClient, world: Wo
                                             "registerSequence", "setCurrentSequence",
                                             "createSequence"}:
         pytest.skip("changes account-wide settings; never on a live account")
-    if operation_id == "exportSaft" and api.target.is_sandbox:
-        _non_trial_account(api)
+    if operation_id == "registerSequence" and api.target.is_sandbox:
+        pytest.skip("the sandbox registers new series at once; test_account_states walks "
+                    "registration on an account without AT credentials")
     params, body, query = _prepare(api, world, operation_id)
     if operation_id == "exportSaft":
         world.final_invoice()
@@ -98,17 +102,3 @@ def test_operation_answers_its_documented_success(api: ContractClient, world: Wo
         assert response.status_code == 200, (
             f"[{operation_id}] still not ready after polling: {api.describe(response)}")
 
-
-def _non_trial_account(api: ContractClient) -> None:
-    """SAF-T needs a paying account with full company data; the sandbox's admin route can
-    make the demo account look like one (a live account is what it is)."""
-    sb = api.target.sandbox
-    response = sb.admin.get("/_sandbox/accounts")
-    if response.status_code == 200:
-        body = example_request(SPEC, SPEC.operations["updateAccount"])
-        acc = next(iter(SPEC.operations["getAccount"].raw.get("parameters", [])), None)
-        del acc
-        rows = response.json().get("accounts", [])
-        demo = next((a for a in rows if a.get("name") == api.target.account_name), None)
-        if demo is not None:
-            api.call("updateAccount", {"account-id": demo["id"]}, json=body, check=False)

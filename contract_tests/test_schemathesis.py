@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -31,8 +30,8 @@ def _load(target: Target, spec: Spec) -> Any:
 
 
 @pytest.fixture(scope="session")
-def st_schema(target: Target, spec: Spec) -> Iterator[Any]:
-    yield _load(target, spec)
+def st_schema(target: Target, spec: Spec) -> Any:
+    return _load(target, spec)
 
 
 def _flat(headers: Any) -> dict[str, str]:

@@ -52,7 +52,7 @@ def _events(dt: str) -> list[str]:
 
     walk(SPEC.pointer("#" + pointer))
     sm = _machine(dt)
-    found += [t["event"] for t in sm["transitions"]] + list((sm.get("aliases") or {}))
+    found += [t["event"] for t in sm["transitions"]] + list(sm.get("aliases") or {})
     return sorted(set(found))
 
 

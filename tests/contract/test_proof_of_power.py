@@ -78,7 +78,7 @@ def test_planted_api_key_reaches_no_output(tmp_path: Path) -> None:
     with running_sandbox() as sb:
         made = sb.admin.post("/_sandbox/accounts", json={"name": "planted", "api_key": PLANTED})
         assert made.status_code == 201, made.text
-        code, summary, output = run_suites(
+        _code, summary, output = run_suites(
             tmp_path, "test_operation_answers and (getInvoice or createAccount) or "
             "test_missing_and_wrong_key and listTaxes",
             "--base-url", sb.base_url, "--api-key", PLANTED, "-n", "0")
