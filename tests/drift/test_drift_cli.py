@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -324,3 +325,12 @@ def test_client_impact_lists_the_renamed_model_field(tmp_path: Path) -> None:
     assert [s["name"] for s in impact["removed"]] == ["models.invoice.Invoice.currency"]
     assert [s["name"] for s in impact["added"]] == ["models.invoice.Invoice.currency_name"]
     _validator("spec-report.schema.json").validate(json.loads(out.read_text()))
+
+
+def test_rules_command_lists_every_rule_once(capsys: pytest.CaptureFixture[str]) -> None:
+    from ixc.drift import SERVER_RULES, SPEC_RULES
+
+    assert main(["drift", "rules"]) == 0
+    out = capsys.readouterr().out
+    listed = re.findall(r"^\| `([a-z-]+)` \|", out, re.M)
+    assert sorted(listed) == sorted([*SPEC_RULES, *SERVER_RULES])

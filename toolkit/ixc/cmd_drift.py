@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from ixc.drift import (
+    SERVER_RULES,
+    SPEC_RULES,
     InputError,
     Level,
     Report,
@@ -45,6 +47,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _outputs(sp)
     sp.set_defaults(func=run_spec)
+
+    rl = sub.add_parser("rules", help="list every rule with its level and why")
+    rl.add_argument("--kind", choices=("spec", "server"), default=None)
+    rl.set_defaults(func=run_rules)
 
     sv = sub.add_parser("server", help="what a server did that the spec does not say")
     src = sv.add_mutually_exclusive_group(required=True)
@@ -140,6 +146,16 @@ def _emit(report: Report, args: argparse.Namespace, secrets: tuple[str, ...]) ->
             f"ixc drift: {len(failing)} finding(s) at or above {args.fail_on.name}", file=sys.stderr
         )
         return 1
+    return 0
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    for kind, rules in (("spec", SPEC_RULES), ("server", SERVER_RULES)):
+        if args.kind in (None, kind):
+            print(f"## {kind} rules\n\n| Rule | Level | Why |\n|---|---|---|")
+            for rule in sorted(rules.values(), key=lambda r: (-r.level, r.id)):
+                print(f"| `{rule.id}` | {rule.level.name} | {rule.why} |")
+            print()
     return 0
 
 
