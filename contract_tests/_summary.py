@@ -60,6 +60,8 @@ class _Plugin:
             if not ops and client is not None and client.touched:
                 ops = [client.touched[-1]]
             if not ops:
+                ops = _ops_from_curl(text)
+            if not ops:
                 param = getattr(item, "callspec", None)
                 ops = [str(v) for v in (param.params.values() if param else [])
                        if isinstance(v, str) and v[:1].islower()][:1]
@@ -105,6 +107,20 @@ class _Plugin:
             reporter.write_line(render_text(summary))
         if recorded and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_CURL_RE = re.compile(r"curl -X (\w+) '(?:https?://[^/']+)?([^?']*)")
+
+
+def _ops_from_curl(text: str) -> list[str]:
+    """Schemathesis failures carry a `curl` line; its method and path name the operation."""
+    spec = load_spec()
+    out = []
+    for method, path in _CURL_RE.findall(text):
+        op = spec.find(method, path)
+        if op is not None:
+            out.append(op.operation_id)
+    return out
 
 
 def revalidate(record: Path) -> list[tuple[str, str]]:

@@ -1,0 +1,60 @@
+"""The pieces around the suites: the command line `ixc contract` builds, the coverage
+summary's "missing" lists, and how error bodies of every documented shape are read."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from contract_tests._client import error_messages
+from contract_tests._ledger import Ledger, documented_statuses
+from contract_tests._summary import build_summary, render_markdown
+from ixc.cli import build_parser
+from ixc.cmd_contract import pytest_args
+from ixc.spec import load_spec
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    return build_parser().parse_args(["contract", *argv])
+
+
+def test_contract_command_runs_xdist_and_writes_junit_and_recording_by_default() -> None:
+    out = pytest_args(_args())
+    assert out[out.index("-n") + 1] == "auto"
+    assert "--junitxml" in out
+    assert "--record" in out
+
+
+def test_contract_command_passes_live_options_through() -> None:
+    out = pytest_args(_args("--quick", "--live", "--base-url", "https://x.example",
+                            "--api-key", "k", "--max-requests", "50", "-n", "0"))
+    assert "--quick" in out and "--live" in out and "-n" not in out
+    assert out[out.index("--max-requests") + 1] == "50"
+
+
+def test_summary_names_exactly_what_was_not_exercised(tmp_path: Path) -> None:
+    spec = load_spec()
+    led = Ledger()
+    for op, codes in documented_statuses(spec).items():
+        for code in codes:
+            if (op, code) != ("getInvoice", 404):
+                led.statuses[(op, code)] += 1
+    summary = build_summary(led, {}, tmp_path / "r.jsonl")
+    assert summary["operations"]["percent"] == 100.0
+    assert summary["status_codes"]["missing"] == {"getInvoice": [404]}
+    assert "`getInvoice` [404]" in render_markdown(summary)
+
+
+def test_server_fault_statuses_are_not_counted_as_documented() -> None:
+    assert 500 not in documented_statuses(load_spec())["exportSaft"]
+
+
+def test_error_messages_reads_every_documented_shape() -> None:
+    assert error_messages({"errors": {"error": "Invalid state"}}) == ["Invalid state"]
+    assert "Client not found" in error_messages({"errors": [{"error": "Client not found"}]})
+    assert "Name can't be blank" in error_messages({"errors": ["Name can't be blank"]})
+    assert "payment_mechanism is invalid" in error_messages(["payment_mechanism", "is invalid"])
+    assert "Tax region is empty" in error_messages({"base": ["Tax region is empty"]})
+    assert "Value can't be blank" in error_messages({"value": ["Value can't be blank"]})
+    assert "The sequence is invalid." in error_messages(
+        {"errors": {"code": "003", "message": "The sequence is invalid."}})
