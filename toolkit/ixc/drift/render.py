@@ -25,10 +25,12 @@ def _md_cell(text: str) -> str:
 
 
 def _example(value: Any) -> str:
-    text = (
-        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    )
-    return f"`{_md_cell(text)}`" if text else ""
+    """Strings as they are (easier to read), everything else, and the empty string, as JSON."""
+    if isinstance(value, str) and value:
+        text = value
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return f"`{_md_cell(text)}`"
 
 
 def _group(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
