@@ -17,8 +17,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,24 +85,42 @@ def _process(cmd: list[str], health: str, *, timeout: float = 60,
             proc.stderr.close()
 
 
-def _measure(label: str, base: str, get_path: str, post_path: str, args: argparse.Namespace,
-             query: str = "") -> dict[str, Result]:
+@dataclass
+class Target:
+    """A running server and the URLs of the two measured requests."""
+
+    label: str
+    get_url: str
+    post_url: str
+
+
+def _measure_all(targets: list[Target], args: argparse.Namespace) -> dict[str, dict[str, Result]]:
+    """Interleave targets and repeat: every target sees the same machine noise; keep medians."""
     body = json.dumps(CREATE_BODY).encode()
-    out: dict[str, Result] = {}
-    for op, method, path, payload in (("get", "GET", get_path, None),
-                                      ("create", "POST", post_path, body)):
-        url = f"{base}{path}{query}"
-        run(url, method=method, body=payload, connections=args.connections,
-            duration=args.warmup)
-        out[op] = run(url, method=method, body=payload, connections=args.connections,
-                      duration=args.duration)
-        r = out[op]
-        print(f"  {label:9} {op:6} {r.requests_per_s:9.0f} req/s  p50 {r.p50_ms:7.2f} ms  "
-              f"p99 {r.p99_ms:7.2f} ms  errors {r.errors}", flush=True)
+    runs: dict[tuple[str, str], list[Result]] = {}
+    for t in targets:
+        for url, method, payload in ((t.get_url, "GET", None), (t.post_url, "POST", body)):
+            run(url, method=method, body=payload, connections=args.connections,
+                duration=args.warmup)
+    for round_no in range(args.repeat):
+        for op, method, payload in (("get", "GET", None), ("create", "POST", body)):
+            for t in targets:
+                url = t.get_url if op == "get" else t.post_url
+                r = run(url, method=method, body=payload, connections=args.connections,
+                        duration=args.duration)
+                runs.setdefault((t.label, op), []).append(r)
+                print(f"  [{round_no + 1}/{args.repeat}] {t.label:9} {op:6} "
+                      f"{r.requests_per_s:9.0f} req/s  p50 {r.p50_ms:7.2f} ms  "
+                      f"p99 {r.p99_ms:7.2f} ms  errors {r.errors}", flush=True)
+    out: dict[str, dict[str, Result]] = {}
+    for (label, op), results in runs.items():
+        ranked = sorted(results, key=lambda r: r.requests_per_s)
+        out.setdefault(label, {})[op] = ranked[len(ranked) // 2]
     return out
 
 
-def _sandbox(args: argparse.Namespace, doc_file: Path) -> dict[str, Result]:
+@contextmanager
+def _sandbox(doc_file: Path) -> Iterator[Target]:
     port = _free_port()
     cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--port", str(port),
            "--rate-limit", "off"]
@@ -116,12 +134,13 @@ def _sandbox(args: argparse.Namespace, doc_file: Path) -> dict[str, Result]:
             final.raise_for_status()
             raw = api.get(f"/invoices/{doc['id']}.json").content
         doc_file.write_bytes(raw)
-        print(f"  (document of {len(raw)} bytes)", flush=True)
-        return _measure("sandbox", base, f"/invoices/{doc['id']}.json", "/invoices.json", args,
-                        query=f"?api_key={key}")
+        print(f"  sandbox up; its document is {len(raw)} bytes", flush=True)
+        yield Target("sandbox", f"{base}/invoices/{doc['id']}.json?api_key={key}",
+                     f"{base}/invoices.json?api_key={key}")
 
 
-def _baseline(args: argparse.Namespace, doc_file: Path) -> dict[str, Result]:
+@contextmanager
+def _baseline(doc_file: Path) -> Iterator[Target]:
     port = _free_port()
     cmd = [sys.executable, "-m", "uvicorn", "benchmarks.baseline:app", "--host", HOST,
            "--port", str(port), "--no-access-log", "--log-level", "warning", "--lifespan",
@@ -130,25 +149,34 @@ def _baseline(args: argparse.Namespace, doc_file: Path) -> dict[str, Result]:
     env["BENCH_DOCUMENT"] = str(doc_file)
     base = f"http://{HOST}:{port}"
     with _process(cmd, f"{base}/invoices/1.json", env=env):
-        return _measure("baseline", base, "/invoices/1.json", "/invoices.json", args)
+        print("  baseline up", flush=True)
+        yield Target("baseline", f"{base}/invoices/1.json", f"{base}/invoices.json")
 
 
-def _prism(args: argparse.Namespace) -> dict[str, Result] | str:
-    if args.no_prism:
-        return "skipped (--no-prism)"
-    if not shutil.which("npx"):
-        return "npx not found"
+@contextmanager
+def _prism(args: argparse.Namespace, notes: dict[str, str]) -> Iterator[Target | None]:
+    if args.no_prism or not shutil.which("npx"):
+        notes["prism"] = "skipped (--no-prism)" if args.no_prism else "npx not found"
+        yield None
+        return
     port = _free_port()
     cmd = ["npx", "-y", "@stoplight/prism-cli@5", "mock", "-h", HOST, "-p", str(port),
            str(ROOT / "spec" / "invoicexpress.yaml")]
     base = f"http://{HOST}:{port}"
     try:
-        with _process(cmd, f"{base}/invoices/1.json?api_key=x", timeout=args.prism_timeout,
-                      env=dict(os.environ)):
-            return _measure("prism", base, "/invoices/1.json", "/invoices.json", args,
-                            query="?api_key=x")
+        ctx = _process(cmd, f"{base}/invoices/1.json?api_key=x", timeout=args.prism_timeout,
+                       env=dict(os.environ))
+        ctx.__enter__()
     except (RuntimeError, OSError) as exc:
-        return f"did not start: {str(exc)[:300]}"
+        notes["prism"] = f"did not start: {str(exc)[:300]}"
+        yield None
+        return
+    try:
+        print("  prism up", flush=True)
+        yield Target("prism", f"{base}/invoices/1.json?api_key=x",
+                     f"{base}/invoices.json?api_key=x")
+    finally:
+        ctx.__exit__(None, None, None)
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -160,20 +188,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="interleaved rounds; the median round is reported")
     parser.add_argument("--no-prism", action="store_true")
     parser.add_argument("--prism-timeout", type=float, default=180.0)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
     args = parser.parse_args(argv)
     print(f"benchmarks: {args.connections} connections, {args.duration:.0f}s each, one worker",
           flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
+    notes: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         doc_file = Path(tmp) / "document.json"
-        sandbox = _sandbox(args, doc_file)
-        baseline = _baseline(args, doc_file)
-    prism = _prism(args)
+        targets = [stack.enter_context(_sandbox(doc_file)),
+                   stack.enter_context(_baseline(doc_file))]
+        prism_target = stack.enter_context(_prism(args, notes))
+        if prism_target is not None:
+            targets.append(prism_target)
+        results = _measure_all(targets, args)
+    sandbox, baseline = results["sandbox"], results["baseline"]
+    prism: dict[str, Result] | str = results.get("prism") or notes.get("prism", "not run")
     report: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "connections": args.connections, "duration_s": args.duration,
+        "connections": args.connections, "duration_s": args.duration, "repeat": args.repeat,
         "tool": sandbox["get"].tool, "cpus": os.cpu_count(),
         "results": {"sandbox": {k: asdict(v) for k, v in sandbox.items()},
                     "baseline": {k: asdict(v) for k, v in baseline.items()},
@@ -200,7 +236,9 @@ def _markdown(report: dict[str, Any]) -> str:
         "# Sandbox benchmarks",
         "",
         f"{report['when']}, {report['tool']}, {report['connections']} connections, "
-        f"{report['duration_s']:.0f} s per run, one uvicorn worker, {report['cpus']} CPUs.",
+        f"{report['duration_s']:.0f} s per run, median of {report['repeat']} interleaved rounds, "
+        f"one uvicorn worker per server, {report['cpus']} CPUs (load generator on the same "
+        "machine).",
         "",
         "| target | op | req/s | p50 ms | p99 ms | errors |",
         "|---|---|---:|---:|---:|---:|",

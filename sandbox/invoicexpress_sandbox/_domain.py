@@ -449,11 +449,11 @@ def _resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Jso
 
 
 def save_item(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None,
-              *, standalone: bool = True) -> Json:
+              *, standalone: bool = True, used: bool = False) -> Json:
     name = _text(fields.get("name", current["name"] if current else "")).strip()
     if not name:
         raise invalid("Name can't be blank", field="name")
-    other = item_by_name(ctx, name)
+    other = item_by_name(ctx, name) if standalone else current
     if standalone and other is not None and (current is None or other["id"] != current["id"]):
         raise invalid("Name has already been taken", field="name")
     if standalone and current is not None and name != current["name"] and current.get("_used"):
@@ -482,9 +482,10 @@ def save_item(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None,
         "unit": unit,
         "tax": _item_tax(tax),
         "_tax": tax,
-        "_used": bool(current and current.get("_used")),
+        "_used": used or bool(current and current.get("_used")),
     }
-    ctx.tx.put("item", item_id, ctx.name, record)
+    if record != current:  # documents re-send unchanged items all the time: skip the write
+        ctx.tx.put("item", item_id, ctx.name, record)
     return record
 
 
@@ -544,6 +545,11 @@ def sequences(ctx: Ctx) -> list[Json]:
     return ctx.tx.all("sequence", ctx.name)
 
 
+def _default_sequence(ctx: Ctx) -> Json:
+    rows = sequences(ctx)
+    return next((s for s in rows if s["default_sequence"]), rows[0])
+
+
 def get_sequence(ctx: Ctx, seq_id: int) -> Json:
     seq = ctx.tx.get("sequence", seq_id, ctx.name)
     if seq is None:
@@ -598,10 +604,7 @@ def _sequence_for(ctx: Ctx, dt: DocType, raw: object) -> tuple[Json, int]:
         if series is None:
             raise invalid("Sequence is invalid", field="sequence_id")
         return series, int(series["_types"][seq_key]["sequence_id"])
-    for seq in sequences(ctx):
-        if seq["default_sequence"]:
-            return seq, int(seq["_types"][seq_key]["sequence_id"])
-    seq = sequences(ctx)[0]
+    seq = _default_sequence(ctx)
     return seq, int(seq["_types"][seq_key]["sequence_id"])
 
 
@@ -681,9 +684,7 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
         if isinstance(raw.get("tax"), Mapping):
             fields["tax"] = {"name": tax["name"]} if tax else {}
         existing = item_by_name(ctx, fields["name"])
-        saved = save_item(ctx, fields, existing, standalone=False)
-        saved["_used"] = True
-        ctx.tx.put("item", saved["id"], ctx.name, saved)
+        save_item(ctx, fields, existing, standalone=False, used=True)
         out[-1][0]["_tax"] = tax
     return out
 
