@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ def label(source: str) -> str:
     """What the report calls an input: git refs verbatim, files by name relative to cwd."""
     path = Path(source)
     if not path.exists():
-        return source
+        return re.sub(r"^([0-9a-f]{12})[0-9a-f]{28}:", r"\1:", source)  # short commit ids
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
