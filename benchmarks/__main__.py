@@ -11,13 +11,14 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,11 +76,12 @@ def _process(cmd: list[str], health: str, *, timeout: float = 60,
             time.sleep(0.2)
         yield proc
     finally:
-        proc.terminate()
+        # The server runs in its own session: stop the whole group (npx leaves node behind).
+        _signal_group(proc, signal.SIGTERM)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
             proc.wait()
         if proc.stderr:
             proc.stderr.close()
@@ -92,6 +94,11 @@ class Target:
     label: str
     get_url: str
     post_url: str
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
 
 
 def _measure_all(targets: list[Target], args: argparse.Namespace) -> dict[str, dict[str, Result]]:

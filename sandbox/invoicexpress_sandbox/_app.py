@@ -32,7 +32,7 @@ from ._catalog import DOC_TYPES
 from ._clock import Clock
 from ._errors import ApiError, render
 from ._faults import FAULTS, QUIRKS, mutate, unknown
-from ._handlers import HANDLERS, HandlerSpec, Req
+from ._handlers import HANDLERS, HandlerSpec, RawJson, Req
 from ._machine import StateMachine
 from ._store import Store
 from ._validation import BodyValidator
@@ -205,6 +205,11 @@ class Sandbox:
             response = self._error(bound, err)
             self._record(request, op.operation_id, response.status_code)
             return response
+        if isinstance(payload, RawJson):
+            if not faults:
+                self._record(request, op.operation_id, status)
+                return Response(payload.data, status_code=status, media_type=JSON_TYPE)
+            payload = json.loads(payload.data)
         payload, status = mutate(payload, faults, status, op.method) if faults else (payload,
                                                                                       status)
         media = "text/html; charset=utf-8" if "wrong_content_type" in faults else JSON_TYPE

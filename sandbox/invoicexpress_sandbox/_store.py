@@ -16,12 +16,15 @@ from contextlib import contextmanager
 from typing import Any
 
 MAX_ID = 2**63 - 1
+PUBLIC_KINDS = frozenset({"document"})  # kinds whose public JSON is kept for fast reads
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     kind TEXT NOT NULL,
     id INTEGER NOT NULL,
     account TEXT NOT NULL,
     data TEXT NOT NULL,
+    tag TEXT,
+    pub TEXT,
     PRIMARY KEY (kind, id)
 );
 CREATE INDEX IF NOT EXISTS records_account ON records (account, kind);
@@ -48,10 +51,28 @@ class Tx:
         return data
 
     def put(self, kind: str, record_id: int, account: str, data: dict[str, Any]) -> None:
+        """Store a record, with its public JSON (no `_` keys) rendered once for fast reads."""
+        pub = None
+        if kind in PUBLIC_KINDS:
+            public = {k: v for k, v in data.items() if not k.startswith("_")}
+            pub = json.dumps(public, ensure_ascii=False, separators=(",", ":"))
         self._conn.execute(
-            "INSERT OR REPLACE INTO records (kind, id, account, data) VALUES (?, ?, ?, ?)",
-            (kind, record_id, account, json.dumps(data, separators=(",", ":"))),
+            "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, record_id, account, json.dumps(data, separators=(",", ":")),
+             str(data.get("type", "")), pub),
         )
+
+    def get_public(self, kind: str, record_id: int, account: str) -> tuple[str, str] | None:
+        """(`type` tag, public JSON text) of a record, without parsing it."""
+        if not 0 < record_id <= MAX_ID:
+            return None
+        row = self._conn.execute(
+            "SELECT account, tag, pub FROM records WHERE kind = ? AND id = ?", (kind, record_id)
+        ).fetchone()
+        if row is None or row[0] != account or row[2] is None:
+            return None
+        return str(row[1]), str(row[2])
 
     def delete(self, kind: str, record_id: int) -> None:
         if not 0 < record_id <= MAX_ID:
@@ -109,6 +130,10 @@ class Store:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(records)")}
+        for column in ("tag", "pub"):  # files written before these columns existed
+            if column not in columns:
+                self._conn.execute(f"ALTER TABLE records ADD COLUMN {column} TEXT")
 
     @contextmanager
     def write(self) -> Iterator[Tx]:

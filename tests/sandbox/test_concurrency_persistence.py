@@ -55,9 +55,11 @@ def test_restart_with_db_keeps_documents_numbers_and_keys(tmp_path: Path) -> Non
         r = api.put(f"/invoices/{doc['id']}/email-document.json", json={"message": {
             "client": {"email": "cliente@example.com", "save": "1"}}})
         assert r.status_code == 200
-        key = first.api_key
+        other_key = first.admin.post("/_sandbox/accounts", json={"name": "outra"}).json()[
+            "api_key"]
     with running_sandbox(db=db, in_process=False) as second, second.client() as api:
-        assert second.api_key == key
+        with second.client(params={"api_key": other_key}) as theirs:
+            assert theirs.get("/invoices.json").status_code == 200  # a random key survived
         again = api.get(f"/invoices/{doc['id']}.json")
         assert again.status_code == 200
         assert again.json()["invoice"]["status"] == "final"

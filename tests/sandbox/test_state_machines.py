@@ -7,7 +7,14 @@ from typing import Any
 import httpx
 import pytest
 
-from invoicexpress_sandbox.testdata import CHANGE_STATE_OPS, document_in_state
+from invoicexpress_sandbox._catalog import DOC_TYPES
+from invoicexpress_sandbox.testdata import (
+    CHANGE_STATE_OPS,
+    change_state,
+    create_document,
+    document_fields,
+    document_in_state,
+)
 from ixc.spec import Operation
 
 
@@ -35,10 +42,7 @@ def _send(api: httpx.Client, op: Operation, doc_id: int, event: str,
           message: str | None) -> httpx.Response:
     machine = op.state_machine
     assert machine is not None
-    segment = machine["document_type"]
-    key = "receipt" if segment == "receipts" else op.raw["x-document-type"][:-1]
-    schema_root = op.raw["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    del schema_root
+    key = DOC_TYPES[str(machine["document_type"])].key
     payload: dict[str, Any] = {"state": event}
     if message is not None:
         payload["message"] = message
@@ -86,9 +90,6 @@ def test_cancel_without_message_is_refused_and_changes_nothing(api: httpx.Client
 def test_finalising_gives_the_next_number_and_settled_documents_are_immutable(
     api: httpx.Client,
 ) -> None:
-    from invoicexpress_sandbox._catalog import DOC_TYPES
-    from invoicexpress_sandbox.testdata import change_state, create_document, document_fields
-
     first = create_document(api, "invoices")
     assert first["sequence_number"] == "rascunho"
     assert first["atcud"] is None
