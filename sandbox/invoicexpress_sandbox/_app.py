@@ -169,10 +169,8 @@ class Sandbox:
         routes = [Route(p, e, methods=m) for p, e, m in self._admin_routes()]
         for path in sorted(by_path, key=lambda p: (p.count("{"), p)):
             methods = by_path[path]
-            starlette_path = path.replace("-id}", "_id}").replace("{", "{").replace("-", "-")
             routes.append(Route(_starlette_path(path), self._endpoint(methods),
                                 methods=list(methods)))
-            del starlette_path
         return routes
 
     def _endpoint(self, methods: dict[str, BoundOperation]) -> Any:
@@ -375,9 +373,6 @@ class Sandbox:
         if not isinstance(data, dict):
             raise ApiError(400, "admin body must be a JSON object")
         return data
-
-    def _admin(self, fn: Any) -> Any:
-        return fn
 
     async def _health(self, request: Request) -> Response:
         return self._json(200, {"status": "ok", "spec_sha256": self.spec.sha256,
