@@ -65,6 +65,7 @@ class World:
         self.target = api.target
         self._cache: dict[str, Any] = {}
         self.created_documents: list[tuple[str, int]] = []  # (document type, id)
+        self.created_other: list[tuple[str, dict[str, Any]]] = []  # (delete op, params)
 
     def unique(self, stem: str) -> str:
         return f"{self.target.marker}-{stem}-{next(_counter)}"
@@ -151,6 +152,9 @@ class World:
         if isinstance(value, list):
             value = value[0]
         out: dict[str, Any] = value
+        if operation_id in ("createItem", "createTax"):
+            self.created_other.append((operation_id.replace("create", "delete"), {
+                "item-id" if operation_id == "createItem" else "tax-id": out["id"]}))
         return out
 
     def client_id(self) -> int:
@@ -285,7 +289,11 @@ class World:
         return params
 
     def cleanup(self) -> None:
-        """Live runs: delete our drafts, cancel our finals with a message; touch nothing else."""
+        """Live runs: delete our drafts, cancel our finals with a message, delete our items and
+        taxes; touch nothing else. (Clients cannot be deleted through the API; ours carry the
+        run marker in their name.)"""
+        for delete_op, params in reversed(self.created_other):
+            self.api.call(delete_op, params, check=False)
         for document_type, doc_id in reversed(self.created_documents):
             get = self.op_for(document_type, "get")
             response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)

@@ -28,7 +28,9 @@ def test_contract_command_runs_xdist_and_writes_junit_and_recording_by_default()
 def test_contract_command_passes_live_options_through() -> None:
     out = pytest_args(_args("--quick", "--live", "--base-url", "https://x.example",
                             "--api-key", "k", "--max-requests", "50", "-n", "0"))
-    assert "--quick" in out and "--live" in out and "-n" not in out
+    assert "--quick" in out
+    assert "--live" in out
+    assert "-n" not in out
     assert out[out.index("--max-requests") + 1] == "50"
 
 
