@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
 import pytest
 
 from invoicexpress_sandbox._catalog import DOC_TYPES
-from invoicexpress_sandbox.testdata import create_document, document_fields
+from invoicexpress_sandbox.testdata import SPEC, create_document, document_fields
 from invoicexpress_sandbox.testing import RunningSandbox
+from ixc.spec import Operation
 
 JSON = {"content-type": "application/json"}
 VALID = {"invoice": document_fields(DOC_TYPES["invoices"])}
@@ -93,3 +95,37 @@ def test_bad_paths_and_queries_are_4xx(sb: RunningSandbox, api: httpx.Client, me
     r = api.request(method, path, params=params)
     assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
     assert sb.state() == before
+
+
+def _bad_query(op: Operation) -> dict[str, str] | None:
+    """A query that breaks one parameter's schema, read from the spec (None: nothing to break)."""
+    params = [SPEC.resolve(p) for p in op.raw.get("parameters", [])]
+    for p in params:
+        if p["in"] == "query" and p.get("required"):
+            return {}  # leave the required parameter out
+    for p in params:
+        schema = SPEC.resolve(p.get("schema", {}))
+        if p["in"] != "query":
+            continue
+        if schema.get("type") in ("integer", "boolean", "number"):
+            return {p["name"]: "not-a-" + str(schema["type"])}
+        if "pattern" in schema or "enum" in SPEC.resolve(schema.get("items", {})):
+            return {p["name"]: "2026-13-45"}
+    return None
+
+
+MALFORMED_QUERY = [op for op in SPEC if 400 in op.status_codes and op.method == "GET"]
+
+
+@pytest.mark.parametrize("op", MALFORMED_QUERY, ids=[op.operation_id for op in MALFORMED_QUERY])
+def test_a_malformed_query_gets_the_documented_400(api: httpx.Client, op: Operation) -> None:
+    query = _bad_query(op)
+    assert query is not None, f"{op.operation_id} documents 400 but has no query to break"
+    path = re.sub(r"\{[^}]+\}", "1", op.path)
+    r = api.get(path, params=query)
+    assert r.status_code == 400, r.text
+    pointer = SPEC.response_schema_pointer(op, 400)
+    assert pointer is not None
+    assert not list(SPEC.validator_at(pointer).iter_errors(r.json()))
+    name = next(iter(query), None)
+    assert name is None or name in r.json()["errors"]["error"]

@@ -359,20 +359,6 @@ OTHER: dict[tuple[str, str], Trigger] = {
     ("updateAccount", "Vat Number can't be changed"): _vat_changed,
 }
 
-# Messages the spec lists on an operation where their rule cannot apply (reported to the
-# spec's author instead of being faked here).
-NOT_APPLICABLE = {
-    ("create", SETTLED): "only an update can touch a finalised document",
-    ("createAccount", "Postal Code must have the following format DDDD-DDD"):
-        "account create has no postal_code field",
-    ("createAccountForExistingUser", "Postal Code must have the following format DDDD-DDD"):
-        "account create has no postal_code field",
-    ("createAccount", "Vat Number can't be changed"): "nothing to change on create",
-    ("createAccountForExistingUser", "Vat Number can't be changed"):
-        "nothing to change on create",
-}
-
-
 def trigger_for(op: Operation, message: str) -> Trigger | None:
     op_id = op.operation_id
     if (op_id, message) in OTHER:
@@ -400,28 +386,12 @@ def trigger_for(op: Operation, message: str) -> Trigger | None:
     return None
 
 
-def _skip_reason(op: Operation, message: str) -> str | None:
-    if (op.operation_id, message) in NOT_APPLICABLE:
-        return NOT_APPLICABLE[(op.operation_id, message)]
-    if message == SETTLED and op.operation_id.startswith("create"):
-        return NOT_APPLICABLE[("create", SETTLED)]
-    return None
-
-
-CASES = [c for c in _cases() if _skip_reason(c[0], c[2]) is None]
+CASES = _cases()
 
 
 def test_every_message_has_a_trigger() -> None:
     missing = [(op.operation_id, msg) for op, _, msg in CASES if trigger_for(op, msg) is None]
     assert missing == []
-
-
-def test_not_applicable_messages_are_still_in_the_spec() -> None:
-    """The exclusions above stay honest: each still names a message the spec lists."""
-    listed = {(op.operation_id, msg) for op, _, msg in _cases()}
-    for (op_id, message) in NOT_APPLICABLE:
-        if op_id != "create":
-            assert (op_id, message) in listed
 
 
 @pytest.mark.parametrize(("op", "status", "message"),

@@ -140,6 +140,19 @@ def components() -> dict[str, Any]:
                     }
                 },
             },
+            "BadRequest": _plain_error(
+                "The request is malformed: a query parameter out of range or of the wrong "
+                "type, or a body that is not valid JSON (bad UTF-8, too deeply nested).",
+                "per_page must be a whole number from 1 to 100",
+            ),
+            "PayloadTooLarge": _plain_error(
+                "The body is larger than the server accepts (the sandbox: 1 MB).",
+                "Request body larger than 1048576 bytes",
+            ),
+            "UnsupportedMediaType": _plain_error(
+                "The body is not sent as `application/json`.",
+                "No content type or wrongly specified",
+            ),
             "TooManyRequests": {
                 "description": "More than the account's requests per minute. Wait for "
                 "`Retry-After` seconds (when sent) and retry.",
@@ -162,6 +175,18 @@ def components() -> dict[str, Any]:
             },
         },
         "schemas": dict(sorted(s.items())),
+    }
+
+
+def _plain_error(description: str, message: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": ref("ErrorsObject"),
+                "examples": {"sandbox": {"value": {"errors": {"error": message}}}},
+            }
+        },
     }
 
 

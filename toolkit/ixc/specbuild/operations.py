@@ -45,6 +45,19 @@ def errors_object(message: str) -> Node:
     return {"errors": {"error": message}}
 
 
+def _malformed(responses: dict[str, Node], *, has_body: bool, has_query: bool) -> Node:
+    """What a malformed request gets: the operation's own 422 when it documents one, else 400
+    (and 415 for a body that is not JSON); 413 for any body over the size limit."""
+    out: Node = {}
+    if has_body:
+        out["413"] = {"$ref": "#/components/responses/PayloadTooLarge"}
+    if "422" not in responses and (has_body or has_query):
+        out["400"] = {"$ref": "#/components/responses/BadRequest"}
+        if has_body:
+            out["415"] = {"$ref": "#/components/responses/UnsupportedMediaType"}
+    return out
+
+
 COMMON = {
     "401": {"$ref": "#/components/responses/Unauthorized"},
     "429": {"$ref": "#/components/responses/TooManyRequests"},
@@ -114,7 +127,22 @@ def operation(
             "required": body_required,
             "content": json_content(body, body_example, name="sandbox"),
         }
-    op["responses"] = dict(sorted({**responses, **COMMON}.items()))
+    op["responses"] = dict(
+        sorted(
+            {
+                **responses,
+                **COMMON,
+                **_malformed(
+                    responses,
+                    has_body=body is not None,
+                    has_query=any(
+                        "$ref" not in p or p["$ref"].endswith(("Page", "PerPage"))
+                        for p in parameters or []
+                    ),
+                ),
+            }.items()
+        )
+    )
     op.update(extensions or {})
     return op
 
@@ -133,7 +161,25 @@ FAMILY_TAG = {
     "receipts": "Invoices",
 }
 FAMILY_VENDOR = {"invoices": "Invoice", "estimates": "Estimate", "guides": "Guide"}
-DOCUMENT_WRITE_MESSAGES = facts.MESSAGES_DOCUMENT_WRITE + facts.MESSAGES_DOCUMENT_OBSERVED
+_MB_MESSAGE = "Option to generate MB reference is set but no payment provider is configurated"
+_SETTLED_MESSAGE = "Invoice has been settled so can't be changed anymore"
+
+
+def document_write_messages(dt: DocType, *, update: bool) -> tuple[str, ...]:
+    """The 422 catalogue of api-docs 002, minus what the operation cannot trigger."""
+    messages = facts.MESSAGES_DOCUMENT_WRITE + facts.MESSAGES_DOCUMENT_OBSERVED
+    if not update:  # nothing is settled before it exists
+        messages = tuple(m for m in messages if m != _SETTLED_MESSAGE)
+    if dt.family not in ("invoices", "estimates"):  # no `mb_reference` field
+        messages = tuple(m for m in messages if m != _MB_MESSAGE)
+    return messages
+
+
+ACCOUNT_CREATE_MESSAGES = tuple(
+    m
+    for m in facts.MESSAGES_ACCOUNTS
+    if not m.startswith(("Postal Code", "Vat Number can't"))  # no such field, nothing to change
+)
 
 
 def _doc_ext(dt: DocType, vendor_op: str | None) -> Node:
@@ -189,12 +235,15 @@ def document_paths(dt: DocType) -> dict[str, Node]:
     fields = samples.fields_example(dt)
     is_invoice = dt.family == "invoices"
     doc_param = [param("DocumentId")]
-    write_422 = error(
-        "The document is invalid; the body lists why.",
-        "ErrorsList",
-        errors_list("Due date must be later than date"),
-        DOCUMENT_WRITE_MESSAGES,
-    )
+
+    def write_422(update: bool) -> Node:
+        return error(
+            "The document is invalid; the body lists why.",
+            "ErrorsList",
+            errors_list("Due date must be later than date"),
+            document_write_messages(dt, update=update),
+        )
+
     links: Node = {
         f"Get{name}": {
             "operationId": f"get{name}",
@@ -235,7 +284,7 @@ def document_paths(dt: DocType) -> dict[str, Node]:
         }
     create_responses: Node = {
         "201": {**ok(f"The {dt.title} was created as a draft.", doc, draft), "links": links},
-        "422": write_422,
+        "422": write_422(update=False),
     }
     if is_invoice:
         create_responses["409"] = error(
@@ -287,7 +336,7 @@ def document_paths(dt: DocType) -> dict[str, Node]:
                 {
                     "200": ok(f"The updated {dt.title}.", doc, draft),
                     "404": not_found(),
-                    "422": write_422,
+                    "422": write_422(update=True),
                 },
                 parameters=doc_param,
                 body=ref(schema_name(dt, "UpdateRequest")),
@@ -1506,7 +1555,7 @@ def accounts_and_saft() -> dict[str, Node]:
                         "The account is invalid.",
                         "ErrorsObject",
                         errors_object("Terms and Conditions must be accepted"),
-                        facts.MESSAGES_ACCOUNTS,
+                        ACCOUNT_CREATE_MESSAGES,
                     ),
                 },
                 body=ref("AccountCreateRequest"),
@@ -1527,7 +1576,7 @@ def accounts_and_saft() -> dict[str, Node]:
                         "The account is invalid.",
                         "ErrorsObject",
                         errors_object("Terms and Conditions must be accepted"),
-                        facts.MESSAGES_ACCOUNTS,
+                        ACCOUNT_CREATE_MESSAGES,
                     ),
                 },
                 body=ref("AccountCreateRequest"),

@@ -57,6 +57,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = ErrorsObject.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ErrorsObject.from_dict(response.json())
 
@@ -66,6 +71,16 @@ def _parse_response(
         response_404 = ErrorsObject.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorsObject.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorsObject.from_dict(response.json())
+
+        return response_415
 
     if response.status_code == 429:
         response_429 = ErrorsObject.from_dict(response.json())

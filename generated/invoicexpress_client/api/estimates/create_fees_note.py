@@ -47,6 +47,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 413:
+        response_413 = ErrorsObject.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ErrorsList.from_dict(response.json())
 
