@@ -10,16 +10,10 @@ nox.options.sessions = ["tests"]
 nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
-HAND_WRITTEN = [
-    "toolkit",
-    "overrides/invoicexpress",
-    "sandbox",
-    "contract_tests",
-    "tests",
-    "benchmarks",
-    "spec/source",
-    "noxfile.py",
-]
+# Hand-written code: linted, formatted and type-checked strictly. generated/ is only
+# type-checked (it is the generator's output, like a vendored package).
+TYPED = ["toolkit", "overrides/invoicexpress", "sandbox", "contract_tests", "tests", "benchmarks"]
+HAND_WRITTEN = [*TYPED, "noxfile.py"]
 
 
 def _install(session: nox.Session) -> None:
@@ -32,7 +26,7 @@ def lint(session: nox.Session) -> None:
     _install(session)
     session.run("ruff", "check", *HAND_WRITTEN)
     session.run("ruff", "format", "--check", *HAND_WRITTEN)
-    session.run("mypy", *HAND_WRITTEN[:-1])
+    session.run("mypy", *TYPED)
     session.run("mypy", "generated/invoicexpress_client")
 
 
@@ -56,7 +50,8 @@ def tests(session: nox.Session) -> None:
     """Everything CI must pass: lint, spec, generated client freshness, all test suites."""
     _install(session)
     session.run("ruff", "check", *HAND_WRITTEN)
-    session.run("mypy", *HAND_WRITTEN[:-1])
+    session.run("ruff", "format", "--check", *HAND_WRITTEN)
+    session.run("mypy", *TYPED)
     session.run("mypy", "generated/invoicexpress_client")
     session.run("ixc", "spec", "build", "--check")
     session.run("ixc", "generate", "--check")

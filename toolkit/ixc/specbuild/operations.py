@@ -167,7 +167,7 @@ _SETTLED_MESSAGE = "Invoice has been settled so can't be changed anymore"
 
 def document_write_messages(dt: DocType, *, update: bool) -> tuple[str, ...]:
     """The 422 catalogue of api-docs 002, minus what the operation cannot trigger."""
-    messages = facts.MESSAGES_DOCUMENT_WRITE + facts.MESSAGES_DOCUMENT_OBSERVED
+    messages: tuple[str, ...] = facts.MESSAGES_DOCUMENT_WRITE + facts.MESSAGES_DOCUMENT_OBSERVED
     if not update:  # nothing is settled before it exists
         messages = tuple(m for m in messages if m != _SETTLED_MESSAGE)
     if dt.family not in ("invoices", "estimates"):  # no `mb_reference` field
