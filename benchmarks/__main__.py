@@ -30,15 +30,30 @@ from ._load import Result, run
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
-CREATE_BODY = {"invoice": {
-    "date": "03/12/2026", "due_date": "18/12/2026", "reference": "PO-42",
-    "observations": "Obrigado.",
-    "client": {"name": "Cliente Exemplo", "code": "C001", "email": "cliente@example.com",
-               "country": "Portugal"},
-    "items": [{"name": "Consultoria", "description": "Uma hora de consultoria",
-               "unit_price": "24.3902", "quantity": "1", "unit": "hour",
-               "tax": {"name": "IVA23"}}],
-}}
+CREATE_BODY = {
+    "invoice": {
+        "date": "03/12/2026",
+        "due_date": "18/12/2026",
+        "reference": "PO-42",
+        "observations": "Obrigado.",
+        "client": {
+            "name": "Cliente Exemplo",
+            "code": "C001",
+            "email": "cliente@example.com",
+            "country": "Portugal",
+        },
+        "items": [
+            {
+                "name": "Consultoria",
+                "description": "Uma hora de consultoria",
+                "unit_price": "24.3902",
+                "quantity": "1",
+                "unit": "hour",
+                "tax": {"name": "IVA23"},
+            }
+        ],
+    }
+}
 
 
 def _free_port() -> int:
@@ -55,11 +70,18 @@ def _env() -> dict[str, str]:
 
 
 @contextmanager
-def _process(cmd: list[str], health: str, *, timeout: float = 60,
-             env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def _process(
+    cmd: list[str], health: str, *, timeout: float = 60, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """Start a server, wait until `health` answers below 500, stop it on exit."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env or _env(), cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env or _env(),
+        cwd=ROOT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -107,18 +129,27 @@ def _measure_all(targets: list[Target], args: argparse.Namespace) -> dict[str, d
     runs: dict[tuple[str, str], list[Result]] = {}
     for t in targets:
         for url, method, payload in ((t.get_url, "GET", None), (t.post_url, "POST", body)):
-            run(url, method=method, body=payload, connections=args.connections,
-                duration=args.warmup)
+            run(
+                url, method=method, body=payload, connections=args.connections, duration=args.warmup
+            )
     for round_no in range(args.repeat):
         for op, method, payload in (("get", "GET", None), ("create", "POST", body)):
             for t in targets:
                 url = t.get_url if op == "get" else t.post_url
-                r = run(url, method=method, body=payload, connections=args.connections,
-                        duration=args.duration)
+                r = run(
+                    url,
+                    method=method,
+                    body=payload,
+                    connections=args.connections,
+                    duration=args.duration,
+                )
                 runs.setdefault((t.label, op), []).append(r)
-                print(f"  [{round_no + 1}/{args.repeat}] {t.label:9} {op:6} "
-                      f"{r.requests_per_s:9.0f} req/s  p50 {r.p50_ms:7.2f} ms  "
-                      f"p99 {r.p99_ms:7.2f} ms  errors {r.errors}", flush=True)
+                print(
+                    f"  [{round_no + 1}/{args.repeat}] {t.label:9} {op:6} "
+                    f"{r.requests_per_s:9.0f} req/s  p50 {r.p50_ms:7.2f} ms  "
+                    f"p99 {r.p99_ms:7.2f} ms  errors {r.errors}",
+                    flush=True,
+                )
     out: dict[str, dict[str, Result]] = {}
     for (label, op), results in runs.items():
         ranked = sorted(results, key=lambda r: r.requests_per_s)
@@ -129,29 +160,54 @@ def _measure_all(targets: list[Target], args: argparse.Namespace) -> dict[str, d
 @contextmanager
 def _sandbox(doc_file: Path) -> Iterator[Target]:
     port = _free_port()
-    cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--port", str(port),
-           "--rate-limit", "off"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "invoicexpress_sandbox",
+        "--port",
+        str(port),
+        "--rate-limit",
+        "off",
+    ]
     base = f"http://{HOST}:{port}"
     with _process(cmd, f"{base}/_sandbox/health"):
         key = httpx.get(f"{base}/_sandbox/accounts").json()["accounts"][0]["api_key"]
         with httpx.Client(base_url=base, params={"api_key": key}) as api:
             doc = api.post("/invoices.json", json=CREATE_BODY).json()["invoice"]
-            final = api.put(f"/invoices/{doc['id']}/change-state.json",
-                            json={"invoice": {"state": "finalized"}})
+            final = api.put(
+                f"/invoices/{doc['id']}/change-state.json", json={"invoice": {"state": "finalized"}}
+            )
             final.raise_for_status()
             raw = api.get(f"/invoices/{doc['id']}.json").content
         doc_file.write_bytes(raw)
         print(f"  sandbox up; its document is {len(raw)} bytes", flush=True)
-        yield Target("sandbox", f"{base}/invoices/{doc['id']}.json?api_key={key}",
-                     f"{base}/invoices.json?api_key={key}")
+        yield Target(
+            "sandbox",
+            f"{base}/invoices/{doc['id']}.json?api_key={key}",
+            f"{base}/invoices.json?api_key={key}",
+        )
 
 
 @contextmanager
 def _baseline(doc_file: Path) -> Iterator[Target]:
     port = _free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "benchmarks.baseline:app", "--host", HOST,
-           "--port", str(port), "--no-access-log", "--log-level", "warning", "--lifespan",
-           "off", "--loop", "asyncio"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "benchmarks.baseline:app",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--lifespan",
+        "off",
+        "--loop",
+        "asyncio",
+    ]
     env = _env()
     env["BENCH_DOCUMENT"] = str(doc_file)
     base = f"http://{HOST}:{port}"
@@ -167,12 +223,25 @@ def _prism(args: argparse.Namespace, notes: dict[str, str]) -> Iterator[Target |
         yield None
         return
     port = _free_port()
-    cmd = ["npx", "-y", "@stoplight/prism-cli@5", "mock", "-h", HOST, "-p", str(port),
-           str(ROOT / "spec" / "invoicexpress.yaml")]
+    cmd = [
+        "npx",
+        "-y",
+        "@stoplight/prism-cli@5",
+        "mock",
+        "-h",
+        HOST,
+        "-p",
+        str(port),
+        str(ROOT / "spec" / "invoicexpress.yaml"),
+    ]
     base = f"http://{HOST}:{port}"
     try:
-        ctx = _process(cmd, f"{base}/invoices/1.json?api_key=x", timeout=args.prism_timeout,
-                       env=dict(os.environ))
+        ctx = _process(
+            cmd,
+            f"{base}/invoices/1.json?api_key=x",
+            timeout=args.prism_timeout,
+            env=dict(os.environ),
+        )
         ctx.__enter__()
     except (RuntimeError, OSError) as exc:
         notes["prism"] = f"did not start: {str(exc)[:300]}"
@@ -180,8 +249,9 @@ def _prism(args: argparse.Namespace, notes: dict[str, str]) -> Iterator[Target |
         return
     try:
         print("  prism up", flush=True)
-        yield Target("prism", f"{base}/invoices/1.json?api_key=x",
-                     f"{base}/invoices.json?api_key=x")
+        yield Target(
+            "prism", f"{base}/invoices/1.json?api_key=x", f"{base}/invoices.json?api_key=x"
+        )
     finally:
         ctx.__exit__(None, None, None)
 
@@ -195,19 +265,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="interleaved rounds; the median round is reported")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="interleaved rounds; the median round is reported"
+    )
     parser.add_argument("--no-prism", action="store_true")
     parser.add_argument("--prism-timeout", type=float, default=180.0)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
     args = parser.parse_args(argv)
-    print(f"benchmarks: {args.connections} connections, {args.duration:.0f}s each, one worker",
-          flush=True)
+    print(
+        f"benchmarks: {args.connections} connections, {args.duration:.0f}s each, one worker",
+        flush=True,
+    )
     notes: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         doc_file = Path(tmp) / "document.json"
-        targets = [stack.enter_context(_sandbox(doc_file)),
-                   stack.enter_context(_baseline(doc_file))]
+        targets = [
+            stack.enter_context(_sandbox(doc_file)),
+            stack.enter_context(_baseline(doc_file)),
+        ]
         prism_target = stack.enter_context(_prism(args, notes))
         if prism_target is not None:
             targets.append(prism_target)
@@ -216,20 +291,28 @@ def main(argv: list[str] | None = None) -> int:
     prism: dict[str, Result] | str = results.get("prism") or notes.get("prism", "not run")
     report: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "connections": args.connections, "duration_s": args.duration, "repeat": args.repeat,
-        "tool": sandbox["get"].tool, "cpus": os.cpu_count(),
-        "results": {"sandbox": {k: asdict(v) for k, v in sandbox.items()},
-                    "baseline": {k: asdict(v) for k, v in baseline.items()},
-                    "prism": ({k: asdict(v) for k, v in prism.items()}
-                              if isinstance(prism, dict) else prism)},
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "repeat": args.repeat,
+        "tool": sandbox["get"].tool,
+        "cpus": os.cpu_count(),
+        "results": {
+            "sandbox": {k: asdict(v) for k, v in sandbox.items()},
+            "baseline": {k: asdict(v) for k, v in baseline.items()},
+            "prism": (
+                {k: asdict(v) for k, v in prism.items()} if isinstance(prism, dict) else prism
+            ),
+        },
         "ratios": {},
     }
     for op in ("get", "create"):
-        ratios = {"sandbox_vs_baseline": _ratio(sandbox[op].requests_per_s,
-                                                baseline[op].requests_per_s)}
+        ratios = {
+            "sandbox_vs_baseline": _ratio(sandbox[op].requests_per_s, baseline[op].requests_per_s)
+        }
         if isinstance(prism, dict):
-            ratios["sandbox_vs_prism"] = _ratio(sandbox[op].requests_per_s,
-                                                prism[op].requests_per_s)
+            ratios["sandbox_vs_prism"] = _ratio(
+                sandbox[op].requests_per_s, prism[op].requests_per_s
+            )
         report["ratios"][op] = ratios
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -255,13 +338,16 @@ def _markdown(report: dict[str, Any]) -> str:
             lines.append(f"| {target} | - | {ops} | | | |")
             continue
         for op, r in ops.items():
-            lines.append(f"| {target} | {op} | {r['requests_per_s']:.0f} | {r['p50_ms']:.2f} | "
-                         f"{r['p99_ms']:.2f} | {r['errors']} |")
+            lines.append(
+                f"| {target} | {op} | {r['requests_per_s']:.0f} | {r['p50_ms']:.2f} | "
+                f"{r['p99_ms']:.2f} | {r['errors']} |"
+            )
     lines += ["", "| op | sandbox / baseline | sandbox / Prism |", "|---|---:|---:|"]
     for op, ratios in report["ratios"].items():
         prism = ratios.get("sandbox_vs_prism")
-        lines.append(f"| {op} | {ratios['sandbox_vs_baseline']} | "
-                     f"{prism if prism is not None else 'n/a'} |")
+        lines.append(
+            f"| {op} | {ratios['sandbox_vs_baseline']} | {prism if prism is not None else 'n/a'} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -26,13 +26,27 @@ class Result:
     errors: int  # non-2xx answers or socket errors
 
 
-def run(url: str, *, method: str, body: bytes | None, connections: int, duration: float,
-        threads: int = 2) -> Result:
+def run(
+    url: str,
+    *,
+    method: str,
+    body: bytes | None,
+    connections: int,
+    duration: float,
+    threads: int = 2,
+) -> Result:
     if shutil.which("wrk"):
-        return _wrk(url, method=method, body=body, connections=connections, duration=duration,
-                    threads=threads)
-    return asyncio.run(_python(url, method=method, body=body, connections=connections,
-                               duration=duration))
+        return _wrk(
+            url,
+            method=method,
+            body=body,
+            connections=connections,
+            duration=duration,
+            threads=threads,
+        )
+    return asyncio.run(
+        _python(url, method=method, body=body, connections=connections, duration=duration)
+    )
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -45,21 +59,31 @@ def _ms(text: str) -> float:
     return float(match[1]) * _UNITS[match[2]]
 
 
-def _wrk(url: str, *, method: str, body: bytes | None, connections: int, duration: float,
-         threads: int) -> Result:
-    script = (
-        f'wrk.method = "{method}"\n'
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        + (f"wrk.body = {json.dumps(body.decode())}\n" if body else "")
+def _wrk(
+    url: str, *, method: str, body: bytes | None, connections: int, duration: float, threads: int
+) -> Result:
+    script = f'wrk.method = "{method}"\nwrk.headers["Content-Type"] = "application/json"\n' + (
+        f"wrk.body = {json.dumps(body.decode())}\n" if body else ""
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
         lua = fh.name
     try:
         out = subprocess.run(
-            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s",
-             "--latency", "-s", lua, url],
-            capture_output=True, text=True, check=True, timeout=duration + 60,
+            [
+                "wrk",
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{max(1, round(duration))}s",
+                "--latency",
+                "-s",
+                lua,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=duration + 60,
         ).stdout
     finally:
         Path(lua).unlink(missing_ok=True)
@@ -68,22 +92,27 @@ def _wrk(url: str, *, method: str, body: bytes | None, connections: int, duratio
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out)[1])  # type: ignore[index]
     total = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                              r"timeout (\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+        r"timeout (\d+)",
+        out,
+    )
     errors = int(non2xx[1]) if non2xx else 0
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
     return Result("wrk", rps, p50, p99, total, errors)
 
 
-async def _python(url: str, *, method: str, body: bytes | None, connections: int,
-                  duration: float) -> Result:
+async def _python(
+    url: str, *, method: str, body: bytes | None, connections: int, duration: float
+) -> Result:
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + duration
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     headers = {"content-type": "application/json"}
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
         async def worker() -> None:
             nonlocal errors
             while time.perf_counter() < deadline:
@@ -101,6 +130,11 @@ async def _python(url: str, *, method: str, body: bytes | None, connections: int
         elapsed = time.perf_counter() - started
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0
-    return Result("python-httpx", len(latencies) / elapsed,
-                  statistics.median(latencies) if latencies else 0.0, p99, len(latencies),
-                  errors)
+    return Result(
+        "python-httpx",
+        len(latencies) / elapsed,
+        statistics.median(latencies) if latencies else 0.0,
+        p99,
+        len(latencies),
+        errors,
+    )

@@ -16,8 +16,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-_DOC: Any = json.loads(Path(os.environ.get("BENCH_DOCUMENT", "")).read_text()) if os.environ.get(
-    "BENCH_DOCUMENT") else {"invoice": {"id": 1}}
+_DOC: Any = (
+    json.loads(Path(os.environ.get("BENCH_DOCUMENT", "")).read_text())
+    if os.environ.get("BENCH_DOCUMENT")
+    else {"invoice": {"id": 1}}
+)
 
 
 async def get_document(request: Request) -> JSONResponse:
@@ -29,7 +32,9 @@ async def create_document(request: Request) -> JSONResponse:
     return JSONResponse(_DOC, status_code=201)
 
 
-app = Starlette(routes=[
-    Route("/invoices/{document_id}.json", get_document, methods=["GET"]),
-    Route("/invoices.json", create_document, methods=["POST"]),
-])
+app = Starlette(
+    routes=[
+        Route("/invoices/{document_id}.json", get_document, methods=["GET"]),
+        Route("/invoices.json", create_document, methods=["POST"]),
+    ]
+)

@@ -141,12 +141,15 @@ class Sandbox:
                 )
         bad = unknown(list(self.options.faults) + list(self.options.quirks))
         if bad:
-            raise StartupError(f"unknown fault or quirk: {', '.join(bad)}; known: "
-                               f"{', '.join(sorted(FAULTS) + sorted(QUIRKS))}")
+            raise StartupError(
+                f"unknown fault or quirk: {', '.join(bad)}; known: "
+                f"{', '.join(sorted(FAULTS) + sorted(QUIRKS))}"
+            )
         self.faults: set[str] = {f for f in self.options.faults if f in FAULTS}
         self.faults |= {q for q in self.options.quirks if q in FAULTS}
-        self.quirks: set[str] = {q for q in (*self.options.faults, *self.options.quirks)
-                                 if q in QUIRKS}
+        self.quirks: set[str] = {
+            q for q in (*self.options.faults, *self.options.quirks) if q in QUIRKS
+        }
         self.rate_limit = self.options.rate_limit
         self.bound = self._bind()
         self.store = Store(self.options.db)
@@ -178,8 +181,11 @@ class Sandbox:
             validator = BodyValidator(self.spec, op) if op.raw.get("requestBody") else None
             sm = op.state_machine
             bound[op.operation_id] = BoundOperation(
-                op, HANDLERS[op.operation_id], validator,
-                StateMachine.from_spec(sm) if sm else None, _shape_of(self.spec, op),
+                op,
+                HANDLERS[op.operation_id],
+                validator,
+                StateMachine.from_spec(sm) if sm else None,
+                _shape_of(self.spec, op),
             )
         return bound
 
@@ -190,8 +196,9 @@ class Sandbox:
         routes = [Route(p, e, methods=m) for p, e, m in self._admin_routes()]
         for path in sorted(by_path, key=lambda p: (p.count("{"), p)):
             methods = by_path[path]
-            routes.append(Route(_starlette_path(path), self._endpoint(methods),
-                                methods=list(methods)))
+            routes.append(
+                Route(_starlette_path(path), self._endpoint(methods), methods=list(methods))
+            )
         return routes
 
     def _endpoint(self, methods: dict[str, BoundOperation]) -> Any:
@@ -212,14 +219,22 @@ class Sandbox:
             account = self._authenticate(request, faults)
             retry = self._rate_limited(str(account["name"]))
             if retry is not None:
-                raise ApiError(429, "Too many requests, slow down.",
-                               headers={"Retry-After": str(retry)})
+                raise ApiError(
+                    429, "Too many requests, slow down.", headers={"Retry-After": str(retry)}
+                )
             body = await self._body(request, bound)
-            req = Req(op.operation_id, dict(request.path_params),
-                      _query(request), body, bound.handler.doc_type, bound.machine)
+            req = Req(
+                op.operation_id,
+                dict(request.path_params),
+                _query(request),
+                body,
+                bound.handler.doc_type,
+                bound.machine,
+            )
             self._check_query(bound, req)
-            status, payload = self._run(bound, req, account, str(request.base_url).rstrip("/"),
-                                        faults)
+            status, payload = self._run(
+                bound, req, account, str(request.base_url).rstrip("/"), faults
+            )
         except ApiError as err:
             response = self._error(bound, err)
             self._record(request, op.operation_id, response.status_code)
@@ -229,24 +244,40 @@ class Sandbox:
                 self._record(request, op.operation_id, status)
                 return Response(payload.data, status_code=status, media_type=JSON_TYPE)
             payload = json.loads(payload.data)
-        payload, status = mutate(payload, faults, status, op.method) if faults else (payload,
-                                                                                      status)
+        payload, status = (
+            mutate(payload, faults, status, op.method) if faults else (payload, status)
+        )
         media = "text/html; charset=utf-8" if "wrong_content_type" in faults else JSON_TYPE
         self._record(request, op.operation_id, status)
         if payload is None:
             return Response(b"", status_code=status)
         return Response(_dumps(payload), status_code=status, media_type=media)
 
-    def _run(self, bound: BoundOperation, req: Req, account: d.Json, base_url: str,
-             faults: frozenset[str]) -> tuple[int, Any]:
+    def _run(
+        self,
+        bound: BoundOperation,
+        req: Req,
+        account: d.Json,
+        base_url: str,
+        faults: frozenset[str],
+    ) -> tuple[int, Any]:
         store_ctx = self.store.write() if bound.handler.writes else self.store.read()
         with store_ctx as tx:
             # Writers re-read the account inside their transaction (switches such as
             # `at_configured` may have changed); readers use the cached record.
-            fresh = (tx.get("account", int(account["id"])) or account) if (
-                bound.handler.writes) else account
-            ctx = d.Ctx(tx=tx, account=fresh, now=self.clock.now(),
-                        quirks=frozenset(self.quirks), faults=faults, base_url=base_url)
+            fresh = (
+                (tx.get("account", int(account["id"])) or account)
+                if (bound.handler.writes)
+                else account
+            )
+            ctx = d.Ctx(
+                tx=tx,
+                account=fresh,
+                now=self.clock.now(),
+                quirks=frozenset(self.quirks),
+                faults=faults,
+                base_url=base_url,
+            )
             status, payload = bound.handler.fn(ctx, req)
         if bound.op.operation_id.startswith(("createAccount", "updateAccount")):
             self._refresh_keys()
@@ -285,15 +316,19 @@ class Sandbox:
             return None
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.options.max_body:
-            raise ApiError(413, f"Request body larger than {self.options.max_body} bytes",
-                           shape="ErrorsObject")
+            raise ApiError(
+                413, f"Request body larger than {self.options.max_body} bytes", shape="ErrorsObject"
+            )
         chunks: list[bytes] = []
         size = 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > self.options.max_body:
-                raise ApiError(413, f"Request body larger than {self.options.max_body} bytes",
-                               shape="ErrorsObject")
+                raise ApiError(
+                    413,
+                    f"Request body larger than {self.options.max_body} bytes",
+                    shape="ErrorsObject",
+                )
             chunks.append(chunk)
         raw = b"".join(chunks)
         if not raw.strip():
@@ -316,8 +351,11 @@ class Sandbox:
         if _depth(body, self.options.max_depth) > self.options.max_depth:
             raise self._bad(bound, "Request body is nested too deeply", status=400)
         body = validator.normalise(body)
-        if "tax_numeric_value_500" in self.quirks and bound.op.operation_id in (
-                "createTax", "updateTax") and _numeric_tax_value(body):
+        if (
+            "tax_numeric_value_500" in self.quirks
+            and bound.op.operation_id in ("createTax", "updateTax")
+            and _numeric_tax_value(body)
+        ):
             raise ApiError(500, "Internal Server Error", shape="ErrorsObject")
         validator.check(body)
         return body
@@ -358,8 +396,9 @@ class Sandbox:
                     continue
                 base = ref[1:] if ref else f"{op.pointer}/parameters/{i}"
                 schema = self.spec.resolve(param.get("schema", {}))
-                found.append((str(param["name"]), bool(param.get("required")),
-                              f"{base}/schema", schema))
+                found.append(
+                    (str(param["name"]), bool(param.get("required")), f"{base}/schema", schema)
+                )
             cache[op.operation_id] = found
         return cache[op.operation_id]
 
@@ -367,21 +406,40 @@ class Sandbox:
         if err.body is not None:
             body = err.body
         else:
-            shape, example = (bound.shapes.get(err.status, ("", None)) if bound else ("", None))
-            if err.status == 404 and example and shape != "SimpleError" and (
-                    err.message in ("Document not found", "Client not found", "Item not found",
-                                    "Tax not found", "Regularization not found",
-                                    "Treasury movement not found")):
+            shape, example = bound.shapes.get(err.status, ("", None)) if bound else ("", None)
+            if (
+                err.status == 404
+                and example
+                and shape != "SimpleError"
+                and (
+                    err.message
+                    in (
+                        "Document not found",
+                        "Client not found",
+                        "Item not found",
+                        "Tax not found",
+                        "Regularization not found",
+                        "Treasury movement not found",
+                    )
+                )
+            ):
                 err.message = example
             body = render(err.shape or shape or "ErrorsObject", err)
-        return Response(_dumps(body), status_code=err.status, media_type=JSON_TYPE,
-                        headers=err.headers)
+        return Response(
+            _dumps(body), status_code=err.status, media_type=JSON_TYPE, headers=err.headers
+        )
 
     def _record(self, request: Request, operation_id: str, status: int) -> None:
         """Capture the call; the URL is redacted when read (keeps the hot path cheap)."""
-        self.calls.append({"method": request.method, "url": request.url,
-                           "operation_id": operation_id, "status": status,
-                           "at": time.time()})
+        self.calls.append(
+            {
+                "method": request.method,
+                "url": request.url,
+                "operation_id": operation_id,
+                "status": status,
+                "at": time.time(),
+            }
+        )
 
     @staticmethod
     def _json(status: int, body: Any) -> Response:
@@ -422,8 +480,15 @@ class Sandbox:
         return data
 
     async def _health(self, request: Request) -> Response:
-        return self._json(200, {"status": "ok", "spec_sha256": self.spec.sha256,
-                                "operations": len(self.bound), "db": self.store.path})
+        return self._json(
+            200,
+            {
+                "status": "ok",
+                "spec_sha256": self.spec.sha256,
+                "operations": len(self.bound),
+                "db": self.store.path,
+            },
+        )
 
     def demo(self) -> d.Json:
         with self.store.read() as tx:
@@ -455,7 +520,9 @@ class Sandbox:
                 if any(a["name"] == name for a in d.accounts(tx)):
                     return self._json(409, {"errors": {"error": f"account {name} exists"}})
                 account = d.new_account(
-                    tx, self.clock.now(), name=name,
+                    tx,
+                    self.clock.now(),
+                    name=name,
                     organization_name=str(data.get("organization_name") or name),
                     email=str(data.get("email") or f"{name}@sandbox.invalid"),
                     password=str(data.get("password") or "sandbox"),
@@ -486,11 +553,17 @@ class Sandbox:
             try:
                 data = await self._admin_json(request)
                 if "now" in data:
-                    self.clock.set(datetime.fromisoformat(str(data["now"])),
-                                   frozen=bool(data.get("frozen", False)))
+                    self.clock.set(
+                        datetime.fromisoformat(str(data["now"])),
+                        frozen=bool(data.get("frozen", False)),
+                    )
                 if "advance_seconds" in data or "advance_days" in data:
-                    self.clock.advance(timedelta(seconds=float(data.get("advance_seconds", 0)),
-                                                 days=float(data.get("advance_days", 0))))
+                    self.clock.advance(
+                        timedelta(
+                            seconds=float(data.get("advance_seconds", 0)),
+                            days=float(data.get("advance_days", 0)),
+                        )
+                    )
             except (ApiError, ValueError, TypeError) as exc:
                 return self._json(400, {"errors": {"error": f"bad clock request: {exc}"}})
         return self._json(200, self.clock.describe())
@@ -511,8 +584,15 @@ class Sandbox:
                 return self._json(422, {"errors": {"error": f"unknown: {', '.join(bad)}"}})
             self.faults = {n for n in names if n in FAULTS}
             self.quirks = {n for n in names if n in QUIRKS}
-        return self._json(200, {"faults": sorted(self.faults), "quirks": sorted(self.quirks),
-                                "available_faults": FAULTS, "available_quirks": QUIRKS})
+        return self._json(
+            200,
+            {
+                "faults": sorted(self.faults),
+                "quirks": sorted(self.quirks),
+                "available_faults": FAULTS,
+                "available_quirks": QUIRKS,
+            },
+        )
 
     async def _rate(self, request: Request) -> Response:
         if request.method == "PUT":
@@ -526,9 +606,14 @@ class Sandbox:
         return self._json(200, {"per_minute": self.rate_limit})
 
     async def _calls(self, request: Request) -> Response:
-        rows = [dict(c, url=redact_url(str(c["url"])),
-                     at=datetime.fromtimestamp(float(c["at"])).isoformat(timespec="milliseconds"))
-                for c in list(self.calls)]
+        rows = [
+            dict(
+                c,
+                url=redact_url(str(c["url"])),
+                at=datetime.fromtimestamp(float(c["at"])).isoformat(timespec="milliseconds"),
+            )
+            for c in list(self.calls)
+        ]
         if request.method == "DELETE":
             self.calls.clear()
         return self._json(200, {"calls": rows})
@@ -536,15 +621,22 @@ class Sandbox:
     async def _state(self, request: Request) -> Response:
         with self.store.read() as tx:
             snap = tx.snapshot()
-        return self._json(200, {"records": [list(r) for r in snap["records"]],
-                                "counters": [list(r) for r in snap["counters"]],
-                                "meta": [list(r) for r in snap["meta"]]})
+        return self._json(
+            200,
+            {
+                "records": [list(r) for r in snap["records"]],
+                "counters": [list(r) for r in snap["counters"]],
+                "meta": [list(r) for r in snap["meta"]],
+            },
+        )
 
     async def _file(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name.endswith(".pdf"):
-            return Response(b"%PDF-1.4\n% sandbox placeholder for " + name.encode() + b"\n%%EOF\n",
-                            media_type="application/pdf")
+            return Response(
+                b"%PDF-1.4\n% sandbox placeholder for " + name.encode() + b"\n%%EOF\n",
+                media_type="application/pdf",
+            )
         if name.endswith(".png"):
             return Response(b"\x89PNG\r\n\x1a\n", media_type="image/png")
         return Response(b"<?xml version='1.0'?><AuditFile/>", media_type="application/xml")
@@ -559,9 +651,15 @@ def _admin_extra(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _admin_account(account: d.Json) -> d.Json:
-    return {"id": account["id"], "name": account["name"], "api_key": account["api_key"],
-            "organization_name": account["organization_name"], "email": account["email"],
-            "trial": account.get("trial", False), "at_configured": account.get("at_configured")}
+    return {
+        "id": account["id"],
+        "name": account["name"],
+        "api_key": account["api_key"],
+        "organization_name": account["organization_name"],
+        "email": account["email"],
+        "trial": account.get("trial", False),
+        "at_configured": account.get("at_configured"),
+    }
 
 
 def _starlette_path(path: str) -> str:

@@ -32,7 +32,10 @@ DOC_TYPES: dict[str, DocType] = {
         DocType("transports", "transport", "Transport", "guides", "shipping"),
         DocType("devolutions", "devolution", "Devolution", "guides", "shipping"),
         DocType(
-            "purchase_orders", "purchase_order", "PurchaseOrder", "purchase_orders",
+            "purchase_orders",
+            "purchase_order",
+            "PurchaseOrder",
+            "purchase_orders",
             "purchase_order",
         ),
         DocType("receipts", "receipt", "Receipt", "receipts", "receipt"),
@@ -43,9 +46,21 @@ BY_KEY = {d.key: d for d in DOC_TYPES.values()}
 
 # Per-type numbering shown by the sequences endpoints (`current_<type>_*`).
 SEQUENCE_TYPES = (
-    "invoice", "invoice_receipt", "simplified_invoice", "credit_note", "debit_note", "receipt",
-    "shipping", "transport", "devolution", "proforma", "quote", "fees_note", "vat_moss_invoice",
-    "vat_moss_credit_note", "vat_moss_receipt",
+    "invoice",
+    "invoice_receipt",
+    "simplified_invoice",
+    "credit_note",
+    "debit_note",
+    "receipt",
+    "shipping",
+    "transport",
+    "devolution",
+    "proforma",
+    "quote",
+    "fees_note",
+    "vat_moss_invoice",
+    "vat_moss_credit_note",
+    "vat_moss_receipt",
 )
 # Types whose ATCUD is "N/A" (not relevant to AT communication).
 ATCUD_NOT_APPLICABLE = frozenset({"purchase_order"})
@@ -53,7 +68,19 @@ ATCUD_NOT_APPLICABLE = frozenset({"purchase_order"})
 PAYABLE = frozenset({"Invoice", "SimplifiedInvoice", "DebitNote", "VatMossInvoice"})
 
 PAYMENT_MECHANISMS = (
-    "CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB", "TR",
+    "CC",
+    "CD",
+    "CH",
+    "CO",
+    "CS",
+    "DE",
+    "LC",
+    "MB",
+    "NU",
+    "OU",
+    "PR",
+    "TB",
+    "TR",
 )
 TREASURY_PAYMENT_METHODS = (*PAYMENT_MECHANISMS, "CI")
 UNITS = ("unit", "hour", "day", "month", "service", "other")

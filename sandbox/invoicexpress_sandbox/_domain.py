@@ -78,6 +78,7 @@ def public(record: Mapping[str, Any]) -> Json:
 
 # ----------------------------------------------------------------------------- dates
 
+
 def parse_date(value: object) -> date | None:
     if not isinstance(value, str) or not DATE_RE.match(value):
         return None
@@ -130,6 +131,7 @@ def _token(seed: str, length: int = 8) -> str:
 
 
 # ----------------------------------------------------------------------------- accounts
+
 
 def seed(tx: Tx, now: datetime) -> Json:
     """The demo account with its taxes and a registered default sequence."""
@@ -184,14 +186,27 @@ def new_account(
     if extra:
         account.update(extra)
     tx.put("account", account_id, name, account)
-    for tax_name, value, default in (("IVA23", "23.0", 1), ("IVA13", "13.0", 0),
-                                     ("IVA6", "6.0", 0), ("IVA0", "0.0", 0)):
+    for tax_name, value, default in (
+        ("IVA23", "23.0", 1),
+        ("IVA13", "13.0", 0),
+        ("IVA6", "6.0", 0),
+        ("IVA0", "0.0", 0),
+    ):
         tax_id = tx.next_id("tax")
         code = "NOR" if value == "23.0" else ("ISE" if value == "0.0" else "RED")
-        tx.put("tax", tax_id, name, {
-            "id": tax_id, "name": tax_name, "value": float(value), "region": "PT",
-            "code": code, "default_tax": default,
-        })
+        tx.put(
+            "tax",
+            tax_id,
+            name,
+            {
+                "id": tax_id,
+                "name": tax_name,
+                "value": float(value),
+                "region": "PT",
+                "code": code,
+                "default_tax": default,
+            },
+        )
     create_sequence_record(tx, name, str(now.year), default=True, registered=True)
     return account
 
@@ -213,8 +228,7 @@ def account_by_key(tx: Tx, api_key: str) -> Json | None:
     return None
 
 
-def validate_account_fields(ctx_tx: Tx, fields: Mapping[str, Any], *, current: Json | None
-                            ) -> None:
+def validate_account_fields(ctx_tx: Tx, fields: Mapping[str, Any], *, current: Json | None) -> None:
     email = fields.get("email")
     if email is not None and not EMAIL_RE.match(_text(email)):
         raise invalid("Email is invalid", field="email")
@@ -224,27 +238,57 @@ def validate_account_fields(ctx_tx: Tx, fields: Mapping[str, Any], *, current: J
     fiscal = fields.get("fiscal_id")
     if "terms" in fields and not _flag(fields.get("terms")):
         raise invalid("Terms and Conditions must be accepted", field="terms")
-    if (current is not None and current["fiscal_id"] and fiscal not in (None, "")
-            and _text(fiscal) != current["fiscal_id"]):
+    if (
+        current is not None
+        and current["fiscal_id"]
+        and fiscal not in (None, "")
+        and _text(fiscal) != current["fiscal_id"]
+    ):
         raise invalid("Vat Number can't be changed", field="fiscal_id")
     if fiscal not in (None, ""):
         for other in accounts(ctx_tx):
-            if other["fiscal_id"] == _text(fiscal) and (current is None
-                                                       or other["id"] != current["id"]):
-                raise invalid("Vat Number is already used in another account",
-                              field="fiscal_id")
+            if other["fiscal_id"] == _text(fiscal) and (
+                current is None or other["id"] != current["id"]
+            ):
+                raise invalid("Vat Number is already used in another account", field="fiscal_id")
 
 
-ACCOUNT_FIELDS = ("organization_name", "email", "first_name", "last_name", "phone",
-                  "fiscal_id", "address", "city", "postal_code", "website", "fax", "language")
+ACCOUNT_FIELDS = (
+    "organization_name",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "fiscal_id",
+    "address",
+    "city",
+    "postal_code",
+    "website",
+    "fax",
+    "language",
+)
 
 
 def render_account(account: Json) -> Json:
-    return {k: account[k] for k in ("id", "name", "url", "api_key", "state", "organization_name",
-                                    "fiscal_id", "email", "at_configured", "trial")}
+    return {
+        k: account[k]
+        for k in (
+            "id",
+            "name",
+            "url",
+            "api_key",
+            "state",
+            "organization_name",
+            "fiscal_id",
+            "email",
+            "at_configured",
+            "trial",
+        )
+    }
 
 
 # ----------------------------------------------------------------------------- taxes
+
 
 def taxes(ctx: Ctx) -> list[Json]:
     """The account's taxes, read once per request (a document resolves one per line)."""
@@ -306,8 +350,14 @@ def save_tax(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -
             if tax["id"] != tax_id and tax.get("default_tax"):
                 tax["default_tax"] = 0
                 ctx.tx.put("tax", tax["id"], ctx.name, tax)
-    record = {"id": tax_id, "name": name, "value": float(value), "region": region,
-              "code": code, "default_tax": 1 if default else 0}
+    record = {
+        "id": tax_id,
+        "name": name,
+        "value": float(value),
+        "region": region,
+        "code": code,
+        "default_tax": 1 if default else 0,
+    }
     ctx.tx.put("tax", tax_id, ctx.name, record)
     ctx.memo.pop("taxes", None)
     return record
@@ -328,9 +378,23 @@ def _tax_ref(tax: Json | None) -> Json:
 
 # ----------------------------------------------------------------------------- clients
 
-CLIENT_FIELDS = ("name", "code", "email", "language", "address", "city", "postal_code",
-                 "country", "fiscal_id", "website", "phone", "fax", "observations",
-                 "send_options", "preferred_contact")
+CLIENT_FIELDS = (
+    "name",
+    "code",
+    "email",
+    "language",
+    "address",
+    "city",
+    "postal_code",
+    "country",
+    "fiscal_id",
+    "website",
+    "phone",
+    "fax",
+    "observations",
+    "send_options",
+    "preferred_contact",
+)
 
 
 def clients(ctx: Ctx) -> list[Json]:
@@ -385,14 +449,31 @@ def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = 
 def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -> Json:
     validate_client(ctx, fields, current)
     client_id = int(current["id"]) if current else ctx.tx.next_id("client")
-    record: Json = dict(current) if current else {
-        "id": str(client_id), "name": "", "code": "", "email": "", "language": "pt",
-        "address": "", "city": "", "postal_code": "", "country": "Portugal",
-        "fiscal_id": "", "website": "", "phone": "", "fax": "",
-        "preferred_contact": {"name": "", "email": "", "phone": ""}, "observations": "",
-        "send_options": "1", "payment_days": "0", "tax_exemption_code": "",
-        "open_account_link": "",
-    }
+    record: Json = (
+        dict(current)
+        if current
+        else {
+            "id": str(client_id),
+            "name": "",
+            "code": "",
+            "email": "",
+            "language": "pt",
+            "address": "",
+            "city": "",
+            "postal_code": "",
+            "country": "Portugal",
+            "fiscal_id": "",
+            "website": "",
+            "phone": "",
+            "fax": "",
+            "preferred_contact": {"name": "", "email": "", "phone": ""},
+            "observations": "",
+            "send_options": "1",
+            "payment_days": "0",
+            "tax_exemption_code": "",
+            "open_account_link": "",
+        }
+    )
     for key in CLIENT_FIELDS:
         if key in fields and fields[key] is not None:
             value = fields[key]
@@ -403,8 +484,7 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
     if not record["code"]:
         record["code"] = str(client_id)
     record["open_account_link"] = (
-        f"{ctx.base_url}/clients/{client_id}/"
-        f"{_token(ctx.name + str(client_id), 16).lower()}"
+        f"{ctx.base_url}/clients/{client_id}/{_token(ctx.name + str(client_id), 16).lower()}"
     )
     ctx.tx.put("client", client_id, ctx.name, record)
     return record
@@ -421,6 +501,7 @@ def upsert_client(ctx: Ctx, fields: object) -> Json:
 
 
 # ----------------------------------------------------------------------------- items
+
 
 def items(ctx: Ctx) -> list[Json]:
     return ctx.tx.all("item", ctx.name)
@@ -448,8 +529,14 @@ def _resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Jso
     return found
 
 
-def save_item(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None,
-              *, standalone: bool = True, used: bool = False) -> Json:
+def save_item(
+    ctx: Ctx,
+    fields: Mapping[str, Any],
+    current: Json | None = None,
+    *,
+    standalone: bool = True,
+    used: bool = False,
+) -> Json:
     name = _text(fields.get("name", current["name"] if current else "")).strip()
     if not name:
         raise invalid("Name can't be blank", field="name")
@@ -457,8 +544,9 @@ def save_item(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None,
     if standalone and other is not None and (current is None or other["id"] != current["id"]):
         raise invalid("Name has already been taken", field="name")
     if standalone and current is not None and name != current["name"] and current.get("_used"):
-        raise invalid("Name can't be changed because it is already associated with invoices",
-                      field="name")
+        raise invalid(
+            "Name can't be changed because it is already associated with invoices", field="name"
+        )
     raw_price = fields.get("unit_price", current["unit_price"] if current else None)
     if raw_price is None or _text(raw_price).strip() == "":
         raise invalid("Unit price can't be blank", field="unit_price")
@@ -476,8 +564,7 @@ def save_item(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None,
     record: Json = {
         "id": item_id,
         "name": name,
-        "description": _text(fields.get("description", current["description"] if current
-                                        else "")),
+        "description": _text(fields.get("description", current["description"] if current else "")),
         "unit_price": decimal_text(price),
         "unit": unit,
         "tax": _item_tax(tax),
@@ -493,8 +580,11 @@ def _item_tax(tax: Json | None) -> Json:
     if tax is None:
         return {"name": "", "value": 0, "comment": ""}
     value = Decimal(str(tax["value"]))
-    return {"name": tax["name"], "value": wire(value),
-            "comment": f"tax value:{decimal_text(value)}%"}
+    return {
+        "name": tax["name"],
+        "value": wire(value),
+        "comment": f"tax value:{decimal_text(value)}%",
+    }
 
 
 def delete_item(ctx: Ctx, item_id: int) -> None:
@@ -504,22 +594,33 @@ def delete_item(ctx: Ctx, item_id: int) -> None:
 
 # ----------------------------------------------------------------------------- sequences
 
-def create_sequence_record(tx: Tx, account: str, serie: str, *, default: bool,
-                           registered: bool) -> Json:
+
+def create_sequence_record(
+    tx: Tx, account: str, serie: str, *, default: bool, registered: bool
+) -> Json:
     seq_id = tx.next_id("sequence")
     types: Json = {}
     for name in (*SEQUENCE_TYPES, "purchase_order"):
         type_id = tx.next_id("seqtype")
         tx.put("seqtype", type_id, account, {"id": type_id, "sequence": seq_id, "type": name})
-        types[name] = {"sequence_id": type_id, "number": 0, "last_date": None,
-                       "last_hash": "",
-                       "validation_code": _validation_code(account, seq_id, name, registered)}
+        types[name] = {
+            "sequence_id": type_id,
+            "number": 0,
+            "last_date": None,
+            "last_hash": "",
+            "validation_code": _validation_code(account, seq_id, name, registered),
+        }
     if default:
         for other in tx.all("sequence", account):
             other["default_sequence"] = 0
             tx.put("sequence", other["id"], account, other)
-    record = {"id": seq_id, "serie": serie, "default_sequence": 1 if default else 0,
-              "_registered": registered, "_types": types}
+    record = {
+        "id": seq_id,
+        "serie": serie,
+        "default_sequence": 1 if default else 0,
+        "_registered": registered,
+        "_types": types,
+    }
     tx.put("sequence", seq_id, account, record)
     return record
 
@@ -531,8 +632,11 @@ def _validation_code(account: str, seq_id: int, type_name: str, registered: bool
 
 
 def render_sequence(seq: Json) -> Json:
-    out: Json = {"id": seq["id"], "serie": seq["serie"],
-                 "default_sequence": seq["default_sequence"]}
+    out: Json = {
+        "id": seq["id"],
+        "serie": seq["serie"],
+        "default_sequence": seq["default_sequence"],
+    }
     for name in SEQUENCE_TYPES:
         entry = seq["_types"][name]
         out[f"current_{name}_number"] = entry["number"]
@@ -563,16 +667,19 @@ def new_sequence(ctx: Ctx, fields: Mapping[str, Any]) -> Json:
         raise invalid("The sequence name is invalid", field="serie", code="001")
     if any(s["serie"] == serie for s in sequences(ctx)):
         raise invalid("Serie has already been taken", field="serie", code="002")
-    return create_sequence_record(ctx.tx, ctx.name, serie,
-                                  default=_flag(fields.get("default_sequence")),
-                                  registered=bool(ctx.account.get("at_configured")))
+    return create_sequence_record(
+        ctx.tx,
+        ctx.name,
+        serie,
+        default=_flag(fields.get("default_sequence")),
+        registered=bool(ctx.account.get("at_configured")),
+    )
 
 
 def register_sequence(ctx: Ctx, seq_id: int) -> Json:
     seq = get_sequence(ctx, seq_id)
     if seq["_registered"]:
-        raise ApiError(409, "All the sequence's document types are already registered.",
-                       code="005")
+        raise ApiError(409, "All the sequence's document types are already registered.", code="005")
     if not ctx.account.get("at_configured"):
         raise invalid("Invalid AT credentials.", code="002")
     seq["_registered"] = True
@@ -614,12 +721,14 @@ def _seq_type_key(dt: DocType) -> str:
 
 # ----------------------------------------------------------------------------- documents
 
+
 def doc_type_of(doc: Mapping[str, Any]) -> DocType:
     return BY_TYPE[str(doc["type"])]
 
 
-def get_document(ctx: Ctx, doc_id: int, dt: DocType | None = None,
-                 message: str = "Document not found") -> Json:
+def get_document(
+    ctx: Ctx, doc_id: int, dt: DocType | None = None, message: str = "Document not found"
+) -> Json:
     doc = ctx.tx.get("document", doc_id, ctx.name)
     if doc is None or (dt is not None and doc["type"] != dt.type):
         raise not_found(message)
@@ -672,15 +781,24 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
             discount = parsed
         unit = _text(raw.get("unit"))
         if unit and unit not in UNITS:
-            raise invalid(f"Unit {unit} is not included in the list of accepted units",
-                          field="unit")
+            raise invalid(
+                f"Unit {unit} is not included in the list of accepted units", field="unit"
+            )
         # Purchase orders: an unknown tax name means no tax; everything else: the default tax.
         tax = _resolve_tax(ctx, raw.get("tax"), fallback_default=dt.family != "purchase_orders")
-        out.append((dict(raw), LineIn(price, quantity, discount,
-                                      Decimal(str(tax["value"])) if tax else ZERO)))
+        out.append(
+            (
+                dict(raw),
+                LineIn(price, quantity, discount, Decimal(str(tax["value"])) if tax else ZERO),
+            )
+        )
         # Item catalogue: unknown name creates, known name is updated with the sent values.
-        fields = {"name": _text(raw["name"]).strip(), "description": raw.get("description", ""),
-                  "unit_price": decimal_text(price), "unit": unit}
+        fields = {
+            "name": _text(raw["name"]).strip(),
+            "description": raw.get("description", ""),
+            "unit_price": decimal_text(price),
+            "unit": unit,
+        }
         if isinstance(raw.get("tax"), Mapping):
             fields["tax"] = {"name": tax["name"]} if tax else {}
         existing = item_by_name(ctx, fields["name"])
@@ -689,13 +807,13 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
     return out
 
 
-def build_document(ctx: Ctx, dt: DocType, root: Mapping[str, Any],
-                   current: Json | None = None) -> Json:
+def build_document(
+    ctx: Ctx, dt: DocType, root: Mapping[str, Any], current: Json | None = None
+) -> Json:
     """A draft document (new or replacing `current`) from a request's root object."""
     today = ctx.today
     date_raw = root.get("date")
-    doc_date = today if date_raw in (None, "") and dt.family != "invoices" else parse_date(
-        date_raw)
+    doc_date = today if date_raw in (None, "") and dt.family != "invoices" else parse_date(date_raw)
     if doc_date is None:
         raise invalid("Date is not valid", field="date")
     due_raw = root.get("due_date")
@@ -711,8 +829,10 @@ def build_document(ctx: Ctx, dt: DocType, root: Mapping[str, Any],
     lines = _lines(ctx, dt, root.get("items"))
     exemption = _text(root.get("tax_exemption") or root.get("tax_exemption_reason") or "")
     if exemption and exemption not in EXEMPTION_CODES:
-        raise invalid("Tax exemption should be one of: " + ", ".join(EXEMPTION_CODES[1:]),
-                      field="tax_exemption")
+        raise invalid(
+            "Tax exemption should be one of: " + ", ".join(EXEMPTION_CODES[1:]),
+            field="tax_exemption",
+        )
     if any(line.tax_pct == 0 for _, line in lines) and exemption in ("", "M00"):
         exemption = "M99"  # the live server stamps M99 silently instead of rejecting
     if _flag(root.get("mb_reference")) and not ctx.account.get("_payment_provider"):
@@ -731,8 +851,12 @@ def build_document(ctx: Ctx, dt: DocType, root: Mapping[str, Any],
         if global_type == "percentage" and parsed > 100:
             raise invalid("Discount is not a number", field="global_discount")
         global_value = parsed
-    totals = compute([line for _, line in lines], global_type=global_type,
-                     global_value=global_value, retention_pct=retention)
+    totals = compute(
+        [line for _, line in lines],
+        global_type=global_type,
+        global_value=global_value,
+        retention_pct=retention,
+    )
     if global_type == "absolute" and global_value > totals.sum:
         raise invalid("Discount is not a number", field="global_discount")
     series, type_seq_id = _sequence_for(ctx, dt, root.get("sequence_id"))
@@ -750,55 +874,66 @@ def build_document(ctx: Ctx, dt: DocType, root: Mapping[str, Any],
     doc_items = []
     for (raw, line), out in zip(lines, totals.lines, strict=True):
         tax = raw.get("_tax")
-        doc_items.append({
-            "name": _text(raw["name"]).strip(),
-            "description": _text(raw.get("description")),
-            "unit_price": decimal_text(line.unit_price),
-            "unit": _text(raw.get("unit")),
-            "quantity": decimal_text(line.quantity),
-            "tax": _tax_ref(tax if isinstance(tax, dict) else None),
-            "discount": wire(line.discount_pct),
-            "subtotal": wire(out.subtotal),
-            "tax_amount": wire(out.tax_amount),
-            "discount_amount": wire(out.discount_amount),
-            "total": wire(out.total),
-        })
+        doc_items.append(
+            {
+                "name": _text(raw["name"]).strip(),
+                "description": _text(raw.get("description")),
+                "unit_price": decimal_text(line.unit_price),
+                "unit": _text(raw.get("unit")),
+                "quantity": decimal_text(line.quantity),
+                "tax": _tax_ref(tax if isinstance(tax, dict) else None),
+                "discount": wire(line.discount_pct),
+                "subtotal": wire(out.subtotal),
+                "tax_amount": wire(out.tax_amount),
+                "discount_amount": wire(out.discount_amount),
+                "total": wire(out.total),
+            }
+        )
     doc: Json = dict(current) if current else {}
-    doc.update({
-        "id": doc_id,
-        "status": "draft",
-        "archived": False,
-        "type": dt.type,
-        "sequence_number": DRAFT_NUMBER,
-        "inverted_sequence_number": None,
-        "atcud": None,
-        "sequence_id": type_seq_id,
-        "tax_exemption": exemption or None,
-        "date": fmt_date(doc_date),
-        "due_date": fmt_date(due),
-        "reference": _text(root.get("reference")),
-        "observations": _text(root.get("observations")),
-        "retention": _text(root.get("retention")) if root.get("retention") not in (None, "")
-        else "0.0",
-        "permalink": f"{ctx.base_url}/documents/{doc_id}-public",
-        "saft_hash": None,
-        "sum": wire(totals.sum),
-        "discount": wire(totals.discount),
-        "before_taxes": wire(totals.before_taxes),
-        "taxes": wire(totals.taxes),
-        "total": wire(totals.total),
-        "currency": _currency_name(_text(root.get("currency_code")) or "EUR"),
-        "client": {"id": int(client["id"]), "name": client["name"],
-                   "code": client.get("code") or None,
-                   "country": client.get("country") or "Portugal",
-                   "email": client.get("email") or None},
-        "items": doc_items,
-    })
+    doc.update(
+        {
+            "id": doc_id,
+            "status": "draft",
+            "archived": False,
+            "type": dt.type,
+            "sequence_number": DRAFT_NUMBER,
+            "inverted_sequence_number": None,
+            "atcud": None,
+            "sequence_id": type_seq_id,
+            "tax_exemption": exemption or None,
+            "date": fmt_date(doc_date),
+            "due_date": fmt_date(due),
+            "reference": _text(root.get("reference")),
+            "observations": _text(root.get("observations")),
+            "retention": _text(root.get("retention"))
+            if root.get("retention") not in (None, "")
+            else "0.0",
+            "permalink": f"{ctx.base_url}/documents/{doc_id}-public",
+            "saft_hash": None,
+            "sum": wire(totals.sum),
+            "discount": wire(totals.discount),
+            "before_taxes": wire(totals.before_taxes),
+            "taxes": wire(totals.taxes),
+            "total": wire(totals.total),
+            "currency": _currency_name(_text(root.get("currency_code")) or "EUR"),
+            "client": {
+                "id": int(client["id"]),
+                "name": client["name"],
+                "code": client.get("code") or None,
+                "country": client.get("country") or "Portugal",
+                "email": client.get("email") or None,
+            },
+            "items": doc_items,
+        }
+    )
     if global_type:
         doc["global_discount"] = {"value_type": global_type, "value": float(global_value)}
     if _flag(root.get("mb_reference")):
-        doc["mb_reference"] = {"entity": "10611", "value": wire(totals.total),
-                               "reference": f"9{doc_id:08d}"[-9:]}
+        doc["mb_reference"] = {
+            "entity": "10611",
+            "value": wire(totals.total),
+            "reference": f"9{doc_id:08d}"[-9:],
+        }
     if owner_id is not None:
         doc["owner_invoice_id"] = owner_id
     if dt.family == "guides":
@@ -807,12 +942,14 @@ def build_document(ctx: Ctx, dt: DocType, root: Mapping[str, Any],
         if root.get("loaded_at") not in (None, ""):
             doc["loaded_at"] = _text(root.get("loaded_at"))
         doc["delivery_site"] = _text(root.get("delivery_site"))
-    doc.update({
-        "_series": int(series["id"]),
-        "_outstanding": str(r2(Decimal(str(doc["total"])))),
-        "_related": list(current.get("_related", [])) if current else [],
-        "_retention_amount": str(totals.retention_amount),
-    })
+    doc.update(
+        {
+            "_series": int(series["id"]),
+            "_outstanding": str(r2(Decimal(str(doc["total"])))),
+            "_related": list(current.get("_related", [])) if current else [],
+            "_retention_amount": str(totals.retention_amount),
+        }
+    )
     if owner_id is not None:
         _link(ctx, doc, owner_id)
     return doc
@@ -870,7 +1007,8 @@ def create_document(ctx: Ctx, dt: DocType, body: Mapping[str, Any]) -> Json:
         key = f"uid:{ctx.name}:{_text(uid)}"
         if ctx.tx.meta(key) is not None:
             raise ApiError(
-                409, f"There's an ongoing document creation with the provided UID {_text(uid)}",
+                409,
+                f"There's an ongoing document creation with the provided UID {_text(uid)}",
                 shape="ReasonError",
             )
     doc = build_document(ctx, dt, root_of(body, dt))
@@ -913,8 +1051,15 @@ def _finalize(ctx: Ctx, dt: DocType, doc: Json) -> None:
     doc["inverted_sequence_number"] = f"{serie}/{number}"
     code = entry["validation_code"]
     doc["atcud"] = code if code in ("N/A", "N/D") else f"{code}-{number}"
-    signed = ";".join((doc["date"], ctx.now.isoformat(), f"{dt.type} {serie}/{number}",
-                       f"{Decimal(str(doc['total'])):.2f}", entry.get("last_hash", "")))
+    signed = ";".join(
+        (
+            doc["date"],
+            ctx.now.isoformat(),
+            f"{dt.type} {serie}/{number}",
+            f"{Decimal(str(doc['total'])):.2f}",
+            entry.get("last_hash", ""),
+        )
+    )
     digest = base64.b64encode(hashlib.sha256(signed.encode()).digest()).decode()
     entry["last_hash"] = digest
     doc["saft_hash"] = digest[0] + digest[10] + digest[20] + digest[30]
@@ -926,11 +1071,11 @@ def _finalize(ctx: Ctx, dt: DocType, doc: Json) -> None:
     ctx.tx.put("sequence", int(series["id"]), ctx.name, series)
 
 
-def change_state(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any],
-                 machine: StateMachine) -> Json:
+def change_state(
+    ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any], machine: StateMachine
+) -> Json:
     doc = get_document(ctx, doc_id, dt)
-    root = body.get(dt.key) if isinstance(body.get(dt.key), Mapping) else body.get(
-        dt.generic_key)
+    root = body.get(dt.key) if isinstance(body.get(dt.key), Mapping) else body.get(dt.generic_key)
     if not isinstance(root, Mapping):
         raise invalid(machine.error_message("invalid_transition", "Invalid state"))
     event = _text(root.get("state"))
@@ -939,12 +1084,13 @@ def change_state(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any],
         targets = [t for t in machine.transitions if t.event == machine.canonical(event)]
         transition = targets[0] if targets else None
     if transition is None:
-        raise invalid(machine.error_message("invalid_transition", "Invalid state"),
-                      field="state")
+        raise invalid(machine.error_message("invalid_transition", "Invalid state"), field="state")
     message = _text(root.get("message")).strip()
     if "message" in transition.requires and not message:
-        raise invalid(machine.error_message("message_required", "Cancel message can't be blank"),
-                      field="message")
+        raise invalid(
+            machine.error_message("message_required", "Cancel message can't be blank"),
+            field="message",
+        )
     if doc["status"] == machine.initial and transition.target not in (machine.initial, "deleted"):
         _finalize(ctx, dt, doc)
     if transition.target == "settled":
@@ -959,6 +1105,7 @@ def change_state(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any],
 
 
 # ----------------------------------------------------------------------------- payments
+
 
 def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
     doc = get_document(ctx, doc_id)
@@ -995,23 +1142,49 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
     receipt_id = ctx.tx.next_id("document")
     amount = r2(amount)
     receipt: Json = {
-        "id": receipt_id, "status": "final", "archived": False, "type": "Receipt",
-        "sequence_number": DRAFT_NUMBER, "inverted_sequence_number": None,
-        "atcud": None, "sequence_id": int(series["_types"]["receipt"]["sequence_id"]),
-        "tax_exemption": None, "date": fmt_date(pay_date), "due_date": fmt_date(pay_date),
-        "reference": doc.get("sequence_number", ""), "observations": _text(root.get("note")),
-        "retention": "0.0", "permalink": None, "saft_hash": None,
-        "sum": wire(amount), "discount": 0, "before_taxes": wire(amount), "taxes": 0,
-        "total": wire(amount), "currency": doc["currency"], "client": doc["client"],
-        "items": [{
-            "name": doc.get("sequence_number", ""), "description": f"{doc['type']} payment",
-            "unit_price": decimal_text(amount), "unit": "", "quantity": "1.0",
-            "tax": {"id": 0, "name": "", "value": 0}, "discount": 0,
-            "subtotal": wire(amount), "tax_amount": 0, "discount_amount": 0,
-            "total": wire(amount),
-        }],
-        "_series": int(series["id"]), "_outstanding": "0.00", "_related": [int(doc["id"])],
-        "_payment_of": int(doc["id"]), "_amount": str(amount),
+        "id": receipt_id,
+        "status": "final",
+        "archived": False,
+        "type": "Receipt",
+        "sequence_number": DRAFT_NUMBER,
+        "inverted_sequence_number": None,
+        "atcud": None,
+        "sequence_id": int(series["_types"]["receipt"]["sequence_id"]),
+        "tax_exemption": None,
+        "date": fmt_date(pay_date),
+        "due_date": fmt_date(pay_date),
+        "reference": doc.get("sequence_number", ""),
+        "observations": _text(root.get("note")),
+        "retention": "0.0",
+        "permalink": None,
+        "saft_hash": None,
+        "sum": wire(amount),
+        "discount": 0,
+        "before_taxes": wire(amount),
+        "taxes": 0,
+        "total": wire(amount),
+        "currency": doc["currency"],
+        "client": doc["client"],
+        "items": [
+            {
+                "name": doc.get("sequence_number", ""),
+                "description": f"{doc['type']} payment",
+                "unit_price": decimal_text(amount),
+                "unit": "",
+                "quantity": "1.0",
+                "tax": {"id": 0, "name": "", "value": 0},
+                "discount": 0,
+                "subtotal": wire(amount),
+                "tax_amount": 0,
+                "discount_amount": 0,
+                "total": wire(amount),
+            }
+        ],
+        "_series": int(series["id"]),
+        "_outstanding": "0.00",
+        "_related": [int(doc["id"])],
+        "_payment_of": int(doc["id"]),
+        "_amount": str(amount),
         "_mechanism": mechanism,
     }
     _finalize(ctx, dt, receipt)
@@ -1024,8 +1197,9 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
     return receipt
 
 
-def cancel_receipt(ctx: Ctx, receipt_id: int, body: Mapping[str, Any],
-                   machine: StateMachine | None) -> Json:
+def cancel_receipt(
+    ctx: Ctx, receipt_id: int, body: Mapping[str, Any], machine: StateMachine | None
+) -> Json:
     receipt = get_document(ctx, receipt_id, DOC_TYPES["receipts"])
     root = body.get("receipt")
     if not isinstance(root, Mapping):
@@ -1049,8 +1223,9 @@ def cancel_receipt(ctx: Ctx, receipt_id: int, body: Mapping[str, Any],
     if owner_id is not None and target == "canceled":
         owner = ctx.tx.get("document", int(owner_id), ctx.name)
         if owner is not None:
-            owner["_outstanding"] = str(Decimal(owner["_outstanding"])
-                                        + Decimal(receipt["_amount"]))
+            owner["_outstanding"] = str(
+                Decimal(owner["_outstanding"]) + Decimal(receipt["_amount"])
+            )
             if owner["status"] == "settled":
                 owner["status"] = "final"
             save_document(ctx, owner)
@@ -1068,6 +1243,7 @@ def related(ctx: Ctx, doc_id: int) -> list[Json]:
 
 
 # ----------------------------------------------------------------------------- email
+
 
 def email_document(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any]) -> Json:
     doc = get_document(ctx, doc_id, dt)
@@ -1090,10 +1266,15 @@ def email_document(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any]) 
         ctx.tx.put("client", int(record["id"]), ctx.name, record)
     mail_id = ctx.tx.next_id("mail")
     mail = {
-        "id": mail_id, "document_id": doc_id, "document_type": dt.segment, "to": email,
-        "cc": _addresses(message.get("cc")), "bcc": _addresses(message.get("bcc")),
+        "id": mail_id,
+        "document_id": doc_id,
+        "document_type": dt.segment,
+        "to": email,
+        "cc": _addresses(message.get("cc")),
+        "bcc": _addresses(message.get("bcc")),
         "subject": _text(message.get("subject")) or f"{dt.type} {doc['sequence_number']}",
-        "body": _text(message.get("body")), "logo": _flag(message.get("logo")),
+        "body": _text(message.get("body")),
+        "logo": _flag(message.get("logo")),
         "sent_at": ctx.now.isoformat(),
     }
     ctx.tx.put("mail", mail_id, ctx.name, mail)
@@ -1109,6 +1290,7 @@ def _addresses(value: object) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- listing
+
 
 def paginate(rows: list[Json], query: Mapping[str, list[str]]) -> tuple[list[Json], Json]:
     def number(name: str, default: int) -> int:
@@ -1127,13 +1309,18 @@ def paginate(rows: list[Json], query: Mapping[str, list[str]]) -> tuple[list[Jso
     page = number("page", 1)
     total = len(rows)
     pages = max(1, math.ceil(total / per_page))
-    chunk = rows[(page - 1) * per_page: page * per_page]
-    return chunk, {"total_entries": total, "per_page": per_page, "current_page": page,
-                   "total_pages": pages}
+    chunk = rows[(page - 1) * per_page : page * per_page]
+    return chunk, {
+        "total_entries": total,
+        "per_page": per_page,
+        "current_page": page,
+        "total_pages": pages,
+    }
 
 
 def filter_documents(ctx: Ctx, rows: list[Json], query: Mapping[str, list[str]]) -> list[Json]:
     """The list filters of api-surface §4.9 (status `sent` matches finalised documents)."""
+
     def values(name: str) -> list[str]:
         return [v for v in query.get(name, []) + query.get(name + "[]", []) if v != ""]
 
@@ -1173,12 +1360,22 @@ def filter_documents(ctx: Ctx, rows: list[Json], query: Mapping[str, list[str]])
             continue
         if show_archived is not None or show_active is not None:
             wanted = (bool(show_archived) and doc["archived"]) or (
-                bool(show_active) and not doc["archived"])
+                bool(show_active) and not doc["archived"]
+            )
             if not wanted:
                 continue
-        if text and text not in " ".join(
-            (doc["client"]["name"], doc["sequence_number"], doc["reference"],
-             doc["observations"])).lower():
+        if (
+            text
+            and text
+            not in " ".join(
+                (
+                    doc["client"]["name"],
+                    doc["sequence_number"],
+                    doc["reference"],
+                    doc["observations"],
+                )
+            ).lower()
+        ):
             continue
         if reference and reference not in doc["reference"].lower():
             continue
@@ -1207,17 +1404,24 @@ def filter_documents(ctx: Ctx, rows: list[Json], query: Mapping[str, list[str]])
 
 # ----------------------------------------------------------------------------- treasury
 
+
 def balance(ctx: Ctx, client_id: int) -> Json:
     client = get_client(ctx, client_id)
-    initial = client.get("_initial_balance") or {"value": 0, "date": "1970-01-01",
-                                                  "observation": ""}
+    initial = client.get("_initial_balance") or {
+        "value": 0,
+        "date": "1970-01-01",
+        "observation": "",
+    }
     with_vat = Decimal(str(initial["value"]))
     without_vat = Decimal(str(initial["value"]))
     overdue_with = ZERO
     overdue_without = ZERO
     for doc in documents(ctx):
-        if int(doc["client"]["id"]) != client_id or doc["status"] in ("draft", "deleted",
-                                                                       "canceled"):
+        if int(doc["client"]["id"]) != client_id or doc["status"] in (
+            "draft",
+            "deleted",
+            "canceled",
+        ):
             continue
         if doc["type"] not in (*PAYABLE, "CreditNote", "InvoiceReceipt"):
             continue
@@ -1239,9 +1443,11 @@ def balance(ctx: Ctx, client_id: int) -> Json:
         without_vat += sign * Decimal(str(mov["value"]))
     return {
         "currency": {"symbol": "€", "code": "EUR"},
-        "initial_balance": {"value": wire(Decimal(str(initial["value"]))),
-                            "created_at": initial["date"],
-                            "observation": initial.get("observation", "")},
+        "initial_balance": {
+            "value": wire(Decimal(str(initial["value"]))),
+            "created_at": initial["date"],
+            "observation": initial.get("observation", ""),
+        },
         "balance": {"with_vat": wire(with_vat), "without_vat": wire(without_vat)},
         "overdue_balance": {"with_vat": wire(overdue_with), "without_vat": wire(overdue_without)},
         "remaining_balance": {"total": wire(with_vat), "value": wire(with_vat)},
@@ -1286,8 +1492,13 @@ def add_regularization(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Jso
         raise invalid("Value must be less than or equal to the remaining balance", field="value")
     reg_id = ctx.tx.next_id("regularization")
     count = len(client.get("_regularizations", [])) + 1
-    record = {"id": reg_id, "number": f"NR{count:08d}", "value": wire(value), "date": when,
-              "observation": _text(root.get("observation"))}
+    record = {
+        "id": reg_id,
+        "number": f"NR{count:08d}",
+        "value": wire(value),
+        "date": when,
+        "observation": _text(root.get("observation")),
+    }
     client.setdefault("_regularizations", []).append(record)
     ctx.tx.put("client", client_id, ctx.name, client)
     return record
@@ -1313,17 +1524,25 @@ def add_movement(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Json:
         raise invalid("Validation failed: Value is not a number", field="value")
     kind = _text(root.get("movement_type"))
     if kind not in ("Reimbursement", "Payment"):
-        raise invalid("Validation failed: Movement type is not included in the list",
-                      field="movement_type")
+        raise invalid(
+            "Validation failed: Movement type is not included in the list", field="movement_type"
+        )
     method = _text(root.get("payment_method"))
     if method and method not in TREASURY_PAYMENT_METHODS:
-        raise invalid("Validation failed: Payment method is not included in the list",
-                      field="payment_method")
+        raise invalid(
+            "Validation failed: Payment method is not included in the list", field="payment_method"
+        )
     when = _treasury_date(root.get("date"))
     mov_id = ctx.tx.next_id("movement")
-    record = {"id": mov_id, "value": wire(value), "movement_type": kind, "date": when,
-              "payment_method": method, "serie": _text(root.get("serie")),
-              "observation": _text(root.get("observation"))}
+    record = {
+        "id": mov_id,
+        "value": wire(value),
+        "movement_type": kind,
+        "date": when,
+        "payment_method": method,
+        "serie": _text(root.get("serie")),
+        "observation": _text(root.get("observation")),
+    }
     client.setdefault("_movements", []).append(record)
     ctx.tx.put("client", client_id, ctx.name, client)
     return record

@@ -12,7 +12,7 @@ from typing import Any
 
 FAULTS: dict[str, str] = {
     "rename_field": "document responses carry `sequence_num` instead of `sequence_number` "
-                    "(other responses: `ident` instead of `id`)",
+    "(other responses: `ident` instead of `id`)",
     "wrong_type": "`total` (or the first number field) is sent as a non-numeric string",
     "drop_required": "the required `id` is missing from every response object",
     "wrong_status": "creates answer 200 instead of 201, and 200 answers become 201",
@@ -27,7 +27,7 @@ FAULTS: dict[str, str] = {
 QUIRKS: dict[str, str] = {
     "guide_update_500": "PUT of a guide (shippings, transports, devolutions) answers 500",
     "treasury_delete_500": "DELETE of a treasury movement is applied, then answers 500 "
-                           "(a retry gets 404)",
+    "(a retry gets 404)",
     "tax_numeric_value_500": "creating or updating a tax with a JSON-number `value` answers 500",
 }
 
@@ -48,8 +48,14 @@ def mutate(body: Any, faults: frozenset[str], status: int, method: str) -> tuple
             status = 201
     if body is None:
         return body, status
-    for name in ("rename_field", "wrong_type", "drop_required", "totals_off_by_cent",
-                 "iso_dates", "enum_changed"):
+    for name in (
+        "rename_field",
+        "wrong_type",
+        "drop_required",
+        "totals_off_by_cent",
+        "iso_dates",
+        "enum_changed",
+    ):
         if name in faults:
             body = _walk(body, name, top=True)
     return body, status
@@ -68,9 +74,17 @@ def _walk(node: Any, fault: str, *, top: bool = False) -> Any:
         else:
             out["ident"] = out.pop("id")
     elif fault == "wrong_type" and is_object:
-        key = "total" if "total" in out else next(
-            (k for k, v in out.items() if isinstance(v, int | float) and not isinstance(v, bool)),
-            None,
+        key = (
+            "total"
+            if "total" in out
+            else next(
+                (
+                    k
+                    for k, v in out.items()
+                    if isinstance(v, int | float) and not isinstance(v, bool)
+                ),
+                None,
+            )
         )
         if key is not None:
             out[key] = f"{out[key]} EUR"

@@ -94,6 +94,7 @@ def _list_reply(ctx: d.Ctx, req: Req, key: str, rows: list[Any]) -> Any:
 
 # ----------------------------------------------------------------------------- documents
 
+
 def _make_document_handlers(dt: DocType) -> None:
     s = _pascal(dt.key)
 
@@ -153,8 +154,7 @@ def _family_list(family: str, key: str) -> Handler:
 _register("listInvoices", _family_list("invoices", "invoices"), writes=False)
 _register("listEstimates", _family_list("estimates", "estimates"), writes=False)
 _register("listGuides", _family_list("guides", "guides"), writes=False)
-_register("listPurchaseOrders", _family_list("purchase_orders", "purchase_orders"),
-          writes=False)
+_register("listPurchaseOrders", _family_list("purchase_orders", "purchase_orders"), writes=False)
 
 
 def _cancel_receipt(ctx: d.Ctx, req: Req) -> Reply:
@@ -202,8 +202,9 @@ def _qr(ctx: d.Ctx, req: Req) -> Reply:
     doc_id = req.int_param("document_id", "id")
     doc = ctx.tx.get("document", doc_id, ctx.name)
     if doc is None:
-        raise ApiError(404, f"No document with ID {doc_id} was found in this account",
-                       shape="SimpleError")
+        raise ApiError(
+            404, f"No document with ID {doc_id} was found in this account", shape="SimpleError"
+        )
     if doc["status"] in ("draft", "deleted"):
         raise ApiError(
             422,
@@ -223,8 +224,10 @@ _register("getQrCode", _qr, writes=True)
 
 def _saft(ctx: d.Ctx, req: Req) -> Reply:
     if ctx.account.get("trial"):
-        raise invalid("That option is not available during the trial period, it becomes so "
-                      "only after the first payment.")
+        raise invalid(
+            "That option is not available during the trial period, it becomes so "
+            "only after the first payment."
+        )
     month_raw = req.q("month")
     if month_raw in (None, ""):
         raise invalid("You need to send the month in the request body.")
@@ -244,8 +247,10 @@ def _saft(ctx: d.Ctx, req: Req) -> Reply:
     key = f"saft:{ctx.name}:{int(year)}-{int(month):02d}"
     if ctx.tx.meta(key) is None:
         ctx.tx.set_meta(key, "started")
-        return 202, {"message": "The SAF-T file generation was started. Please keep requesting "
-                                "until you get back the url."}
+        return 202, {
+            "message": "The SAF-T file generation was started. Please keep requesting "
+            "until you get back the url."
+        }
     return 200, {"url": f"{ctx.base_url}/_sandbox/files/saft-{int(year)}-{int(month):02d}.xml"}
 
 
@@ -253,6 +258,7 @@ _register("exportSaft", _saft, writes=True)
 
 
 # ----------------------------------------------------------------------------- clients
+
 
 def _client_reply(client: Mapping[str, Any]) -> Any:
     return {"client": d.public(client)}
@@ -300,8 +306,11 @@ def _client_invoices(ctx: d.Ctx, req: Req) -> Reply:
     d.get_client(ctx, client_id)
     flt = req.json.get("filter") if isinstance(req.json.get("filter"), Mapping) else {}
     assert isinstance(flt, Mapping)
-    rows = [r for r in d.documents(ctx)
-            if int(r["client"]["id"]) == client_id and d.doc_type_of(r).family == "invoices"]
+    rows = [
+        r
+        for r in d.documents(ctx)
+        if int(r["client"]["id"]) == client_id and d.doc_type_of(r).family == "invoices"
+    ]
 
     def wanted(name: str) -> set[str]:
         raw = flt.get(name) or []
@@ -312,10 +321,13 @@ def _client_invoices(ctx: d.Ctx, req: Req) -> Reply:
         statuses.add("final")
     types = wanted("by_type")
     archived = wanted("archived")
-    rows = [r for r in rows
-            if (not statuses or r["status"] in statuses)
-            and (not types or r["type"] in types)
-            and (not archived or ("archived" if r["archived"] else "non_archived") in archived)]
+    rows = [
+        r
+        for r in rows
+        if (not statuses or r["status"] in statuses)
+        and (not types or r["type"] in types)
+        and (not archived or ("archived" if r["archived"] else "non_archived") in archived)
+    ]
     rows.sort(key=lambda r: int(r["id"]), reverse=True)
     page, pagination = d.paginate(rows, req.query)
     return 200, {"invoices": [d.public(r) for r in page], "pagination": pagination}
@@ -331,6 +343,7 @@ _register("listClientInvoices", _client_invoices, writes=False)
 
 
 # ----------------------------------------------------------------------------- items, taxes
+
 
 def _list_items(ctx: d.Ctx, req: Req) -> Reply:
     rows = sorted(d.items(ctx), key=lambda c: int(c["id"]))
@@ -409,6 +422,7 @@ _register("deleteTax", _delete_tax, writes=True)
 
 # ----------------------------------------------------------------------------- sequences
 
+
 def _sequence_key(req: Req) -> str:
     return str(req.extra.get("sequence_key", "sequence"))
 
@@ -449,6 +463,7 @@ _register("setCurrentSequence", _set_current, writes=True)
 
 # ----------------------------------------------------------------------------- treasury
 
+
 def _client_id(req: Req) -> int:
     return req.int_param("client_id", "id")
 
@@ -484,8 +499,7 @@ def _create_movement(ctx: d.Ctx, req: Req) -> Reply:
 
 
 def _delete_movement(ctx: d.Ctx, req: Req) -> Reply:
-    d.delete_movement(ctx, _client_id(req), _other_id(req, "treasury_movement_id",
-                                                          "movement_id"))
+    d.delete_movement(ctx, _client_id(req), _other_id(req, "treasury_movement_id", "movement_id"))
     if "treasury_delete_500" in ctx.quirks:  # applied (committed), then a 500 as live
         return 500, {"errors": {"error": "undefined method 'invoice' for nil"}}
     return 204, None
@@ -512,6 +526,7 @@ _register("deleteClientTreasuryMovement", _delete_movement, writes=True)
 
 # ----------------------------------------------------------------------------- accounts
 
+
 def _account_root(req: Req) -> Mapping[str, Any]:
     root = req.json.get("account")
     if not isinstance(root, Mapping):
@@ -537,11 +552,21 @@ def _new_account(ctx: d.Ctx, root: Mapping[str, Any]) -> d.Json:
     while name in existing:
         suffix += 1
         name = f"{base}{suffix}"
-    extra = {k: d._text(root.get(k)) for k in d.ACCOUNT_FIELDS
-             if root.get(k) is not None and k not in ("organization_name", "email", "fiscal_id")}
-    return d.new_account(ctx.tx, ctx.now, name=name, organization_name=org,
-                         email=d._text(root.get("email")), password=d._text(root.get("password")),
-                         fiscal_id=d._text(root.get("fiscal_id")), extra=extra)
+    extra = {
+        k: d._text(root.get(k))
+        for k in d.ACCOUNT_FIELDS
+        if root.get(k) is not None and k not in ("organization_name", "email", "fiscal_id")
+    }
+    return d.new_account(
+        ctx.tx,
+        ctx.now,
+        name=name,
+        organization_name=org,
+        email=d._text(root.get("email")),
+        password=d._text(root.get("password")),
+        fiscal_id=d._text(root.get("fiscal_id")),
+        extra=extra,
+    )
 
 
 def _create_account_existing(ctx: d.Ctx, req: Req) -> Reply:
@@ -566,9 +591,20 @@ def _own_account(ctx: d.Ctx, req: Req) -> d.Json:
 
 def _get_account(ctx: d.Ctx, req: Req) -> Reply:
     account = _own_account(ctx, req)
-    return 200, {"account": {k: account[k] for k in ("id", "organization_name", "fiscal_id",
-                                                      "email", "state", "at_configured",
-                                                      "trial")}}
+    return 200, {
+        "account": {
+            k: account[k]
+            for k in (
+                "id",
+                "organization_name",
+                "fiscal_id",
+                "email",
+                "state",
+                "at_configured",
+                "trial",
+            )
+        }
+    }
 
 
 def _update_account(ctx: d.Ctx, req: Req) -> Reply:
@@ -603,4 +639,3 @@ _register("createAccountForExistingUser", _create_account_existing, writes=True)
 _register("getAccount", _get_account, writes=False)
 _register("updateAccount", _update_account, writes=True)
 _register("configureAtCommunication", _configure_at, writes=True)
-

@@ -18,13 +18,23 @@ HOST = "127.0.0.1"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
-    parser.add_argument("--db", help="SQLite file that keeps state across restarts "
-                                     "(default: in memory)")
-    parser.add_argument("--rate-limit", default="100", metavar="N|off",
-                        help="requests per minute per account (default 100; 'off' disables)")
-    parser.add_argument("--fault", action="append", default=[], metavar="NAME",
-                        choices=sorted(FAULTS) + sorted(QUIRKS),
-                        help="switch on a fault or a known live quirk (repeatable)")
+    parser.add_argument(
+        "--db", help="SQLite file that keeps state across restarts (default: in memory)"
+    )
+    parser.add_argument(
+        "--rate-limit",
+        default="100",
+        metavar="N|off",
+        help="requests per minute per account (default 100; 'off' disables)",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        choices=sorted(FAULTS) + sorted(QUIRKS),
+        help="switch on a fault or a known live quirk (repeatable)",
+    )
     parser.add_argument("--spec", type=Path, help="spec file (default: the repository's)")
 
 
@@ -45,8 +55,14 @@ def bind(port: int) -> socket.socket:
 
 
 def server_for(sandbox: Sandbox, sock: socket.socket) -> uvicorn.Server:
-    config = uvicorn.Config(sandbox.app, lifespan="off", access_log=False, log_level="warning",
-                            loop="asyncio", timeout_keep_alive=30)
+    config = uvicorn.Config(
+        sandbox.app,
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+        loop="asyncio",
+        timeout_keep_alive=30,
+    )
     server = uvicorn.Server(config)
     del sock
     return server
@@ -54,8 +70,12 @@ def server_for(sandbox: Sandbox, sock: socket.socket) -> uvicorn.Server:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        options = Options(db=args.db, rate_limit=parse_rate_limit(args.rate_limit),
-                          faults=tuple(args.fault), spec_path=args.spec)
+        options = Options(
+            db=args.db,
+            rate_limit=parse_rate_limit(args.rate_limit),
+            faults=tuple(args.fault),
+            spec_path=args.spec,
+        )
         sandbox = Sandbox(options)
     except (StartupError, ValueError) as exc:
         print(f"ixc sandbox: {exc}", file=sys.stderr)
@@ -70,16 +90,17 @@ def run(args: argparse.Namespace) -> int:
     print(f"InvoiceXpress sandbox on http://{HOST}:{port}", flush=True)
     print(f"  account name: {demo['name']}", flush=True)
     print(f"  API key:      {demo['api_key']}", flush=True)
-    print(f"  state:        {options.db or 'in memory'}; rate limit: "
-          f"{options.rate_limit or 'off'}; faults: {', '.join(args.fault) or 'none'}",
-          flush=True)
+    print(
+        f"  state:        {options.db or 'in memory'}; rate limit: "
+        f"{options.rate_limit or 'off'}; faults: {', '.join(args.fault) or 'none'}",
+        flush=True,
+    )
     print(f"  admin:        http://{HOST}:{port}/_sandbox/health", flush=True)
     server_for(sandbox, sock).run(sockets=[sock])
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m invoicexpress_sandbox",
-                                     description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m invoicexpress_sandbox", description=__doc__)
     add_arguments(parser)
     return run(parser.parse_args(argv))

@@ -59,8 +59,14 @@ class Tx:
         self._conn.execute(
             "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, record_id, account, json.dumps(data, separators=(",", ":")),
-             str(data.get("type", "")), pub),
+            (
+                kind,
+                record_id,
+                account,
+                json.dumps(data, separators=(",", ":")),
+                str(data.get("type", "")),
+                pub,
+            ),
         )
 
     def get_public(self, kind: str, record_id: int, account: str) -> tuple[str, str] | None:

@@ -20,14 +20,17 @@ class BodyValidator:
     """One compiled validator plus the root keys the API also accepts."""
 
     def __init__(self, spec: Spec, op: Operation) -> None:
-        content = (spec.resolve(op.raw.get("requestBody") or {}).get("content") or {})
+        content = spec.resolve(op.raw.get("requestBody") or {}).get("content") or {}
         media = content.get("application/json") or {}
         schema = media.get("schema") or {}
         resolved = spec.resolve(schema)
         self.required = bool(spec.resolve(op.raw.get("requestBody") or {}).get("required"))
         self.root_keys: list[str] = [str(k) for k in resolved.get("x-accepted-root-keys", [])]
-        wrapper = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                   "components": spec.document.get("components", {}), **schema}
+        wrapper = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": spec.document.get("components", {}),
+            **schema,
+        }
         self._validator = jsonschema_rs.validator_for(wrapper)
         self.op = op
 
@@ -44,8 +47,12 @@ class BodyValidator:
     def check(self, body: Any) -> None:
         for error in self._validator.iter_errors(body):
             message, field = translate(self.op, error, body)
-            raise ApiError(422, message, field=field,
-                           code="001" if self.op.operation_id == "createSequence" else None)
+            raise ApiError(
+                422,
+                message,
+                field=field,
+                code="001" if self.op.operation_id == "createSequence" else None,
+            )
 
 
 def _humanise(name: str) -> str:
@@ -129,7 +136,9 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
         if leaf == "date":
             return ("Date can't be blank" if missing else "Date is not valid"), leaf
         return f"Validation failed: {_humanise(leaf or 'value')} is not a number" if leaf in (
-            "", "value") else f"Validation failed: {_humanise(leaf)} is invalid", leaf
+            "",
+            "value",
+        ) else f"Validation failed: {_humanise(leaf)} is invalid", leaf
     if op_id == "createSequence":
         return "The sequence name is invalid", "serie"
     if op_id == "configureAtCommunication":
@@ -144,8 +153,9 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
     return f"{_humanise(leaf or 'body')} is invalid", leaf or "base"
 
 
-def _document_message(names: list[str], leaf: str, kind: str, value: Any, missing: str,
-                      error: Any) -> tuple[str, str]:
+def _document_message(
+    names: list[str], leaf: str, kind: str, value: Any, missing: str, error: Any
+) -> tuple[str, str]:
     inner = names[1:]  # below the root key
     if not inner and missing in ("", "client") and missing != "items":
         if missing == "client":
@@ -154,8 +164,9 @@ def _document_message(names: list[str], leaf: str, kind: str, value: Any, missin
             return "Date is not valid", missing
         if kind == "additionalProperties":
             if "mb_reference" in [str(u) for u in getattr(error.kind, "unexpected", [])]:
-                return ("Option to generate MB reference is set but no payment provider is "
-                        "configurated"), "mb_reference"
+                return (
+                    "Option to generate MB reference is set but no payment provider is configurated"
+                ), "mb_reference"
             return "Invoice items is invalid", "base"
         if not names:
             return "Elemento client não fornecido", "client"
@@ -190,9 +201,11 @@ def _document_message(names: list[str], leaf: str, kind: str, value: Any, missin
             return f"Country {value} was not found", "country"
         return "Client is invalid", inner[0]
     if leaf == "mb_reference":
-        return ("Option to generate MB reference is set but no payment provider is "
-                "configurated"), leaf
+        return (
+            "Option to generate MB reference is set but no payment provider is configurated"
+        ), leaf
     if missing == "client" or leaf == "client":
         return ("Elemento client não fornecido" if missing else "Client is invalid"), "client"
     return "Invoice items is invalid" if "items" in inner else f"{_humanise(leaf)} is invalid", (
-        leaf or "base")
+        leaf or "base"
+    )

@@ -30,14 +30,28 @@ def document_fields(dt: DocType, **overrides: Any) -> dict[str, Any]:
         "date": "03/12/2026",
         "due_date": "18/12/2026",
         "client": {"name": "Cliente Exemplo", "code": "C001", "country": "Portugal"},
-        "items": [{"name": "Consultoria", "description": "Uma hora", "unit_price": "24.3902",
-                   "quantity": "1", "tax": {"name": "IVA23"}}],
+        "items": [
+            {
+                "name": "Consultoria",
+                "description": "Uma hora",
+                "unit_price": "24.3902",
+                "quantity": "1",
+                "tax": {"name": "IVA23"},
+            }
+        ],
     }
     if dt.family == "guides":
-        address = {"detail": "Rua A 1", "city": "Lisboa", "postal_code": "1000-001",
-                   "country": "Portugal"}
-        fields.update(loaded_at=future_loaded_at(), address_from=address,
-                      address_to=dict(address, detail="Rua B 2"))
+        address = {
+            "detail": "Rua A 1",
+            "city": "Lisboa",
+            "postal_code": "1000-001",
+            "country": "Portugal",
+        }
+        fields.update(
+            loaded_at=future_loaded_at(),
+            address_from=address,
+            address_to=dict(address, detail="Rua B 2"),
+        )
     fields.update(overrides)
     return fields
 
@@ -50,8 +64,9 @@ def create_document(api: httpx.Client, segment: str, **overrides: Any) -> dict[s
     return doc
 
 
-def change_state(client: httpx.Client, segment: str, doc_id: int, event: str,
-                 message: str | None = "Motivo") -> httpx.Response:
+def change_state(
+    client: httpx.Client, segment: str, doc_id: int, event: str, message: str | None = "Motivo"
+) -> httpx.Response:
     dt = DOC_TYPES[segment]
     payload: dict[str, Any] = {"state": event}
     if message is not None:
@@ -80,8 +95,10 @@ def make_receipt(client: httpx.Client, amount: float = 10) -> dict[str, Any]:
     invoice = create_document(client, "invoices")
     r = change_state(client, "invoices", invoice["id"], "finalized", None)
     assert r.status_code == 200, r.text
-    r = client.post(f"/documents/{invoice['id']}/partial_payments.json",
-                    json={"partial_payment": {"amount": amount, "payment_mechanism": "MB"}})
+    r = client.post(
+        f"/documents/{invoice['id']}/partial_payments.json",
+        json={"partial_payment": {"amount": amount, "payment_mechanism": "MB"}},
+    )
     assert r.status_code == 201, r.text
     receipt: dict[str, Any] = r.json()["receipt"]
     return receipt
@@ -97,8 +114,10 @@ def document_in_state(client: httpx.Client, op: Operation, state: str) -> int:
         events = path_to(machine, state)
         assert events is not None
         for event in events:
-            r = client.put(f"/receipts/{receipt['id']}/change-state.json",
-                           json={"receipt": {"state": event, "message": "Motivo"}})
+            r = client.put(
+                f"/receipts/{receipt['id']}/change-state.json",
+                json={"receipt": {"state": event, "message": "Motivo"}},
+            )
             assert r.status_code == 200, r.text
         return int(receipt["id"])
     doc = create_document(client, segment)
@@ -124,5 +143,6 @@ def response_errors(op: Operation, status: int, body: Any) -> list[str]:
         if schema is None:
             return [] if body in (None, b"", "") else ["the spec declares no body"]
         _VALIDATORS[key] = jsonschema_rs.validator_for(
-            {"components": SPEC.document["components"], **schema})
+            {"components": SPEC.document["components"], **schema}
+        )
     return [e.message for e in _VALIDATORS[key].iter_errors(body)]

@@ -82,8 +82,9 @@ def _wait_healthy(admin: httpx.Client, alive: Any) -> None:
         except httpx.TransportError as exc:
             last = exc
         time.sleep(0.05)
-    raise RuntimeError(f"the sandbox did not answer /_sandbox/health within "
-                       f"{START_TIMEOUT:.0f}s ({last})")
+    raise RuntimeError(
+        f"the sandbox did not answer /_sandbox/health within {START_TIMEOUT:.0f}s ({last})"
+    )
 
 
 @contextmanager
@@ -102,13 +103,21 @@ def running_sandbox(
         with _subprocess_sandbox(rate_limit, db, [*faults, *quirks], spec_path, port) as sb:
             yield sb
         return
-    sandbox = Sandbox(Options(db=str(db) if db else None, rate_limit=rate_limit,
-                              faults=tuple(faults), quirks=tuple(quirks), spec_path=spec_path))
+    sandbox = Sandbox(
+        Options(
+            db=str(db) if db else None,
+            rate_limit=rate_limit,
+            faults=tuple(faults),
+            quirks=tuple(quirks),
+            spec_path=spec_path,
+        )
+    )
     sock = bind(port)
     base_url = f"http://{HOST}:{sock.getsockname()[1]}"
     server = server_for(sandbox, sock)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                              name="invoicexpress-sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="invoicexpress-sandbox", daemon=True
+    )
     thread.start()
     admin = httpx.Client(base_url=base_url, timeout=30)
     try:
@@ -124,10 +133,22 @@ def running_sandbox(
 
 
 @contextmanager
-def _subprocess_sandbox(rate_limit: int | None, db: str | Path | None, names: list[str],
-                        spec_path: Path | None, port: int) -> Iterator[RunningSandbox]:
-    cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--port", str(port),
-           "--rate-limit", str(rate_limit or "off")]
+def _subprocess_sandbox(
+    rate_limit: int | None,
+    db: str | Path | None,
+    names: list[str],
+    spec_path: Path | None,
+    port: int,
+) -> Iterator[RunningSandbox]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "invoicexpress_sandbox",
+        "--port",
+        str(port),
+        "--rate-limit",
+        str(rate_limit or "off"),
+    ]
     if db:
         cmd += ["--db", str(db)]
     if spec_path:
@@ -136,16 +157,18 @@ def _subprocess_sandbox(rate_limit: int | None, db: str | Path | None, names: li
         cmd += ["--fault", name]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(Path(__file__).resolve().parents[1]),
-         str(Path(__file__).resolve().parents[2] / "toolkit"), env.get("PYTHONPATH", "")])
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)
+        [
+            str(Path(__file__).resolve().parents[1]),
+            str(Path(__file__).resolve().parents[2] / "toolkit"),
+            env.get("PYTHONPATH", ""),
+        ]
+    )
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in range(3)]
         text = "".join(lines)
-        match = re.search(r"on (http://\S+)\n.*account name: (\S+)\n.*API key:\s+(\S+)", text,
-                          re.S)
+        match = re.search(r"on (http://\S+)\n.*account name: (\S+)\n.*API key:\s+(\S+)", text, re.S)
         if match is None:
             err = proc.stderr.read() if proc.stderr and proc.poll() is not None else ""
             raise RuntimeError(f"the sandbox did not start: {text}{err}")

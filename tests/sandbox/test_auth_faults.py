@@ -14,8 +14,9 @@ from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
 
 
 @pytest.mark.parametrize("params", [{}, {"api_key": ""}, {"api_key": "wrong"}])
-def test_missing_or_wrong_key_is_401_with_the_real_body(sb: RunningSandbox,
-                                                        params: dict[str, str]) -> None:
+def test_missing_or_wrong_key_is_401_with_the_real_body(
+    sb: RunningSandbox, params: dict[str, str]
+) -> None:
     with httpx.Client(base_url=sb.base_url) as raw:
         r = raw.get("/invoices.json", params=params)
     assert r.status_code == 401
@@ -58,8 +59,11 @@ def _fault_effect(api: httpx.Client, fault: str) -> bool:
         doc = create_document(api, "invoices")
         return change_state(api, "invoices", doc["id"], "settled", None).status_code == 200
     r = api.post("/invoices.json", json=_invoice_body())
-    doc = r.json().get("invoice", {}) if "json" in r.headers.get("content-type", "") or (
-        fault == "wrong_content_type") else {}
+    doc = (
+        r.json().get("invoice", {})
+        if "json" in r.headers.get("content-type", "") or (fault == "wrong_content_type")
+        else {}
+    )
     checks = {
         "rename_field": "sequence_num" in doc and "sequence_number" not in doc,
         "wrong_type": isinstance(doc.get("total"), str),
@@ -74,8 +78,9 @@ def _fault_effect(api: httpx.Client, fault: str) -> bool:
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_each_fault_breaks_its_promise_and_only_while_on(sb: RunningSandbox, api: httpx.Client,
-                                                         fault: str) -> None:
+def test_each_fault_breaks_its_promise_and_only_while_on(
+    sb: RunningSandbox, api: httpx.Client, fault: str
+) -> None:
     assert not _fault_effect(api, fault)
     sb.set_faults(fault)
     try:
@@ -100,12 +105,16 @@ def test_quirk_guide_update_500(sb: RunningSandbox, api: httpx.Client) -> None:
     assert api.put(f"/shippings/{guide['id']}.json", json=body).status_code == 200
 
 
-def test_quirk_treasury_delete_500_is_applied_then_404(sb: RunningSandbox,
-                                                       api: httpx.Client) -> None:
+def test_quirk_treasury_delete_500_is_applied_then_404(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
     client_id = api.post("/clients.json", json={"client": {"name": "T", "code": "T"}}).json()[
-        "client"]["id"]
-    mov = api.post(f"/api/v3/clients/{client_id}/treasury_movements.json", json={
-        "treasury_movement": {"value": 5, "movement_type": "Payment", "date": "2026-01-02"}})
+        "client"
+    ]["id"]
+    mov = api.post(
+        f"/api/v3/clients/{client_id}/treasury_movements.json",
+        json={"treasury_movement": {"value": 5, "movement_type": "Payment", "date": "2026-01-02"}},
+    )
     assert mov.status_code == 201, mov.text
     mov_id = mov.json()["treasury_movement"]["id"]
     url = f"/api/v3/clients/{client_id}/treasury_movements/{mov_id}.json"

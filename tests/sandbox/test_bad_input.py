@@ -36,14 +36,30 @@ BAD: dict[str, tuple[bytes, dict[str, str]]] = {
     "empty_body": (b"", JSON),
     "json_null": (b"null", JSON),
     "json_array": (b"[]", JSON),
-    "wrong_types": (json.dumps({"invoice": {**VALID["invoice"], "date": 20261203,
-                                            "items": {"name": 1}}}).encode(), JSON),
-    "unknown_fields": (json.dumps({"invoice": {**VALID["invoice"], "colour": "red"}}).encode(),
-                       JSON),
+    "wrong_types": (
+        json.dumps(
+            {"invoice": {**VALID["invoice"], "date": 20261203, "items": {"name": 1}}}
+        ).encode(),
+        JSON,
+    ),
+    "unknown_fields": (
+        json.dumps({"invoice": {**VALID["invoice"], "colour": "red"}}).encode(),
+        JSON,
+    ),
     "unknown_root_key": (json.dumps({"factura": VALID["invoice"]}).encode(), JSON),
-    "item_with_wrong_types": (json.dumps({"invoice": {**VALID["invoice"], "items": [
-        {"name": ["x"], "description": None, "unit_price": {}, "quantity": True}]}}).encode(),
-        JSON),
+    "item_with_wrong_types": (
+        json.dumps(
+            {
+                "invoice": {
+                    **VALID["invoice"],
+                    "items": [
+                        {"name": ["x"], "description": None, "unit_price": {}, "quantity": True}
+                    ],
+                }
+            }
+        ).encode(),
+        JSON,
+    ),
 }
 
 
@@ -54,8 +70,9 @@ def draft_id(api: httpx.Client) -> int:
 
 @pytest.mark.parametrize("case", sorted(BAD))
 @pytest.mark.parametrize("method", ["POST", "PUT"])
-def test_bad_body_is_a_4xx_and_changes_nothing(sb: RunningSandbox, api: httpx.Client,
-                                               draft_id: int, case: str, method: str) -> None:
+def test_bad_body_is_a_4xx_and_changes_nothing(
+    sb: RunningSandbox, api: httpx.Client, draft_id: int, case: str, method: str
+) -> None:
     content, headers = BAD[case]
     url = "/invoices.json" if method == "POST" else f"/invoices/{draft_id}.json"
     before = sb.state()
@@ -67,30 +84,36 @@ def test_bad_body_is_a_4xx_and_changes_nothing(sb: RunningSandbox, api: httpx.Cl
 
 
 def test_a_rule_failing_after_upserts_rolls_back_the_new_client_and_items(
-    sb: RunningSandbox, api: httpx.Client,
+    sb: RunningSandbox,
+    api: httpx.Client,
 ) -> None:
     """The MB-reference rule runs after client/item upserts: the whole request rolls back."""
     before = sb.state()
-    body = document_fields(DOC_TYPES["invoices"],
-                           client={"name": "Cliente Novo", "code": "CN"}, mb_reference="1")
+    body = document_fields(
+        DOC_TYPES["invoices"], client={"name": "Cliente Novo", "code": "CN"}, mb_reference="1"
+    )
     r = api.post("/invoices.json", json={"invoice": body})
     assert r.status_code == 422
     assert sb.state() == before
 
 
-@pytest.mark.parametrize(("method", "path", "params"), [
-    ("GET", "/invoices/abc.json", {}),
-    ("GET", "/invoices/999999.json", {}),
-    ("GET", "/invoices.json", {"per_page": "0"}),
-    ("GET", "/invoices.json", {"page": "-1"}),
-    ("GET", "/invoices.json", {"date[from]": "2026-12-01"}),
-    ("GET", "/api/export_saft.json", {"month": "13"}),
-    ("DELETE", "/items/1.json", {}),
-    ("GET", "/no/such/path.json", {}),
-    ("PATCH", "/invoices.json", {}),
-])
-def test_bad_paths_and_queries_are_4xx(sb: RunningSandbox, api: httpx.Client, method: str,
-                                        path: str, params: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "params"),
+    [
+        ("GET", "/invoices/abc.json", {}),
+        ("GET", "/invoices/999999.json", {}),
+        ("GET", "/invoices.json", {"per_page": "0"}),
+        ("GET", "/invoices.json", {"page": "-1"}),
+        ("GET", "/invoices.json", {"date[from]": "2026-12-01"}),
+        ("GET", "/api/export_saft.json", {"month": "13"}),
+        ("DELETE", "/items/1.json", {}),
+        ("GET", "/no/such/path.json", {}),
+        ("PATCH", "/invoices.json", {}),
+    ],
+)
+def test_bad_paths_and_queries_are_4xx(
+    sb: RunningSandbox, api: httpx.Client, method: str, path: str, params: dict[str, Any]
+) -> None:
     before = sb.state()
     r = api.request(method, path, params=params)
     assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])

@@ -44,17 +44,20 @@ def test_document_items_are_created_then_updated_with_the_sent_values(api: httpx
     create_document(api, "invoices", items=[dict(line, description="v2", unit_price="12.5")])
     items = api.get("/items.json").json()["items"]
     assert [(i["name"], i["description"], i["unit_price"]) for i in items] == [
-        ("Hora", "v2", "12.5")]
+        ("Hora", "v2", "12.5")
+    ]
 
 
 def test_put_replaces_the_items(api: httpx.Client) -> None:
     two = [{"name": n, "description": "x", "unit_price": "1", "quantity": "1"} for n in "AB"]
     doc = create_document(api, "invoices", items=two)
-    r = api.put(f"/invoices/{doc['id']}.json",
-                json={"invoice": document_fields(INVOICES, items=two[:1])})
+    r = api.put(
+        f"/invoices/{doc['id']}.json", json={"invoice": document_fields(INVOICES, items=two[:1])}
+    )
     assert r.status_code == 200
-    assert [i["name"] for i in api.get(f"/invoices/{doc['id']}.json").json()["invoice"]["items"]
-            ] == ["A"]
+    assert [
+        i["name"] for i in api.get(f"/invoices/{doc['id']}.json").json()["invoice"]["items"]
+    ] == ["A"]
 
 
 def test_generic_root_key_is_accepted_and_answer_uses_the_type_key(api: httpx.Client) -> None:
@@ -70,7 +73,8 @@ def test_proprietary_uid_duplicate_is_409_with_reason(api: httpx.Client) -> None
     r = api.post("/invoices.json", json=body)
     assert r.status_code == 409
     assert r.json() == {
-        "reason": "There's an ongoing document creation with the provided UID uid-1"}
+        "reason": "There's an ongoing document creation with the provided UID uid-1"
+    }
 
 
 def test_credit_note_links_to_its_owner_invoice_both_ways(api: httpx.Client) -> None:
@@ -94,8 +98,10 @@ def test_payments_make_receipts_settle_and_a_cancelled_receipt_reopens(api: http
     second = api.post(url, json={"partial_payment": {"amount": 20, "payment_mechanism": "TB"}})
     assert second.status_code == 201
     assert api.get(f"/invoices/{invoice['id']}.json").json()["invoice"]["status"] == "settled"
-    r = api.put(f"/receipts/{receipt['id']}/change-state.json",
-                json={"receipt": {"state": "canceled", "message": "Engano"}})
+    r = api.put(
+        f"/receipts/{receipt['id']}/change-state.json",
+        json={"receipt": {"state": "canceled", "message": "Engano"}},
+    )
     assert r.status_code == 200
     assert api.get(f"/invoices/{invoice['id']}.json").json()["invoice"]["status"] == "final"
     assert api.get(f"/receipts/{receipt['id']}.json").json()["receipt"]["status"] == "canceled"
@@ -123,8 +129,9 @@ def test_numbering_is_per_series_and_document_type(api: httpx.Client) -> None:
     assert other["atcud"] == f"{seq['current_invoice_validation_code']}-1"
 
 
-def test_unregistered_series_gives_atcud_nd_until_registered(sb: RunningSandbox,
-                                                             api: httpx.Client) -> None:
+def test_unregistered_series_gives_atcud_nd_until_registered(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
     other = sb.admin.post("/_sandbox/accounts", json={"name": "semat", "at_configured": False})
     with sb.client(params={"api_key": other.json()["api_key"]}) as theirs:
         seq = theirs.post("/sequences.json", json={"sequence": {"serie": "C"}}).json()["sequence"]
@@ -132,9 +139,16 @@ def test_unregistered_series_gives_atcud_nd_until_registered(sb: RunningSandbox,
         doc = _finalised(theirs, sequence_id=seq["current_invoice_sequence_id"])
         assert doc["atcud"] == "N/D"
         assert theirs.put(f"/sequences/{seq['id']}/register.json").status_code == 422
-        theirs.post("/api/v3/accounts/at_communication.json", json={"at_communication": {
-            "at_subuser": "508000000/1", "at_password": "c2VncmVkbw==",
-            "communication_type": "auto"}})
+        theirs.post(
+            "/api/v3/accounts/at_communication.json",
+            json={
+                "at_communication": {
+                    "at_subuser": "508000000/1",
+                    "at_password": "c2VncmVkbw==",
+                    "communication_type": "auto",
+                }
+            },
+        )
         r = theirs.put(f"/sequences/{seq['id']}/register.json")
         assert r.status_code == 200, r.text
         registered = next(s for s in r.json()["sequences"] if s["id"] == seq["id"])
@@ -170,7 +184,8 @@ def test_qr_code_is_422_for_drafts_then_202_then_200(api: httpx.Client) -> None:
     assert "still in draft" in r.json()["error"]
     change_state(api, "invoices", doc["id"], "finalized", None)
     assert api.get(f"/api/qr_codes/{doc['id']}.json").json() == {
-        "qr_code": {"status": "In progress"}}
+        "qr_code": {"status": "In progress"}
+    }
     assert "url" in api.get(f"/api/qr_codes/{doc['id']}.json").json()["qr_code"]
     assert api.get("/api/qr_codes/99999.json").status_code == 404
 
@@ -184,16 +199,27 @@ def test_saft_export_is_202_then_200_and_accepts_years(api: httpx.Client) -> Non
     assert r.json()["url"].endswith(".xml")
 
 
-def test_email_goes_to_the_outbox_and_save_stores_the_address(sb: RunningSandbox,
-                                                               api: httpx.Client) -> None:
+def test_email_goes_to_the_outbox_and_save_stores_the_address(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
     doc = _finalised(api)
-    r = api.put(f"/invoices/{doc['id']}/email-document.json", json={"message": {
-        "client": {"email": "novo@example.com", "save": "1"}, "subject": "Fatura",
-        "cc": "a@example.com, b@example.com"}})
+    r = api.put(
+        f"/invoices/{doc['id']}/email-document.json",
+        json={
+            "message": {
+                "client": {"email": "novo@example.com", "save": "1"},
+                "subject": "Fatura",
+                "cc": "a@example.com, b@example.com",
+            }
+        },
+    )
     assert r.status_code == 200
     [mail] = sb.outbox()
     assert (mail["to"], mail["subject"], mail["cc"]) == (
-        "novo@example.com", "Fatura", ["a@example.com", "b@example.com"])
+        "novo@example.com",
+        "Fatura",
+        ["a@example.com", "b@example.com"],
+    )
     client = api.get(f"/clients/{doc['client']['id']}.json").json()["client"]
     assert client["email"] == "novo@example.com"
 
@@ -217,8 +243,12 @@ def test_list_filters_and_pagination(api: httpx.Client) -> None:
     assert len(ids(text="Cliente Exemplo")) == 4
     assert len(ids(**{"total_before_taxes[from]": "100"})) == 0
     page = api.get("/invoices.json", params={"per_page": 3, "page": 2}).json()
-    assert page["pagination"] == {"total_entries": 4, "per_page": 3, "current_page": 2,
-                                  "total_pages": 2}
+    assert page["pagination"] == {
+        "total_entries": 4,
+        "per_page": 3,
+        "current_page": 2,
+        "total_pages": 2,
+    }
     assert len(page["invoices"]) == 1
     assert len(api.get("/estimates.json").json()["estimates"]) == 1
     assert api.get("/guides.json").json()["guides"] == []
@@ -231,8 +261,9 @@ def test_find_client_by_name_and_code_and_client_invoices(api: httpx.Client) -> 
     by_name = api.get("/clients/find-by-name.json", params={"client_name": "Cliente Exemplo"})
     by_code = api.get("/clients/find-by-code.json", params={"client_code": "C001"})
     assert by_name.json() == by_code.json()
-    assert api.get("/clients/find-by-name.json",
-                   params={"client_name": "Cliente"}).status_code == 404
+    assert (
+        api.get("/clients/find-by-name.json", params={"client_name": "Cliente"}).status_code == 404
+    )
     client_id = by_name.json()["client"]["id"]
     r = api.post(f"/clients/{client_id}/invoices.json", json={"filter": {"status": ["sent"]}})
     assert [d["id"] for d in r.json()["invoices"]] == [doc["id"]]
@@ -244,13 +275,16 @@ def test_treasury_balance_follows_documents_and_movements(api: httpx.Client) -> 
     client_id = doc["client"]["id"]
     base = f"/api/v3/clients/{client_id}"
     assert api.get(f"{base}/balance.json").json()["balance"]["with_vat"] == 30
-    r = api.post(f"{base}/regularization.json",
-                 json={"regularization": {"value": 5, "date": "2026-12-05"}})
+    r = api.post(
+        f"{base}/regularization.json", json={"regularization": {"value": 5, "date": "2026-12-05"}}
+    )
     assert r.status_code == 201
     assert r.json()["regularization"][0]["number"] == "NR00000001"
     assert api.get(f"{base}/balance.json").json()["balance"]["with_vat"] == 25
-    r = api.put(f"{base}/initial_balance.json",
-                json={"initial_balance": {"value": 100, "date": "2026-01-01"}})
+    r = api.put(
+        f"{base}/initial_balance.json",
+        json={"initial_balance": {"value": 100, "date": "2026-01-01"}},
+    )
     assert r.status_code == 200
     balance = api.get(f"{base}/balance.json").json()
     assert balance["initial_balance"]["created_at"] == "2026-01-01"
@@ -258,25 +292,39 @@ def test_treasury_balance_follows_documents_and_movements(api: httpx.Client) -> 
     reg_id = api.get(f"{base}/regularization.json").json()["regularization"][0]["id"]
     assert api.delete(f"{base}/regularization/{reg_id}.json").status_code == 200
     assert api.get("/api/v3/clients/999/balance.json").json() == {
-        "errors": [{"error": "Client not found"}]}
+        "errors": [{"error": "Client not found"}]
+    }
 
 
 def test_accounts_create_get_update(api: httpx.Client, sb: RunningSandbox) -> None:
-    r = api.post("/api/accounts/create.json", json={"account": {
-        "organization_name": "Nova Empresa", "email": "nova@example.com", "password": "x",
-        "terms": "1"}})
+    r = api.post(
+        "/api/accounts/create.json",
+        json={
+            "account": {
+                "organization_name": "Nova Empresa",
+                "email": "nova@example.com",
+                "password": "x",
+                "terms": "1",
+            }
+        },
+    )
     assert r.status_code == 201, r.text
     new = r.json()["account"]
     with sb.client(params={"api_key": new["api_key"]}) as theirs:
         me = theirs.get(f"/api/accounts/{new['id']}/get.json")
         assert me.json()["account"]["organization_name"] == "Nova Empresa"
         assert theirs.get("/api/accounts/1/get.json").status_code == 404
-        assert theirs.put(f"/api/accounts/{new['id']}/update.json", json={"account": {
-            "city": "Braga"}}).status_code == 200
+        assert (
+            theirs.put(
+                f"/api/accounts/{new['id']}/update.json", json={"account": {"city": "Braga"}}
+            ).status_code
+            == 200
+        )
 
 
 def test_guide_loaded_at_cannot_be_in_the_past_by_the_sandbox_clock(
-    sb: RunningSandbox, api: httpx.Client,
+    sb: RunningSandbox,
+    api: httpx.Client,
 ) -> None:
     body = {"shipping": document_fields(DOC_TYPES["shippings"])}
     assert api.post("/shippings.json", json=body).status_code == 201
@@ -287,9 +335,14 @@ def test_guide_loaded_at_cannot_be_in_the_past_by_the_sandbox_clock(
 def test_get_responses_conform_to_the_spec(api: httpx.Client) -> None:
     doc = _finalised(api)
     make_receipt(api)
-    for op_id, path in (("getInvoice", f"/invoices/{doc['id']}.json"),
-                        ("listInvoices", "/invoices.json"), ("listSequences", "/sequences.json"),
-                        ("listTaxes", "/taxes.json"), ("listItems", "/items.json"),
-                        ("listClients", "/clients.json"), ("listReceipts", "/receipts.json")):
+    for op_id, path in (
+        ("getInvoice", f"/invoices/{doc['id']}.json"),
+        ("listInvoices", "/invoices.json"),
+        ("listSequences", "/sequences.json"),
+        ("listTaxes", "/taxes.json"),
+        ("listItems", "/items.json"),
+        ("listClients", "/clients.json"),
+        ("listReceipts", "/receipts.json"),
+    ):
         r = api.get(path)
         assert response_errors(SPEC.operations[op_id], r.status_code, r.json()) == []

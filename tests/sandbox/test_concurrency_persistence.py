@@ -39,8 +39,9 @@ def test_concurrent_creates_with_one_proprietary_uid_create_one_document(
     body = {"invoice": document_fields(DOC_TYPES["invoices"]), "proprietary_uid": "order-42"}
     with sb.client(limits=httpx.Limits(max_connections=20)) as api:
         with ThreadPoolExecutor(max_workers=20) as pool:
-            statuses = list(pool.map(lambda _: api.post("/invoices.json", json=body).status_code,
-                                     range(20)))
+            statuses = list(
+                pool.map(lambda _: api.post("/invoices.json", json=body).status_code, range(20))
+            )
         listed = api.get("/invoices.json").json()["pagination"]["total_entries"]
     assert sorted(statuses) == [201] + [409] * 19
     assert listed == 1
@@ -52,11 +53,12 @@ def test_restart_with_db_keeps_documents_numbers_and_keys(tmp_path: Path) -> Non
     with running_sandbox(db=db, in_process=False) as first, first.client() as api:
         doc = create_document(api, "invoices")
         assert change_state(api, "invoices", doc["id"], "finalized", None).status_code == 200
-        r = api.put(f"/invoices/{doc['id']}/email-document.json", json={"message": {
-            "client": {"email": "cliente@example.com", "save": "1"}}})
+        r = api.put(
+            f"/invoices/{doc['id']}/email-document.json",
+            json={"message": {"client": {"email": "cliente@example.com", "save": "1"}}},
+        )
         assert r.status_code == 200
-        other_key = first.admin.post("/_sandbox/accounts", json={"name": "outra"}).json()[
-            "api_key"]
+        other_key = first.admin.post("/_sandbox/accounts", json={"name": "outra"}).json()["api_key"]
     with running_sandbox(db=db, in_process=False) as second, second.client() as api:
         with second.client(params={"api_key": other_key}) as theirs:
             assert theirs.get("/invoices.json").status_code == 200  # a random key survived

@@ -27,6 +27,11 @@ from ixc.spec import Operation
 
 Trigger = Callable[[httpx.Client, Operation, RunningSandbox], httpx.Response]
 SETTLED = "Invoice has been settled so can't be changed anymore"
+MB_MESSAGE = "Option to generate MB reference is set but no payment provider is configurated"
+SAFT_MISSING_INFO = (
+    "Warning! There is required information missing from Company information. Before you "
+    "export the SAF-T PT, please go to Company information and fill out the missing fields."
+)
 
 
 def _cases() -> list[tuple[Operation, int, str]]:
@@ -39,6 +44,7 @@ def _cases() -> list[tuple[Operation, int, str]]:
 
 
 # --------------------------------------------------------------------------- documents
+
 
 def _doc_request(api: httpx.Client, op: Operation, **overrides: Any) -> httpx.Response:
     """Create (or create-then-update) a document of the op's type with `overrides`."""
@@ -60,8 +66,13 @@ _DROP = object()
 
 
 def _item(**changes: Any) -> list[dict[str, Any]]:
-    item = {"name": "Consultoria", "description": "Uma hora", "unit_price": "10",
-            "quantity": "1", "tax": {"name": "IVA23"}}
+    item = {
+        "name": "Consultoria",
+        "description": "Uma hora",
+        "unit_price": "10",
+        "quantity": "1",
+        "tax": {"name": "IVA23"},
+    }
     item.update(changes)
     return [item]
 
@@ -77,24 +88,30 @@ def _settled_update(api: httpx.Client, op: Operation, sb: RunningSandbox) -> htt
 DOCUMENT: dict[str, Trigger] = {
     "Items element should be of type array": lambda a, o, s: _doc_request(a, o, items="x"),
     "Country Germani was not found": lambda a, o, s: _doc_request(
-        a, o, client={"name": "Novo", "code": "N1", "country": "Germani"}),
+        a, o, client={"name": "Novo", "code": "N1", "country": "Germani"}
+    ),
     "Retention must be a number between 0 and 99.99": lambda a, o, s: _doc_request(
-        a, o, retention="150"),
+        a, o, retention="150"
+    ),
     "Invoice items is invalid": lambda a, o, s: _doc_request(a, o, items=[{"name": "A"}]),
     "Client is invalid": lambda a, o, s: _doc_request(a, o, client="Cliente"),
     "Due date must be later than date": lambda a, o, s: _doc_request(
-        a, o, date="10/12/2026", due_date="01/12/2026"),
+        a, o, date="10/12/2026", due_date="01/12/2026"
+    ),
     "Email must be an email address": lambda a, o, s: _doc_request(
-        a, o, client={"name": "Novo", "code": "N1", "email": "not-an-email"}),
+        a, o, client={"name": "Novo", "code": "N1", "email": "not-an-email"}
+    ),
     "Discount is not a number": lambda a, o, s: _doc_request(a, o, items=_item(discount="abc")),
     "Quantity must be a number greater than 0": lambda a, o, s: _doc_request(
-        a, o, items=_item(quantity="0")),
+        a, o, items=_item(quantity="0")
+    ),
     "Unit price must be a number": lambda a, o, s: _doc_request(
-        a, o, items=_item(unit_price="abc")),
+        a, o, items=_item(unit_price="abc")
+    ),
     "Unit kg is not included in the list of accepted units": lambda a, o, s: _doc_request(
-        a, o, items=_item(unit="kg")),
-    "Option to generate MB reference is set but no payment provider is configurated":
-        lambda a, o, s: _doc_request(a, o, mb_reference="1"),
+        a, o, items=_item(unit="kg")
+    ),
+    MB_MESSAGE: lambda a, o, s: _doc_request(a, o, mb_reference="1"),
     SETTLED: _settled_update,
     "Document should have at least one item": lambda a, o, s: _doc_request(a, o, items=[]),
     "Date is not valid": lambda a, o, s: _doc_request(a, o, date="31/02/2026"),
@@ -114,8 +131,7 @@ def _double_finalize(api: httpx.Client, op: Operation, sb: RunningSandbox) -> ht
     return change_state(api, segment, doc_id, "finalized", None)
 
 
-def _cancel_without_message(api: httpx.Client, op: Operation,
-                            sb: RunningSandbox) -> httpx.Response:
+def _cancel_without_message(api: httpx.Client, op: Operation, sb: RunningSandbox) -> httpx.Response:
     segment, doc_id = _final_doc(api, op)
     machine = op.state_machine
     assert machine is not None
@@ -137,8 +153,12 @@ def _cancel_receipt(api: httpx.Client, message: str | None) -> httpx.Response:
     return api.put(f"/receipts/{receipt['id']}/change-state.json", json={"receipt": payload})
 
 
-def _email(api: httpx.Client, op: Operation, message: dict[str, Any] | None = None,
-           content: bytes | None = None) -> httpx.Response:
+def _email(
+    api: httpx.Client,
+    op: Operation,
+    message: dict[str, Any] | None = None,
+    content: bytes | None = None,
+) -> httpx.Response:
     segment = str(op.raw["x-document-type"])
     doc = create_document(api, segment)
     url = f"/{segment}/{doc['id']}/email-document.json"
@@ -151,9 +171,11 @@ def _email(api: httpx.Client, op: Operation, message: dict[str, Any] | None = No
 
 EMAIL: dict[str, Trigger] = {
     "No content type or wrongly specified": lambda a, o, s: _email(
-        a, o, content=b'{"message":{"client":{"email":"a@b.pt","save":"0"}}}'),
+        a, o, content=b'{"message":{"client":{"email":"a@b.pt","save":"0"}}}'
+    ),
     "Email: is an invalid email": lambda a, o, s: _email(
-        a, o, {"client": {"email": "not-an-email", "save": "0"}}),
+        a, o, {"client": {"email": "not-an-email", "save": "0"}}
+    ),
     "Cc: is an invalid email": lambda a, o, s: _email(a, o, {"cc": "bad-address"}),
     "Bcc: is an invalid email": lambda a, o, s: _email(a, o, {"bcc": "bad-address"}),
 }
@@ -181,37 +203,46 @@ CLIENTS: dict[str, Trigger] = {
     "Send options is not a number": lambda a, o, s: _client_req(a, o, send_options="abc"),
     "Send options must be within 1 and 3": lambda a, o, s: _client_req(a, o, send_options="5"),
     "Preferred contact: email must be an email": lambda a, o, s: _client_req(
-        a, o, preferred_contact={"email": "bad"}),
+        a, o, preferred_contact={"email": "bad"}
+    ),
     "Country Germani was not found": lambda a, o, s: _client_req(a, o, country="Germani"),
 }
 
 
-def _account_req(api: httpx.Client, op: Operation, sb: RunningSandbox,
-                  **fields: Any) -> httpx.Response:
+def _account_req(
+    api: httpx.Client, op: Operation, sb: RunningSandbox, **fields: Any
+) -> httpx.Response:
     if op.operation_id == "updateAccount":
         me = sb.admin.post("/_sandbox/accounts", json={"name": "second"}).json()
         with sb.client(params={"api_key": me["api_key"]}) as other:
             return other.put(f"/api/accounts/{me['id']}/update.json", json={"account": fields})
-    body = {"organization_name": "Nova, Lda", "email": DEMO_EMAIL, "password": DEMO_PASSWORD,
-            "terms": "1"}
+    body = {
+        "organization_name": "Nova, Lda",
+        "email": DEMO_EMAIL,
+        "password": DEMO_PASSWORD,
+        "terms": "1",
+    }
     body.update(fields)
     return api.post(op.path, json={"account": body})
 
 
 ACCOUNTS: dict[str, Trigger] = {
     "Postal Code must have the following format DDDD-DDD": lambda a, o, s: _account_req(
-        a, o, s, postal_code="1234"),
+        a, o, s, postal_code="1234"
+    ),
     "Email is invalid": lambda a, o, s: _account_req(a, o, s, email="not-an-email"),
     "Vat Number is already used in another account": lambda a, o, s: _account_req(
-        a, o, s, fiscal_id="508000000"),
+        a, o, s, fiscal_id="508000000"
+    ),
     "Terms and Conditions must be accepted": lambda a, o, s: _account_req(a, o, s, terms="0"),
 }
 
 
 def _vat_changed(api: httpx.Client, op: Operation, sb: RunningSandbox) -> httpx.Response:
     account_id = api.get("/api/accounts/1/get.json").status_code and "1"
-    return api.put(f"/api/accounts/{account_id}/update.json",
-                   json={"account": {"fiscal_id": "999999990"}})
+    return api.put(
+        f"/api/accounts/{account_id}/update.json", json={"account": {"fiscal_id": "999999990"}}
+    )
 
 
 def _item_req(api: httpx.Client, op: Operation, **fields: Any) -> httpx.Response:
@@ -220,23 +251,27 @@ def _item_req(api: httpx.Client, op: Operation, **fields: Any) -> httpx.Response
     body = {k: v for k, v in body.items() if v is not _DROP}
     if op.operation_id == "createItem":
         return api.post("/items.json", json={"item": body})
-    created = api.post("/items.json", json={"item": {"name": "Lápis", "description": "x",
-                                                     "unit_price": "1"}})
+    created = api.post(
+        "/items.json", json={"item": {"name": "Lápis", "description": "x", "unit_price": "1"}}
+    )
     assert created.status_code == 201, created.text
     return api.put(f"/items/{created.json()['item']['id']}.json", json={"item": body})
 
 
 def _taken_item(api: httpx.Client, op: Operation, sb: RunningSandbox) -> httpx.Response:
-    api.post("/items.json", json={"item": {"name": "Repetido", "description": "x",
-                                           "unit_price": "1"}})
+    api.post(
+        "/items.json", json={"item": {"name": "Repetido", "description": "x", "unit_price": "1"}}
+    )
     return _item_req(api, op, name="Repetido")
 
 
 def _rename_used_item(api: httpx.Client, op: Operation, sb: RunningSandbox) -> httpx.Response:
     create_document(api, "invoices")  # creates item "Consultoria" and uses it
     item = next(i for i in api.get("/items.json").json()["items"] if i["name"] == "Consultoria")
-    return api.put(f"/items/{item['id']}.json", json={"item": {
-        "name": "Consultoria Sénior", "description": "x", "unit_price": "30"}})
+    return api.put(
+        f"/items/{item['id']}.json",
+        json={"item": {"name": "Consultoria Sénior", "description": "x", "unit_price": "30"}},
+    )
 
 
 ITEMS: dict[str, Trigger] = {
@@ -244,7 +279,8 @@ ITEMS: dict[str, Trigger] = {
     "Unit price can't be blank": lambda a, o, s: _item_req(a, o, unit_price=_DROP),
     "Unit price is not a number": lambda a, o, s: _item_req(a, o, unit_price="abc"),
     "Unit kg is not included in the list of accepted units": lambda a, o, s: _item_req(
-        a, o, unit="kg"),
+        a, o, unit="kg"
+    ),
     "Name can't be changed because it is already associated with invoices": _rename_used_item,
 }
 
@@ -277,7 +313,8 @@ def _taken_serie(api: httpx.Client, op: Operation, sb: RunningSandbox) -> httpx.
 SEQUENCES: dict[str, Trigger] = {
     "Serie has already been taken": _taken_serie,
     "The sequence name is invalid": lambda a, o, s: a.post(
-        "/sequences.json", json={"sequence": {"serie": "no spaces!"}}),
+        "/sequences.json", json={"sequence": {"serie": "no spaces!"}}
+    ),
 }
 
 
@@ -303,12 +340,12 @@ SAFT: dict[str, Trigger] = {
     "That option is not available during the trial period, it becomes so only after the "
     "first payment.": _saft_trial,
     "There aren't any documents to export on the selected period.": lambda a, o, s: a.get(
-        "/api/export_saft.json", params={"month": "1", "year": "2001"}),
-    "Warning! There is required information missing from Company information. Before you "
-    "export the SAF-T PT, please go to Company information and fill out the missing fields.":
-        _saft_missing_info,
+        "/api/export_saft.json", params={"month": "1", "year": "2001"}
+    ),
+    SAFT_MISSING_INFO: _saft_missing_info,
     "You need to send the month in the request body.": lambda a, o, s: a.get(
-        "/api/export_saft.json", params={"year": "2026"}),
+        "/api/export_saft.json", params={"year": "2026"}
+    ),
 }
 
 
@@ -323,16 +360,27 @@ def _treasury(api: httpx.Client, op: Operation, body: dict[str, Any]) -> httpx.R
 
 
 TREASURY: dict[str, Trigger] = {
-    "Date can't be blank": lambda a, o, s: _treasury(a, o, {
-        ("initial_balance" if "initial" in o.path else "regularization"): {"value": 1}}),
-    "Value is not a number": lambda a, o, s: _treasury(a, o, {
-        ("initial_balance" if "initial" in o.path else "regularization"): {
-            "value": "abc", "date": "2026-01-01"}}),
+    "Date can't be blank": lambda a, o, s: _treasury(
+        a, o, {("initial_balance" if "initial" in o.path else "regularization"): {"value": 1}}
+    ),
+    "Value is not a number": lambda a, o, s: _treasury(
+        a,
+        o,
+        {
+            ("initial_balance" if "initial" in o.path else "regularization"): {
+                "value": "abc",
+                "date": "2026-01-01",
+            }
+        },
+    ),
     "Value must be less than or equal to the remaining balance": lambda a, o, s: _treasury(
-        a, o, {"regularization": {"value": 1000, "date": "2026-01-01"}}),
+        a, o, {"regularization": {"value": 1000, "date": "2026-01-01"}}
+    ),
     "Validation failed: Value is not a number": lambda a, o, s: _treasury(
-        a, o, {"treasury_movement": {"value": "abc", "movement_type": "Payment",
-                                     "date": "2026-01-01"}}),
+        a,
+        o,
+        {"treasury_movement": {"value": "abc", "movement_type": "Payment", "date": "2026-01-01"}},
+    ),
 }
 
 
@@ -341,23 +389,40 @@ def _payment(api: httpx.Client, **fields: Any) -> httpx.Response:
     assert change_state(api, "invoices", invoice["id"], "finalized", None).status_code == 200
     body = {"amount": 10, "payment_mechanism": "MB"}
     body.update(fields)
-    return api.post(f"/documents/{invoice['id']}/partial_payments.json",
-                    json={"partial_payment": body})
+    return api.post(
+        f"/documents/{invoice['id']}/partial_payments.json", json={"partial_payment": body}
+    )
 
 
 OTHER: dict[tuple[str, str], Trigger] = {
-    ("configureAtCommunication", "The field at_subuser has an incorrect size"):
-        lambda a, o, s: a.post(o.path, json={"at_communication": {
-            "at_subuser": "1", "at_password": "c2VncmVkbw==", "communication_type": "auto"}}),
+    ("configureAtCommunication", "The field at_subuser has an incorrect size"): lambda a, o, s: (
+        a.post(
+            o.path,
+            json={
+                "at_communication": {
+                    "at_subuser": "1",
+                    "at_password": "c2VncmVkbw==",
+                    "communication_type": "auto",
+                }
+            },
+        )
+    ),
     ("createPartialPayment", "payment_mechanism is invalid"): lambda a, o, s: _payment(
-        a, payment_mechanism="XX"),
-    ("createPartialPayment", "Amount must be less than or equal to the amount due"):
-        lambda a, o, s: _payment(a, amount=30.01),
+        a, payment_mechanism="XX"
+    ),
+    (
+        "createPartialPayment",
+        "Amount must be less than or equal to the amount due",
+    ): lambda a, o, s: _payment(a, amount=30.01),
     ("generatePdf", "The document-id provided is in an invalid state."): lambda a, o, s: (
-        lambda doc: (change_state(a, "invoices", doc["id"], "deleted", None),
-                     a.get(f"/api/pdf/{doc['id']}.json"))[1])(create_document(a, "invoices")),
+        lambda doc: (
+            change_state(a, "invoices", doc["id"], "deleted", None),
+            a.get(f"/api/pdf/{doc['id']}.json"),
+        )[1]
+    )(create_document(a, "invoices")),
     ("updateAccount", "Vat Number can't be changed"): _vat_changed,
 }
+
 
 def trigger_for(op: Operation, message: str) -> Trigger | None:
     op_id = op.operation_id
@@ -366,21 +431,31 @@ def trigger_for(op: Operation, message: str) -> Trigger | None:
     if op.raw.get("x-document-type") and op_id.startswith(("create", "update")):
         return DOCUMENT.get(message)
     if op.state_machine and op_id != "cancelReceipt":
-        return {"Invalid state": _double_finalize,
-                "Cancel message can't be blank": _cancel_without_message}.get(message)
+        return {
+            "Invalid state": _double_finalize,
+            "Cancel message can't be blank": _cancel_without_message,
+        }.get(message)
     if op_id == "cancelReceipt":
-        return {"Invalid state": lambda a, o, s: _cancel_receipt(a, "Motivo"),
-                "Cancel message can't be blank": lambda a, o, s: _cancel_receipt(a, None),
-                }.get(message)
+        return {
+            "Invalid state": lambda a, o, s: _cancel_receipt(a, "Motivo"),
+            "Cancel message can't be blank": lambda a, o, s: _cancel_receipt(a, None),
+        }.get(message)
     if op_id.startswith("email"):
         return EMAIL.get(message)
     if "/api/v3/clients/" in op.path:
         return TREASURY.get(message)
-    for prefix, table in (("createClient", CLIENTS), ("updateClient", CLIENTS),
-                          ("createAccount", ACCOUNTS), ("updateAccount", ACCOUNTS),
-                          ("createItem", ITEMS), ("updateItem", ITEMS),
-                          ("createTax", TAXES), ("updateTax", TAXES),
-                          ("createSequence", SEQUENCES), ("exportSaft", SAFT)):
+    for prefix, table in (
+        ("createClient", CLIENTS),
+        ("updateClient", CLIENTS),
+        ("createAccount", ACCOUNTS),
+        ("updateAccount", ACCOUNTS),
+        ("createItem", ITEMS),
+        ("updateItem", ITEMS),
+        ("createTax", TAXES),
+        ("updateTax", TAXES),
+        ("createSequence", SEQUENCES),
+        ("exportSaft", SAFT),
+    ):
         if op_id.startswith(prefix):
             return table.get(message)
     return None
@@ -394,10 +469,13 @@ def test_every_message_has_a_trigger() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize(("op", "status", "message"),
-                         [pytest.param(*c, id=f"{c[0].operation_id}-{c[2][:40]}") for c in CASES])
-def test_documented_message(api: httpx.Client, sb: RunningSandbox, op: Operation, status: int,
-                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("op", "status", "message"),
+    [pytest.param(*c, id=f"{c[0].operation_id}-{c[2][:40]}") for c in CASES],
+)
+def test_documented_message(
+    api: httpx.Client, sb: RunningSandbox, op: Operation, status: int, message: str
+) -> None:
     trigger = trigger_for(op, message)
     assert trigger is not None
     r = trigger(api, op, sb)

@@ -35,7 +35,8 @@ def fuzzed() -> Iterator[tuple[RunningSandbox, Any]]:
 
 @pytest.mark.parametrize("operation_id", sorted(SPEC.operations))
 def test_schemathesis_finds_no_server_error_or_nonconforming_response(
-    fuzzed: tuple[RunningSandbox, Any], operation_id: str,
+    fuzzed: tuple[RunningSandbox, Any],
+    operation_id: str,
 ) -> None:
     _, schema = fuzzed
     op = SPEC.operations[operation_id]
@@ -47,14 +48,22 @@ def test_schemathesis_finds_no_server_error_or_nonconforming_response(
         try:
             case.validate_response(response)
         except (AssertionError, FailureGroup) as exc:
-            failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: "
-                            f"{str(exc)[:800]}")
+            failures.append(
+                f"{case.method} {case.formatted_path} -> {response.status_code}: {str(exc)[:800]}"
+            )
 
     for strategy in schema.get_strategies_from_examples(operation):
-        hypothesis.settings(max_examples=1, deadline=None, database=None,
-                            suppress_health_check=list(hypothesis.HealthCheck))(
-            hypothesis.given(case=strategy)(check))()
-    hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-                        derandomize=True, suppress_health_check=list(hypothesis.HealthCheck))(
-        hypothesis.given(case=operation.as_strategy())(check))()
+        hypothesis.settings(
+            max_examples=1,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )(hypothesis.given(case=strategy)(check))()
+    hypothesis.settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )(hypothesis.given(case=operation.as_strategy())(check))()
     assert not failures, "\n".join(failures[:3])

@@ -24,13 +24,20 @@ def test_committed_spec_hash_matches_the_spec() -> None:
 
 
 @pytest.mark.parametrize("operation_id", sorted(op.operation_id for op in SPEC))
-def test_every_operation_is_routed_and_authenticated(sb: RunningSandbox,
-                                                     operation_id: str) -> None:
+def test_every_operation_is_routed_and_authenticated(sb: RunningSandbox, operation_id: str) -> None:
     """Each spec path answers on its method (401 without a key proves the route is bound)."""
     op = SPEC.operations[operation_id]
     path = op.path
-    for name in ("document-id", "client-id", "item-id", "tax-id", "sequence-id", "account-id",
-                 "regularization-id", "movement-id"):
+    for name in (
+        "document-id",
+        "client-id",
+        "item-id",
+        "tax-id",
+        "sequence-id",
+        "account-id",
+        "regularization-id",
+        "movement-id",
+    ):
         path = path.replace("{" + name + "}", "1")
     with httpx.Client(base_url=sb.base_url) as raw:
         r = raw.request(op.method, path)

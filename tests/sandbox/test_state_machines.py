@@ -26,20 +26,27 @@ def _cases() -> list[Any]:
         aliases = dict(machine.get("aliases") or {})
         events = sorted({t["event"] for t in machine["transitions"]} | set(aliases))
         for state in machine["states"]:
-            if state == "deleted" and not any(t["to"] == "deleted"
-                                              for t in machine["transitions"]):
+            if state == "deleted" and not any(t["to"] == "deleted" for t in machine["transitions"]):
                 continue
             for event in events:
                 canonical = aliases.get(event, event)
-                target = next((t["to"] for t in machine["transitions"]
-                               if t["from"] == state and t["event"] == canonical), None)
-                cases.append(pytest.param(op, state, event, target,
-                                          id=f"{op.operation_id}-{state}-{event}"))
+                target = next(
+                    (
+                        t["to"]
+                        for t in machine["transitions"]
+                        if t["from"] == state and t["event"] == canonical
+                    ),
+                    None,
+                )
+                cases.append(
+                    pytest.param(op, state, event, target, id=f"{op.operation_id}-{state}-{event}")
+                )
     return cases
 
 
-def _send(api: httpx.Client, op: Operation, doc_id: int, event: str,
-          message: str | None) -> httpx.Response:
+def _send(
+    api: httpx.Client, op: Operation, doc_id: int, event: str, message: str | None
+) -> httpx.Response:
     machine = op.state_machine
     assert machine is not None
     key = DOC_TYPES[str(machine["document_type"])].key
@@ -51,8 +58,9 @@ def _send(api: httpx.Client, op: Operation, doc_id: int, event: str,
 
 
 @pytest.mark.parametrize(("op", "state", "event", "target"), _cases())
-def test_transition(api: httpx.Client, op: Operation, state: str, event: str,
-                    target: str | None) -> None:
+def test_transition(
+    api: httpx.Client, op: Operation, state: str, event: str, target: str | None
+) -> None:
     doc_id = document_in_state(api, op, state)
     r = _send(api, op, doc_id, event, "Motivo do cancelamento")
     machine = op.state_machine
@@ -60,8 +68,7 @@ def test_transition(api: httpx.Client, op: Operation, state: str, event: str,
     if target is None:
         assert r.status_code == 422, r.text
         assert r.json() == {"errors": {"error": machine["errors"]["invalid_transition"]["message"]}}
-        after = api.get(op.path.replace("/change-state", "").replace("{document-id}",
-                                                                      str(doc_id)))
+        after = api.get(op.path.replace("/change-state", "").replace("{document-id}", str(doc_id)))
         assert after.json()[next(iter(after.json()))]["status"] == state
     else:
         assert r.status_code == 200, r.text
@@ -70,15 +77,18 @@ def test_transition(api: httpx.Client, op: Operation, state: str, event: str,
 
 
 def _requires_message() -> list[Any]:
-    return [pytest.param(op, t["from"], t["event"], id=f"{op.operation_id}-{t['from']}")
-            for op in CHANGE_STATE_OPS for t in op.state_machine["transitions"]  # type: ignore[index]
-            if "message" in (t.get("requires") or [])]
+    return [
+        pytest.param(op, t["from"], t["event"], id=f"{op.operation_id}-{t['from']}")
+        for op in CHANGE_STATE_OPS
+        for t in op.state_machine["transitions"]  # type: ignore[index]
+        if "message" in (t.get("requires") or [])
+    ]
 
 
 @pytest.mark.parametrize(("op", "state", "event"), _requires_message())
-def test_cancel_without_message_is_refused_and_changes_nothing(api: httpx.Client,
-                                                               op: Operation, state: str,
-                                                               event: str) -> None:
+def test_cancel_without_message_is_refused_and_changes_nothing(
+    api: httpx.Client, op: Operation, state: str, event: str
+) -> None:
     doc_id = document_in_state(api, op, state)
     r = _send(api, op, doc_id, event, None)
     machine = op.state_machine
@@ -98,7 +108,8 @@ def test_finalising_gives_the_next_number_and_settled_documents_are_immutable(
     assert final["inverted_sequence_number"] == f"{serie}/{number}"
     assert final["atcud"].endswith(f"-{number}")
     assert len(final["saft_hash"]) == 4
-    r = api.put(f"/invoices/{first['id']}.json",
-                json={"invoice": document_fields(DOC_TYPES["invoices"])})
+    r = api.put(
+        f"/invoices/{first['id']}.json", json={"invoice": document_fields(DOC_TYPES["invoices"])}
+    )
     assert r.status_code == 422
     assert "can't be changed anymore" in r.text

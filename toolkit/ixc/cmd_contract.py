@@ -24,8 +24,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--live-429", action="store_true", help="live: provoke 429 on purpose")
     p.add_argument("-n", "--workers", default="auto", help="pytest-xdist workers (auto)")
     p.add_argument("--junit", default="reports/contract/junit.xml", help="JUnit XML path")
-    p.add_argument("--record", default="reports/contract/exchanges.jsonl",
-                   help="recording of every exchange (JSON Lines, redacted)")
+    p.add_argument(
+        "--record",
+        default="reports/contract/exchanges.jsonl",
+        help="recording of every exchange (JSON Lines, redacted)",
+    )
     p.add_argument("--report-dir", default="reports/contract", help="summary directory")
     p.add_argument("--fault", action="append", default=[], help="sandbox fault to switch on")
     p.add_argument("-k", dest="keyword", help="only tests matching this pytest expression")
@@ -35,9 +38,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def pytest_args(args: argparse.Namespace) -> list[str]:
     """The pytest command line for these options (kept apart so it can be tested)."""
-    out = [str(REPO / "contract_tests"), "-p", "no:cacheprovider", "--rootdir", str(REPO),
-           "-o", "testpaths=contract_tests", "--junitxml", args.junit, "--record", args.record,
-           "--report-dir", args.report_dir, "-q", "--tb=short"]
+    out = [
+        str(REPO / "contract_tests"),
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(REPO),
+        "-o",
+        "testpaths=contract_tests",
+        "--junitxml",
+        args.junit,
+        "--record",
+        args.record,
+        "--report-dir",
+        args.report_dir,
+        "-q",
+        "--tb=short",
+    ]
     if args.workers not in ("0", "1"):
         out += ["-n", str(args.workers)]
     if args.quick:
@@ -63,8 +80,12 @@ def run(args: argparse.Namespace) -> int:
 
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
     # xdist workers) whatever ixc imported before.
-    code = subprocess.run([sys.executable, "-m", "pytest", *pytest_args(args)], cwd=REPO,
-                          check=False).returncode
-    print(f"ixc contract: JUnit {args.junit}, recording {args.record}, summary "
-          f"{args.report_dir}/summary.md", file=sys.stderr)
+    code = subprocess.run(
+        [sys.executable, "-m", "pytest", *pytest_args(args)], cwd=REPO, check=False
+    ).returncode
+    print(
+        f"ixc contract: JUnit {args.junit}, recording {args.record}, summary "
+        f"{args.report_dir}/summary.md",
+        file=sys.stderr,
+    )
     return int(code)
