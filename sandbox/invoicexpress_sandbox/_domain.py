@@ -270,21 +270,8 @@ ACCOUNT_FIELDS = (
 
 
 def render_account(account: Json) -> Json:
-    return {
-        k: account[k]
-        for k in (
-            "id",
-            "name",
-            "url",
-            "api_key",
-            "state",
-            "organization_name",
-            "fiscal_id",
-            "email",
-            "at_configured",
-            "trial",
-        )
-    }
+    """An account as account creation answers it: exactly the documented fields."""
+    return {k: account[k] for k in ("id", "name", "url", "api_key", "state")}
 
 
 # ----------------------------------------------------------------------------- taxes

@@ -594,15 +594,7 @@ def _get_account(ctx: d.Ctx, req: Req) -> Reply:
     return 200, {
         "account": {
             k: account[k]
-            for k in (
-                "id",
-                "organization_name",
-                "fiscal_id",
-                "email",
-                "state",
-                "at_configured",
-                "trial",
-            )
+            for k in ("organization_name", "fiscal_id", "email", "state", "at_configured", "trial")
         }
     }
 
