@@ -70,8 +70,10 @@ def violations(spec: Spec, op: Operation, response: httpx.Response) -> list[str]
         return []
     ctype = response.headers.get("content-type", "").split(";")[0].strip()
     if ctype not in content:
-        return [f"{name}: content type {ctype or 'missing'!r} is not documented "
-                f"(documented: {sorted(content)})"]
+        return [
+            f"{name}: content type {ctype or 'missing'!r} is not documented "
+            f"(documented: {sorted(content)})"
+        ]
     pointer = spec.response_schema_pointer(op, status, ctype)
     if pointer is None:
         return []
@@ -88,8 +90,15 @@ def violations(spec: Spec, op: Operation, response: httpx.Response) -> list[str]
 class ContractClient:
     """Calls operations by operationId. One per process; thread-safe enough for pacing."""
 
-    def __init__(self, target: Target, spec: Spec, ledger: Ledger, recorder: Recorder | None,
-                 *, budget: int = 0) -> None:
+    def __init__(
+        self,
+        target: Target,
+        spec: Spec,
+        ledger: Ledger,
+        recorder: Recorder | None,
+        *,
+        budget: int = 0,
+    ) -> None:
         self.target = target
         self.spec = spec
         self.ledger = ledger
@@ -151,15 +160,21 @@ class ContractClient:
             headers["Content-Type"] = content_type
         elif json is not None:
             kwargs["json"] = json
-        response = self.http.request(op.method, self.url(op, params or {}), params=q,
-                                     headers=headers, **kwargs)
+        response = self.http.request(
+            op.method, self.url(op, params or {}), params=q, headers=headers, **kwargs
+        )
         self.ledger.requests += 1
         self.ledger.statuses[(operation_id, response.status_code)] += 1
         self.touched.append(operation_id)
         if self.recorder is not None:
-            self.recorder.write(Exchange.from_httpx(
-                response, operation_id=operation_id, secrets=self.target_secrets,
-                meta={"suite": "contract", "test": self.current_test}))
+            self.recorder.write(
+                Exchange.from_httpx(
+                    response,
+                    operation_id=operation_id,
+                    secrets=self.target_secrets,
+                    meta={"suite": "contract", "test": self.current_test},
+                )
+            )
         if check:
             found = violations(self.spec, op, response)
             if found:

@@ -32,30 +32,35 @@ def _set(path: str, value: Any) -> Recipe:
         for part in parents:
             node = node.setdefault(part, {})
         node[leaf] = value
+
     return apply
 
 
 def _item_set(field: str, value: Any) -> Recipe:
     def apply(body: Body, key: str) -> None:
         _item(body, key)[field] = value
+
     return apply
 
 
 def _drop(field: str) -> Recipe:
     def apply(body: Body, key: str) -> None:
         _root(body, key).pop(field, None)
+
     return apply
 
 
 def _item_drop(field: str) -> Recipe:
     def apply(body: Body, key: str) -> None:
         _item(body, key).pop(field, None)
+
     return apply
 
 
 def _dates(date: str, due: str) -> Recipe:
     def apply(body: Body, key: str) -> None:
         _root(body, key).update(date=date, due_date=due)
+
     return apply
 
 
@@ -65,12 +70,14 @@ _fresh = iter(range(1, 10**9))
 def _new_client(field: str, value: Any) -> Recipe:
     """A client field is only read when the name is new ("when the name exists, the other
     fields are ignored"), so the recipe names a new client too."""
+
     def apply(body: Body, key: str) -> None:
         client = _root(body, key).setdefault("client", {})
         n = next(_fresh)
         client["name"] = f"ixc-contract-recipe-client-{n}"
         client["code"] = f"ixc-recipe-{n}"
         client[field] = value
+
     return apply
 
 
@@ -87,8 +94,9 @@ DOCUMENT: dict[str, Recipe] = {
     "Quantity must be a number greater than 0": _item_set("quantity", "0"),
     "Unit price must be a number": _item_set("unit_price", "abc"),
     "Unit kg is not included in the list of accepted units": _item_set("unit", "kg"),
-    "Option to generate MB reference is set but no payment provider is configurated":
-        _set("mb_reference", "1"),
+    "Option to generate MB reference is set but no payment provider is configurated": _set(
+        "mb_reference", "1"
+    ),
     "Document should have at least one item": _set("items", []),
     "Date is not valid": _set("date", "31-12-2026"),
     "Elemento client não fornecido": _drop("client"),
@@ -156,12 +164,17 @@ def recipes_for(operation_id: str, family: str | None) -> dict[str, Recipe]:
     if family and operation_id.startswith("email"):
         return EMAIL
     table = {
-        "createClient": CLIENT, "updateClient": CLIENT,
-        "createItem": ITEM, "updateItem": ITEM,
-        "createTax": TAX, "updateTax": TAX,
-        "createAccount": ACCOUNT, "createAccountForExistingUser": ACCOUNT,
+        "createClient": CLIENT,
+        "updateClient": CLIENT,
+        "createItem": ITEM,
+        "updateItem": ITEM,
+        "createTax": TAX,
+        "updateTax": TAX,
+        "createAccount": ACCOUNT,
+        "createAccountForExistingUser": ACCOUNT,
         "updateAccount": ACCOUNT,
-        "updateClientInitialBalance": TREASURY, "createClientRegularization": TREASURY,
+        "updateClientInitialBalance": TREASURY,
+        "createClientRegularization": TREASURY,
         "createClientTreasuryMovement": TREASURY,
         "createPartialPayment": PAYMENT,
         "createSequence": SEQUENCE,

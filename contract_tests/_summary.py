@@ -55,7 +55,8 @@ class _Plugin:
         if report.failed and report.longrepr is not None:
             text = redact_text(str(report.longrepr), secrets)
             report.longrepr = text
-            ops = _OP_RE.findall(text)
+            known = load_spec().operations
+            ops = [op for op in _OP_RE.findall(text) if op in known]
             client = item.funcargs.get("api") if hasattr(item, "funcargs") else None
             if not ops and client is not None and client.touched:
                 ops = [client.touched[-1]]
@@ -63,8 +64,11 @@ class _Plugin:
                 ops = _ops_from_curl(text)
             if not ops:
                 param = getattr(item, "callspec", None)
-                ops = [str(v) for v in (param.params.values() if param else [])
-                       if isinstance(v, str) and v[:1].islower()][:1]
+                ops = [
+                    str(v)
+                    for v in (param.params.values() if param else [])
+                    if isinstance(v, str) and v[:1].islower()
+                ][:1]
             report.user_properties.append(("operation", ops[0] if ops else "(run)"))
         report.sections = [(k, redact_text(v, secrets)) for k, v in report.sections]
 
@@ -76,7 +80,8 @@ class _Plugin:
         lines = [ln.strip(" |") for ln in text.splitlines()]
         first = next((ln for ln in lines if ln.startswith("E ")), None) or next(
             (ln for ln in lines if _OP_RE.search(ln) or re.search(r"ST\d{3}|Received:", ln)),
-            lines[-1] if lines else "")
+            lines[-1] if lines else "",
+        )
         self.failures[str(op)].append({"test": report.nodeid, "message": first[:500]})
 
     @pytest.hookimpl(trylast=True)
@@ -90,8 +95,10 @@ class _Plugin:
         merged = Ledger()
         for path in sorted(parts.glob("ledger-*.json")):
             merged.merge(Ledger.read(path))
-        record = Path(self.config.getoption("--record") or
-                      Path(self.config.getoption("--report-dir")) / "exchanges.jsonl")
+        record = Path(
+            self.config.getoption("--record")
+            or Path(self.config.getoption("--report-dir")) / "exchanges.jsonl"
+        )
         record.parent.mkdir(parents=True, exist_ok=True)
         with record.open("w", encoding="utf-8") as out:
             for path in sorted(parts.glob("recording-*.jsonl")):
@@ -135,13 +142,18 @@ def revalidate(record: Path) -> list[tuple[str, str]]:
             continue
         if str(ex.status) not in op.responses:
             msg = f"[{op.operation_id}] status {ex.status} is not documented"
-        elif (ex.response_body is not None and ex.content_type
-              and (pointer := spec.response_schema_pointer(op, ex.status, ex.content_type))):
+        elif (
+            ex.response_body is not None
+            and ex.content_type
+            and (pointer := spec.response_schema_pointer(op, ex.status, ex.content_type))
+        ):
             err = next(iter(spec.validator_at(pointer).iter_errors(ex.response_body)), None)
             if err is None:
                 continue
-            msg = (f"[{op.operation_id}] recorded {ex.status} response breaks its schema at "
-                   f"{err.json_path}: {err.message[:200]}")
+            msg = (
+                f"[{op.operation_id}] recorded {ex.status} response breaks its schema at "
+                f"{err.json_path}: {err.message[:200]}"
+            )
         else:
             continue
         key = (op.operation_id, ex.status, msg)
@@ -151,8 +163,9 @@ def revalidate(record: Path) -> list[tuple[str, str]]:
     return out
 
 
-def build_summary(led: Ledger, failures: dict[str, list[dict[str, str]]],
-                  record: Path) -> dict[str, Any]:
+def build_summary(
+    led: Ledger, failures: dict[str, list[dict[str, str]]], record: Path
+) -> dict[str, Any]:
     spec = load_spec()
     statuses = documented_statuses(spec)
     transitions = documented_transitions(spec)
@@ -160,13 +173,16 @@ def build_summary(led: Ledger, failures: dict[str, list[dict[str, str]]],
     seen_ops = {op for op, _ in led.statuses}
     seen_pairs = set(led.statuses)
     missing_ops = sorted(set(statuses) - seen_ops)
-    missing_status = {op: [c for c in codes if (op, c) not in seen_pairs]
-                      for op, codes in statuses.items()}
+    missing_status = {
+        op: [c for c in codes if (op, c) not in seen_pairs] for op, codes in statuses.items()
+    }
     missing_status = {k: v for k, v in missing_status.items() if v}
     total_status = sum(len(v) for v in statuses.values())
     done_trans = {(dt, f, e) for dt, f, e, _ in led.transitions}
-    missing_trans = {dt: [f"{f} --{e}--> {t}" for f, e, t in ts if (dt, f, e) not in done_trans]
-                     for dt, ts in transitions.items()}
+    missing_trans = {
+        dt: [f"{f} --{e}--> {t}" for f, e, t in ts if (dt, f, e) not in done_trans]
+        for dt, ts in transitions.items()
+    }
     missing_trans = {k: v for k, v in missing_trans.items() if v}
     total_trans = sum(len(v) for v in transitions.values())
     seen_msgs = set(led.messages)
@@ -183,21 +199,34 @@ def build_summary(led: Ledger, failures: dict[str, list[dict[str, str]]],
     return {
         "requests": led.requests,
         "recording": str(record),
-        "operations": {"total": len(statuses), "exercised": len(statuses) - len(missing_ops),
-                       "percent": pct(len(statuses) - len(missing_ops), len(statuses)),
-                       "missing": missing_ops},
-        "status_codes": {"total": total_status, "exercised": total_status - miss_s,
-                         "percent": pct(total_status - miss_s, total_status),
-                         "missing": missing_status,
-                         "per_operation": {op: sorted({s for (o, s) in seen_pairs if o == op})
-                                           for op in statuses}},
-        "transitions": {"total": total_trans, "exercised": total_trans - miss_t,
-                        "percent": pct(total_trans - miss_t, total_trans),
-                        "forbidden_events_tried": sum(1 for _ in led.forbidden),
-                        "missing": missing_trans},
-        "error_messages": {"total": total_msgs, "exercised": total_msgs - miss_m,
-                           "percent": pct(total_msgs - miss_m, total_msgs),
-                           "missing": missing_msgs},
+        "operations": {
+            "total": len(statuses),
+            "exercised": len(statuses) - len(missing_ops),
+            "percent": pct(len(statuses) - len(missing_ops), len(statuses)),
+            "missing": missing_ops,
+        },
+        "status_codes": {
+            "total": total_status,
+            "exercised": total_status - miss_s,
+            "percent": pct(total_status - miss_s, total_status),
+            "missing": missing_status,
+            "per_operation": {
+                op: sorted({s for (o, s) in seen_pairs if o == op}) for op in statuses
+            },
+        },
+        "transitions": {
+            "total": total_trans,
+            "exercised": total_trans - miss_t,
+            "percent": pct(total_trans - miss_t, total_trans),
+            "forbidden_events_tried": sum(1 for _ in led.forbidden),
+            "missing": missing_trans,
+        },
+        "error_messages": {
+            "total": total_msgs,
+            "exercised": total_msgs - miss_m,
+            "percent": pct(total_msgs - miss_m, total_msgs),
+            "missing": missing_msgs,
+        },
         "failures": dict(sorted(failures.items())),
         "failure_count": sum(len(v) for v in failures.values()),
     }
@@ -207,8 +236,9 @@ def render_text(s: dict[str, Any]) -> str:
     lines = [f"requests: {s['requests']}  recording: {s['recording']}"]
     for key in ("operations", "status_codes", "transitions", "error_messages"):
         part = s[key]
-        lines.append(f"{key.replace('_', ' ')}: {part['exercised']}/{part['total']} "
-                     f"({part['percent']}%)")
+        lines.append(
+            f"{key.replace('_', ' ')}: {part['exercised']}/{part['total']} ({part['percent']}%)"
+        )
         missing = part["missing"]
         if missing:
             items = missing.items() if isinstance(missing, dict) else [("", missing)]
@@ -225,13 +255,19 @@ def render_text(s: dict[str, Any]) -> str:
 
 
 def render_markdown(s: dict[str, Any]) -> str:
-    out = ["# Contract run summary", "", f"Requests: {s['requests']}. "
-           f"Recording: `{s['recording']}`.", "", "| measure | exercised | total | % |",
-           "|---|---|---|---|"]
+    out = [
+        "# Contract run summary",
+        "",
+        f"Requests: {s['requests']}. Recording: `{s['recording']}`.",
+        "",
+        "| measure | exercised | total | % |",
+        "|---|---|---|---|",
+    ]
     for key in ("operations", "status_codes", "transitions", "error_messages"):
         p = s[key]
-        out.append(f"| {key.replace('_', ' ')} | {p['exercised']} | {p['total']} | "
-                   f"{p['percent']} |")
+        out.append(
+            f"| {key.replace('_', ' ')} | {p['exercised']} | {p['total']} | {p['percent']} |"
+        )
     for key in ("operations", "status_codes", "transitions", "error_messages"):
         missing = s[key]["missing"]
         if missing:
@@ -247,6 +283,7 @@ def render_markdown(s: dict[str, Any]) -> str:
 
 def write_summary(s: dict[str, Any], report_dir: Path) -> None:
     report_dir.mkdir(parents=True, exist_ok=True)
-    (report_dir / "summary.json").write_text(json.dumps(s, indent=2, sort_keys=True),
-                                             encoding="utf-8")
+    (report_dir / "summary.json").write_text(
+        json.dumps(s, indent=2, sort_keys=True), encoding="utf-8"
+    )
     (report_dir / "summary.md").write_text(render_markdown(s), encoding="utf-8")

@@ -37,7 +37,7 @@ def singular(op: Operation) -> str:
     name = op.operation_id
     for prefix in ("create", "get", "update", "change", "email", "delete", "list"):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     return name.removesuffix("State")
 
@@ -73,8 +73,11 @@ class World:
     # ---- documents --------------------------------------------------------------------
     def create_op(self, document_type: str) -> Operation:
         for op in self.spec:
-            if (op.document_type == document_type and op.method == "POST"
-                    and op.operation_id.startswith("create")):
+            if (
+                op.document_type == document_type
+                and op.method == "POST"
+                and op.operation_id.startswith("create")
+            ):
                 return op
         raise LookupError(f"no create operation for {document_type}")
 
@@ -104,22 +107,31 @@ class World:
     def new_document(self, document_type: str, **overrides: Any) -> dict[str, Any]:
         """Create a draft of `document_type`; returns the document object of the response."""
         op = self.create_op(document_type)
-        response = self.api.call(op.operation_id, json=self.document_body(document_type,
-                                                                           **overrides))
+        response = self.api.call(
+            op.operation_id, json=self.document_body(document_type, **overrides)
+        )
         assert response.status_code == 201, self.api.describe(response)
         doc: dict[str, Any] = next(iter(response.json().values()))
         self.created_documents.append((document_type, int(doc["id"])))
         return doc
 
-    def change_state(self, document_type: str, doc_id: int, event: str,
-                     *, message: str | None = None, check: bool = True) -> Any:
+    def change_state(
+        self,
+        document_type: str,
+        doc_id: int,
+        event: str,
+        *,
+        message: str | None = None,
+        check: bool = True,
+    ) -> Any:
         op = self.op_for(document_type, "change")
         key = root_key(self.spec, op) or "invoice"
         state: dict[str, Any] = {"state": event}
         if message is not None:
             state["message"] = message
-        return self.api.call(op.operation_id, {"document-id": doc_id}, json={key: state},
-                             check=check)
+        return self.api.call(
+            op.operation_id, {"document-id": doc_id}, json={key: state}, check=check
+        )
 
     def final_invoice(self) -> dict[str, Any]:
         doc = self.new_document("invoices")
@@ -140,8 +152,9 @@ class World:
         return out
 
     # ---- other resources ----------------------------------------------------------------
-    def _create(self, operation_id: str, params: dict[str, Any] | None = None,
-                mutate: Any = None) -> dict[str, Any]:
+    def _create(
+        self, operation_id: str, params: dict[str, Any] | None = None, mutate: Any = None
+    ) -> dict[str, Any]:
         op = self.spec.operations[operation_id]
         body = example_request(self.spec, op)
         if mutate is not None:
@@ -153,32 +166,42 @@ class World:
             value = value[0]
         out: dict[str, Any] = value
         if operation_id in ("createItem", "createTax"):
-            self.created_other.append((operation_id.replace("create", "delete"), {
-                "item-id" if operation_id == "createItem" else "tax-id": out["id"]}))
+            self.created_other.append(
+                (
+                    operation_id.replace("create", "delete"),
+                    {"item-id" if operation_id == "createItem" else "tax-id": out["id"]},
+                )
+            )
         return out
 
     def client_id(self) -> int:
         if "client" not in self._cache:
+
             def named(body: Any) -> None:
                 body["client"]["name"] = self.unique("client")
                 body["client"]["code"] = self.unique("c")[-30:]
+
             self._cache["client"] = self._create("createClient", mutate=named)
         return int(self._cache["client"]["id"])
 
     def item_id(self) -> int:
         def named(body: Any) -> None:
             body["item"]["name"] = self.unique("item")
+
         return int(self._create("createItem", mutate=named)["id"])
 
     def tax_id(self) -> int:
         def named(body: Any) -> None:
             body["tax"]["name"] = self.unique("tax")[-20:]
+
         return int(self._create("createTax", mutate=named)["id"])
 
     def sequence_id(self, *, fresh: bool = False) -> int:
         if fresh:
+
             def named(body: Any) -> None:
                 body["sequence"]["serie"] = "X" + str(next(_counter)) + self.target.run_id[-4:]
+
             return int(self._create("createSequence", mutate=named)["id"])
         response = self.api.call("listSequences")
         sequences = response.json()["sequences"]
@@ -191,9 +214,11 @@ class World:
             mine = next(a for a in rows if a["name"] == self.target.account_name)
             self._cache["account"] = {"id": mine["id"]}
         if "account" not in self._cache:
+
             def named(body: Any) -> None:
                 body["account"]["email"] = f"{self.unique('acc')}@example.com"
                 body["account"]["organization_name"] = self.unique("org")
+
             self._cache["account"] = self._create("createAccount", mutate=named)
         return str(self._cache["account"]["id"])
 
@@ -206,6 +231,7 @@ class World:
             body[root]["name"] = self.unique(kind.lower())[-20:]
             if kind == "Client" and "code" in body[root]:
                 body[root]["code"] = self.unique("c")[-20:]
+
         return self._create(op_id, mutate=named)
 
     def sandbox_account(self, **flags: Any) -> dict[str, Any]:
@@ -240,16 +266,20 @@ class World:
         return str(response.json()["account"]["fiscal_id"])
 
     def regularization_id(self, client_id: int) -> int:
-        self.api.call("updateClientInitialBalance", {"client-id": client_id},
-                      json=example_request(self.spec,
-                                           self.spec.operations["updateClientInitialBalance"]))
+        self.api.call(
+            "updateClientInitialBalance",
+            {"client-id": client_id},
+            json=example_request(self.spec, self.spec.operations["updateClientInitialBalance"]),
+        )
         return int(self._create("createClientRegularization", {"client-id": client_id})["id"])
 
     def client_with_balance(self) -> int:
         cid = self.client_id()
-        self.api.call("updateClientInitialBalance", {"client-id": cid},
-                      json=example_request(self.spec,
-                                           self.spec.operations["updateClientInitialBalance"]))
+        self.api.call(
+            "updateClientInitialBalance",
+            {"client-id": cid},
+            json=example_request(self.spec, self.spec.operations["updateClientInitialBalance"]),
+        )
         return cid
 
     def movement_id(self, client_id: int) -> int:
@@ -269,9 +299,11 @@ class World:
                 else:
                     params[name] = self.new_document(op.document_type or "invoices")["id"]
             elif name == "client-id":
-                params[name] = (self.client_with_balance()
-                                if op.operation_id == "createClientRegularization"
-                                else self.client_id())
+                params[name] = (
+                    self.client_with_balance()
+                    if op.operation_id == "createClientRegularization"
+                    else self.client_id()
+                )
             elif name == "item-id":
                 params[name] = self.item_id()
             elif name == "tax-id":
@@ -305,5 +337,10 @@ class World:
             if doc.get("status") == "draft":
                 self.change_state(document_type, doc_id, "deleted", check=False)
             elif doc.get("status") not in ("canceled", "deleted"):
-                self.change_state(document_type, doc_id, "canceled", check=False,
-                                  message=f"{self.target.marker}: contract test clean-up")
+                self.change_state(
+                    document_type,
+                    doc_id,
+                    "canceled",
+                    check=False,
+                    message=f"{self.target.marker}: contract test clean-up",
+                )

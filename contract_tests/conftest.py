@@ -34,24 +34,42 @@ _LEDGER = Ledger()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("invoicexpress contract")
-    group.addoption("--base-url", default=os.environ.get("INVOICEXPRESS_BASE_URL"),
-                    help="server to check (default: a fresh sandbox per worker)")
-    group.addoption("--api-key", default=os.environ.get("INVOICEXPRESS_API_KEY"),
-                    help="its API key (env INVOICEXPRESS_API_KEY)")
-    group.addoption("--live", action="store_true",
-                    help="allow a real account: mark, clean up, pace, budget")
-    group.addoption("--max-requests", type=int, default=0,
-                    help="request budget for the whole run (live default 600)")
-    group.addoption("--send-email", action="store_true",
-                    help="run the e-mail operations against a live account")
-    group.addoption("--live-429", action="store_true",
-                    help="live: exhaust the rate limit on purpose to see 429")
+    group.addoption(
+        "--base-url",
+        default=os.environ.get("INVOICEXPRESS_BASE_URL"),
+        help="server to check (default: a fresh sandbox per worker)",
+    )
+    group.addoption(
+        "--api-key",
+        default=os.environ.get("INVOICEXPRESS_API_KEY"),
+        help="its API key (env INVOICEXPRESS_API_KEY)",
+    )
+    group.addoption(
+        "--live", action="store_true", help="allow a real account: mark, clean up, pace, budget"
+    )
+    group.addoption(
+        "--max-requests",
+        type=int,
+        default=0,
+        help="request budget for the whole run (live default 600)",
+    )
+    group.addoption(
+        "--send-email", action="store_true", help="run the e-mail operations against a live account"
+    )
+    group.addoption(
+        "--live-429", action="store_true", help="live: exhaust the rate limit on purpose to see 429"
+    )
     group.addoption("--record", default=None, help="JSON Lines recording of every exchange")
-    group.addoption("--report-dir", default="reports/contract",
-                    help="where the summary (JSON + Markdown) goes")
+    group.addoption(
+        "--report-dir", default="reports/contract", help="where the summary (JSON + Markdown) goes"
+    )
     group.addoption("--quick", action="store_true", help="the fast inner-loop profile")
-    group.addoption("--sandbox-fault", action="append", default=[],
-                    help="switch a sandbox fault on (proof that the suites catch it)")
+    group.addoption(
+        "--sandbox-fault",
+        action="append",
+        default=[],
+        help="switch a sandbox fault on (proof that the suites catch it)",
+    )
 
 
 def _worker(config: pytest.Config) -> str:
@@ -75,7 +93,8 @@ def pytest_configure(config: pytest.Config) -> None:
         for old in parts.glob("*"):
             old.unlink()
         config.stash[_summary.RUN_ID] = os.environ.get("IXC_CONTRACT_RUN_ID") or (
-            time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2))
+            time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2)
+        )
         os.environ["IXC_CONTRACT_RUN_ID"] = config.stash[_summary.RUN_ID]
     _summary.configure(config)
 
@@ -103,12 +122,18 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             pytest.exit("--base-url needs --api-key (or INVOICEXPRESS_API_KEY)", returncode=4)
         host = urlsplit(base_url).hostname or ""
         if host not in LOOPBACK and not live:
-            pytest.exit(f"{host} is not a local server: pass --live to run against a real "
-                        "account (documents are marked and cleaned up)", returncode=4)
+            pytest.exit(
+                f"{host} is not a local server: pass --live to run against a real "
+                "account (documents are marked and cleaned up)",
+                returncode=4,
+            )
         workers = _workers(pytestconfig)
         _SECRETS.append(api_key)
         yield Target(
-            base_url=base_url.rstrip("/"), api_key=api_key, live=live, run_id=run_id,
+            base_url=base_url.rstrip("/"),
+            api_key=api_key,
+            live=live,
+            run_id=run_id,
             max_requests=(budget or (600 if live else 0)) // workers,
             per_minute=(LIVE_PER_MINUTE // workers) if live else 0,
             send_email=bool(pytestconfig.getoption("--send-email")) or not live,
@@ -118,14 +143,23 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
     try:
         from invoicexpress_sandbox.testing import running_sandbox
     except ImportError as exc:  # pragma: no cover - the sandbox ships with this repository
-        pytest.exit(f"cannot start the sandbox ({exc}); install the project or pass "
-                    "--base-url/--api-key", returncode=4)
+        pytest.exit(
+            f"cannot start the sandbox ({exc}); install the project or pass --base-url/--api-key",
+            returncode=4,
+        )
     faults = list(pytestconfig.getoption("--sandbox-fault"))
     with running_sandbox(faults=faults) as sb:
         _SECRETS.append(sb.api_key)
-        yield Target(base_url=sb.base_url, api_key=sb.api_key, account_name=sb.account_name,
-                     sandbox=sb, run_id=run_id, max_requests=budget, send_email=True,
-                     allow_429=True)
+        yield Target(
+            base_url=sb.base_url,
+            api_key=sb.api_key,
+            account_name=sb.account_name,
+            sandbox=sb,
+            run_id=run_id,
+            max_requests=budget,
+            send_email=True,
+            allow_429=True,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -23,14 +23,17 @@ def _saft_messages() -> list[str]:
     return [str(m) for m in resp.get("x-error-messages", [])]
 
 
-def _expect(api: ContractClient, op_id: str, response: Any, status: int,
-            message: str | None = None) -> None:
+def _expect(
+    api: ContractClient, op_id: str, response: Any, status: int, message: str | None = None
+) -> None:
     assert response.status_code == status, (
-        f"[{op_id}] expected {status} {message or ''}, got {api.describe(response)}")
+        f"[{op_id}] expected {status} {message or ''}, got {api.describe(response)}"
+    )
     if message is not None:
         found = error_messages(response.json())
         assert message.lower() in {m.lower() for m in found}, (
-            f"[{op_id}] {status} does not carry the documented message {message!r}: {found}")
+            f"[{op_id}] {status} does not carry the documented message {message!r}: {found}"
+        )
         api.ledger.messages[(op_id, message)] += 1
 
 
@@ -44,8 +47,8 @@ def test_export_saft_refusals(api: ContractClient, world: World, message: str) -
         key = world.sandbox_account(trial=False)["api_key"]
     elif message.startswith("There aren't"):
         key = api.target.api_key
-    else:  # "You need to send the month": the month is there but empty
-        key, query = api.target.api_key, {"month": "", "year": "2001"}
+    else:  # "You need to send the month": no month at all
+        key, query = api.target.api_key, {"year": "2001"}
     response = api.call("exportSaft", query=query, key=key)
     _expect(api, "exportSaft", response, 422, message)
 
@@ -61,8 +64,11 @@ def test_register_sequence_with_and_without_at(api: ContractClient, world: World
     seq_id = made.json()["sequence"]["id"]
     refused = api.call("registerSequence", {"sequence-id": seq_id}, key=key)
     _expect(api, "registerSequence", refused, 422)
-    at = api.call("configureAtCommunication", key=key,
-                  json=example_request(SPEC, SPEC.operations["configureAtCommunication"]))
+    at = api.call(
+        "configureAtCommunication",
+        key=key,
+        json=example_request(SPEC, SPEC.operations["configureAtCommunication"]),
+    )
     _expect(api, "configureAtCommunication", at, 200)
     registered = api.call("registerSequence", {"sequence-id": seq_id}, key=key)
     _expect(api, "registerSequence", registered, 200)

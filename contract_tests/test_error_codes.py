@@ -42,39 +42,48 @@ def _required_query(op_id: str) -> dict[str, Any]:
 def test_missing_and_wrong_key_give_401(api: ContractClient, operation_id: str) -> None:
     body = example_request(SPEC, SPEC.operations[operation_id])
     for key in (None, WRONG_KEY):
-        response = api.call(operation_id, _unknown_params(operation_id),
-                            query=_required_query(operation_id), json=body, key=key)
+        response = api.call(
+            operation_id,
+            _unknown_params(operation_id),
+            query=_required_query(operation_id),
+            json=body,
+            key=key,
+        )
         label = "no api_key" if key is None else "a wrong api_key"
         assert response.status_code == 401, (
-            f"[{operation_id}] with {label} expected 401, got {api.describe(response)}")
+            f"[{operation_id}] with {label} expected 401, got {api.describe(response)}"
+        )
 
 
-@pytest.mark.parametrize(
-    "operation_id", [o for o in OPS if 404 in SPEC.operations[o].status_codes])
+@pytest.mark.parametrize("operation_id", [o for o in OPS if 404 in SPEC.operations[o].status_codes])
 def test_unknown_ids_give_404(api: ContractClient, world: World, operation_id: str) -> None:
     op = SPEC.operations[operation_id]
     params = _unknown_params(operation_id)
     if "movement-id" in params or "regularization-id" in params:
         params["client-id"] = world.client_id()  # the nested id is the unknown one
-    response = api.call(operation_id, params, query=_required_query(operation_id),
-                        json=example_request(SPEC, op))
+    response = api.call(
+        operation_id, params, query=_required_query(operation_id), json=example_request(SPEC, op)
+    )
     assert response.status_code == 404, (
-        f"[{operation_id}] unknown id expected 404, got {api.describe(response)}")
+        f"[{operation_id}] unknown id expected 404, got {api.describe(response)}"
+    )
 
 
 def expect_422(api: ContractClient, operation_id: str, response: Any, message: str) -> None:
     """Assert a documented 422 with `message`, and count the message as exercised."""
     assert response.status_code == 422, (
-        f"[{operation_id}] expected 422 {message!r}, got {api.describe(response)}")
+        f"[{operation_id}] expected 422 {message!r}, got {api.describe(response)}"
+    )
     found = error_messages(response.json())
     assert message.lower() in {m.lower() for m in found}, (
-        f"[{operation_id}] 422 does not carry the documented message {message!r}: {found}")
+        f"[{operation_id}] 422 does not carry the documented message {message!r}: {found}"
+    )
     api.ledger.messages[(operation_id, message)] += 1
 
 
+MB_MESSAGE = "Option to generate MB reference is set but no payment provider is configurated"
 RECIPE_FIELDS = {
-    "Option to generate MB reference is set but no payment provider is configurated":
-        "mb_reference",
+    MB_MESSAGE: "mb_reference",
     "Postal Code must have the following format DDDD-DDD": "postal_code",
     "Email: is an invalid email": "client",
 }
@@ -136,13 +145,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize(("operation_id", "message"), _message_cases(quick))
 
 
-def test_documented_422_message(api: ContractClient, world: World, operation_id: str,
-                                message: str) -> None:
+def test_documented_422_message(
+    api: ContractClient, world: World, operation_id: str, message: str
+) -> None:
     op = SPEC.operations[operation_id]
     if op.operation_id.startswith("email") and not api.target.send_email:
         pytest.skip("would send real e-mail; pass --send-email")
     if operation_id.startswith(("createAccount", "updateAccount", "configureAt")) and (
-            api.target.live):
+        api.target.live
+    ):
         pytest.skip("changes account settings; never on a live account")
     body = example_request(SPEC, op)
     key = root_key(SPEC, op) or next(iter(body))
@@ -166,8 +177,11 @@ def test_documented_422_message(api: ContractClient, world: World, operation_id:
     if message in NEEDS_FINAL:
         doc_type = op.document_type or "invoices"
         first = world.op_for(doc_type, "change").state_machine or {}
-        event = next(t["event"] for t in first["transitions"] if t["from"] == first["initial"]
-                     and t["event"] == "finalized")
+        event = next(
+            t["event"]
+            for t in first["transitions"]
+            if t["from"] == first["initial"] and t["event"] == "finalized"
+        )
         world.change_state(doc_type, params["document-id"], event)
     else:
         recipes_for(operation_id, op.family)[message](body, key)
@@ -177,8 +191,9 @@ def test_documented_422_message(api: ContractClient, world: World, operation_id:
     expect_422(api, operation_id, response, message)
 
 
-def _name_taken(api: ContractClient, world: World, op_id: str, body: Any, key: str,
-                params: dict[str, Any]) -> Any:
+def _name_taken(
+    api: ContractClient, world: World, op_id: str, body: Any, key: str, params: dict[str, Any]
+) -> Any:
     """Another resource of the same kind already has the name."""
     kind = op_id.removeprefix("create").removeprefix("update")
     other = world.named_resource(kind)
@@ -186,8 +201,9 @@ def _name_taken(api: ContractClient, world: World, op_id: str, body: Any, key: s
     return api.call(op_id, params, json=body)
 
 
-def _item_in_use(api: ContractClient, world: World, op_id: str, body: Any, key: str,
-                 params: dict[str, Any]) -> Any:
+def _item_in_use(
+    api: ContractClient, world: World, op_id: str, body: Any, key: str, params: dict[str, Any]
+) -> Any:
     """Rename an item a document already uses."""
     item = world.named_resource("Item")
     doc = world.document_body("invoices")
@@ -199,15 +215,17 @@ def _item_in_use(api: ContractClient, world: World, op_id: str, body: Any, key: 
     return api.call(op_id, {"item-id": item["id"]}, json=body)
 
 
-def _no_content_type(api: ContractClient, world: World, op_id: str, body: Any, key: str,
-                     params: dict[str, Any]) -> Any:
+def _no_content_type(
+    api: ContractClient, world: World, op_id: str, body: Any, key: str, params: dict[str, Any]
+) -> Any:
     """The documented body, sent as text/plain."""
     raw = json.dumps(body).encode()
     return api.call(op_id, params, raw_body=raw, content_type="text/plain")
 
 
-def _serie_taken(api: ContractClient, world: World, op_id: str, body: Any, key: str,
-                 params: dict[str, Any]) -> Any:
+def _serie_taken(
+    api: ContractClient, world: World, op_id: str, body: Any, key: str, params: dict[str, Any]
+) -> Any:
     """A new series named like an existing one."""
     existing = api.call("listSequences").json()["sequences"][0]["serie"]
     body[key]["serie"] = existing
@@ -236,24 +254,29 @@ def test_qr_code_of_a_draft_gives_422(api: ContractClient, world: World) -> None
 
 
 @pytest.mark.parametrize(
-    "operation_id", [o for o in OPS if 409 in SPEC.operations[o].status_codes
-                     and SPEC.operations[o].family])
-def test_duplicate_proprietary_uid_gives_409(api: ContractClient, world: World,
-                                             operation_id: str) -> None:
+    "operation_id",
+    [o for o in OPS if 409 in SPEC.operations[o].status_codes and SPEC.operations[o].family],
+)
+def test_duplicate_proprietary_uid_gives_409(
+    api: ContractClient, world: World, operation_id: str
+) -> None:
     op = SPEC.operations[operation_id]
     body = world.document_body(op.document_type or "invoices")
     body["proprietary_uid"] = world.unique("uid")
     first = api.call(operation_id, json=body)
     assert first.status_code == 201, f"[{operation_id}] {api.describe(first)}"
-    world.created_documents.append((op.document_type or "", next(iter(first.json().values()))
-                                    ["id"]))
+    world.created_documents.append(
+        (op.document_type or "", next(iter(first.json().values()))["id"])
+    )
     second = api.call(operation_id, json=body)
     assert second.status_code == 409, (
-        f"[{operation_id}] duplicate proprietary_uid expected 409, got {api.describe(second)}")
+        f"[{operation_id}] duplicate proprietary_uid expected 409, got {api.describe(second)}"
+    )
 
 
-def test_every_operation_gives_429_past_the_rate_limit(api: ContractClient, world: World,
-                                                       quick: bool) -> None:
+def test_every_operation_gives_429_past_the_rate_limit(
+    api: ContractClient, world: World, quick: bool
+) -> None:
     if not api.target.allow_429:
         pytest.skip("live: exhausting the rate limit needs --live-429")
     if api.target.sandbox is None:
@@ -263,8 +286,9 @@ def test_every_operation_gives_429_past_the_rate_limit(api: ContractClient, worl
             if response.status_code == 429:
                 return
         pytest.fail("[listTaxes] 400 reads in a row never gave 429")
-    params = {o: world.params_for(SPEC.operations[o]) if not quick else _unknown_params(o)
-              for o in OPS}
+    params = {
+        o: world.params_for(SPEC.operations[o]) if not quick else _unknown_params(o) for o in OPS
+    }
     admin = api.target.sandbox.admin
     admin.put("/_sandbox/rate-limit", json={"per_minute": 1}).raise_for_status()
     try:
@@ -272,10 +296,74 @@ def test_every_operation_gives_429_past_the_rate_limit(api: ContractClient, worl
         bad = []
         for op_id in OPS:
             op = SPEC.operations[op_id]
-            response = api.call(op_id, params[op_id], query=_required_query(op_id),
-                                json=example_request(SPEC, op))
+            response = api.call(
+                op_id, params[op_id], query=_required_query(op_id), json=example_request(SPEC, op)
+            )
             if response.status_code != 429:
                 bad.append(f"[{op_id}] expected 429, got {response.status_code}")
         assert not bad, "\n".join(bad)
     finally:
         admin.put("/_sandbox/rate-limit", json={"per_minute": None}).raise_for_status()
+
+
+def _bad_query(op_id: str) -> dict[str, Any] | None:
+    """One query parameter set to a value its schema refuses (None when no parameter has a
+    constraint a string can break)."""
+    for raw in SPEC.operations[op_id].raw.get("parameters", []):
+        p = SPEC.resolve(raw)
+        schema = SPEC.resolve(p.get("schema") or {})
+        items = SPEC.resolve(schema.get("items") or {})
+        constrained = (
+            schema.get("type") in ("integer", "number", "boolean")
+            or "pattern" in schema
+            or "enum" in schema
+            or "enum" in items
+            or "pattern" in items
+        )
+        if p.get("in") == "query" and constrained:
+            return {**_required_query(op_id), p["name"]: "ixc-not-valid"}
+    return None
+
+
+@pytest.mark.parametrize("operation_id", [o for o in OPS if 400 in SPEC.operations[o].status_codes])
+def test_malformed_request_gives_400(api: ContractClient, world: World, operation_id: str) -> None:
+    op = SPEC.operations[operation_id]
+    params = world.params_for(op)
+    query = _bad_query(operation_id)
+    if query is not None:
+        response = api.call(operation_id, params, query=query, json=example_request(SPEC, op))
+        what = f"query {query}"
+    else:
+        response = api.call(operation_id, params, raw_body=b'{"not": json')
+        what = "a body that is not JSON"
+    assert response.status_code == 400, (
+        f"[{operation_id}] {what} expected 400, got {api.describe(response)}"
+    )
+
+
+@pytest.mark.parametrize("operation_id", [o for o in OPS if 413 in SPEC.operations[o].status_codes])
+def test_oversized_body_gives_413(api: ContractClient, operation_id: str, quick: bool) -> None:
+    if api.target.live:
+        pytest.skip("never send megabyte bodies to a real account")
+    body = b'{"padding": "' + b"x" * 1_100_000 + b'"}'
+    response = api.call(
+        operation_id,
+        _unknown_params(operation_id),
+        query=_required_query(operation_id),
+        raw_body=body,
+    )
+    assert response.status_code == 413, (
+        f"[{operation_id}] a 1.1 MB body expected 413, got {api.describe(response)}"
+    )
+
+
+@pytest.mark.parametrize("operation_id", [o for o in OPS if 415 in SPEC.operations[o].status_codes])
+def test_body_not_json_content_type_gives_415(
+    api: ContractClient, world: World, operation_id: str
+) -> None:
+    op = SPEC.operations[operation_id]
+    raw = json.dumps(example_request(SPEC, op)).encode()
+    response = api.call(operation_id, world.params_for(op), raw_body=raw, content_type="text/plain")
+    assert response.status_code == 415, (
+        f"[{operation_id}] a text/plain body expected 415, got {api.describe(response)}"
+    )

@@ -20,10 +20,14 @@ from ._world import World
 SPEC = load_spec()
 DMY = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 CENT = Decimal("0.01")
-FINALISABLE = sorted({
-    str(op.state_machine["document_type"]) for op in SPEC
-    if op.state_machine and any(t["event"] == "finalized" for t in op.state_machine["transitions"])
-})
+FINALISABLE = sorted(
+    {
+        str(op.state_machine["document_type"])
+        for op in SPEC
+        if op.state_machine
+        and any(t["event"] == "finalized" for t in op.state_machine["transitions"])
+    }
+)
 
 
 def dec(value: Any) -> Decimal:
@@ -53,8 +57,9 @@ def check_totals(where: str, doc: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("document_type", FINALISABLE)
-def test_totals_numbering_and_dates(api: ContractClient, world: World, document_type: str,
-                                    quick: bool) -> None:
+def test_totals_numbering_and_dates(
+    api: ContractClient, world: World, document_type: str, quick: bool
+) -> None:
     problems: list[str] = []
     finals = []
     for _ in range(2 if quick else 3):
@@ -78,25 +83,28 @@ def test_totals_numbering_and_dates(api: ContractClient, world: World, document_
         numbers.append((series, number))
         inverted = doc.get("inverted_sequence_number")
         if inverted != f"{series}/{number}":
-            problems.append(f"{where}: inverted_sequence_number {inverted!r} != "
-                            f"{series}/{number}")
+            problems.append(f"{where}: inverted_sequence_number {inverted!r} != {series}/{number}")
         atcud = str(doc.get("atcud"))
         if atcud not in ("N/D", "N/A") and not atcud.endswith(f"-{number}"):
             problems.append(f"{where}: atcud {atcud!r} does not end with -{number}")
     for (s1, n1), (s2, n2) in itertools.pairwise(numbers):
         if s1 == s2 and n2 != n1 + 1:
-            problems.append(f"[{document_type}] numbering not gapless in series {s1}: "
-                            f"{n1} then {n2}")
+            problems.append(
+                f"[{document_type}] numbering not gapless in series {s1}: {n1} then {n2}"
+            )
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("filter_name", "value", "field", "expected"), [
-    ("type[]", "Invoice", "type", "Invoice"),
-    ("status[]", "draft", "status", "draft"),
-])
-def test_pagination_consistent_with_filters(api: ContractClient, world: World,
-                                            filter_name: str, value: str, field: str,
-                                            expected: str) -> None:
+@pytest.mark.parametrize(
+    ("filter_name", "value", "field", "expected"),
+    [
+        ("type[]", "Invoice", "type", "Invoice"),
+        ("status[]", "draft", "status", "draft"),
+    ],
+)
+def test_pagination_consistent_with_filters(
+    api: ContractClient, world: World, filter_name: str, value: str, field: str, expected: str
+) -> None:
     for _ in range(3):
         world.new_document("invoices")
     per_page = 2
@@ -109,17 +117,22 @@ def test_pagination_consistent_with_filters(api: ContractClient, world: World,
         problems.append(f"[listInvoices] total_pages {pages} != ceil({total}/{per_page})")
     seen = 0
     for page in range(1, pages + 1):
-        body = api.call("listInvoices", query={filter_name: value, "per_page": per_page,
-                                               "page": page}).json()
+        body = api.call(
+            "listInvoices", query={filter_name: value, "per_page": per_page, "page": page}
+        ).json()
         rows = body["invoices"]
         seen += len(rows)
         if int(body["pagination"]["current_page"]) != page:
-            problems.append(f"[listInvoices] page {page} says current_page "
-                            f"{body['pagination']['current_page']}")
+            problems.append(
+                f"[listInvoices] page {page} says current_page {body['pagination']['current_page']}"
+            )
         if len(rows) > per_page:
             problems.append(f"[listInvoices] page {page} has {len(rows)} > {per_page} rows")
-        problems += [f"[listInvoices] {filter_name}={value} returned {field}={r.get(field)!r}"
-                     for r in rows if r.get(field) != expected]
+        problems += [
+            f"[listInvoices] {filter_name}={value} returned {field}={r.get(field)!r}"
+            for r in rows
+            if r.get(field) != expected
+        ]
     if seen != total:
         problems.append(f"[listInvoices] pages hold {seen} rows, total_entries says {total}")
     assert not problems, "\n".join(problems[:10])

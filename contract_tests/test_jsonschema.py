@@ -22,24 +22,39 @@ def _examples() -> list[Any]:
         if body and pointer:
             media = SPEC.resolve(body)["content"]["application/json"]
             for name, ex in (media.get("examples") or {}).items():
-                cases.append(pytest.param(op.operation_id, "request", pointer, ex,
-                                          id=f"{op.operation_id}-request-{name}"))
+                cases.append(
+                    pytest.param(
+                        op.operation_id,
+                        "request",
+                        pointer,
+                        ex,
+                        id=f"{op.operation_id}-request-{name}",
+                    )
+                )
         for status, raw in op.responses.items():
             resp = SPEC.resolve(raw)
             for media_type, media in (resp.get("content") or {}).items():
                 rp = SPEC.response_schema_pointer(op, status, media_type)
                 for name, ex in (media.get("examples") or {}).items():
                     if rp:
-                        cases.append(pytest.param(
-                            op.operation_id, f"{status} {media_type}", rp, ex,
-                            id=f"{op.operation_id}-{status}-{escape_pointer(name)}"))
+                        cases.append(
+                            pytest.param(
+                                op.operation_id,
+                                f"{status} {media_type}",
+                                rp,
+                                ex,
+                                id=f"{op.operation_id}-{status}-{escape_pointer(name)}",
+                            )
+                        )
     return cases
 
 
 @pytest.mark.parametrize(("operation_id", "where", "pointer", "example"), _examples())
-def test_documented_example_validates(operation_id: str, where: str, pointer: str,
-                                      example: Any) -> None:
+def test_documented_example_validates(
+    operation_id: str, where: str, pointer: str, example: Any
+) -> None:
     value = SPEC.resolve(example).get("value")
-    errors = [f"{e.json_path}: {e.message[:200]}"
-              for e in SPEC.validator_at(pointer).iter_errors(value)][:5]
+    errors = [
+        f"{e.json_path}: {e.message[:200]}" for e in SPEC.validator_at(pointer).iter_errors(value)
+    ][:5]
     assert not errors, f"[{operation_id}] {where} example breaks its schema: {errors}"

@@ -22,8 +22,9 @@ def _success(op_id: str) -> list[int]:
     return [c for c in SPEC.operations[op_id].status_codes if 200 <= c < 300]
 
 
-def _prepare(api: ContractClient, world: World, op_id: str) -> tuple[dict[str, Any], Any, dict[
-        str, Any]]:
+def _prepare(
+    api: ContractClient, world: World, op_id: str
+) -> tuple[dict[str, Any], Any, dict[str, Any]]:
     op = SPEC.operations[op_id]
     body = example_request(SPEC, op)
     query: dict[str, Any] = {}
@@ -41,11 +42,20 @@ def _prepare(api: ContractClient, world: World, op_id: str) -> tuple[dict[str, A
     if isinstance(body, dict) and key and isinstance(body.get(key), dict):
         root = body[key]
         for field, stem in (("name", "n"), ("serie", "S"), ("email", "e")):
-            if field in root and op_id in {"createClient", "createItem", "createTax",
-                                           "updateClient", "updateItem", "updateTax",
-                                           "createAccount"}:
-                root[field] = (f"{world.unique(stem)}@example.com" if field == "email"
-                               else world.unique(stem)[-20:])
+            if field in root and op_id in {
+                "createClient",
+                "createItem",
+                "createTax",
+                "updateClient",
+                "updateItem",
+                "updateTax",
+                "createAccount",
+            }:
+                root[field] = (
+                    f"{world.unique(stem)}@example.com"
+                    if field == "email"
+                    else world.unique(stem)[-20:]
+                )
         if op_id == "createSequence":
             root["serie"] = "X" + world.unique("s").rsplit("-", 1)[-1]
     if op_id == "findClientByName":
@@ -72,19 +82,27 @@ def _client_code(api: ContractClient, world: World) -> str:
 
 
 @pytest.mark.parametrize("operation_id", sorted(SPEC.operations))
-def test_operation_answers_its_documented_success(api: ContractClient, world: World,
-                                                  operation_id: str) -> None:
+def test_operation_answers_its_documented_success(
+    api: ContractClient, world: World, operation_id: str
+) -> None:
     op = SPEC.operations[operation_id]
     if op.operation_id.startswith("email") and not api.target.send_email:
         pytest.skip("would send real e-mail; pass --send-email")
-    if api.target.live and operation_id in {"createAccount", "createAccountForExistingUser",
-                                            "updateAccount", "configureAtCommunication",
-                                            "registerSequence", "setCurrentSequence",
-                                            "createSequence"}:
+    if api.target.live and operation_id in {
+        "createAccount",
+        "createAccountForExistingUser",
+        "updateAccount",
+        "configureAtCommunication",
+        "registerSequence",
+        "setCurrentSequence",
+        "createSequence",
+    }:
         pytest.skip("changes account-wide settings; never on a live account")
     if operation_id == "registerSequence" and api.target.is_sandbox:
-        pytest.skip("the sandbox registers new series at once; test_account_states walks "
-                    "registration on an account without AT credentials")
+        pytest.skip(
+            "the sandbox registers new series at once; test_account_states walks "
+            "registration on an account without AT credentials"
+        )
     params, body, query = _prepare(api, world, operation_id)
     if operation_id == "exportSaft":
         world.final_invoice()
@@ -93,12 +111,13 @@ def test_operation_answers_its_documented_success(api: ContractClient, world: Wo
     response = api.call(operation_id, params, query=query, json=body)
     expected = _success(operation_id)
     assert response.status_code in expected, (
-        f"[{operation_id}] expected one of {expected}, got {api.describe(response)}")
+        f"[{operation_id}] expected one of {expected}, got {api.describe(response)}"
+    )
     if operation_id in ASYNC:
         for _ in range(5):
             if response.status_code != 202:
                 break
             response = api.call(operation_id, params, query=query, json=body)
         assert response.status_code == 200, (
-            f"[{operation_id}] still not ready after polling: {api.describe(response)}")
-
+            f"[{operation_id}] still not ready after polling: {api.describe(response)}"
+        )

@@ -6,6 +6,7 @@ target and records every exchange through `ixc.exchange`."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from typing import Any
@@ -14,6 +15,7 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
+from schemathesis import GenerationMode
 
 from ixc.exchange import Exchange
 from ixc.spec import Spec, load_spec
@@ -35,37 +37,63 @@ def st_schema(target: Target, spec: Spec) -> Any:
 
 
 def _flat(headers: Any) -> dict[str, str]:
-    return {str(k): ", ".join(v) if isinstance(v, list) else str(v)
-            for k, v in dict(headers).items()}
+    return {
+        str(k): ", ".join(v) if isinstance(v, list) else str(v) for k, v in dict(headers).items()
+    }
 
 
 def _record(api: ContractClient, case: Any, response: Any) -> None:
     """Record a schemathesis exchange like every other one (redacted, counted)."""
     op_id = str(case.operation.definition.raw.get("operationId"))
-    request = httpx.Request(response.request.method, response.request.url,
-                            headers=_flat(response.request.headers),
-                            content=response.request.body or b"")
-    resp = httpx.Response(response.status_code, headers=_flat(response.headers),
-                          content=response.content or b"", request=request)
+    request = httpx.Request(
+        response.request.method,
+        response.request.url,
+        headers=_flat(response.request.headers),
+        content=response.request.body or b"",
+    )
+    resp = httpx.Response(
+        response.status_code,
+        headers=_flat(response.headers),
+        content=response.content or b"",
+        request=request,
+    )
     api.ledger.requests += 1
     api.ledger.statuses[(op_id, response.status_code)] += 1
     if api.recorder is not None:
-        api.recorder.write(Exchange.from_httpx(resp, operation_id=op_id,
-                                               secrets=[api.target.api_key],
-                                               meta={"suite": "schemathesis"}))
+        api.recorder.write(
+            Exchange.from_httpx(
+                resp,
+                operation_id=op_id,
+                secrets=[api.target.api_key],
+                meta={"suite": "schemathesis"},
+            )
+        )
 
 
 OPS = sorted(load_spec().operations)
+COVERAGE_POOL = 400  # boundary cases considered per operation, spread evenly over the run
+COVERAGE_QUICK, COVERAGE_DEFAULT = 4, 25
+
+
+def _run(strategy: Any, check: Any, *, max_examples: int, derandomize: bool = False) -> None:
+    hypothesis.settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=derandomize,
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )(hypothesis.given(case=strategy)(check))()
 
 
 @pytest.mark.parametrize("operation_id", OPS)
-def test_schemathesis(st_schema: Any, api: ContractClient, spec: Spec, operation_id: str,
-                      quick: bool) -> None:
-    """Examples first, then generated (positive and negative) cases, all checks applied.
+def test_schemathesis(
+    st_schema: Any, api: ContractClient, spec: Spec, operation_id: str, quick: bool
+) -> None:
+    """The examples, coverage and fuzzing phases of one operation, all checks applied.
 
     `schemathesis.pytest.from_fixture` fails on this pytest (`Function._nodeid`), so the
-    operation's strategies are driven here; the phases and checks still come from
-    schemathesis.toml."""
+    phases are driven here from schemathesis' own case generators; which phases run, the
+    generation modes and the checks still come from schemathesis.toml."""
     op = spec.operations[operation_id]
     if api.target.live and re.match(LIVE_EXCLUDED, operation_id):
         pytest.skip("writes are not fuzzed on a live account")
@@ -77,28 +105,47 @@ def test_schemathesis(st_schema: Any, api: ContractClient, spec: Spec, operation
         _record(api, case, response)
         try:
             case.validate_response(response)
-        except AssertionError as exc:
+        except (AssertionError, BaseExceptionGroup) as exc:
             failures.append(api.redact(f"[{operation_id}] {str(exc)[:1500]}"))
 
-    strategies = list(st_schema.get_strategies_from_examples(operation))[:3]
-    for strategy in strategies:
-        hypothesis.settings(max_examples=1, deadline=None, database=None,
-                            suppress_health_check=list(hypothesis.HealthCheck))(
-            hypothesis.given(case=strategy)(check))()
-    hypothesis.settings(max_examples=2 if quick else 6, deadline=None, database=None,
-                        derandomize=True, suppress_health_check=list(hypothesis.HealthCheck))(
-        hypothesis.given(case=operation.as_strategy())(check))()
+    phases = st_schema.config.phases_for(operation=operation)
+    if phases.examples.enabled:
+        for strategy in list(st_schema.get_strategies_from_examples(operation))[:3]:
+            _run(strategy, check, max_examples=1)
+    if phases.coverage.enabled:
+        config = st_schema.config.generation_for(operation=operation, phase="coverage")
+        cases = list(
+            itertools.islice(
+                st_schema.iter_coverage_cases(
+                    operation, generation_modes=list(GenerationMode), generation_config=config
+                ),
+                COVERAGE_POOL,
+            )
+        )
+        step = max(1, len(cases) // (COVERAGE_QUICK if quick else COVERAGE_DEFAULT))
+        for case in cases[::step]:
+            check(case)
+    if phases.fuzzing.enabled:
+        _run(operation.as_strategy(), check, max_examples=2 if quick else 6, derandomize=True)
     assert not failures, "\n".join(failures[:3])
 
 
 def test_schemathesis_stateful(st_schema: Any, api: ContractClient, quick: bool) -> None:
     """Chains operations through the spec's links (create -> get/update/change-state...)."""
+    stateful = st_schema.config.phases.stateful
+    if not stateful.enabled:
+        pytest.skip("the stateful phase is off in schemathesis.toml")
     machine = st_schema.as_state_machine()
 
     class Workflow(machine):  # type: ignore[misc, valid-type]
         def after_call(self, response: Any, case: Any) -> None:
             _record(api, case, response)
 
-    Workflow.run(settings=hypothesis.settings(
-        max_examples=3 if quick else 15, deadline=None, stateful_step_count=6,
-        suppress_health_check=list(hypothesis.HealthCheck)))
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=3 if quick else 15,
+            deadline=None,
+            stateful_step_count=stateful.max_steps or 6,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )

@@ -76,8 +76,15 @@ def _fresh(world: World, dt: str) -> int:
     return int(world.new_document(dt)["id"])
 
 
-def _apply(api: ContractClient, world: World, dt: str, doc_id: int, t: dict[str, Any],
-           *, record: bool = True) -> Any:
+def _apply(
+    api: ContractClient,
+    world: World,
+    dt: str,
+    doc_id: int,
+    t: dict[str, Any],
+    *,
+    record: bool = True,
+) -> Any:
     op = MACHINES[dt]
     key = root_key(SPEC, op) or "invoice"
     state: dict[str, Any] = {"state": t["event"]}
@@ -86,11 +93,13 @@ def _apply(api: ContractClient, world: World, dt: str, doc_id: int, t: dict[str,
     response = api.call(op.operation_id, {"document-id": doc_id}, json={key: state})
     assert response.status_code == 200, (
         f"[{op.operation_id}] {t['from']} --{t['event']}--> expected 200, got "
-        f"{api.describe(response)}")
+        f"{api.describe(response)}"
+    )
     status = next(iter(response.json().values())).get("status")
     assert status == t["to"], (
         f"[{op.operation_id}] {t['from']} --{t['event']}--> should give status "
-        f"{t['to']!r}, got {status!r}")
+        f"{t['to']!r}, got {status!r}"
+    )
     if record:
         api.ledger.transitions[(dt, t["from"], t["event"], t["to"])] += 1
     return response
@@ -113,7 +122,8 @@ def _status_of(api: ContractClient, world: World, dt: str, doc_id: int) -> Any:
 
 TRANSITIONS = [
     pytest.param(dt, t, id=f"{dt}-{t['from']}-{t['event']}")
-    for dt in sorted(MACHINES) for t in _machine(dt)["transitions"]
+    for dt in sorted(MACHINES)
+    for t in _machine(dt)["transitions"]
 ]
 
 
@@ -126,8 +136,9 @@ def test_allowed_transition_gives_documented_status(
 
 
 @pytest.mark.parametrize("document_type", sorted(MACHINES))
-def test_forbidden_events_give_documented_422(api: ContractClient, world: World,
-                                              document_type: str, quick: bool) -> None:
+def test_forbidden_events_give_documented_422(
+    api: ContractClient, world: World, document_type: str, quick: bool
+) -> None:
     sm = _machine(document_type)
     op = MACHINES[document_type]
     message = sm["errors"]["invalid_transition"]["message"]
@@ -149,20 +160,24 @@ def test_forbidden_events_give_documented_422(api: ContractClient, world: World,
             if response.status_code != 422 or message not in messages:
                 problems.append(
                     f"[{op.operation_id}] forbidden event {event!r} from {state!r} was not "
-                    f"refused with 422 {message!r}: got {response.status_code} {messages}")
+                    f"refused with 422 {message!r}: got {response.status_code} {messages}"
+                )
                 break  # the document may have moved; the next state gets a fresh one
             api.ledger.messages[(op.operation_id, message)] += 1
             now = _status_of(api, world, document_type, doc_id)
             if now != state:
-                problems.append(f"[{op.operation_id}] refused event {event!r} still moved the "
-                                f"document from {state!r} to {now!r}")
+                problems.append(
+                    f"[{op.operation_id}] refused event {event!r} still moved the "
+                    f"document from {state!r} to {now!r}"
+                )
                 break
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("document_type", sorted(MACHINES))
-def test_cancel_without_message_gives_documented_422(api: ContractClient, world: World,
-                                                     document_type: str) -> None:
+def test_cancel_without_message_gives_documented_422(
+    api: ContractClient, world: World, document_type: str
+) -> None:
     sm = _machine(document_type)
     op = MACHINES[document_type]
     needing = [t for t in sm["transitions"] if "message" in (t.get("requires") or [])]
@@ -171,22 +186,24 @@ def test_cancel_without_message_gives_documented_422(api: ContractClient, world:
     t = needing[0]
     doc_id = _reach(api, world, document_type, t["from"])
     key = root_key(SPEC, op) or "invoice"
-    response = api.call(op.operation_id, {"document-id": doc_id},
-                        json={key: {"state": t["event"]}})
+    response = api.call(op.operation_id, {"document-id": doc_id}, json={key: {"state": t["event"]}})
     message = sm["errors"]["message_required"]["message"]
     assert response.status_code == 422, f"[{op.operation_id}] {api.describe(response)}"
     assert message in error_messages(response.json()), (
         f"[{op.operation_id}] cancel without message: expected {message!r}, "
-        f"got {response.text[:200]}")
+        f"got {response.text[:200]}"
+    )
     api.ledger.messages[(op.operation_id, message)] += 1
 
 
 @pytest.mark.parametrize("document_type", sorted(dt for dt in MACHINES if dt != "receipts"))
-def test_finalised_document_is_immutable(api: ContractClient, world: World,
-                                         document_type: str) -> None:
+def test_finalised_document_is_immutable(
+    api: ContractClient, world: World, document_type: str
+) -> None:
     sm = _machine(document_type)
-    final = next(t for t in sm["transitions"]
-                 if t["from"] == sm["initial"] and t["event"] == "finalized")
+    final = next(
+        t for t in sm["transitions"] if t["from"] == sm["initial"] and t["event"] == "finalized"
+    )
     doc_id = _reach(api, world, document_type, final["to"])
     get = world.op_for(document_type, "get")
     before = api.call(get.operation_id, {"document-id": doc_id}).json()
@@ -197,6 +214,7 @@ def test_finalised_document_is_immutable(api: ContractClient, world: World,
     response = api.call(update.operation_id, {"document-id": doc_id}, json=body)
     assert response.status_code == 422, (
         f"[{update.operation_id}] update of a {final['to']} document expected 422, got "
-        f"{api.describe(response)}")
+        f"{api.describe(response)}"
+    )
     after = api.call(get.operation_id, {"document-id": doc_id}).json()
     assert after == before, f"[{update.operation_id}] a refused update changed the document"

@@ -26,20 +26,44 @@ REPO = Path(__file__).resolve().parents[2]
 def run(fault: str | None, max_time: int, out: Path) -> dict[str, object]:
     with running_sandbox(faults=[fault] if fault else []) as sb:
         env = dict(os.environ, IXC_ST_BASE_URL=sb.base_url, IXC_ST_API_KEY=sb.api_key)
-        cmd = [str(Path(sys.executable).with_name("schemathesis")), "run", str(REPO / "spec" /
-               "invoicexpress.yaml"), "--url", sb.base_url, "--max-time", str(max_time),
-               "--workers", "2", "--continue-on-failure", "--report", "junit",
-               "--report-junit-path", str(out / f"{fault or 'faithful'}.xml")]
-        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True,
-                              check=False, timeout=max_time * 4 + 120)
+        cmd = [
+            str(Path(sys.executable).with_name("schemathesis")),
+            "run",
+            str(REPO / "spec" / "invoicexpress.yaml"),
+            "--url",
+            sb.base_url,
+            "--max-time",
+            str(max_time),
+            "--workers",
+            "2",
+            "--continue-on-failure",
+            "--report",
+            "junit",
+            "--report-junit-path",
+            str(out / f"{fault or 'faithful'}.xml"),
+        ]
+        proc = subprocess.run(
+            cmd,
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=max_time * 4 + 120,
+        )
     text = proc.stdout.replace(sb.api_key, "[REDACTED]")
     (out / f"{fault or 'faithful'}.txt").write_text(text)
     kinds = dict(re.findall(r"❌ (ST\d{3} [^:\n]+): (\d+)", text))
     ops = sorted(set(re.findall(r"^_+ ((?:GET|POST|PUT|DELETE) \S+) _+$", text, re.M)))
-    return {"fault": fault or "(none)", "exit": proc.returncode, "failure_kinds": kinds,
-            "failing_operations": len(ops),
-            "summary": [ln.strip("= ") for ln in text.splitlines()
-                        if re.search(r"\d+ (failures|passed)", ln)][-1:]}
+    return {
+        "fault": fault or "(none)",
+        "exit": proc.returncode,
+        "failure_kinds": kinds,
+        "failing_operations": len(ops),
+        "summary": [
+            ln.strip("= ") for ln in text.splitlines() if re.search(r"\d+ (failures|passed)", ln)
+        ][-1:],
+    }
 
 
 def main() -> int:

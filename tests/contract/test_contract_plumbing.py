@@ -26,8 +26,20 @@ def test_contract_command_runs_xdist_and_writes_junit_and_recording_by_default()
 
 
 def test_contract_command_passes_live_options_through() -> None:
-    out = pytest_args(_args("--quick", "--live", "--base-url", "https://x.example",
-                            "--api-key", "k", "--max-requests", "50", "-n", "0"))
+    out = pytest_args(
+        _args(
+            "--quick",
+            "--live",
+            "--base-url",
+            "https://x.example",
+            "--api-key",
+            "k",
+            "--max-requests",
+            "50",
+            "-n",
+            "0",
+        )
+    )
     assert "--quick" in out
     assert "--live" in out
     assert "-n" not in out
@@ -59,4 +71,5 @@ def test_error_messages_reads_every_documented_shape() -> None:
     assert "Tax region is empty" in error_messages({"base": ["Tax region is empty"]})
     assert "Value can't be blank" in error_messages({"value": ["Value can't be blank"]})
     assert "The sequence is invalid." in error_messages(
-        {"errors": {"code": "003", "message": "The sequence is invalid."}})
+        {"errors": {"code": "003", "message": "The sequence is invalid."}}
+    )
