@@ -139,20 +139,40 @@ def test_schemathesis_stateful(st_schema: Any, api: ContractClient, quick: bool)
     if not stateful.enabled:
         pytest.skip("the stateful phase is off in schemathesis.toml")
     machine = st_schema.as_state_machine()
+    failures: list[str] = []
 
     class Workflow(machine):  # type: ignore[misc, valid-type]
         def after_call(self, response: Any, case: Any) -> None:
             _record(api, case, response)
 
-    Workflow.run(
-        settings=hypothesis.settings(
-            max_examples=3 if quick else 30,
-            deadline=None,
-            database=None,
-            # no shrinking replays: the server's state moves on between runs, so a replay
-            # is not the same test (hypothesis would call it flaky)
-            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-            stateful_step_count=stateful.max_steps or 6,
-            suppress_health_check=list(hypothesis.HealthCheck),
-        )
+        def validate_response(self, response: Any, case: Any, *args: Any, **kw: Any) -> None:
+            # Collected, not raised: a raise makes hypothesis replay a sequence whose server
+            # state has moved on, which it reports as flaky and hides the real failure.
+            try:
+                super().validate_response(response, case, *args, **kw)
+            except (AssertionError, BaseExceptionGroup) as exc:
+                failures.append(api.redact(str(exc)[:1500]))
+
+    settings = hypothesis.settings(
+        max_examples=3 if quick else 30,
+        deadline=None,
+        database=None,
+        # no shrinking replays: the server's state moves on between runs, so a replay
+        # is not the same test (hypothesis would call it flaky)
+        phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        stateful_step_count=stateful.max_steps or 6,
+        suppress_health_check=list(hypothesis.HealthCheck),
     )
+    # schemathesis' rule choice can still look "flaky" to hypothesis when a link's target
+    # data changed under it; that says nothing about the server, so try again (3 times).
+    for attempt in range(3):
+        try:
+            Workflow.run(settings=settings)
+            break
+        except hypothesis.errors.FlakyStrategyDefinition:
+            if attempt == 2 and not failures:
+                pytest.skip(
+                    "hypothesis called schemathesis' stateful generation flaky 3 times "
+                    "(a tool limitation, not a server finding); no failure was seen"
+                )
+    assert not failures, "\n".join(sorted(set(failures))[:3])
