@@ -11,7 +11,7 @@ import importlib
 import inspect
 import os
 import types
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from enum import Enum
 from typing import Any, Union, get_args, get_origin
 
@@ -29,7 +29,7 @@ from ._exceptions import (
     TransportError,
     UnexpectedResponseError,
 )
-from ._resources import Call, Namespaces
+from ._resources import Async, Call, Namespaces, Sync
 from ._transport import (
     CURRENT_OPERATION,
     LAST_EXCHANGE,
@@ -220,7 +220,7 @@ def page_items(parsed: Any) -> tuple[list[Any], int | None]:
     return items, total
 
 
-class InvoiceXpress(_Base, Namespaces[Any, Iterator[Any]]):
+class InvoiceXpress(_Base, Namespaces[Sync]):
     """Synchronous client. `InvoiceXpress()` reads INVOICEXPRESS_ACCOUNT / _API_KEY / _BASE_URL.
 
     Resources are attributes (`ix.invoices.create(...)`, `ix.pdf.wait(...)`); `ix.call()` runs any
@@ -332,7 +332,7 @@ class InvoiceXpress(_Base, Namespaces[Any, Iterator[Any]]):
         self.close()
 
 
-class AsyncInvoiceXpress(_Base, Namespaces[Awaitable[Any], AsyncIterator[Any]]):
+class AsyncInvoiceXpress(_Base, Namespaces[Async]):
     """Asynchronous client; same resources, methods are awaited (`await ix.invoices.get(1)`)."""
 
     def __init__(

@@ -2,25 +2,133 @@
 
 Document resources are not written per type: one `DocumentResource` is instantiated for each
 document type of CONVENTIONS.md, and its methods name the operation by the spec's operationId
-pattern (`create{S}`, `change{S}State`, ...). Each class is generic over the result type, so
-the same code serves the sync client (plain values) and the async one (awaitables).
-`Namespaces.operations()` lists what is reachable; a test checks it covers the whole spec.
+pattern (`create{S}`, `change{S}State`, ...). `Namespaces.operations()` lists what is reachable;
+a test checks it covers the whole spec.
+
+Typing: every method is written once, annotated with the generated model it returns on the
+sync client (`-> D`, `-> Iterator[E]`), and decorated with `@op` / `@pages`. Those descriptors
+give type checkers the async view too: on a `Resource[Async]` the same method returns
+`Awaitable[D]` / `AsyncIterator[E]`. Classes serving several types are generic over their
+models (`DocumentResource[M, CreditNoteResponse, ListCreditNotesResponse200, CreditNote]`), bound
+once in the `Namespaces` table; a test checks each declared type against the generated
+operation's 2xx models, so the spec stays the source of truth. At runtime `@op` is a plain method.
 """
 
+# The runner returns the parsed model (sync) or an awaitable of it (async) untyped; each method
+# declares the model, and tests/client/test_typing.py checks every declaration against the
+# generated operation's 2xx models, hence:
+# mypy: disable-error-code="no-any-return"
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+import functools
+import types
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Generic, Protocol, TypedDict, TypeVar, Unpack
+from typing import (
+    Any,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    Protocol,
+    TypedDict,
+    TypeVar,
+    Unpack,
+    overload,
+)
 
 from invoicexpress_client.api import OPERATIONS
+from invoicexpress_client.models import (
+    AccountCreated,
+    ClientBalance,
+    ClientResponse,
+    ConfigureAtCommunicationResponse200,
+    CreateClientRegularizationResponse201,
+    CreateClientTreasuryMovementResponse201,
+    CreateItemResponse201,
+    CreateTaxResponse201,
+    CreditNote,
+    CreditNoteResponse,
+    DebitNote,
+    DebitNoteResponse,
+    DevolutionResponse,
+    EstimateFamilyDocument,
+    FeesNoteResponse,
+    GeneratePdfResponse200,
+    GetAccountResponse200,
+    GetItemResponse200,
+    GetQrCodeResponse200,
+    GetQrCodeResponse202,
+    GetTaxResponse200,
+    GuideFamilyDocument,
+    InvoiceFamilyDocument,
+    InvoiceReceipt,
+    InvoiceReceiptResponse,
+    InvoiceResponse,
+    Item,
+    ListClientInvoicesResponse200,
+    ListClientRegularizationsResponse200,
+    ListClientsResponse200,
+    ListCreditNotesResponse200,
+    ListDebitNotesResponse200,
+    ListEstimatesResponse200,
+    ListGuidesResponse200,
+    ListInvoiceReceiptsResponse200,
+    ListInvoicesResponse200,
+    ListItemsResponse200,
+    ListPurchaseOrdersResponse200,
+    ListReceiptsResponse200,
+    ListRelatedDocumentsResponse200,
+    ListSequencesResponse200,
+    ListSimplifiedInvoicesResponse200,
+    ListTaxesResponse200,
+    ListVatMossInvoicesResponse200,
+    MessageBody,
+    ProformaResponse,
+    PurchaseOrderResponse,
+    PurchaseOrderResponseDocument,
+    QuoteResponse,
+    Receipt,
+    ReceiptResponse,
+    RegisterSequenceResponse200,
+    SaftReady,
+    SequenceResponse,
+    ShippingResponse,
+    SimplifiedInvoice,
+    SimplifiedInvoiceResponse,
+    Tax,
+    TransportResponse,
+    UpdateClientInitialBalanceResponse200,
+    VatMossInvoice,
+    VatMossInvoiceResponse,
+)
+from invoicexpress_client.models import Client as ClientModel
 
-R = TypeVar("R")
-I = TypeVar("I")  # noqa: E741  (the iterator type: Iterator or AsyncIterator)
 R_co = TypeVar("R_co", covariant=True)
 I_co = TypeVar("I_co", covariant=True)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Mode:
+    """Type-level marker: what a resource's methods give (never instantiated)."""
+
+
+class Sync(Mode):
+    """Methods return the parsed model; `iter` returns an Iterator (InvoiceXpress)."""
+
+
+class Async(Mode):
+    """Methods return awaitables; `iter` returns an AsyncIterator (AsyncInvoiceXpress)."""
+
+
+M = TypeVar("M", bound=Mode)
+D = TypeVar("D")  # a document's response model (CreditNoteResponse)
+L = TypeVar("L")  # a list page's model (ListCreditNotesResponse200)
+E = TypeVar("E")  # one listed element (CreditNote)
+C = TypeVar("C")  # a create's response model
+G = TypeVar("G")  # a get's response model
 
 
 @dataclass(frozen=True)
@@ -38,6 +146,56 @@ class Runner(Protocol[R_co, I_co]):
     def run(self, call: Call) -> R_co: ...
     def paginate(self, make: Callable[[int], Call]) -> I_co: ...
     def poll(self, call: Call, timeout: float, interval: float) -> R_co: ...
+
+
+class _Method(Generic[P, T]):
+    """A resource method; at runtime it binds like a plain function (`_bind`)."""
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self._fn = fn
+        # __name__, __doc__, __wrapped__ (so inspect.signature sees the method's own parameters)
+        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+
+    def _bind(self, obj: object) -> Any:
+        return self if obj is None else types.MethodType(self._fn, obj)
+
+
+class op(_Method[P, T]):
+    """`@op` on a method annotated `-> T`: `T` on sync resources, `Awaitable[T]` on async ones."""
+
+    def __init__(self, fn: Callable[Concatenate[Any, P], T]) -> None:
+        super().__init__(fn)
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> op[P, T]: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: type | None = None) -> Callable[P, T]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[Async], owner: type | None = None
+    ) -> Callable[P, Awaitable[T]]: ...
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        return self._bind(obj)
+
+
+class pages(_Method[P, T]):
+    """`@pages` on a method annotated `-> Iterator[T]`: AsyncIterator[T] on async resources."""
+
+    def __init__(self, fn: Callable[Concatenate[Any, P], Iterator[T]]) -> None:
+        super().__init__(fn)
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> pages[P, T]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[Sync], owner: type | None = None
+    ) -> Callable[P, Iterator[T]]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[Async], owner: type | None = None
+    ) -> Callable[P, AsyncIterator[T]]: ...
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        return self._bind(obj)
 
 
 @dataclass(frozen=True)
@@ -106,12 +264,14 @@ def filter_query(filters: Mapping[str, Any], page: int | None = None) -> dict[st
     return query
 
 
-class Resource(Generic[R, I]):
-    """A namespace; `_ops` maps method name -> operation it calls (for coverage reports)."""
+class Resource(Generic[M]):
+    """A namespace; `_ops` maps method name -> operation it calls (for coverage reports).
+
+    `M` (Sync or Async) only tells type checkers what the methods return (see `op`)."""
 
     _ops: dict[str, str] = {}  # noqa: RUF012  (read-only class table, overridden per class)
 
-    def __init__(self, runner: Runner[R, I]) -> None:
+    def __init__(self, runner: Runner[Any, Any]) -> None:
         self._runner = runner
 
     def operations(self) -> dict[str, str]:
@@ -125,11 +285,14 @@ class Resource(Generic[R, I]):
         query: Mapping[str, Any] | None = None,
         body: Any = None,
         iso_dates: bool = False,
-    ) -> R:
+    ) -> Any:
         return self._runner.run(Call(op, path, query or {}, body, iso_dates))
 
-    def _iter(self, op: str, *path: Any, filters: Mapping[str, Any]) -> I:
+    def _iter(self, op: str, *path: Any, filters: Mapping[str, Any]) -> Any:
         return self._runner.paginate(lambda page: Call(op, path, filter_query(filters, page)))
+
+    def _poll(self, call: Call, timeout: float, interval: float) -> Any:
+        return self._runner.poll(call, timeout, interval)
 
 
 def _body_has_field(operation: str, name: str) -> bool:
@@ -152,10 +315,12 @@ def _wrap(root: str, data: Mapping[str, Any], *aliases: str) -> dict[str, Any]:
     return {root: dict(data)}
 
 
-class DocumentResource(Resource[R, I]):
-    """One document type: create, get, update, change_state, email, list, iter (+ cancel)."""
+class DocumentResource(Resource[M], Generic[M, D, L, E]):
+    """One document type: create, get, update, change_state, email, list, iter (+ cancel).
 
-    def __init__(self, runner: Runner[R, I], doc: DocumentType) -> None:
+    D: its response model, L: its list page model, E: one listed document."""
+
+    def __init__(self, runner: Runner[Any, Any], doc: DocumentType) -> None:
         super().__init__(runner)
         self.doc = doc
         k = doc.key
@@ -179,7 +344,8 @@ class DocumentResource(Resource[R, I]):
         generic = {"invoices": "invoice", "estimates": "quote", "guides": "shipping"}
         return (generic[self.doc.family],) if self.doc.family in generic else ()
 
-    def create(self, document: Mapping[str, Any], *, proprietary_uid: str | None = None) -> R:
+    @op
+    def create(self, document: Mapping[str, Any], *, proprietary_uid: str | None = None) -> D:
         """Create a draft (or final, per the API). `proprietary_uid` makes retries safe."""
         body = _wrap(self.doc.key, document, *self._family_key())
         if proprietary_uid:
@@ -191,21 +357,25 @@ class DocumentResource(Resource[R, I]):
             body["proprietary_uid"] = proprietary_uid
         return self._run(self._ops["create"], body=body)
 
-    def get(self, document_id: int) -> R:
+    @op
+    def get(self, document_id: int) -> D:
         return self._run(self._ops["get"], document_id)
 
-    def update(self, document_id: int, document: Mapping[str, Any]) -> R:
+    @op
+    def update(self, document_id: int, document: Mapping[str, Any]) -> D:
         """PUT replaces the document: send the client and every item again."""
         body = _wrap(self.doc.key, document, *self._family_key())
         return self._run(self._ops["update"], document_id, body=body)
 
-    def change_state(self, document_id: int, state: str, *, message: str | None = None) -> R:
+    @op
+    def change_state(self, document_id: int, state: str, *, message: str | None = None) -> D:
         """Fire a state event (`finalized`, `canceled` needs `message`, `settled`, ...)."""
         inner: dict[str, Any] = {"state": state}
         if message is not None:
             inner["message"] = message
         return self._run(self._ops["change_state"], document_id, body={self.doc.key: inner})
 
+    @op
     def email(
         self,
         document_id: int,
@@ -217,7 +387,7 @@ class DocumentResource(Resource[R, I]):
         bcc: str | None = None,
         save_email: bool = False,
         logo: bool = False,
-    ) -> R:
+    ) -> None:
         """Send the document by email (`save_email` stores the address on the client)."""
         message: dict[str, Any] = {
             "client": {"email": to, "save": "1" if save_email else "0"},
@@ -228,7 +398,8 @@ class DocumentResource(Resource[R, I]):
                 message[name] = value
         return self._run(self._ops["email"], document_id, body={"message": message})
 
-    def cancel(self, document_id: int, *, message: str) -> R:
+    @op
+    def cancel(self, document_id: int, *, message: str) -> D:
         """Receipts only (`cancelReceipt`); InvoiceXpress requires the reason as `message`."""
         body = {self.doc.key: {"state": "canceled", "message": message}}
         return self._run(self._ops["cancel"], document_id, body=body)
@@ -239,37 +410,43 @@ class DocumentResource(Resource[R, I]):
             merged["type"] = [self._list_type]
         return merged
 
-    def list(self, *, page: int = 1, **filters: Unpack[ListFilters]) -> R:
+    @op
+    def list(self, *, page: int = 1, **filters: Unpack[ListFilters]) -> L:
         """One page of this type (estimates/guides types use the family list with type[])."""
         return self._run(self._list_op, query=filter_query(self._filters(filters), page))
 
-    def iter(self, **filters: Unpack[ListFilters]) -> I:
+    @pages
+    def iter(self, **filters: Unpack[ListFilters]) -> Iterator[E]:
         """Every matching document across all pages."""
         return self._iter(self._list_op, filters=self._filters(filters))
 
 
-class FamilyListResource(Resource[R, I]):
+class FamilyListResource(Resource[M], Generic[M, L, E]):
     """`ix.estimates` / `ix.guides`: the family-wide lists."""
 
-    def __init__(self, runner: Runner[R, I], op: str) -> None:
+    def __init__(self, runner: Runner[Any, Any], operation: str) -> None:
         super().__init__(runner)
-        self._ops = {"list": op}
+        self._ops = {"list": operation}
 
-    def list(self, *, page: int = 1, **filters: Unpack[ListFilters]) -> R:
+    @op
+    def list(self, *, page: int = 1, **filters: Unpack[ListFilters]) -> L:
         return self._run(self._ops["list"], query=filter_query(filters, page))
 
-    def iter(self, **filters: Unpack[ListFilters]) -> I:
+    @pages
+    def iter(self, **filters: Unpack[ListFilters]) -> Iterator[E]:
         return self._iter(self._ops["list"], filters=filters)
 
 
-class _Crud(Resource[R, I]):
-    """list/iter/create/get/update/delete for a resource with root key `_root`."""
+class _Crud(Resource[M], Generic[M, L, E, C, G]):
+    """list/iter/create/get/update/delete for a resource with root key `_root`.
+
+    L: the list page model, E: one listed element, C: create's model, G: get's model."""
 
     _root = ""
     _name = ""
     _plural = ""
 
-    def __init__(self, runner: Runner[R, I]) -> None:
+    def __init__(self, runner: Runner[Any, Any]) -> None:
         super().__init__(runner)
         n, p = self._name, self._plural
         self._ops = {
@@ -280,7 +457,8 @@ class _Crud(Resource[R, I]):
             "delete": f"delete_{n}",
         }
 
-    def list(self, *, page: int = 1, per_page: int | None = None) -> R:
+    @op
+    def list(self, *, page: int = 1, per_page: int | None = None) -> L:
         return self._run(self._ops["list"], query=self._page_query(page, per_page))
 
     def _page_query(self, page: int, per_page: int | None) -> dict[str, Any]:
@@ -294,7 +472,8 @@ class _Crud(Resource[R, I]):
             query["per_page"] = per_page
         return query
 
-    def iter(self, *, per_page: int | None = None) -> I:
+    @pages
+    def iter(self, *, per_page: int | None = None) -> Iterator[E]:
         from ._client import operation_info
 
         op = self._ops["list"]
@@ -304,33 +483,41 @@ class _Crud(Resource[R, I]):
             return self._iter(op, filters=filters)
         return self._runner.paginate(lambda _page: Call(op, (), filters))
 
-    def create(self, data: Mapping[str, Any]) -> R:
+    @op
+    def create(self, data: Mapping[str, Any]) -> C:
         return self._run(self._ops["create"], body=_wrap(self._root, data))
 
-    def get(self, resource_id: int | str) -> R:
+    @op
+    def get(self, resource_id: int | str) -> G:
         return self._run(self._ops["get"], resource_id)
 
-    def update(self, resource_id: int | str, data: Mapping[str, Any]) -> R:
+    @op
+    def update(self, resource_id: int | str, data: Mapping[str, Any]) -> None:
         return self._run(self._ops["update"], resource_id, body=_wrap(self._root, data))
 
-    def delete(self, resource_id: int | str) -> R:
+    @op
+    def delete(self, resource_id: int | str) -> None:
         return self._run(self._ops["delete"], resource_id)
 
 
-class ItemsResource(_Crud[R, I]):
+class ItemsResource(
+    _Crud[M, ListItemsResponse200, Item, CreateItemResponse201, GetItemResponse200]
+):
     _root, _name, _plural = "item", "item", "items"
 
 
-class TaxesResource(_Crud[R, I]):
+class TaxesResource(_Crud[M, ListTaxesResponse200, Tax, CreateTaxResponse201, GetTaxResponse200]):
     _root, _name, _plural = "tax", "tax", "taxes"
 
 
-class ClientsResource(_Crud[R, I]):
+class ClientsResource(
+    _Crud[M, ListClientsResponse200, ClientModel, ClientResponse, ClientResponse]
+):
     """Clients, plus find by name/code and the client's invoice list."""
 
     _root, _name, _plural = "client", "client", "clients"
 
-    def __init__(self, runner: Runner[R, I]) -> None:
+    def __init__(self, runner: Runner[Any, Any]) -> None:
         super().__init__(runner)
         del self._ops["delete"]
         self._ops |= {
@@ -339,12 +526,15 @@ class ClientsResource(_Crud[R, I]):
             "invoices": "list_client_invoices",
         }
 
-    def find_by_name(self, name: str) -> R:
+    @op
+    def find_by_name(self, name: str) -> ClientResponse:
         return self._run(self._ops["find_by_name"], query={"client_name": name})
 
-    def find_by_code(self, code: str) -> R:
+    @op
+    def find_by_code(self, code: str) -> ClientResponse:
         return self._run(self._ops["find_by_code"], query={"client_code": code})
 
+    @op
     def invoices(
         self,
         client_id: int | str,
@@ -352,7 +542,7 @@ class ClientsResource(_Crud[R, I]):
         filter: Mapping[str, Any] | None = None,
         page: int = 1,
         per_page: int | None = None,
-    ) -> R:
+    ) -> ListClientInvoicesResponse200:
         """The client's documents; `filter` is the JSON body filter (status, by_type, ...)."""
         from ._client import operation_info
 
@@ -362,7 +552,7 @@ class ClientsResource(_Crud[R, I]):
         return self._run(self._ops["invoices"], client_id, query=query, body=body)
 
 
-class SequencesResource(Resource[R, I]):
+class SequencesResource(Resource[M]):
     _ops = {  # noqa: RUF012
         "list": "list_sequences",
         "create": "create_sequence",
@@ -371,24 +561,29 @@ class SequencesResource(Resource[R, I]):
         "set_current": "set_current_sequence",
     }
 
-    def list(self) -> R:
+    @op
+    def list(self) -> ListSequencesResponse200:
         return self._run(self._ops["list"])
 
-    def create(self, sequence: Mapping[str, Any]) -> R:
+    @op
+    def create(self, sequence: Mapping[str, Any]) -> SequenceResponse:
         return self._run(self._ops["create"], body=_wrap("sequence", sequence))
 
-    def get(self, sequence_id: int) -> R:
+    @op
+    def get(self, sequence_id: int) -> SequenceResponse:
         return self._run(self._ops["get"], sequence_id)
 
-    def register(self, sequence_id: int) -> R:
+    @op
+    def register(self, sequence_id: int) -> RegisterSequenceResponse200:
         """Register the series with the tax authority (AT)."""
         return self._run(self._ops["register"], sequence_id)
 
-    def set_current(self, sequence_id: int) -> R:
+    @op
+    def set_current(self, sequence_id: int) -> None:
         return self._run(self._ops["set_current"], sequence_id)
 
 
-class AccountsResource(Resource[R, I]):
+class AccountsResource(Resource[M]):
     _ops = {  # noqa: RUF012
         "create": "create_account",
         "create_for_existing_user": "create_account_for_existing_user",
@@ -397,25 +592,32 @@ class AccountsResource(Resource[R, I]):
         "configure_at_communication": "configure_at_communication",
     }
 
-    def create(self, account: Mapping[str, Any]) -> R:
+    @op
+    def create(self, account: Mapping[str, Any]) -> AccountCreated:
         return self._run(self._ops["create"], body=_wrap("account", account))
 
-    def create_for_existing_user(self, account: Mapping[str, Any]) -> R:
+    @op
+    def create_for_existing_user(self, account: Mapping[str, Any]) -> AccountCreated:
         return self._run(self._ops["create_for_existing_user"], body=_wrap("account", account))
 
-    def get(self, account_id: int | str) -> R:
+    @op
+    def get(self, account_id: int | str) -> GetAccountResponse200:
         return self._run(self._ops["get"], account_id)
 
-    def update(self, account_id: int | str, account: Mapping[str, Any]) -> R:
+    @op
+    def update(self, account_id: int | str, account: Mapping[str, Any]) -> None:
         return self._run(self._ops["update"], account_id, body=_wrap("account", account))
 
-    def configure_at_communication(self, at_communication: Mapping[str, Any]) -> R:
+    @op
+    def configure_at_communication(
+        self, at_communication: Mapping[str, Any]
+    ) -> ConfigureAtCommunicationResponse200:
         """AT (tax authority) credentials for this account; `at_password` is base64."""
         body = _wrap("at_communication", at_communication)
         return self._run(self._ops["configure_at_communication"], body=body)
 
 
-class TreasuryResource(Resource[R, I]):
+class TreasuryResource(Resource[M]):
     """Client balances and movements; these endpoints take ISO dates, not dd/mm/yyyy."""
 
     _ops = {  # noqa: RUF012
@@ -428,39 +630,58 @@ class TreasuryResource(Resource[R, I]):
         "delete_movement": "delete_client_treasury_movement",
     }
 
-    def balance(self, client_id: int | str) -> R:
+    @op
+    def balance(self, client_id: int | str) -> ClientBalance:
         return self._run(self._ops["balance"], client_id)
 
-    def update_initial_balance(self, client_id: int | str, initial_balance: Mapping[str, Any]) -> R:
+    @op
+    def update_initial_balance(
+        self, client_id: int | str, initial_balance: Mapping[str, Any]
+    ) -> UpdateClientInitialBalanceResponse200:
         body = _wrap("initial_balance", initial_balance)
         return self._run(self._ops["update_initial_balance"], client_id, body=body, iso_dates=True)
 
-    def regularizations(self, client_id: int | str, *, page: int = 1) -> R:
+    @op
+    def regularizations(
+        self, client_id: int | str, *, page: int = 1
+    ) -> ListClientRegularizationsResponse200:
         return self._run(self._ops["regularizations"], client_id, query={"page": page})
 
-    def create_regularization(self, client_id: int | str, regularization: Mapping[str, Any]) -> R:
+    @op
+    def create_regularization(
+        self, client_id: int | str, regularization: Mapping[str, Any]
+    ) -> CreateClientRegularizationResponse201:
         body = _wrap("regularization", regularization)
         return self._run(self._ops["create_regularization"], client_id, body=body, iso_dates=True)
 
-    def delete_regularization(self, client_id: int | str, regularization_id: int) -> R:
+    @op
+    def delete_regularization(self, client_id: int | str, regularization_id: int) -> None:
         return self._run(self._ops["delete_regularization"], client_id, regularization_id)
 
-    def create_movement(self, client_id: int | str, movement: Mapping[str, Any]) -> R:
+    @op
+    def create_movement(
+        self, client_id: int | str, movement: Mapping[str, Any]
+    ) -> CreateClientTreasuryMovementResponse201:
         body = _wrap("treasury_movement", movement)
         return self._run(self._ops["create_movement"], client_id, body=body, iso_dates=True)
 
-    def delete_movement(self, client_id: int | str, movement_id: int) -> R:
+    @op
+    def delete_movement(self, client_id: int | str, movement_id: int) -> None:
         return self._run(self._ops["delete_movement"], client_id, movement_id)
 
 
-class PdfResource(Resource[R, I]):
+class PdfResource(Resource[M]):
     """PDF links: `generate` may answer 202 (None) while the file is built; `wait` polls."""
 
     _ops = {"generate": "generate_pdf", "wait": "generate_pdf"}  # noqa: RUF012
 
-    def generate(self, document_id: int, *, second_copy: bool = False) -> R:
+    @op
+    def generate(
+        self, document_id: int, *, second_copy: bool = False
+    ) -> GeneratePdfResponse200 | None:
         return self._run(self._ops["generate"], document_id, query=self._query(second_copy))
 
+    @op
     def wait(
         self,
         document_id: int,
@@ -468,88 +689,113 @@ class PdfResource(Resource[R, I]):
         second_copy: bool = False,
         timeout: float = 60.0,
         interval: float = 1.0,
-    ) -> R:
+    ) -> GeneratePdfResponse200:
         call = Call(self._ops["wait"], (document_id,), self._query(second_copy))
-        return self._runner.poll(call, timeout, interval)
+        return self._poll(call, timeout, interval)
 
     @staticmethod
     def _query(second_copy: bool) -> dict[str, Any]:
         return {"second_copy": True} if second_copy else {}
 
 
-class QrCodesResource(Resource[R, I]):
+class QrCodesResource(Resource[M]):
     _ops = {"get": "get_qr_code", "wait": "get_qr_code"}  # noqa: RUF012
 
-    def get(self, document_id: int) -> R:
+    @op
+    def get(self, document_id: int) -> GetQrCodeResponse200 | GetQrCodeResponse202:
         return self._run(self._ops["get"], document_id)
 
-    def wait(self, document_id: int, *, timeout: float = 60.0, interval: float = 1.0) -> R:
-        return self._runner.poll(Call(self._ops["wait"], (document_id,)), timeout, interval)
+    @op
+    def wait(
+        self, document_id: int, *, timeout: float = 60.0, interval: float = 1.0
+    ) -> GetQrCodeResponse200:
+        return self._poll(Call(self._ops["wait"], (document_id,)), timeout, interval)
 
 
-class SaftResource(Resource[R, I]):
+class SaftResource(Resource[M]):
     """SAF-T export for a month; 202 while it is prepared."""
 
     _ops = {"export": "export_saft", "wait": "export_saft"}  # noqa: RUF012
 
-    def export(self, *, month: int, year: int) -> R:
+    @op
+    def export(self, *, month: int, year: int) -> SaftReady | MessageBody:
         return self._run(self._ops["export"], query={"month": month, "year": year})
 
-    def wait(self, *, month: int, year: int, timeout: float = 300.0, interval: float = 2.0) -> R:
+    @op
+    def wait(
+        self, *, month: int, year: int, timeout: float = 300.0, interval: float = 2.0
+    ) -> SaftReady:
         call = Call(self._ops["wait"], (), {"month": month, "year": year})
-        return self._runner.poll(call, timeout, interval)
+        return self._poll(call, timeout, interval)
 
 
-class DocumentsResource(Resource[R, I]):
+class DocumentsResource(Resource[M]):
     """Operations on any document by id: related documents and (partial) payments."""
 
     _ops = {"related": "list_related_documents", "pay": "create_partial_payment"}  # noqa: RUF012
 
-    def related(self, document_id: int) -> R:
+    @op
+    def related(self, document_id: int) -> ListRelatedDocumentsResponse200:
         return self._run(self._ops["related"], document_id)
 
-    def pay(self, document_id: int, payment: Mapping[str, Any]) -> R:
+    @op
+    def pay(self, document_id: int, payment: Mapping[str, Any]) -> ReceiptResponse:
         """Register a (partial) payment; makes a receipt. `amount` as Decimal, `date` as date."""
         return self._run(self._ops["pay"], document_id, body=_wrap("partial_payment", payment))
 
 
-class Namespaces(Generic[R, I]):
-    """The resource attributes shared by InvoiceXpress and AsyncInvoiceXpress."""
+class Namespaces(Generic[M]):
+    """The resource attributes shared by InvoiceXpress (M=Sync) and AsyncInvoiceXpress (Async).
 
-    invoices: DocumentResource[R, I]
-    invoice_receipts: DocumentResource[R, I]
-    simplified_invoices: DocumentResource[R, I]
-    credit_notes: DocumentResource[R, I]
-    debit_notes: DocumentResource[R, I]
-    vat_moss_invoices: DocumentResource[R, I]
-    quotes: DocumentResource[R, I]
-    proformas: DocumentResource[R, I]
-    fees_notes: DocumentResource[R, I]
-    shippings: DocumentResource[R, I]
-    transports: DocumentResource[R, I]
-    devolutions: DocumentResource[R, I]
-    purchase_orders: DocumentResource[R, I]
-    receipts: DocumentResource[R, I]
-    estimates: FamilyListResource[R, I]
-    guides: FamilyListResource[R, I]
-    documents: DocumentsResource[R, I]
-    pdf: PdfResource[R, I]
-    qr_codes: QrCodesResource[R, I]
-    saft: SaftResource[R, I]
-    clients: ClientsResource[R, I]
-    items: ItemsResource[R, I]
-    taxes: TaxesResource[R, I]
-    sequences: SequencesResource[R, I]
-    accounts: AccountsResource[R, I]
-    treasury: TreasuryResource[R, I]
+    The table binds each document type to its generated models (checked against the spec by
+    tests/client/test_typing.py)."""
 
-    def _init_namespaces(self, runner: Runner[R, I]) -> None:
-        self._resources: dict[str, Resource[R, I]] = {}
+    invoices: DocumentResource[M, InvoiceResponse, ListInvoicesResponse200, InvoiceFamilyDocument]
+    invoice_receipts: DocumentResource[
+        M, InvoiceReceiptResponse, ListInvoiceReceiptsResponse200, InvoiceReceipt
+    ]
+    simplified_invoices: DocumentResource[
+        M, SimplifiedInvoiceResponse, ListSimplifiedInvoicesResponse200, SimplifiedInvoice
+    ]
+    credit_notes: DocumentResource[M, CreditNoteResponse, ListCreditNotesResponse200, CreditNote]
+    debit_notes: DocumentResource[M, DebitNoteResponse, ListDebitNotesResponse200, DebitNote]
+    vat_moss_invoices: DocumentResource[
+        M, VatMossInvoiceResponse, ListVatMossInvoicesResponse200, VatMossInvoice
+    ]
+    quotes: DocumentResource[M, QuoteResponse, ListEstimatesResponse200, EstimateFamilyDocument]
+    proformas: DocumentResource[
+        M, ProformaResponse, ListEstimatesResponse200, EstimateFamilyDocument
+    ]
+    fees_notes: DocumentResource[
+        M, FeesNoteResponse, ListEstimatesResponse200, EstimateFamilyDocument
+    ]
+    shippings: DocumentResource[M, ShippingResponse, ListGuidesResponse200, GuideFamilyDocument]
+    transports: DocumentResource[M, TransportResponse, ListGuidesResponse200, GuideFamilyDocument]
+    devolutions: DocumentResource[M, DevolutionResponse, ListGuidesResponse200, GuideFamilyDocument]
+    purchase_orders: DocumentResource[
+        M, PurchaseOrderResponse, ListPurchaseOrdersResponse200, PurchaseOrderResponseDocument
+    ]
+    receipts: DocumentResource[M, ReceiptResponse, ListReceiptsResponse200, Receipt]
+    estimates: FamilyListResource[M, ListEstimatesResponse200, EstimateFamilyDocument]
+    guides: FamilyListResource[M, ListGuidesResponse200, GuideFamilyDocument]
+    documents: DocumentsResource[M]
+    pdf: PdfResource[M]
+    qr_codes: QrCodesResource[M]
+    saft: SaftResource[M]
+    clients: ClientsResource[M]
+    items: ItemsResource[M]
+    taxes: TaxesResource[M]
+    sequences: SequencesResource[M]
+    accounts: AccountsResource[M]
+    treasury: TreasuryResource[M]
+
+    def _init_namespaces(self, runner: Runner[Any, Any]) -> None:
+        self._resources: dict[str, Resource[M]] = {}
         for doc in DOCUMENT_TYPES:
             self._resources[doc.segment] = DocumentResource(runner, doc)
         for family, op in FAMILY_LISTS.items():
             self._resources[family] = FamilyListResource(runner, op)
-        simple: dict[str, type[Resource[R, I]]] = {
+        simple: dict[str, type[Resource[M]]] = {
             "documents": DocumentsResource,
             "pdf": PdfResource,
             "qr_codes": QrCodesResource,

@@ -273,6 +273,7 @@ def scenario_saft(ix: InvoiceXpress, sb: Any) -> None:
     final = ix.invoices.change_state(invoice.id, "finalized").invoice
     when = dt.datetime.strptime(final.date, "%d/%m/%Y")
     ready = ix.saft.wait(month=when.month, year=when.year, interval=0.05, timeout=30)
+    assert isinstance(ready.url, str)  # the spec leaves `url` optional (Unset)
     assert ready.url.startswith("http")
 
 
