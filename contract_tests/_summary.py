@@ -116,7 +116,7 @@ class _Plugin:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-_CURL_RE = re.compile(r"curl -X (\w+) '(?:https?://[^/']+)?([^?']*)")
+_CURL_RE = re.compile(r"curl -X (\w+)\b[^\n]*?'https?://[^/']+([^?']*)")
 
 
 def _ops_from_curl(text: str) -> list[str]:
