@@ -236,6 +236,10 @@ class Sandbox:
                 bound, req, account, str(request.base_url).rstrip("/"), faults
             )
         except ApiError as err:
+            if err.status == 422 and 422 not in bound.shapes:
+                # A rule broken on an operation that documents no 422 (a list filter such as
+                # an impossible date) is malformed input: its documented answer is 400.
+                err = ApiError(400, err.message, shape="ErrorsObject")
             response = self._error(bound, err)
             self._record(request, op.operation_id, response.status_code)
             return response

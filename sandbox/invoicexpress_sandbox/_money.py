@@ -14,6 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+# Larger amounts are refused as "not a number": no invoice needs them, and products and sums of
+# them stay well inside Decimal's 28-digit context (1e10 * 1e10 has 21 digits).
+LIMIT = Decimal("1e10")
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -32,7 +35,7 @@ def to_decimal(value: object) -> Decimal | None:
             return None
     else:
         return None
-    return result if result.is_finite() else None
+    return result if result.is_finite() and abs(result) < LIMIT else None
 
 
 def r2(value: Decimal) -> Decimal:

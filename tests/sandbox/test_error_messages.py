@@ -94,6 +94,7 @@ DOCUMENT: dict[str, Trigger] = {
         a, o, retention="150"
     ),
     "Invoice items is invalid": lambda a, o, s: _doc_request(a, o, items=[{"name": "A"}]),
+    "Owner invoice is invalid": lambda a, o, s: _doc_request(a, o, owner_invoice_id=999999),
     "Client is invalid": lambda a, o, s: _doc_request(a, o, client="Cliente"),
     "Due date must be later than date": lambda a, o, s: _doc_request(
         a, o, date="10/12/2026", due_date="01/12/2026"

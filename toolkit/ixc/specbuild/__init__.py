@@ -67,7 +67,7 @@ def components() -> dict[str, Any]:
     s |= schemas.primitives()
     s["DateDMYInput"] = string(
         "A date in a request: d/m/yyyy or dd/mm/yyyy (the vendor's examples omit zeros).",
-        pattern=r"^(0?[1-9]|[12][0-9]|3[01])/(0?[1-9]|1[0-2])/[0-9]{4}$",
+        pattern=r"^(0?[1-9]|[12][0-9]|3[01])/(0?[1-9]|1[0-2])/[12][0-9]{3}$",
         examples=["03/12/2017", "3/12/2017"],
     )
     s |= schemas.error_shapes()

@@ -172,6 +172,8 @@ def document_write_messages(dt: DocType, *, update: bool) -> tuple[str, ...]:
         messages = tuple(m for m in messages if m != _SETTLED_MESSAGE)
     if dt.family not in ("invoices", "estimates"):  # no `mb_reference` field
         messages = tuple(m for m in messages if m != _MB_MESSAGE)
+    if dt.segment in ("credit_notes", "debit_notes"):  # they correct an existing invoice
+        messages += ("Owner invoice is invalid",)
     return messages
 
 
