@@ -75,9 +75,10 @@ def contract(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, reuse_venv=True)
 def drift(session: nox.Session) -> None:
-    """Report server drift from a contract recording (posargs go to `ixc drift server`)."""
+    """Server drift of the last `nox -s contract` recording (posargs go to `ixc drift server`)."""
     _install(session)
-    session.run("ixc", "drift", "server", *session.posargs)
+    default = ("--recording", "reports/contract/exchanges.jsonl", "--fail-on", "WARN")
+    session.run("ixc", "drift", "server", *(session.posargs or default))
 
 
 @nox.session(python=PYTHON, reuse_venv=True, default=False)

@@ -88,6 +88,7 @@ DOCUMENT: dict[str, Recipe] = {
     "Retention must be a number between 0 and 99.99": _set("retention", "150"),
     "Invoice items is invalid": _item_drop("name"),
     "Client is invalid": _set("client", "not-an-object"),
+    "Owner invoice is invalid": _set("owner_invoice_id", 999999999),
     "Due date must be later than date": _dates("10/12/2026", "01/12/2026"),
     "Email must be an email address": _new_client("email", "not-an-email"),
     "Discount is not a number": _item_set("discount", "ten"),

@@ -55,6 +55,7 @@ class AnyDocument:
         saft_hash (None | str | Unset): Four characters of the SAF-T signature, to be printed.
         mb_reference (MbReference | Unset): Multibanco payment reference (Portuguese accounts with it enabled).
         global_discount (GlobalDiscount | Unset): A discount on the whole document, as a percentage or an amount.
+        owner_invoice_id (int | None | str | Unset): Source invoice of a credit/debit note.
     """
 
     id: int
@@ -83,6 +84,7 @@ class AnyDocument:
     saft_hash: None | str | Unset = UNSET
     mb_reference: MbReference | Unset = UNSET
     global_discount: GlobalDiscount | Unset = UNSET
+    owner_invoice_id: int | None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,6 +183,12 @@ class AnyDocument:
         if not isinstance(self.global_discount, Unset):
             global_discount = self.global_discount.to_dict()
 
+        owner_invoice_id: int | None | str | Unset
+        if isinstance(self.owner_invoice_id, Unset):
+            owner_invoice_id = UNSET
+        else:
+            owner_invoice_id = self.owner_invoice_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -224,6 +232,8 @@ class AnyDocument:
             field_dict["mb_reference"] = mb_reference
         if global_discount is not UNSET:
             field_dict["global_discount"] = global_discount
+        if owner_invoice_id is not UNSET:
+            field_dict["owner_invoice_id"] = owner_invoice_id
 
         return field_dict
 
@@ -365,6 +375,15 @@ class AnyDocument:
         else:
             global_discount = GlobalDiscount.from_dict(_global_discount)
 
+        def _parse_owner_invoice_id(data: object) -> int | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | str | Unset, data)
+
+        owner_invoice_id = _parse_owner_invoice_id(d.pop("owner_invoice_id", UNSET))
+
         any_document = cls(
             id=id,
             status=status,
@@ -392,6 +411,7 @@ class AnyDocument:
             saft_hash=saft_hash,
             mb_reference=mb_reference,
             global_discount=global_discount,
+            owner_invoice_id=owner_invoice_id,
         )
 
         any_document.additional_properties = d

@@ -324,7 +324,7 @@ def document_properties(types: list[str], statuses: list[str], family: str) -> d
         "mb_reference": ref("MbReference"),
         "global_discount": ref("GlobalDiscount"),
     }
-    if family == "invoices":
+    if family in ("invoices", "any"):  # `any`: related documents mix every family
         props["owner_invoice_id"] = {
             "oneOf": [ref("IdLike"), {"type": "null"}],
             "description": "Source invoice of a credit/debit note.",
