@@ -292,6 +292,8 @@ class ServerDrift:
         )
         base = "/x-state-machine/transitions"
         if canonical not in events:
+            if not 200 <= ex.status < 300:
+                return []  # refusing an unknown event is what the state machine implies
             return [
                 _Issue(
                     "state-event-undocumented",
