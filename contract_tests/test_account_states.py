@@ -1,5 +1,6 @@
 """Suite 3 (continued): errors that depend on the account rather than the request: SAF-T
-export refusals, sequence registration with and without AT credentials. They need accounts in
+export refusals, sequence registration with and without AT credentials (and a series waiting
+for registration). They need accounts in
 states the API cannot set (trial, no company data, AT not configured), so they run on the
 sandbox, whose admin route makes such accounts; elsewhere they are skipped, and the summary
 lists what stayed unexercised."""
@@ -70,7 +71,29 @@ def test_register_sequence_with_and_without_at(api: ContractClient, world: World
         json=example_request(SPEC, SPEC.operations["configureAtCommunication"]),
     )
     _expect(api, "configureAtCommunication", at, 200)
+    # Made before the credentials, the series now waits for registration: it cannot become
+    # the default, and its name cannot be created again.
+    pending = api.call("setCurrentSequence", {"sequence-id": seq_id}, key=key)
+    _expect(api, "setCurrentSequence", pending, 422)
+    duplicate = api.call("createSequence", json=body, key=key)
+    _expect(api, "createSequence", duplicate, 409)
     registered = api.call("registerSequence", {"sequence-id": seq_id}, key=key)
     _expect(api, "registerSequence", registered, 200)
     again = api.call("registerSequence", {"sequence-id": seq_id}, key=key)
     _expect(api, "registerSequence", again, 409)
+
+
+@pytest.mark.usefixtures("sandbox_only")
+def test_update_account_refuses_a_fiscal_id_another_account_uses(
+    api: ContractClient, world: World
+) -> None:
+    """Reachable only on an account with no fiscal id yet (otherwise "can't be changed")."""
+    message = "Vat Number is already used in another account"
+    taken = world.other_account_fiscal_id()
+    account = world.sandbox_account()
+    body = example_request(SPEC, SPEC.operations["updateAccount"])
+    body["account"]["fiscal_id"] = taken
+    response = api.call(
+        "updateAccount", {"account-id": account["id"]}, json=body, key=account["api_key"]
+    )
+    _expect(api, "updateAccount", response, 422, message)

@@ -652,7 +652,10 @@ def new_sequence(ctx: Ctx, fields: Mapping[str, Any]) -> Json:
     serie = _text(fields.get("serie")).strip()
     if not serie or not re.fullmatch(r"[A-Za-z0-9._-]{1,20}", serie):
         raise invalid("The sequence name is invalid", field="serie", code="001")
-    if any(s["serie"] == serie for s in sequences(ctx)):
+    existing = next((s for s in sequences(ctx) if s["serie"] == serie), None)
+    if existing is not None:
+        if _pending_registration(ctx, existing):
+            raise ApiError(409, "The sequence is already being registered.", code="006")
         raise invalid("Serie has already been taken", field="serie", code="002")
     return create_sequence_record(
         ctx.tx,
@@ -676,8 +679,15 @@ def register_sequence(ctx: Ctx, seq_id: int) -> Json:
     return seq
 
 
+def _pending_registration(ctx: Ctx, seq: Json) -> bool:
+    """A series made before the account had AT credentials waits to be registered."""
+    return bool(ctx.account.get("at_configured")) and not seq["_registered"]
+
+
 def set_current_sequence(ctx: Ctx, seq_id: int) -> None:
-    get_sequence(ctx, seq_id)
+    if _pending_registration(ctx, get_sequence(ctx, seq_id)):
+        # Documents of an AT-configured account must go on registered series (ATCUD).
+        raise invalid("The sequence is invalid.", code="003")
     for seq in sequences(ctx):
         seq["default_sequence"] = 1 if seq["id"] == seq_id else 0
         ctx.tx.put("sequence", seq["id"], ctx.name, seq)

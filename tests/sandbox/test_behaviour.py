@@ -346,3 +346,38 @@ def test_get_responses_conform_to_the_spec(api: httpx.Client) -> None:
     ):
         r = api.get(path)
         assert response_errors(SPEC.operations[op_id], r.status_code, r.json()) == []
+
+
+def test_a_series_made_before_at_credentials_waits_for_registration(
+    sb: RunningSandbox,
+) -> None:
+    """createSequence 409 (code 006) and setCurrentSequence 422 (code 003) of the spec."""
+    made = sb.admin.post("/_sandbox/accounts", json={"name": "pending", "at_configured": False})
+    key = made.json()["api_key"]
+    with httpx.Client(base_url=sb.base_url, params={"api_key": key}) as api:
+        seq = api.post("/sequences.json", json={"sequence": {"serie": "P1"}})
+        assert seq.status_code == 201, seq.text
+        seq_id = seq.json()["sequence"]["id"]
+        assert api.put(f"/sequences/{seq_id}/set_current.json").status_code == 200
+        at = {
+            "at_subuser": "999999990/1",
+            "at_password": "c2VncmVkbw==",
+            "communication_type": "auto",
+        }
+        assert (
+            api.post(
+                "/api/v3/accounts/at_communication.json", json={"at_communication": at}
+            ).status_code
+            == 200
+        )
+        pending = api.put(f"/sequences/{seq_id}/set_current.json")
+        assert pending.status_code == 422, pending.text
+        assert pending.json()["errors"]["code"] == "003"
+        again = api.post("/sequences.json", json={"sequence": {"serie": "P1"}})
+        assert again.status_code == 409, again.text
+        assert again.json()["errors"]["code"] == "006"
+        assert api.put(f"/sequences/{seq_id}/register.json").status_code == 200
+        assert api.put(f"/sequences/{seq_id}/set_current.json").status_code == 200
+        taken = api.post("/sequences.json", json={"sequence": {"serie": "P1"}})
+        assert taken.status_code == 422
+        assert taken.json()["errors"]["code"] == "002"
