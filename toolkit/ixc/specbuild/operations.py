@@ -1065,48 +1065,10 @@ def clients() -> dict[str, Node]:
                 extensions={"x-vendor-operation": "updateClient"},
             ),
         },
-        "/clients/find-by-name.json": {
-            "get": operation(
-                "findClientByName",
-                "Find a client by name",
-                "Clients",
-                "Exact match only; partial names are not searched.",
-                {
-                    "200": ok("The client.", ref("ClientResponse"), client_example),
-                    "404": not_found("client with that name"),
-                },
-                parameters=[
-                    query(
-                        "client_name",
-                        {"type": "string", "minLength": 1},
-                        "The client's exact name.",
-                        required=True,
-                    )
-                ],
-                extensions={"x-vendor-operation": "findClientByName"},
-            )
-        },
-        "/clients/find-by-code.json": {
-            "get": operation(
-                "findClientByCode",
-                "Find a client by code",
-                "Clients",
-                "Exact match on the code.",
-                {
-                    "200": ok("The client.", ref("ClientResponse"), client_example),
-                    "404": not_found("client with that code"),
-                },
-                parameters=[
-                    query(
-                        "client_code",
-                        {"type": "string", "minLength": 1},
-                        "The client's exact code.",
-                        required=True,
-                    )
-                ],
-                extensions={"x-vendor-operation": "findClientByCode"},
-            )
-        },
+        "/clients/find-by-name.json": find_client(
+            "name", "Exact match only; partial names are not searched."
+        ),
+        "/clients/find-by-code.json": find_client("code", "Exact match on the code."),
         "/clients/{client-id}/invoices.json": {
             "post": operation(
                 "listClientInvoices",
@@ -1141,6 +1103,31 @@ def clients() -> dict[str, Node]:
                 extensions={"x-vendor-operation": "listClientInvoices"},
             )
         },
+    }
+
+
+def find_client(by: str, description: str) -> Node:
+    """`GET /clients/find-by-<by>.json?client_<by>=...`: one exact match or 404."""
+    return {
+        "get": operation(
+            f"findClientBy{by.capitalize()}",
+            f"Find a client by {by}",
+            "Clients",
+            description,
+            {
+                "200": ok("The client.", ref("ClientResponse"), {"client": samples.CLIENT}),
+                "404": not_found(f"client with that {by}"),
+            },
+            parameters=[
+                query(
+                    f"client_{by}",
+                    {"type": "string", "minLength": 1},
+                    f"The client's exact {by}.",
+                    required=True,
+                )
+            ],
+            extensions={"x-vendor-operation": f"findClientBy{by.capitalize()}"},
+        )
     }
 
 
