@@ -45,6 +45,14 @@ def errors_object(message: str) -> Node:
     return {"errors": {"error": message}}
 
 
+def _is_query(parameter: Node) -> bool:
+    """Inline parameters are query ones; of the shared components only paging is."""
+    return parameter.get("in") == "query" or parameter.get("$ref") in (
+        "#/components/parameters/Page",
+        "#/components/parameters/PerPage",
+    )
+
+
 def _malformed(responses: dict[str, Node], *, has_body: bool, has_query: bool) -> Node:
     """What a malformed request gets: the operation's own 422 when it documents one, else 400
     (and 415 for a body that is not JSON); 413 for any body over the size limit."""
@@ -135,10 +143,7 @@ def operation(
                 **_malformed(
                     responses,
                     has_body=body is not None,
-                    has_query=any(
-                        "$ref" not in p or p["$ref"].endswith(("Page", "PerPage"))
-                        for p in parameters or []
-                    ),
+                    has_query=any(_is_query(p) for p in parameters or []),
                 ),
             }.items()
         )
