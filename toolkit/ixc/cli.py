@@ -12,6 +12,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from ixc.usage import UsageError
+
 COMMANDS = ("spec", "generate", "sandbox", "contract", "drift")
 
 
@@ -42,7 +44,11 @@ def _missing(exc: ModuleNotFoundError) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except UsageError as exc:
+        print(f"ixc: error: {exc}", file=sys.stderr)
+        return 2
     return result
 
 

@@ -1,0 +1,11 @@
+"""The one way a command reports a user's mistake: one line, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+
+class UsageError(Exception):
+    """A mistake in what the user gave (argument, file, URL): the message names it and the fix.
+
+    Raise it anywhere below a command; `ixc.cli.main` prints `ixc: error: <message>` on stderr
+    and exits with 2.
+    """
