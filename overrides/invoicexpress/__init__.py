@@ -24,8 +24,9 @@ from ._exceptions import (
     TransportError,
     UnexpectedResponseError,
     ValidationError,
-    error_messages,
 )
+from invoicexpress_core.errors import error_messages
+
 from ._resources import DOCUMENT_TYPES, Call, DocumentType, ListFilters
 from ._transport import Clock, Pacer, RetryPolicy, SystemClock
 from ._wire import parse_date, to_decimal, to_wire

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from ixc.spec import Operation, Spec
+from invoicexpress_core.spec import Operation, Spec
 
 from ._errors import ApiError
 

@@ -22,7 +22,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from ixc.spec import sha256_of, spec_path
+from invoicexpress_core.spec import sha256_of, spec_path
 
 GENERATOR = "openapi-python-client"
 GENERATOR_VERSION = "0.29.1"

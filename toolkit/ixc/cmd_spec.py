@@ -45,7 +45,7 @@ def _validate(args: argparse.Namespace) -> int:
     from openapi_spec_validator import validate
     from openapi_spec_validator.readers import read_from_filename
 
-    from ixc.spec import spec_path
+    from invoicexpress_core.spec import spec_path
 
     path = args.path or spec_path()
     document, _ = read_from_filename(str(path))

@@ -19,8 +19,8 @@ from ixc.drift.inputs import InputError, label, read_document
 from ixc.drift.rules import SERVER_RULES, SPEC_RULES, Rule
 from ixc.drift.server import ServerDrift
 from ixc.drift.spec_diff import diff_documents
-from ixc.exchange import Exchange
-from ixc.spec import Spec
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import Spec
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ixc.drift._model import Finding
-from ixc.exchange import redact_text
+from invoicexpress_core.exchange import redact_text
 
 BASELINE_VERSION = 1
 
