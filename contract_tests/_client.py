@@ -203,5 +203,8 @@ def error_messages(body: Any) -> list[str]:
     for m in parse_error_body(body):
         out += [m.text, m.message]
         if m.field:
-            out += [f"{m.field} {m.message}", f"{m.field.replace('_', ' ').capitalize()} {m.message}"]
+            out += [
+                f"{m.field} {m.message}",
+                f"{m.field.replace('_', ' ').capitalize()} {m.message}",
+            ]
     return list(dict.fromkeys(out))

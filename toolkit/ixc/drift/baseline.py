@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ixc.drift._model import Finding
 from invoicexpress_core.exchange import redact_text
+from ixc.drift._model import Finding
 
 BASELINE_VERSION = 1
 
