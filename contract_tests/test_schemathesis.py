@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from pathlib import Path
 import re
 from typing import Any
 
@@ -28,7 +29,14 @@ LIVE_EXCLUDED = r"^(create|update|change|email|delete|register|setCurrent|config
 def _load(target: Target, spec: Spec) -> Any:
     os.environ["IXC_ST_BASE_URL"] = target.base_url
     os.environ["IXC_ST_API_KEY"] = target.api_key
-    return schemathesis.openapi.from_path(spec.path, config=schemathesis.Config.discover())
+    # The wheel carries the repository's schemathesis.toml next to this file (pyproject).
+    packaged = Path(__file__).with_name("schemathesis.toml")
+    config = (
+        schemathesis.Config.from_path(packaged)
+        if packaged.is_file()
+        else schemathesis.Config.discover()
+    )
+    return schemathesis.openapi.from_path(spec.path, config=config)
 
 
 @pytest.fixture(scope="session")

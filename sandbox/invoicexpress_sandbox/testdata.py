@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from invoicexpress_sandbox._catalog import DOC_TYPES, DocType
 from invoicexpress_core.spec import Operation, load_spec
+from invoicexpress_sandbox._catalog import DOC_TYPES, DocType
 
 SPEC = load_spec()
 CHANGE_STATE_OPS: list[Operation] = [op for op in SPEC if op.state_machine]
