@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from pathlib import Path
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
