@@ -33,6 +33,7 @@ def _load(target: Target, spec: Spec) -> Any:
     # level up in a checkout; found from the suite, not from wherever `ixc contract` runs.
     here = Path(__file__).resolve().parent
     found = [p for p in (here, here.parent) if (p / "schemathesis.toml").is_file()]
+    assert found, f"schemathesis.toml is missing beside {here} (a broken install)"
     config = schemathesis.Config.from_path(str(found[0] / "schemathesis.toml"))
     return schemathesis.openapi.from_path(spec.path, config=config)
 
