@@ -16,7 +16,16 @@ nox.options.error_on_missing_interpreters = True
 PYTHON = "3.11"
 # Hand-written code: linted, formatted and type-checked strictly. generated/ is only
 # type-checked (it is the generator's output, like a vendored package).
-TYPED = ["toolkit", "overrides/invoicexpress", "sandbox", "contract_tests", "tests", "benchmarks"]
+TYPED = [
+    "core",
+    "toolkit",
+    "overrides/invoicexpress",
+    "sandbox",
+    "contract_tests",
+    "tests",
+    "benchmarks",
+    "examples",
+]
 HAND_WRITTEN = [*TYPED, "noxfile.py"]
 
 
@@ -127,8 +136,9 @@ def drift(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks: sandbox throughput against a same-run baseline (and Prism where it runs)."""
+    """Benchmarks: start-up and sandbox throughput against same-run baselines (and Prism)."""
     _install(session)
+    session.run("python", "-m", "benchmarks.startup")
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 
