@@ -37,8 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
                 f"`ixc {name}` needs {exc.name!r}, which is not installed; "
                 f"pip install 'invoicexpress-contract[{extra}]'"
             )
-            helper = sub.add_parser(name, help=f"unavailable: {exc.name} is not installed")
-            helper.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+            # Any arguments are accepted (no option prefix), so the answer is always the extra.
+            helper = sub.add_parser(
+                name, help=f"unavailable: {exc.name} is not installed", prefix_chars="\0"
+            )
+            helper.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
             helper.set_defaults(func=lambda _a, m=message: _missing(m))
     return parser
 
