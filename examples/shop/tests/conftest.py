@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from invoicexpress import InvoiceXpress
 from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
 

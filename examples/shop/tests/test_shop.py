@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from invoicexpress import InvoiceXpress
-
 from shop import Line, bill, try_bill
+
+from invoicexpress import InvoiceXpress
 
 
 def test_an_order_is_billed_finalised_and_paid(ix: InvoiceXpress) -> None:
