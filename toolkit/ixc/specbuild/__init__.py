@@ -2,9 +2,11 @@
 
 Why a builder: the API has 13 document types whose operations differ only in root keys, type
 names, state machines and a few fields. Writing ~120 concrete operations by hand would invite
-copy-paste drift; here each fact is stated once (facts.py, with its evidence) and expanded.
-The YAML is committed, reviewed and consumed by every tool; `ixc spec build --check` keeps the
-two in step.
+copy-paste drift; here each fact is stated once, with its evidence, and expanded. The package
+is cut by API area (`areas/`: one module each holds that area's facts, schemas and
+operations) over small shared modules (node builders, wire types, error shapes, parameters,
+the document-type table). The YAML is committed, reviewed and consumed by every tool;
+`ixc spec build --check` keeps the two in step.
 """
 
 from __future__ import annotations
@@ -15,14 +17,12 @@ from typing import Any
 
 import yaml
 
-from ixc.specbuild import facts, schemas
-from ixc.specbuild.facts import DOC_TYPES, RECEIPT
-from ixc.specbuild.operations import all_paths
-from ixc.specbuild.schemas import array, obj, ref, string
+from ixc.specbuild import doctypes, errors, parameters, vendor_examples, wire
+from ixc.specbuild.areas import AREAS
+from ixc.specbuild.files import ROOT, SPEC_FILE, VENDOR_DIR
+from ixc.specbuild.nodes import Node
 
-ROOT = Path(__file__).resolve().parents[3]
-SPEC_FILE = ROOT / "spec" / "invoicexpress.yaml"
-VENDOR_DIR = ROOT / "spec" / "examples" / "vendor"
+__all__ = ["ROOT", "SPEC_FILE", "VENDOR_DIR", "build", "build_document", "render"]
 
 HEADER = """\
 # InvoiceXpress API v2 (JSON) - curated OpenAPI 3.1 description.
@@ -62,60 +62,28 @@ responses always write two digits.
 """
 
 
+def _merge(into: dict[str, Node], more: dict[str, Node], what: str) -> None:
+    clash = into.keys() & more.keys()
+    assert not clash, f"{what} defined twice: {sorted(clash)}"
+    into.update(more)
+
+
+def schemas() -> dict[str, Node]:
+    out = wire.schemas() | errors.shapes() | parameters.schemas()
+    for area in AREAS:
+        _merge(out, area.schemas(), f"schemas of {area.name}")
+    return dict(sorted(out.items()))
+
+
+def paths() -> dict[str, Node]:
+    out: dict[str, Node] = {}
+    for area in AREAS:
+        for path, item in area.paths().items():
+            _merge(out.setdefault(path, {}), item, f"{path} in {area.name}")
+    return dict(sorted(out.items()))
+
+
 def components() -> dict[str, Any]:
-    s: dict[str, Any] = {}
-    s |= schemas.primitives()
-    s["DateDMYInput"] = string(
-        "A date in a request: d/m/yyyy or dd/mm/yyyy (the vendor's examples omit zeros).",
-        pattern=r"^(0?[1-9]|[12][0-9]|3[01])/(0?[1-9]|1[0-2])/[12][0-9]{3}$",
-        examples=["03/12/2017", "3/12/2017"],
-    )
-    s |= schemas.error_shapes()
-    s |= schemas.document_parts()
-    s |= schemas.request_parts()
-    for family in ("invoices", "estimates", "guides", "purchase_orders"):
-        s[f"{_pascal(family)}Fields"] = schemas.fields_schema(family)
-    for dt in DOC_TYPES:
-        fields = ref(f"{_pascal(dt.family)}Fields")
-        s[dt.pascal] = schemas.document_schema(dt)
-        s[f"{dt.pascal}Response"] = obj(
-            {dt.key: ref(dt.pascal)}, [dt.key], description=f"A {dt.title} under its root key."
-        )
-        s[f"{dt.pascal}CreateRequest"] = schemas.wrapped(
-            dt, fields, with_uid=dt.family == "invoices"
-        )
-        s[f"{dt.pascal}UpdateRequest"] = schemas.wrapped(dt, fields)
-        s[f"{dt.pascal}StateChange"] = schemas.state_change_schema(dt)
-        s[f"{dt.pascal}ChangeStateRequest"] = schemas.wrapped(dt, ref(f"{dt.pascal}StateChange"))
-    s["Receipt"] = schemas.document_schema(RECEIPT)
-    s["ReceiptResponse"] = obj({"receipt": ref("Receipt")}, ["receipt"])
-    s["ReceiptStateChange"] = schemas.state_change_schema(RECEIPT)
-    s["ReceiptChangeStateRequest"] = obj(
-        {"receipt": ref("ReceiptStateChange")}, ["receipt"], closed=True
-    )
-    for family, types in (
-        ("invoices", facts.LIST_TYPE_FILTER["invoices"]),
-        ("estimates", facts.LIST_TYPE_FILTER["estimates"]),
-        ("guides", facts.LIST_TYPE_FILTER["guides"]),
-    ):
-        statuses = sorted(
-            {
-                st
-                for dt in DOC_TYPES
-                if dt.family == family
-                for st in facts.MACHINES[dt.segment].states
-            }
-        )
-        name = {"invoices": "Invoice", "estimates": "Estimate", "guides": "Guide"}[family]
-        s[f"{name}FamilyDocument"] = schemas.family_document_schema(family, list(types), statuses)
-    s["PurchaseOrderResponseDocument"] = ref("PurchaseOrder")
-    all_types = sorted(
-        {dt.type_name for dt in (*DOC_TYPES, RECEIPT)} | set(facts.LIST_TYPE_FILTER["invoices"])
-    )
-    all_states = sorted({st for m in facts.MACHINES.values() for st in m.states})
-    s["AnyDocument"] = schemas.family_document_schema("any", all_types, all_states)
-    s["EmailDocumentRequest"] = schemas.email_schema()
-    s |= resource_schemas()
     return {
         "securitySchemes": {
             "apiKeyAuth": {
@@ -125,578 +93,20 @@ def components() -> dict[str, Any]:
                 "description": "The account's API key, in the query string of every request.",
             }
         },
-        "parameters": parameters(),
-        "responses": {
-            "Unauthorized": {
-                "description": "The `api_key` is missing or wrong.",
-                "content": {
-                    "application/json": {
-                        "schema": ref("ErrorsObject"),
-                        "examples": {
-                            "sandbox": {
-                                "value": {"errors": {"error": facts.MESSAGE_INVALID_API_KEY}}
-                            }
-                        },
-                    }
-                },
-            },
-            "BadRequest": _plain_error(
-                "The request is malformed: a query parameter out of range or of the wrong "
-                "type, or a body that is not valid JSON (bad UTF-8, too deeply nested).",
-                "per_page must be a whole number from 1 to 100",
-            ),
-            "PayloadTooLarge": _plain_error(
-                "The body is larger than the server accepts (the sandbox: 1 MB).",
-                "Request body larger than 1048576 bytes",
-            ),
-            "UnsupportedMediaType": _plain_error(
-                "The body is not sent as `application/json`.",
-                "No content type or wrongly specified",
-            ),
-            "TooManyRequests": {
-                "description": "More than the account's requests per minute. Wait for "
-                "`Retry-After` seconds (when sent) and retry.",
-                "headers": {
-                    "Retry-After": {
-                        "description": "Seconds to wait before retrying.",
-                        "schema": {"type": "integer", "minimum": 0},
-                    }
-                },
-                "content": {
-                    "application/json": {
-                        "schema": ref("ErrorsObject"),
-                        "examples": {
-                            "sandbox": {
-                                "value": {"errors": {"error": "Too many requests, slow down."}}
-                            }
-                        },
-                    }
-                },
-            },
-        },
-        "schemas": dict(sorted(s.items())),
+        "parameters": parameters.components(),
+        "responses": errors.shared_responses(),
+        "schemas": schemas(),
     }
-
-
-def _plain_error(description: str, message: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": ref("ErrorsObject"),
-                "examples": {"sandbox": {"value": {"errors": {"error": message}}}},
-            }
-        },
-    }
-
-
-def _pascal(snake: str) -> str:
-    return "".join(p.capitalize() for p in snake.split("_"))
-
-
-def parameters() -> dict[str, Any]:
-    def path_id(name: str, what: str) -> dict[str, Any]:
-        return {
-            "name": name,
-            "in": "path",
-            "required": True,
-            "description": f"Id of the {what}.",
-            "schema": {"type": "integer", "minimum": 1},
-            "example": 1001,
-        }
-
-    return {
-        "DocumentId": path_id("document-id", "document (ids are unique across types)"),
-        "ClientId": path_id("client-id", "client"),
-        "ItemId": path_id("item-id", "item"),
-        "TaxId": path_id("tax-id", "tax"),
-        "SequenceId": path_id("sequence-id", "sequence (series)"),
-        "AccountId": path_id("account-id", "account"),
-        "RegularizationId": path_id("regularization-id", "regularization"),
-        "MovementId": path_id("movement-id", "treasury movement"),
-        "Page": {
-            "name": "page",
-            "in": "query",
-            "required": False,
-            "description": "Page number, from 1.",
-            "schema": {"type": "integer", "minimum": 1, "default": 1},
-        },
-        "PerPage": {
-            "name": "per_page",
-            "in": "query",
-            "required": False,
-            "description": "Entries per page (the account's setting by default).",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
-        },
-    }
-
-
-def resource_schemas() -> dict[str, Any]:
-    s: dict[str, Any] = {}
-    contact = obj({"name": string(), "email": string(), "phone": string()})
-    s["Client"] = obj(
-        {
-            "id": string("The client's id, as a string here (an integer inside documents)."),
-            "name": string(),
-            "code": {"type": ["string", "null"]},
-            "email": {"type": ["string", "null"]},
-            "language": {"type": ["string", "null"]},
-            "address": {"type": ["string", "null"]},
-            "city": {"type": ["string", "null"]},
-            "postal_code": {"type": ["string", "null"]},
-            "country": {"type": ["string", "null"]},
-            "fiscal_id": {"type": ["string", "null"]},
-            "website": {"type": ["string", "null"]},
-            "phone": {"type": ["string", "null"]},
-            "fax": {"type": ["string", "null"]},
-            "preferred_contact": contact,
-            "observations": {"type": ["string", "null"]},
-            "send_options": {"type": ["string", "null"]},
-            "open_account_link": {"type": ["string", "null"]},
-            "payment_days": {"type": ["string", "null"]},
-            "tax_exemption_code": {"type": ["string", "null"]},
-        },
-        ["id", "name"],
-        description="A client as the client endpoints return it.",
-    )
-    s["ClientResponse"] = obj({"client": ref("Client")}, ["client"])
-    s["ClientFields"] = obj(
-        {
-            "name": string(minLength=1),
-            "code": string(minLength=1),
-            "email": string(format="email"),
-            "language": ref("Language"),
-            "address": string(),
-            "city": string(),
-            "postal_code": string(),
-            "country": ref("Country"),
-            "fiscal_id": string(),
-            "website": string(),
-            "phone": string(),
-            "fax": string(),
-            "preferred_contact": obj(
-                {"name": string(), "email": string(format="email"), "phone": string()}, closed=True
-            ),
-            "observations": string(),
-            "send_options": {
-                "type": "string",
-                "enum": ["1", "2", "3"],
-                "description": "Number of copies sent (1 to 3).",
-            },
-        },
-        ["name", "code"],
-        closed=True,
-    )
-    s["ClientRequest"] = obj({"client": ref("ClientFields")}, ["client"], closed=True)
-    s["ClientInvoicesFilter"] = obj(
-        {
-            "filter": obj(
-                {
-                    "status": array(
-                        {"type": "string", "enum": list(facts.LIST_STATUS_FILTER["invoices"])}
-                    ),
-                    "by_type": array(
-                        {"type": "string", "enum": list(facts.LIST_TYPE_FILTER["invoices"])}
-                    ),
-                    "archived": array({"type": "string", "enum": ["non_archived", "archived"]}),
-                },
-                closed=True,
-            )
-        },
-        closed=True,
-    )
-    s["Item"] = obj(
-        {
-            "id": {"type": "integer"},
-            "name": string(),
-            "description": {"type": ["string", "null"]},
-            "unit_price": ref("DecimalValue"),
-            "unit": {"type": ["string", "null"]},
-            "tax": obj(
-                {
-                    "name": {"type": ["string", "null"]},
-                    "value": {"oneOf": [ref("DecimalValue"), {"type": "null"}]},
-                    "comment": {"type": ["string", "null"]},
-                }
-            ),
-        },
-        ["id", "name", "unit_price"],
-        description="A catalogue item; `unit_price` excludes tax.",
-    )
-    s["ItemRequest"] = obj(
-        {
-            "item": obj(
-                {
-                    "name": string(minLength=1),
-                    "description": string(),
-                    "unit_price": {
-                        **ref("DecimalString"),
-                        "description": "A string: the live API rejects a JSON number.",
-                    },
-                    "unit": ref("Unit"),
-                    "tax": ref("ItemTaxInput"),
-                },
-                ["name", "description", "unit_price"],
-                closed=True,
-            )
-        },
-        ["item"],
-        closed=True,
-    )
-    s["Tax"] = obj(
-        {
-            "id": {"type": "integer"},
-            "name": string(),
-            "value": ref("DecimalValue"),
-            "region": {"type": ["string", "null"]},
-            "code": {"type": ["string", "null"]},
-            "default_tax": {"type": "integer", "enum": [0, 1]},
-        },
-        ["id", "name", "value"],
-    )
-    s["TaxRequest"] = obj(
-        {
-            "tax": obj(
-                {
-                    "name": string(minLength=1),
-                    "value": {
-                        **ref("DecimalString"),
-                        "description": "0 to 99.99, as a string (a JSON "
-                        "number crashes the live API).",
-                    },
-                    "region": {
-                        "type": "string",
-                        "description": "PT, PT-AC, PT-MA, Desconhecido or an "
-                        "ISO country code; the live API requires it.",
-                        "pattern": "^(PT|PT-AC|PT-MA|Desconhecido|[A-Z]{2})$",
-                    },
-                    "code": {"type": "string", "enum": list(facts.TAX_CODES)},
-                    "default_tax": {"type": "integer", "enum": [0, 1]},
-                },
-                ["name", "value", "region"],
-                closed=True,
-            )
-        },
-        ["tax"],
-        closed=True,
-    )
-    seq_props: dict[str, Any] = {
-        "id": {"type": "integer"},
-        "serie": string(),
-        "default_sequence": {"type": "integer", "enum": [0, 1]},
-    }
-    for t in facts.SEQUENCE_TYPES:
-        seq_props |= {
-            f"current_{t}_number": {"type": "integer", "minimum": 0},
-            f"current_{t}_sequence_id": {"type": "integer"},
-            f"current_{t}_validation_code": {"type": ["string", "null"]},
-        }
-    s["Sequence"] = obj(
-        seq_props,
-        ["id", "serie", "default_sequence"],
-        description="A series, with per-type numbers, ids and ATCUD codes.",
-    )
-    s["SequenceResponse"] = obj(
-        {"sequence": ref("Sequence")},
-        ["sequence"],
-        description="Root key `sequence` (live; the bundle says `sequences`, see CHANGELOG).",
-    )
-    s["SequenceRequest"] = obj(
-        {
-            "sequence": obj(
-                {
-                    "serie": string(minLength=1, pattern="^[A-Za-z0-9]+$"),
-                    "default_sequence": ref("FlagString"),
-                },
-                ["serie"],
-                closed=True,
-            )
-        },
-        ["sequence"],
-        closed=True,
-    )
-    s["PartialPaymentRequest"] = obj(
-        {
-            "partial_payment": obj(
-                {
-                    "amount": {"type": "number", "exclusiveMinimum": 0},
-                    "payment_mechanism": ref("PaymentMechanism"),
-                    "note": string(),
-                    "serie": string(),
-                    "payment_date": ref("DateDMYInput"),
-                },
-                ["amount"],
-                closed=True,
-            )
-        },
-        ["partial_payment"],
-        closed=True,
-    )
-    s["ClientBalance"] = obj(
-        {
-            "currency": obj({"symbol": string(), "code": string()}),
-            "initial_balance": obj(
-                {
-                    "value": {"type": "number"},
-                    "created_at": ref("IsoDate"),
-                    "observation": {"type": ["string", "null"]},
-                }
-            ),
-            "balance": obj({"with_vat": {"type": "number"}, "without_vat": {"type": "number"}}),
-            "overdue_balance": obj(
-                {"with_vat": {"type": "number"}, "without_vat": {"type": "number"}}
-            ),
-            "remaining_balance": obj({"total": {"type": "number"}, "value": {"type": "number"}}),
-        },
-        ["currency", "initial_balance", "balance", "overdue_balance", "remaining_balance"],
-        description="A client's current account. No root key.",
-    )
-    s["InitialBalance"] = obj(
-        {
-            "value": {"type": "number"},
-            "date": ref("IsoDate"),
-            "observation": {"type": ["string", "null"]},
-        },
-        ["value", "date"],
-    )
-    s["InitialBalanceRequest"] = obj(
-        {
-            "initial_balance": obj(
-                {"value": {"type": "number"}, "date": ref("IsoDate"), "observation": string()},
-                ["value", "date"],
-                closed=True,
-            )
-        },
-        ["initial_balance"],
-        closed=True,
-    )
-    s["Regularization"] = obj(
-        {
-            "id": {"type": "integer"},
-            "number": string(pattern="^NR[0-9]{8}$"),
-            "value": {"type": "number"},
-            "date": ref("IsoDate"),
-            "observation": {"type": ["string", "null"]},
-        },
-        ["id", "number", "value", "date"],
-    )
-    s["RegularizationRequest"] = obj(
-        {
-            "regularization": obj(
-                {
-                    "value": {"type": "number", "exclusiveMinimum": 0},
-                    "date": ref("IsoDate"),
-                    "observation": string(),
-                },
-                ["value", "date"],
-                closed=True,
-            )
-        },
-        ["regularization"],
-        closed=True,
-    )
-    s["TreasuryMovement"] = obj(
-        {
-            "id": {"type": "integer"},
-            "value": {"type": "number"},
-            "movement_type": {"type": "string", "enum": ["Reimbursement", "Payment"]},
-            "payment_method": {"type": ["string", "null"]},
-            "date": ref("IsoDate"),
-            "serie": {"type": ["string", "null"]},
-            "observation": {"type": ["string", "null"]},
-        },
-        ["id", "value", "movement_type", "date"],
-    )
-    s["TreasuryMovementRequest"] = obj(
-        {
-            "treasury_movement": obj(
-                {
-                    "value": {"type": "number", "exclusiveMinimum": 0},
-                    "movement_type": {"type": "string", "enum": ["Reimbursement", "Payment"]},
-                    "date": ref("IsoDate"),
-                    "payment_method": {
-                        "type": "string",
-                        "enum": list(facts.TREASURY_PAYMENT_METHODS),
-                    },
-                    "serie": string(),
-                    "observation": string(),
-                },
-                ["value", "movement_type", "date"],
-                closed=True,
-            )
-        },
-        ["treasury_movement"],
-        closed=True,
-    )
-    account_fields = {
-        "organization_name": string(minLength=1),
-        "email": string(format="email"),
-        "password": string(minLength=1),
-        "terms": ref("FlagString"),
-        "first_name": string(),
-        "last_name": string(),
-        "phone": string(),
-        "fiscal_id": string(),
-        "tax_country": {"type": "string", "enum": ["1", "2", "3"]},
-        "language": ref("Language"),
-        "marketing": ref("FlagString"),
-    }
-    s["AccountCreateRequest"] = obj(
-        {
-            "account": obj(
-                account_fields, ["organization_name", "email", "password", "terms"], closed=True
-            )
-        },
-        ["account"],
-        closed=True,
-    )
-    s["AccountUpdateRequest"] = obj(
-        {
-            "account": obj(
-                {
-                    **{
-                        k: v
-                        for k, v in account_fields.items()
-                        if k not in ("tax_country", "language", "marketing")
-                    },
-                    "address": string(),
-                    "city": string(),
-                    "postal_code": string(pattern=r"^[0-9]{4}-[0-9]{3}$"),
-                    "website": string(),
-                    "fax": string(),
-                    "credentials": obj(
-                        {
-                            "username": string("`NIF/sub-user`, e.g. `999999990/1`."),
-                            "password": string("Base64-encoded.", contentEncoding="base64"),
-                            "type": {"type": "string", "enum": ["AT"]},
-                            "context": {"type": "string", "enum": ["Sequences"]},
-                        },
-                        closed=True,
-                    ),
-                },
-                closed=True,
-            )
-        },
-        ["account"],
-        closed=True,
-    )
-    s["AccountCreated"] = obj(
-        {
-            "account": obj(
-                {
-                    "id": string(),
-                    "name": string(),
-                    "url": string(),
-                    "api_key": string(),
-                    "state": string(),
-                },
-                ["id", "name", "api_key", "state"],
-            )
-        },
-        ["account"],
-    )
-    s["Account"] = obj(
-        {
-            "organization_name": string(),
-            "fiscal_id": {"type": ["string", "null"]},
-            "email": string(),
-            "state": string(),
-            "at_configured": {"type": "boolean"},
-            "trial": {"type": "boolean"},
-        },
-        ["organization_name", "email", "state"],
-    )
-    s["AtCommunicationRequest"] = obj(
-        {
-            "at_communication": obj(
-                {
-                    "at_subuser": string(pattern=r"^[0-9]{9}/[0-9]+$"),
-                    "at_password": string("Base64-encoded.", contentEncoding="base64", minLength=1),
-                    "communication_type": {
-                        "type": "string",
-                        "enum": list(facts.AT_COMMUNICATION_TYPES),
-                    },
-                },
-                ["at_subuser", "at_password", "communication_type"],
-                closed=True,
-            )
-        },
-        ["at_communication"],
-        closed=True,
-    )
-    s["SaftReady"] = {
-        "type": "object",
-        "description": "The file's link; the key is `url` (live) or `Url` (bundle).",
-        "properties": {"url": string(format="uri"), "Url": string(format="uri")},
-        "minProperties": 1,
-    }
-    return s
-
-
-def vendor_examples() -> dict[str, Any]:
-    """The vendor's examples, verbatim, keyed for reference from operations."""
-    index_file = VENDOR_DIR / "index.yaml"
-    if not index_file.exists():
-        return {}
-    index = yaml.safe_load(index_file.read_text(encoding="utf-8"))
-    out: dict[str, Any] = {}
-    for entry in index.get("entries", []):
-        file = VENDOR_DIR / entry["file"]
-        name = "vendor-" + Path(entry["file"]).stem.replace(".", "-")
-        out[name] = {
-            "summary": f"Vendor example ({', '.join(entry['source'])[:120]})",
-            "value": json.loads(file.read_text(encoding="utf-8")),
-            "x-source": f"spec/examples/vendor/{entry['file']}",
-            "x-vendor-operation": entry["vendor_operation"],
-            "x-kind": entry["kind"],
-            "x-status": entry.get("status"),
-        }
-    return dict(sorted(out.items()))
-
-
-def attach_vendor_examples(paths: dict[str, Any], comps: dict[str, Any]) -> None:
-    """Reference each vendor example from the concrete operations it documents.
-
-    A templated vendor operation covers several of ours; the example goes to those whose body
-    has the example's root keys (the vendor's `invoice` body belongs to createInvoice, not to
-    createCreditNote, whose root key is `credit_note`).
-    """
-    examples = comps.get("examples", {})
-
-    def root_keys(content: dict[str, Any]) -> set[str] | None:
-        schema = content.get("schema", {})
-        while "$ref" in schema:
-            schema = comps["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
-        props = schema.get("properties")
-        return set(props) if isinstance(props, dict) else None
-
-    for name, ex in examples.items():
-        for item in paths.values():
-            for op in item.values():
-                if op.get("x-vendor-operation") != ex["x-vendor-operation"]:
-                    continue
-                if ex["x-kind"] == "request":
-                    target = op.get("requestBody", {}).get("content", {}).get("application/json")
-                else:
-                    resp = op["responses"].get(str(ex["x-status"]), {})
-                    target = resp.get("content", {}).get("application/json")
-                if target is None:
-                    continue
-                keys = root_keys(target)
-                value = ex["value"]
-                if isinstance(value, dict) and keys is not None and not set(value) <= keys:
-                    continue
-                target.setdefault("examples", {})[name] = {"$ref": f"#/components/examples/{name}"}
 
 
 def build_document() -> dict[str, Any]:
-    paths = all_paths()
+    all_paths = paths()
     comps = components()
-    examples = vendor_examples()
+    examples = vendor_examples.read(VENDOR_DIR)
     if examples:
         comps["examples"] = examples
-        attach_vendor_examples(paths, comps)
-    tags = sorted({op["tags"][0] for item in paths.values() for op in item.values()})
+        vendor_examples.attach(all_paths, comps)
+    tags = sorted({op["tags"][0] for item in all_paths.values() for op in item.values()})
     return {
         "openapi": "3.1.0",
         "info": {
@@ -730,20 +140,9 @@ def build_document() -> dict[str, Any]:
         ],
         "security": [{"apiKeyAuth": []}],
         "tags": [{"name": t} for t in tags],
-        "paths": paths,
+        "paths": all_paths,
         "components": comps,
-        # The document-type table, once, for every consumer (core.DocumentType).
-        "x-document-types": [
-            {
-                "segment": dt.segment,
-                "key": dt.key,
-                "type": dt.type_name,
-                "family": dt.family,
-                "generic_key": dt.generic_key,
-                "legacy": dt.legacy,
-            }
-            for dt in (*DOC_TYPES, RECEIPT)
-        ],
+        "x-document-types": doctypes.table(),
     }
 
 

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
-VENDOR_OPS_FILE = ROOT / "spec" / "examples" / "vendor-operations.json"
+from ixc.specbuild.files import VENDOR_OPS_FILE
+
 TEMPLATE_PARAMS = frozenset({"invoices-type", "estimates-type", "guides-type"})
 
 

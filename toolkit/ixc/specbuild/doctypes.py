@@ -1,13 +1,15 @@
-"""The curated facts about InvoiceXpress v2 that the spec is built from.
+"""The document-type table and the state machines: the facts every document area shares.
 
-Each fact carries its evidence in a comment: `api-docs NNN` for the vendor's captured pages,
-`bundle` for its OpenAPI bundle, `surface §N` for ../shared/api-surface.md. Decisions on
-conflicting sources are recorded in spec/CHANGELOG.md.
+Each fact carries its evidence: `api-docs NNN` for the vendor's captured pages, `bundle` for
+its OpenAPI bundle, `surface §N` for ../shared/api-surface.md. Decisions on conflicting
+sources are recorded in spec/CHANGELOG.md. The spec publishes the table as `x-document-types`
+and each machine as `x-state-machine`, which the core reads for every consumer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # --- document types ---------------------------------------------------------------------------
 
@@ -40,8 +42,6 @@ FAMILY_GENERIC_KEY = {
     "purchase_orders": "purchase_order",
     "receipts": "receipt",
 }
-
-_LEGACY_LIST = "surface §4.2: legacy v2 pages list per-type paths; OCA and square-bit use them"
 
 DOC_TYPES: tuple[DocType, ...] = (
     DocType("invoices", "invoice", "Invoice", "invoices", "invoice"),
@@ -98,25 +98,6 @@ PER_TYPE_LISTS = (
     "debit_notes",
     "vat_moss_invoices",
     "receipts",
-)
-
-# Sequence fields exist for these types (bundle SequenceResponse).
-SEQUENCE_TYPES = (
-    "invoice",
-    "invoice_receipt",
-    "simplified_invoice",
-    "credit_note",
-    "debit_note",
-    "receipt",
-    "shipping",
-    "transport",
-    "devolution",
-    "proforma",
-    "quote",
-    "fees_note",
-    "vat_moss_invoice",
-    "vat_moss_credit_note",
-    "vat_moss_receipt",
 )
 
 # --- statuses and state machines --------------------------------------------------------------
@@ -279,150 +260,44 @@ LIST_TYPE_FILTER = {
     "guides": ("Shipping", "Transport", "Devolution"),
     "purchase_orders": ("PurchaseOrder",),
 }
-
-# --- enumerations -----------------------------------------------------------------------------
-
-# api-docs 002 appendix (M01-M16, M99) ∪ bundle info table (M19-M46); M00 = "no exemption",
-# used by the vendor's examples for `tax_exemption_reason` (api-docs 004).
-TAX_EXEMPTION_CODES = (
-    "M00",
-    "M01",
-    "M02",
-    "M03",
-    "M04",
-    "M05",
-    "M06",
-    "M07",
-    "M08",
-    "M09",
-    "M10",
-    "M11",
-    "M12",
-    "M13",
-    "M14",
-    "M15",
-    "M16",
-    "M19",
-    "M20",
-    "M21",
-    "M25",
-    "M30",
-    "M31",
-    "M32",
-    "M33",
-    "M40",
-    "M41",
-    "M42",
-    "M43",
-    "M44",
-    "M45",
-    "M46",
-    "M99",
-)
-PAYMENT_MECHANISMS = (
-    "CC",
-    "CD",
-    "CH",
-    "CO",
-    "CS",
-    "DE",
-    "LC",
-    "MB",
-    "NU",
-    "OU",
-    "PR",
-    "TB",
-    "TR",
-)  # api-docs 002 (the bundle's enum lists only TB, MB, CC)
-TREASURY_PAYMENT_METHODS = (
-    "CC",
-    "CD",
-    "CH",
-    "CI",
-    "CO",
-    "CS",
-    "DE",
-    "LC",
-    "MB",
-    "NU",
-    "OU",
-    "PR",
-    "TB",
-    "TR",
-)  # bundle createClientTreasuryMovement
-UNITS = ("unit", "hour", "day", "month", "service", "other")  # square-bit Unit enum; api-docs 002
-LANGUAGES = ("pt", "en", "es")
-TAX_CODES = ("NOR", "INT", "RED", "OUT", "ISE")
-TAX_REGIONS = ("PT", "PT-AC", "PT-MA", "Desconhecido")
-AT_COMMUNICATION_TYPES = ("auto", "manual", "guides", "portal_at")
-
-# --- the 422 catalogue (api-docs 002), by resource ----------------------------------------------
-MESSAGES_DOCUMENT_WRITE = (
-    "Items element should be of type array",
-    "Country Germani was not found",
-    "Retention must be a number between 0 and 99.99",
-    "Invoice items is invalid",
-    "Client is invalid",
-    "Due date must be later than date",
-    "Email must be an email address",
-    "Discount is not a number",
-    "Quantity must be a number greater than 0",
-    "Unit price must be a number",
-    "Unit kg is not included in the list of accepted units",
-    "Option to generate MB reference is set but no payment provider is configurated",
-    "Invoice has been settled so can't be changed anymore",
-)
-MESSAGES_EMAIL = (
-    "No content type or wrongly specified",
-    "Email: is an invalid email",
-    "Cc: is an invalid email",
-    "Bcc: is an invalid email",
-)
 MESSAGES_CHANGE_STATE = (INVALID_STATE_MESSAGE, CANCEL_MESSAGE_REQUIRED)
-MESSAGES_CLIENTS = (
-    "Name has already been taken",
-    "Client contact is invalid",
-    "Send options is not a number",
-    "Send options must be within 1 and 3",
-    "Preferred contact: email must be an email",
-    "Country Germani was not found",
-)
-MESSAGES_ACCOUNTS = (
-    "Postal Code must have the following format DDDD-DDD",
-    "Email is invalid",
-    "Vat Number can't be changed",
-    "Vat Number is already used in another account",
-    "Terms and Conditions must be accepted",
-)
-MESSAGES_ITEMS = (
-    "Name has already been taken",
-    "Unit price can't be blank",
-    "Unit price is not a number",
-    "Unit kg is not included in the list of accepted units",
-)
-MESSAGES_TAXES = (
-    "Name has already been taken",
-    "Value can't be blank",
-    "Value must be a number between 0 and 99.99",
-    "Tax region is empty",
-    "Tax region is not valid",
-)
-MESSAGES_SEQUENCES = ("Serie has already been taken", "The sequence name is invalid")
-MESSAGES_SAFT = (
-    "That option is not available during the trial period, it becomes so only after the first "
-    "payment.",
-    "There aren't any documents to export on the selected period.",
-    "Warning! There is required information missing from Company information. Before you "
-    "export the SAF-T PT, please go to Company information and fill out the missing fields.",
-    "You need to send the month in the request body.",
-)
-# Observed elsewhere (surface §4, §7), produced by the rules they name.
-MESSAGES_DOCUMENT_OBSERVED = (
-    "Document should have at least one item",
-    "Date is not valid",
-    "Elemento client não fornecido",
-)
-MESSAGE_PDF_INVALID_STATE = "The document-id provided is in an invalid state."  # api-docs 002
-MESSAGE_INVALID_API_KEY = "Invalid API key"  # surface §7
-MESSAGE_DOCUMENT_NOT_FOUND = "Document not found"  # surface §4.2
-MESSAGE_DUPLICATE_UID = "There's an ongoing document creation with the provided UID {uid}"
+
+
+def state_machine_extension(dt: DocType) -> dict[str, Any]:
+    """`x-state-machine` of a change-state operation: the machine of `dt` as data."""
+    machine = MACHINES[dt.segment]
+    transitions = []
+    for t in machine.transitions:
+        row: dict[str, Any] = {"from": t.source, "event": t.event, "to": t.target}
+        if t.requires_message:
+            row["requires"] = ["message"]
+        transitions.append(row)
+    sm: dict[str, Any] = {
+        "document_type": dt.segment,
+        "initial": machine.states[0],
+        "states": list(machine.states),
+        "transitions": transitions,
+    }
+    if machine.aliases:
+        sm["aliases"] = dict(machine.aliases)
+    sm["errors"] = {
+        "invalid_transition": {"status": 422, "message": INVALID_STATE_MESSAGE},
+        "message_required": {"status": 422, "message": CANCEL_MESSAGE_REQUIRED},
+    }
+    sm["evidence"] = machine.evidence
+    return sm
+
+
+def table() -> list[dict[str, Any]]:
+    """`x-document-types`: the table, once, for every consumer (core.DocumentType)."""
+    return [
+        {
+            "segment": dt.segment,
+            "key": dt.key,
+            "type": dt.type_name,
+            "family": dt.family,
+            "generic_key": dt.generic_key,
+            "legacy": dt.legacy,
+        }
+        for dt in (*DOC_TYPES, RECEIPT)
+    ]

@@ -1,0 +1,24 @@
+"""The API's areas, one module each; the sandbox is cut under the same names."""
+
+from __future__ import annotations
+
+from ixc.specbuild.area import Area
+from ixc.specbuild.areas import (
+    accounts_and_saft,
+    clients,
+    documents,
+    items_and_taxes,
+    payments_and_receipts,
+    sequences,
+    treasury,
+)
+
+AREAS: tuple[Area, ...] = (
+    documents.AREA,
+    payments_and_receipts.AREA,
+    clients.AREA,
+    items_and_taxes.AREA,
+    sequences.AREA,
+    treasury.AREA,
+    accounts_and_saft.AREA,
+)

@@ -1,0 +1,287 @@
+"""Clients: create, read, update, find by name or code, and list a client's documents."""
+
+from __future__ import annotations
+
+from ixc.specbuild.area import Area
+from ixc.specbuild.doctypes import BY_SEGMENT, LIST_STATUS_FILTER, LIST_TYPE_FILTER
+from ixc.specbuild.document_model import document_example
+from ixc.specbuild.errors import error, not_found
+from ixc.specbuild.nodes import (
+    Node,
+    array,
+    empty,
+    enum,
+    links,
+    nullable_string,
+    obj,
+    ok,
+    param,
+    query,
+    ref,
+    string,
+)
+from ixc.specbuild.operation import operation
+from ixc.specbuild.parameters import page_example, page_of, paging
+
+MESSAGES_CLIENTS = (  # api-docs 002
+    "Name has already been taken",
+    "Client contact is invalid",
+    "Send options is not a number",
+    "Send options must be within 1 and 3",
+    "Preferred contact: email must be an email",
+    "Country Germani was not found",
+)
+CLIENT: Node = {
+    "id": "1",
+    "name": "Cliente Exemplo",
+    "code": "C001",
+    "email": "cliente@example.com",
+    "language": "pt",
+    "address": "Rua Augusta 1",
+    "city": "Lisboa",
+    "postal_code": "1100-048",
+    "country": "Portugal",
+    "fiscal_id": "999999990",
+    "website": "",
+    "phone": "",
+    "fax": "",
+    "preferred_contact": {"name": "", "email": "", "phone": ""},
+    "observations": "",
+    "send_options": "1",
+    "open_account_link": "http://127.0.0.1:8765/clients/1-public",
+    "payment_days": "0",
+    "tax_exemption_code": "M00",
+}
+_NULLABLE_TEXT = (
+    *("code", "email", "language", "address", "city", "postal_code", "country", "fiscal_id"),
+    *("website", "phone", "fax"),
+)
+
+
+def schemas() -> dict[str, Node]:
+    return {
+        "Client": obj(
+            {
+                "id": string("The client's id, as a string here (an integer inside documents)."),
+                "name": string(),
+                **{field: nullable_string() for field in _NULLABLE_TEXT},
+                "preferred_contact": obj({"name": string(), "email": string(), "phone": string()}),
+                **{
+                    field: nullable_string()
+                    for field in (
+                        "observations",
+                        "send_options",
+                        "open_account_link",
+                        "payment_days",
+                        "tax_exemption_code",
+                    )
+                },
+            },
+            ["id", "name"],
+            description="A client as the client endpoints return it.",
+        ),
+        "ClientResponse": obj({"client": ref("Client")}, ["client"]),
+        "ClientFields": obj(
+            {
+                "name": string(minLength=1),
+                "code": string(minLength=1),
+                "email": string(format="email"),
+                "language": ref("Language"),
+                "address": string(),
+                "city": string(),
+                "postal_code": string(),
+                "country": ref("Country"),
+                "fiscal_id": string(),
+                "website": string(),
+                "phone": string(),
+                "fax": string(),
+                "preferred_contact": obj(
+                    {"name": string(), "email": string(format="email"), "phone": string()},
+                    closed=True,
+                ),
+                "observations": string(),
+                "send_options": enum(("1", "2", "3"), "Number of copies sent (1 to 3)."),
+            },
+            ["name", "code"],
+            closed=True,
+        ),
+        "ClientRequest": obj({"client": ref("ClientFields")}, ["client"], closed=True),
+        "ClientInvoicesFilter": obj(
+            {
+                "filter": obj(
+                    {
+                        "status": array(enum(LIST_STATUS_FILTER["invoices"])),
+                        "by_type": array(enum(LIST_TYPE_FILTER["invoices"])),
+                        "archived": array(enum(("non_archived", "archived"))),
+                    },
+                    closed=True,
+                )
+            },
+            closed=True,
+        ),
+    }
+
+
+_REQUEST_EXAMPLE = {
+    "client": {
+        "name": "Cliente Exemplo",
+        "code": "C001",
+        "email": "cliente@example.com",
+        "language": "pt",
+        "country": "Portugal",
+        "fiscal_id": "999999990",
+        "send_options": "1",
+    }
+}
+
+
+def _client_422() -> Node:
+    return error(
+        "The client is invalid.",
+        "ErrorsStrings",
+        {"errors": ["Name has already been taken"]},
+        MESSAGES_CLIENTS,
+    )
+
+
+def list_clients() -> Node:
+    return operation(
+        "listClients",
+        "List clients",
+        "Clients",
+        "Lists the account's clients.",
+        {
+            "200": ok(
+                "One page of clients.",
+                page_of("clients", ref("Client")),
+                page_example("clients", CLIENT),
+            )
+        },
+        parameters=paging(),
+        extensions={"x-vendor-operation": "listClients"},
+    )
+
+
+def create_client() -> Node:
+    created_links = links(
+        {"client-id": "$response.body#/client/id"},
+        "getClient",
+        "updateClient",
+        "listClientInvoices",
+        "getClientBalance",
+        "createClientRegularization",
+        "createClientTreasuryMovement",
+    )
+    return operation(
+        "createClient",
+        "Create a client",
+        "Clients",
+        "Creates a client.",
+        {
+            "201": {
+                **ok("The new client.", ref("ClientResponse"), {"client": CLIENT}),
+                "links": created_links,
+            },
+            "422": _client_422(),
+        },
+        body=ref("ClientRequest"),
+        body_example=_REQUEST_EXAMPLE,
+        extensions={"x-vendor-operation": "createClient"},
+    )
+
+
+def get_client() -> Node:
+    return operation(
+        "getClient",
+        "Get a client",
+        "Clients",
+        "Reads a client; the only place that exposes its fiscal id.",
+        {
+            "200": ok("The client.", ref("ClientResponse"), {"client": CLIENT}),
+            "404": not_found("client"),
+        },
+        parameters=[param("ClientId")],
+        extensions={"x-vendor-operation": "getClient"},
+    )
+
+
+def update_client() -> Node:
+    return operation(
+        "updateClient",
+        "Update a client",
+        "Clients",
+        "Changes a client.",
+        {
+            "200": empty("The client was updated."),
+            "404": not_found("client"),
+            "422": _client_422(),
+        },
+        parameters=[param("ClientId")],
+        body=ref("ClientRequest"),
+        body_example=_REQUEST_EXAMPLE,
+        extensions={"x-vendor-operation": "updateClient"},
+    )
+
+
+def find_client(by: str, description: str) -> Node:
+    """`GET /clients/find-by-<by>.json?client_<by>=...`: one exact match or 404."""
+    return operation(
+        f"findClientBy{by.capitalize()}",
+        f"Find a client by {by}",
+        "Clients",
+        description,
+        {
+            "200": ok("The client.", ref("ClientResponse"), {"client": CLIENT}),
+            "404": not_found(f"client with that {by}"),
+        },
+        parameters=[
+            query(
+                f"client_{by}",
+                {"type": "string", "minLength": 1},
+                f"The client's exact {by}.",
+                required=True,
+            )
+        ],
+        extensions={"x-vendor-operation": f"findClientBy{by.capitalize()}"},
+    )
+
+
+def list_client_invoices() -> Node:
+    invoice = document_example(BY_SEGMENT["invoices"], status="final")
+    return operation(
+        "listClientInvoices",
+        "List a client's documents",
+        "Clients",
+        "Lists the invoice-family documents of a client. A POST whose optional body "
+        "carries the filters; pagination in the query.",
+        {
+            "200": ok(
+                "One page of documents.",
+                page_of("invoices", ref("InvoiceFamilyDocument")),
+                page_example("invoices", invoice),
+            ),
+            "404": not_found("client"),
+        },
+        parameters=[param("ClientId"), *paging()],
+        body=ref("ClientInvoicesFilter"),
+        body_required=False,
+        body_example={
+            "filter": {"status": ["sent"], "by_type": ["Invoice"], "archived": ["non_archived"]}
+        },
+        extensions={"x-vendor-operation": "listClientInvoices"},
+    )
+
+
+def paths() -> dict[str, Node]:
+    return {
+        "/clients.json": {"get": list_clients(), "post": create_client()},
+        "/clients/{client-id}.json": {"get": get_client(), "put": update_client()},
+        "/clients/find-by-name.json": {
+            "get": find_client("name", "Exact match only; partial names are not searched.")
+        },
+        "/clients/find-by-code.json": {"get": find_client("code", "Exact match on the code.")},
+        "/clients/{client-id}/invoices.json": {"post": list_client_invoices()},
+    }
+
+
+AREA = Area("clients", schemas, paths)

@@ -1,0 +1,154 @@
+"""Error bodies: one schema per shape the API is known to send (surface §7), the responses
+every operation shares, and the builders of an operation's own error responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ixc.specbuild.nodes import JSON, Node, array, json_content, obj, ref, string
+
+MESSAGE_INVALID_API_KEY = "Invalid API key"  # surface §7
+MESSAGE_DOCUMENT_NOT_FOUND = "Document not found"  # surface §4.2
+
+
+def shapes() -> dict[str, Node]:
+    return {
+        "ErrorsObject": obj(
+            {"errors": obj({"error": string()}, ["error"])},
+            ["errors"],
+            description='`{"errors":{"error":"..."}}`: 401 everywhere, many 404 and 422.',
+        ),
+        "ErrorsList": obj(
+            {
+                "errors": array(
+                    obj({"error": {"oneOf": [string(), array(string())]}}, ["error"]),
+                    minItems=1,
+                )
+            },
+            ["errors"],
+            description='`{"errors":[{"error":"..."}]}`: document, item and treasury '
+            "validation; change-state sometimes nests the message in a list.",
+        ),
+        "ErrorsStrings": obj(
+            {"errors": array(string(), minItems=1)},
+            ["errors"],
+            description='`{"errors":["Name can\'t be blank"]}`: client validation.',
+        ),
+        "BareArray": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"oneOf": [string(), array(string())]},
+            "description": 'A bare array such as `["fiscal_id","is invalid"]`: account '
+            "update and payment validation.",
+        },
+        "ModelErrors": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": array(string(), minItems=1),
+            "description": 'Rails model errors, `{"name":["is not available."]}`: taxes.',
+        },
+        "CodedError": obj(
+            {
+                "errors": obj(
+                    {"code": string(pattern=r"^[0-9]{3}$"), "message": string()},
+                    ["code", "message"],
+                )
+            },
+            ["errors"],
+            description='`{"errors":{"code":"006","message":"..."}}`: sequences.',
+        ),
+        "SimpleError": obj(
+            {"error": string()}, ["error"], description='`{"error":"..."}`: QR codes.'
+        ),
+        "ReasonError": obj(
+            {"reason": string()},
+            ["reason"],
+            description='`{"reason":"..."}`: duplicate `proprietary_uid`.',
+        ),
+        "MessageBody": obj(
+            {"message": string()},
+            ["message"],
+            description='`{"message":"..."}`: SAF-T progress and errors.',
+        ),
+    }
+
+
+def errors_list(message: str) -> Node:
+    return {"errors": [{"error": message}]}
+
+
+def errors_object(message: str) -> Node:
+    return {"errors": {"error": message}}
+
+
+def coded(code: str, message: str) -> Node:
+    return {"errors": {"code": code, "message": message}}
+
+
+def error(description: str, shape: str, example: Any, messages: tuple[str, ...] = ()) -> Node:
+    """An error response; `messages` is the documented 422 catalogue (`x-error-messages`)."""
+    resp: Node = {"description": description, "content": json_content(ref(shape), example)}
+    if messages:
+        resp["x-error-messages"] = list(messages)
+    return resp
+
+
+def not_found(
+    what: str = "document", shape: str = "ErrorsObject", message: str = MESSAGE_DOCUMENT_NOT_FOUND
+) -> Node:
+    example: Any
+    if shape == "ErrorsObject":
+        example = errors_object(message)
+    elif shape == "ErrorsList":
+        example = errors_list(message)
+    elif shape == "CodedError":
+        example = coded("006", message)
+    else:
+        example = {"error": message}
+    return error(f"No {what} with that id in this account.", shape, example)
+
+
+def _errors_object_response(description: str, message: str, **extra: Any) -> Node:
+    return {
+        "description": description,
+        **extra,
+        "content": {
+            JSON: {
+                "schema": ref("ErrorsObject"),
+                "examples": {"sandbox": {"value": errors_object(message)}},
+            }
+        },
+    }
+
+
+def shared_responses() -> dict[str, Node]:
+    """`components.responses`: what any operation may answer besides its own responses."""
+    return {
+        "Unauthorized": _errors_object_response(
+            "The `api_key` is missing or wrong.", MESSAGE_INVALID_API_KEY
+        ),
+        "BadRequest": _errors_object_response(
+            "The request is malformed: a query parameter out of range or of the wrong "
+            "type, or a body that is not valid JSON (bad UTF-8, too deeply nested).",
+            "per_page must be a whole number from 1 to 100",
+        ),
+        "PayloadTooLarge": _errors_object_response(
+            "The body is larger than the server accepts (the sandbox: 1 MB).",
+            "Request body larger than 1048576 bytes",
+        ),
+        "UnsupportedMediaType": _errors_object_response(
+            "The body is not sent as `application/json`.",
+            "No content type or wrongly specified",
+        ),
+        "TooManyRequests": _errors_object_response(
+            "More than the account's requests per minute. Wait for "
+            "`Retry-After` seconds (when sent) and retry.",
+            "Too many requests, slow down.",
+            headers={
+                "Retry-After": {
+                    "description": "Seconds to wait before retrying.",
+                    "schema": {"type": "integer", "minimum": 0},
+                }
+            },
+        ),
+    }
