@@ -1,0 +1,225 @@
+"""The documents area's request schemas, and every document type's schemas."""
+
+from __future__ import annotations
+
+from ixc.specbuild.areas.documents.facts import FAMILY_VENDOR, TAX_EXEMPTION_CODES
+from ixc.specbuild.doctypes import DOC_TYPES, LIST_TYPE_FILTER, MACHINES, RECEIPT, DocType
+from ixc.specbuild.document_model import (
+    document_schema,
+    family_document_schema,
+    parts,
+    state_change_schema,
+)
+from ixc.specbuild.nodes import Node, array, enum, obj, ref, string
+
+
+def request_parts() -> dict[str, Node]:
+    return {
+        "DocumentClientInput": obj(
+            {
+                "name": string("Matched exactly; an unknown name creates the client.", minLength=1),
+                "code": string("The client's unique code.", minLength=1),
+                "email": string(format="email"),
+                "address": string(),
+                "city": string(),
+                "postal_code": string(),
+                "country": ref("Country"),
+                "fiscal_id": string(),
+                "website": string(),
+                "phone": string(),
+                "fax": string(),
+                "observations": string(),
+            },
+            ["name", "code"],
+            description="The document's client. When the name exists, the other fields are "
+            "ignored.",
+            closed=True,
+        ),
+        "DocumentItemInput": obj(
+            {
+                "name": string(
+                    "Unique item name; an unknown one creates the item, a known "
+                    "one updates it with these values.",
+                    minLength=1,
+                ),
+                "description": string(),
+                "unit_price": {**ref("DecimalValue"), "description": "Unit price, >= 0."},
+                "quantity": {**ref("DecimalValue"), "description": "Quantity, > 0."},
+                "unit": ref("Unit"),
+                "discount": {**ref("DecimalValue"), "description": "Line discount, 0 to 100 %."},
+                "tax": ref("ItemTaxInput"),
+            },
+            ["name", "description", "unit_price", "quantity"],
+            closed=True,
+        ),
+        "GlobalDiscountInput": obj(
+            {
+                "value_type": enum(("percentage", "absolute")),
+                "value": {"type": "number", "exclusiveMinimum": 0},
+            },
+            ["value_type", "value"],
+            closed=True,
+        ),
+        "AddressInput": obj(
+            {
+                "detail": string(minLength=1),
+                "city": string(minLength=1),
+                "postal_code": string(minLength=1),
+                "country": ref("Country"),
+            },
+            ["detail", "city", "postal_code", "country"],
+            closed=True,
+        ),
+        "TaxExemptionCode": enum(
+            TAX_EXEMPTION_CODES, "Portuguese IVA exemption code. M00 means no exemption."
+        ),
+    }
+
+
+def _common_fields() -> dict[str, Node]:
+    return {
+        "date": ref("DateDMYInput"),
+        "due_date": {**ref("DateDMYInput"), "description": "Not before `date`."},
+        "reference": string("Purchase-order reference."),
+        "observations": string("Printed on the document."),
+        "retention": {**ref("DecimalValue"), "description": "Withholding tax, 0 to 99.99 %."},
+        "tax_exemption": ref("TaxExemptionCode"),
+        "tax_exemption_reason": ref("TaxExemptionCode"),
+        "sequence_id": {
+            **ref("IdLike"),
+            "description": "The per-document-type sequence id "
+            "(`current_<type>_sequence_id`); default sequence when absent.",
+        },
+        "manual_sequence_number": string("For non-Portuguese accounts with manual numbering."),
+        "client": ref("DocumentClientInput"),
+        "items": array(ref("DocumentItemInput"), minItems=1),
+    }
+
+
+_DATED = ["date", "due_date", "client", "items"]
+# What each family adds to the common fields, and which fields it requires.
+_FAMILY_FIELDS: dict[str, tuple[dict[str, Node], list[str]]] = {
+    "invoices": (
+        {
+            "mb_reference": ref("FlagString"),
+            "owner_invoice_id": {
+                **ref("IdLike"),
+                "description": "Credit/debit notes: the "
+                "invoice they correct. Invoices: a guide to link.",
+            },
+            "currency_code": string("ISO 4217 code (multi-currency plans).", pattern="^[A-Z]{3}$"),
+            "rate": ref("DecimalString"),
+            "plugin_id": string(),
+            "global_discount": ref("GlobalDiscountInput"),
+        },
+        _DATED,
+    ),
+    "estimates": (
+        {"mb_reference": ref("FlagString"), "auto_add_related_document": ref("FlagString")},
+        ["client", "items"],
+    ),
+    "guides": (
+        {
+            "loaded_at": {**ref("DateTimeDMY"), "description": "Must not be in the past."},
+            "license_plate": string(),
+            "address_from": ref("AddressInput"),
+            "address_to": ref("AddressInput"),
+            "load_site": string(),
+            "delivery_site": string(),
+        },
+        ["date", "due_date", "loaded_at", "address_from", "address_to", "client", "items"],
+    ),
+    "purchase_orders": (
+        {"loaded_at": ref("DateDMYInput"), "delivery_site": string()},
+        _DATED,
+    ),
+}
+
+
+def fields_schema(family: str) -> Node:
+    extra, required = _FAMILY_FIELDS[family]
+    return obj(
+        _common_fields() | extra,
+        required,
+        closed=True,
+        description=f"Fields of a {family} document on create and update.",
+    )
+
+
+def wrapped(dt: DocType, inner: Node, *, with_uid: bool = False) -> Node:
+    """`{<type key>: inner}`. The family's generic key is accepted too (surface §3), which
+    `x-accepted-root-keys` records; a `oneOf` would turn the generated body into `Any`."""
+    props: dict[str, Node] = {dt.key: inner}
+    if with_uid:
+        props["proprietary_uid"] = string(
+            "Your own unique id for this creation; a second request with the same id while "
+            "the first is under way answers 409. A sibling of the root key.",
+            minLength=1,
+        )
+    out = obj(props, [dt.key], closed=True)
+    if dt.generic_key != dt.key:
+        out["description"] = (
+            f"Send the body under `{dt.key}`. The API also accepts the "
+            f"family's generic key `{dt.generic_key}` in its place."
+        )
+        out["x-accepted-root-keys"] = [dt.key, dt.generic_key]
+    return out
+
+
+def email_schema() -> Node:
+    return obj(
+        {
+            "message": obj(
+                {
+                    "client": obj(
+                        {"email": string(format="email"), "save": ref("FlagString")},
+                        ["email", "save"],
+                        closed=True,
+                    ),
+                    "subject": string(),
+                    "body": string(),
+                    "cc": string(),
+                    "bcc": string(),
+                    "logo": ref("FlagString"),
+                },
+                ["client"],
+                closed=True,
+            )
+        },
+        ["message"],
+        closed=True,
+        description='Send a document by e-mail. `save: "1"` stores the address on the client.',
+    )
+
+
+def schemas() -> dict[str, Node]:
+    s = parts() | request_parts()
+    for family in ("invoices", "estimates", "guides", "purchase_orders"):
+        s[f"{_pascal(family)}Fields"] = fields_schema(family)
+    for dt in DOC_TYPES:
+        fields = ref(f"{_pascal(dt.family)}Fields")
+        s[dt.pascal] = document_schema(dt)
+        s[f"{dt.pascal}Response"] = obj(
+            {dt.key: ref(dt.pascal)}, [dt.key], description=f"A {dt.title} under its root key."
+        )
+        s[f"{dt.pascal}CreateRequest"] = wrapped(dt, fields, with_uid=dt.family == "invoices")
+        s[f"{dt.pascal}UpdateRequest"] = wrapped(dt, fields)
+        s[f"{dt.pascal}StateChange"] = state_change_schema(dt)
+        s[f"{dt.pascal}ChangeStateRequest"] = wrapped(dt, ref(f"{dt.pascal}StateChange"))
+    for family, name in FAMILY_VENDOR.items():
+        statuses = {
+            st for dt in DOC_TYPES if dt.family == family for st in MACHINES[dt.segment].states
+        }
+        s[f"{name}FamilyDocument"] = family_document_schema(
+            family, list(LIST_TYPE_FILTER[family]), sorted(statuses)
+        )
+    s["PurchaseOrderResponseDocument"] = ref("PurchaseOrder")
+    all_types = {dt.type_name for dt in (*DOC_TYPES, RECEIPT)} | set(LIST_TYPE_FILTER["invoices"])
+    all_states = {st for m in MACHINES.values() for st in m.states}
+    s["AnyDocument"] = family_document_schema("any", sorted(all_types), sorted(all_states))
+    s["EmailDocumentRequest"] = email_schema()
+    return s
+
+
+def _pascal(snake: str) -> str:
+    return "".join(p.capitalize() for p in snake.split("_"))
