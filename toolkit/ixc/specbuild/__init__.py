@@ -63,8 +63,10 @@ responses always write two digits.
 
 
 def _merge(into: dict[str, Node], more: dict[str, Node], what: str) -> None:
+    """Add `more`; a name two areas (or two parts of one) define is a builder bug."""
     clash = into.keys() & more.keys()
-    assert not clash, f"{what} defined twice: {sorted(clash)}"
+    if clash:
+        raise ValueError(f"{what}: defined twice: {sorted(clash)}")
     into.update(more)
 
 

@@ -14,6 +14,11 @@ from typing import Any
 # --- document types ---------------------------------------------------------------------------
 
 
+def pascal(snake: str) -> str:
+    """`credit_note` -> `CreditNote`: how schema and operation names spell a snake name."""
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
 @dataclass(frozen=True)
 class DocType:
     """One InvoiceXpress document type and everything that varies with it."""
@@ -28,7 +33,7 @@ class DocType:
 
     @property
     def pascal(self) -> str:
-        return "".join(part.capitalize() for part in self.key.split("_"))
+        return pascal(self.key)
 
     @property
     def generic_key(self) -> str:
@@ -131,22 +136,19 @@ _INVOICE_BASE = (
     T("final", "settled", "settled"),
 )
 _INVOICE_EVIDENCE = "bundle changeInvoiceState transition table; surface §5.2"
+_INVOICE_STATES = ("draft", "final", "settled", "canceled", "deleted")
+_INVOICE = Machine(_INVOICE_STATES, _INVOICE_BASE, evidence=_INVOICE_EVIDENCE)
+_CORRECTING = Machine(  # credit and debit notes
+    _INVOICE_STATES,
+    (*_INVOICE_BASE, T("settled", "unsettled", "final")),
+    evidence=_INVOICE_EVIDENCE + ": `unsettled` only for credit and debit notes",
+)
 
 MACHINES: dict[str, Machine] = {
-    "invoices": Machine(
-        ("draft", "final", "settled", "canceled", "deleted"),
-        _INVOICE_BASE,
-        evidence=_INVOICE_EVIDENCE,
-    ),
-    "simplified_invoices": Machine(
-        ("draft", "final", "settled", "canceled", "deleted"),
-        _INVOICE_BASE,
-        evidence=_INVOICE_EVIDENCE,
-    ),
+    "invoices": _INVOICE,
+    "simplified_invoices": _INVOICE,
     "vat_moss_invoices": Machine(
-        ("draft", "final", "settled", "canceled", "deleted"),
-        _INVOICE_BASE,
-        evidence=_INVOICE_EVIDENCE + " (legacy type)",
+        _INVOICE_STATES, _INVOICE_BASE, evidence=_INVOICE_EVIDENCE + " (legacy type)"
     ),
     "invoice_receipts": Machine(
         ("draft", "settled", "canceled", "deleted"),
@@ -157,16 +159,8 @@ MACHINES: dict[str, Machine] = {
         ),
         evidence=_INVOICE_EVIDENCE + ": finalising an invoice-receipt settles it",
     ),
-    "credit_notes": Machine(
-        ("draft", "final", "settled", "canceled", "deleted"),
-        (*_INVOICE_BASE, T("settled", "unsettled", "final")),
-        evidence=_INVOICE_EVIDENCE + ": `unsettled` only for credit and debit notes",
-    ),
-    "debit_notes": Machine(
-        ("draft", "final", "settled", "canceled", "deleted"),
-        (*_INVOICE_BASE, T("settled", "unsettled", "final")),
-        evidence=_INVOICE_EVIDENCE + ": `unsettled` only for credit and debit notes",
-    ),
+    "credit_notes": _CORRECTING,
+    "debit_notes": _CORRECTING,
 }
 _ESTIMATE = Machine(
     ("draft", "final", "accepted", "refused", "canceled", "deleted"),

@@ -52,9 +52,14 @@ CLIENT: Node = {
     "payment_days": "0",
     "tax_exemption_code": "M00",
 }
-_NULLABLE_TEXT = (
+# A client reads back its text fields as strings or null; `preferred_contact` sits between.
+_CONTACT_DETAILS = (
     *("code", "email", "language", "address", "city", "postal_code", "country", "fiscal_id"),
     *("website", "phone", "fax"),
+)
+_ACCOUNT_DETAILS = (
+    *("observations", "send_options", "open_account_link", "payment_days"),
+    "tax_exemption_code",
 )
 
 
@@ -64,18 +69,9 @@ def schemas() -> dict[str, Node]:
             {
                 "id": string("The client's id, as a string here (an integer inside documents)."),
                 "name": string(),
-                **{field: nullable_string() for field in _NULLABLE_TEXT},
+                **{field: nullable_string() for field in _CONTACT_DETAILS},
                 "preferred_contact": obj({"name": string(), "email": string(), "phone": string()}),
-                **{
-                    field: nullable_string()
-                    for field in (
-                        "observations",
-                        "send_options",
-                        "open_account_link",
-                        "payment_days",
-                        "tax_exemption_code",
-                    )
-                },
+                **{field: nullable_string() for field in _ACCOUNT_DETAILS},
             },
             ["id", "name"],
             description="A client as the client endpoints return it.",

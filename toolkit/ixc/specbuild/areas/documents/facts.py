@@ -56,7 +56,9 @@ FAMILY_TAG = {
     "purchase_orders": "Purchase orders",
     "receipts": "Invoices",
 }
-FAMILY_VENDOR = {"invoices": "Invoice", "estimates": "Estimate", "guides": "Guide"}
+# The family's singular noun: in the vendor's templated operations (`createInvoice`) and in
+# the family's list schema (`InvoiceFamilyDocument`).
+FAMILY_NOUN = {"invoices": "Invoice", "estimates": "Estimate", "guides": "Guide"}
 CORRECTING = ("credit_notes", "debit_notes")  # they correct an existing invoice
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ixc.specbuild.areas.documents.facts import (
     CORRECTING,
+    FAMILY_NOUN,
     FAMILY_TAG,
-    FAMILY_VENDOR,
     MESSAGE_DUPLICATE_UID,
     MESSAGE_PDF_INVALID_STATE,
     MESSAGES_EMAIL,
@@ -73,7 +73,7 @@ def fields_example(dt: DocType) -> Node:
 def _extensions(dt: DocType, action: str) -> Node:
     """`x-` fields of a per-type operation; `action` names the vendor's templated operation."""
     ext: Node = {"x-family": dt.family, "x-document-type": dt.segment}
-    family = FAMILY_VENDOR.get(dt.family)
+    family = FAMILY_NOUN.get(dt.family)
     if family and not dt.legacy:
         ext["x-vendor-operation"] = action.format(family)
     if dt.legacy:

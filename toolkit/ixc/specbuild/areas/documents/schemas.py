@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ixc.specbuild.areas.documents.facts import FAMILY_VENDOR, TAX_EXEMPTION_CODES
-from ixc.specbuild.doctypes import DOC_TYPES, LIST_TYPE_FILTER, MACHINES, RECEIPT, DocType
+from ixc.specbuild.areas.documents.facts import FAMILY_NOUN, TAX_EXEMPTION_CODES
+from ixc.specbuild.doctypes import DOC_TYPES, LIST_TYPE_FILTER, MACHINES, RECEIPT, DocType, pascal
 from ixc.specbuild.document_model import (
     document_schema,
     family_document_schema,
@@ -194,10 +194,10 @@ def email_schema() -> Node:
 
 def schemas() -> dict[str, Node]:
     s = parts() | request_parts()
-    for family in ("invoices", "estimates", "guides", "purchase_orders"):
-        s[f"{_pascal(family)}Fields"] = fields_schema(family)
+    for family in _FAMILY_FIELDS:
+        s[f"{pascal(family)}Fields"] = fields_schema(family)
     for dt in DOC_TYPES:
-        fields = ref(f"{_pascal(dt.family)}Fields")
+        fields = ref(f"{pascal(dt.family)}Fields")
         s[dt.pascal] = document_schema(dt)
         s[f"{dt.pascal}Response"] = obj(
             {dt.key: ref(dt.pascal)}, [dt.key], description=f"A {dt.title} under its root key."
@@ -206,7 +206,7 @@ def schemas() -> dict[str, Node]:
         s[f"{dt.pascal}UpdateRequest"] = wrapped(dt, fields)
         s[f"{dt.pascal}StateChange"] = state_change_schema(dt)
         s[f"{dt.pascal}ChangeStateRequest"] = wrapped(dt, ref(f"{dt.pascal}StateChange"))
-    for family, name in FAMILY_VENDOR.items():
+    for family, name in FAMILY_NOUN.items():
         statuses = {
             st for dt in DOC_TYPES if dt.family == family for st in MACHINES[dt.segment].states
         }
@@ -219,7 +219,3 @@ def schemas() -> dict[str, Node]:
     s["AnyDocument"] = family_document_schema("any", sorted(all_types), sorted(all_states))
     s["EmailDocumentRequest"] = email_schema()
     return s
-
-
-def _pascal(snake: str) -> str:
-    return "".join(p.capitalize() for p in snake.split("_"))
