@@ -63,6 +63,20 @@ _ACCOUNT_DETAILS = (
 )
 
 
+def contact_input() -> dict[str, Node]:
+    """A client's address and contacts as requests send them (here and inside documents)."""
+    return {
+        "address": string(),
+        "city": string(),
+        "postal_code": string(),
+        "country": ref("Country"),
+        "fiscal_id": string(),
+        "website": string(),
+        "phone": string(),
+        "fax": string(),
+    }
+
+
 def schemas() -> dict[str, Node]:
     return {
         "Client": obj(
@@ -83,14 +97,7 @@ def schemas() -> dict[str, Node]:
                 "code": string(minLength=1),
                 "email": string(format="email"),
                 "language": ref("Language"),
-                "address": string(),
-                "city": string(),
-                "postal_code": string(),
-                "country": ref("Country"),
-                "fiscal_id": string(),
-                "website": string(),
-                "phone": string(),
-                "fax": string(),
+                **contact_input(),
                 "preferred_contact": obj(
                     {"name": string(), "email": string(format="email"), "phone": string()},
                     closed=True,

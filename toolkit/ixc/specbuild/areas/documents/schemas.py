@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ixc.specbuild.areas.clients import contact_input
 from ixc.specbuild.areas.documents.facts import FAMILY_NOUN, TAX_EXEMPTION_CODES
 from ixc.specbuild.doctypes import DOC_TYPES, LIST_TYPE_FILTER, MACHINES, RECEIPT, DocType, pascal
 from ixc.specbuild.document_model import (
@@ -20,14 +21,7 @@ def request_parts() -> dict[str, Node]:
                 "name": string("Matched exactly; an unknown name creates the client.", minLength=1),
                 "code": string("The client's unique code.", minLength=1),
                 "email": string(format="email"),
-                "address": string(),
-                "city": string(),
-                "postal_code": string(),
-                "country": ref("Country"),
-                "fiscal_id": string(),
-                "website": string(),
-                "phone": string(),
-                "fax": string(),
+                **contact_input(),
                 "observations": string(),
             },
             ["name", "code"],
