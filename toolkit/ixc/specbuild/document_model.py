@@ -1,5 +1,6 @@
 """A document as the API returns it: the parts every document type shares, its properties
-per family, and an example body consistent with the sandbox's arithmetic.
+per family, the state-change body every type takes (receipts too), and an example body
+consistent with the sandbox's arithmetic.
 
 The payments, clients and documents areas all answer documents, so the model is shared. The
 figures follow the vendor's own example (api-docs 004): one line of 24.3902 at 23 % IVA gives
