@@ -32,7 +32,7 @@ def read_document(source: str, *, cwd: Path | None = None) -> dict[str, Any]:
             raise InputError(f"cannot read {source!r} from git: {stderr.strip()}") from None
     else:
         raise InputError(f"{source!r} is neither a file nor a git `REF:path`")
-    document = yaml.safe_load(text)
+    document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(document, dict) or "openapi" not in document:
         raise InputError(f"{source!r} is not an OpenAPI document (no 'openapi' key)")
     return document
