@@ -151,6 +151,63 @@ class _Memo:
         return value
 
 
+class _Sameness:
+    """Whether two nodes mean the same: equal as written, and every `$ref` they hold leads to
+    a component that is itself unchanged. Lets the walk skip the (usually many) untouched parts.
+    """
+
+    def __init__(self, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> None:
+        self.old_doc, self.new_doc = old_doc, new_doc
+        self._refs: dict[int, tuple[Any, frozenset[str]]] = {}
+        self._components: dict[str, bool] = {}
+
+    def refs(self, node: Any) -> frozenset[str]:
+        hit = self._refs.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        found: set[str] = set()
+        stack = [node]
+        while stack:
+            cur = stack.pop()
+            if isinstance(cur, dict):
+                ref = cur.get("$ref")
+                if isinstance(ref, str):
+                    found.add(ref)
+                stack.extend(cur.values())
+            elif isinstance(cur, list):
+                stack.extend(cur)
+        value = frozenset(found)
+        self._refs[id(node)] = (node, value)
+        return value
+
+    def component(self, ref: str) -> bool:
+        if ref in self._components:
+            return self._components[ref]
+        self._components[ref] = True  # a cycle back here is judged by the rest of the loop
+        old, new = _pointer(self.old_doc, ref), _pointer(self.new_doc, ref)
+        same = old is not _MISSING and old == new and all(self.component(r) for r in self.refs(old))
+        self._components[ref] = same
+        return same
+
+    def __call__(self, old: Any, new: Any) -> bool:
+        return bool(old == new and all(self.component(r) for r in self.refs(old)))
+
+
+_MISSING = object()
+
+
+def _pointer(doc: dict[str, Any], ref: str) -> Any:
+    if not ref.startswith("#/"):
+        return _MISSING
+    node: Any = doc
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
 # A cause: the component a change lives in, and where inside it (`DateDMY`, `.client.name`).
 _Anchor = tuple[str, str] | None
 
@@ -162,6 +219,7 @@ class _Ctx:
     operation: str
     old_memo: _Memo
     new_memo: _Memo
+    same: _Sameness
     findings: list[Finding] = field(default_factory=list)
 
     def emit(
@@ -194,14 +252,14 @@ def diff_documents(
     """All changes from `old_doc` to `new_doc`, and a title for each operation key."""
     old_ops, new_ops = _operations(old_doc), _operations(new_doc)
     pairs, removed, added = match_operations(old_ops, new_ops, old_doc)
-    memos = _Memo(old_doc), _Memo(new_doc)
+    shared = _Memo(old_doc), _Memo(new_doc), _Sameness(old_doc, new_doc)
     findings: list[Finding] = []
     titles: dict[str, str] = {}
     new_paths = set((new_doc.get("paths") or {}).keys())
     old_paths = set((old_doc.get("paths") or {}).keys())
 
     def ctx_for(key: str) -> _Ctx:
-        return _Ctx(old_doc, new_doc, key, *memos)
+        return _Ctx(old_doc, new_doc, key, *shared)
 
     for o in removed:
         titles[o.key] = o.title
@@ -239,8 +297,9 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _diff_operation(ctx: _Ctx, o: _Op, n: _Op) -> None:
-    moved = o.method != n.method or _normalise_path(o.path) != _normalise_path(n.path)
-    if moved and o.operation_id == n.operation_id and not _instantiates(ctx.old_doc, o, n.path):
+    elsewhere = _normalise_path(o.path) != _normalise_path(n.path)
+    moved = o.method != n.method or (elsewhere and not _instantiates(ctx.old_doc, o, n.path))
+    if moved and o.operation_id == n.operation_id:
         ctx.emit(
             "api-operation-moved",
             "",
@@ -780,7 +839,7 @@ class _SchemaDiff:
         depth: int,
         anchor: _Anchor,
     ) -> None:
-        if old is None or new is None or depth > _MAX_DEPTH:
+        if old is None or new is None or depth > _MAX_DEPTH or self.ctx.same(old, new):
             return
         pair = (_ref_of(old), _ref_of(new))
         if pair != ("", "") and pair in refs:
