@@ -18,7 +18,7 @@ from ixc.drift import Level
 from ixc.drift.spec_diff import diff_documents
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mutations import MUTATIONS, Mutation  # noqa: E402
+from mutations import MUTATIONS, Mutation
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 

@@ -345,7 +345,9 @@ def _diff_servers(ctx: _Ctx, o: _Op, n: _Op) -> None:
     by_b = {_server_url(s): s for s in sb}
     for url in sorted(by_a.keys() - by_b.keys()):
         msg = f"server `{by_a[url].get('url')}` removed"
-        ctx.emit("server-removed", join_pointer("/servers", url), msg, cause=cause, cause_message=msg)
+        ctx.emit(
+            "server-removed", join_pointer("/servers", url), msg, cause=cause, cause_message=msg
+        )
     for url in sorted(by_b.keys() - by_a.keys()):
         msg = f"server `{by_b[url].get('url')}` added"
         ctx.emit("server-added", join_pointer("/servers", url), msg, cause=cause, cause_message=msg)
@@ -534,10 +536,10 @@ def _diff_parameters(ctx: _Ctx, o: _Op, n: _Op) -> None:
         name = p["name"]
         ptr = join_pointer("/parameters", key[0], name)
         if key in moved_in:
-            target = moved_in[key]
-            msg = f"parameter `{name}` moved from {key[0]} to {target[0]}"
+            dest = moved_in[key]
+            msg = f"parameter `{name}` moved from {key[0]} to {dest[0]}"
             ctx.emit("request-parameter-in-changed", ptr, msg, f"{key[0]} {name}")
-            _diff_parameter(ctx, p, new[target][0], ref or new[target][1])
+            _diff_parameter(ctx, p, new[dest][0], ref or new[dest][1])
             continue
         msg = f"{key[0]} parameter `{name}` removed"
         ctx.emit(
@@ -570,7 +572,9 @@ def _diff_parameter(ctx: _Ctx, a: dict[str, Any], b: dict[str, Any], ref: str) -
     label = f"{where_in} parameter `{name}`"
 
     def emit(rule: str, change: str) -> None:
-        ctx.emit(rule, ptr, f"{label} {change}", where, cause=ref, cause_message=f"{label} {change}")
+        ctx.emit(
+            rule, ptr, f"{label} {change}", where, cause=ref, cause_message=f"{label} {change}"
+        )
 
     if bool(a.get("required")) != bool(b.get("required")):
         became = "required" if b.get("required") else "optional"
@@ -678,7 +682,9 @@ def _diff_responses(ctx: _Ctx, o: _Op, n: _Op) -> None:
         base = join_pointer("/responses", status, "content")
         for mt in sorted(ca.keys() - cb.keys()):
             msg = f"response {status} media type `{mt}` removed"
-            ctx.emit("response-media-type-removed", join_pointer(base, mt), msg, f"response {status}")
+            ctx.emit(
+                "response-media-type-removed", join_pointer(base, mt), msg, f"response {status}"
+            )
         for mt in sorted(cb.keys() - ca.keys()):
             msg = f"response {status} media type `{mt}` added"
             ctx.emit("response-media-type-added", join_pointer(base, mt), msg, f"response {status}")
@@ -706,22 +712,42 @@ def _diff_response_headers(ctx: _Ctx, ra: Any, rb: Any, status: str, ref: str) -
     ha, hb = _headers(ctx.old_doc, ra), _headers(ctx.new_doc, rb)
     anchor: _Anchor = (ref, "") if ref else None
     for name in sorted(set(ha) - set(hb)):
-        rule = "response-required-header-removed" if ha[name].get("required") else (
-            "response-optional-header-removed"
+        rule = (
+            "response-required-header-removed"
+            if ha[name].get("required")
+            else ("response-optional-header-removed")
         )
         msg = f"response {status} header `{name}` removed"
-        ctx.emit(rule, join_pointer("/responses", status, "headers", name), msg, f"response {status}",
-                 cause=ref, cause_message=msg)  # fmt: skip
+        ctx.emit(
+            rule,
+            join_pointer("/responses", status, "headers", name),
+            msg,
+            f"response {status}",
+            cause=ref,
+            cause_message=msg,
+        )
     for name in sorted(set(hb) - set(ha)):
         msg = f"response {status} header `{name}` added"
-        ctx.emit("response-header-added", join_pointer("/responses", status, "headers", name), msg,
-                 f"response {status}", cause=ref, cause_message=msg)  # fmt: skip
+        ctx.emit(
+            "response-header-added",
+            join_pointer("/responses", status, "headers", name),
+            msg,
+            f"response {status}",
+            cause=ref,
+            cause_message=msg,
+        )
     for name in sorted(set(ha) & set(hb)):
         ptr = join_pointer("/responses", status, "headers", name)
         if ha[name].get("required") and not hb[name].get("required"):
             msg = f"response {status} header `{name}` became optional"
-            ctx.emit("response-header-became-optional", ptr, msg, f"response {status}",
-                     cause=ref, cause_message=msg)  # fmt: skip
+            ctx.emit(
+                "response-header-became-optional",
+                ptr,
+                msg,
+                f"response {status}",
+                cause=ref,
+                cause_message=msg,
+            )
         _SchemaDiff(ctx, "response", f"response {status} header `{name}`", parameter=True).run(
             ha[name].get("schema"), hb[name].get("schema"), ptr + "/schema", anchor
         )
@@ -798,17 +824,24 @@ class _SchemaDiff:
         return f"{self.label} property `{display}`" if display else f"{self.label} body"
 
     def _emit(
-        self, rule: str, ptr: str, display: str, anchor: _Anchor, change: str, where: str = ""
+        self,
+        rule: str,
+        ptr: str,
+        display: str,
+        anchor: _Anchor,
+        change: str,
+        where: str = "",
+        sep: str = ": ",
     ) -> None:
         cause = cause_message = ""
         if anchor is not None:
             name = anchor[0].rsplit("/", 1)[-1]
             cause = anchor[0]
-            cause_message = f"`{name}{anchor[1]}` ({self.direction}s): {change}"
+            cause_message = f"`{name}{anchor[1]}` ({self.direction}s){sep}{change}"
         self.ctx.emit(
             rule,
             ptr,
-            f"{self._what(display)}: {change}",
+            f"{self._what(display)}{sep}{change}",
             where or f"{self.label}: {display or '(body)'}",
             cause=cause,
             cause_message=cause_message,
@@ -864,9 +897,14 @@ class _SchemaDiff:
         self._additional(a, b, ptr, display, refs, depth, anchor)
         if isinstance(a.get("items"), dict) and isinstance(b.get("items"), dict):
             self._walk(
-                a["items"], b["items"], ptr + "/items", f"{display}[]", refs, depth + 1,
+                a["items"],
+                b["items"],
+                ptr + "/items",
+                f"{display}[]",
+                refs,
+                depth + 1,
                 _child(anchor, "[]"),
-            )  # fmt: skip
+            )
 
     def _types(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
@@ -904,14 +942,20 @@ class _SchemaDiff:
         prefix = self._prefix(display)
         for key in sorted(ea.keys() - eb.keys()):
             self._emit(
-                f"{prefix}-enum-value-removed", join_pointer(ptr, "enum", key), display, anchor,
+                f"{prefix}-enum-value-removed",
+                join_pointer(ptr, "enum", key),
+                display,
+                anchor,
                 f"enum value {key} removed",
-            )  # fmt: skip
+            )
         for key in sorted(eb.keys() - ea.keys()):
             self._emit(
-                f"{prefix}-enum-value-added", join_pointer(ptr, "enum", key), display, anchor,
+                f"{prefix}-enum-value-added",
+                join_pointer(ptr, "enum", key),
+                display,
+                anchor,
                 f"enum value {key} added",
-            )  # fmt: skip
+            )
 
     def _format(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
@@ -925,7 +969,9 @@ class _SchemaDiff:
             else:  # another format altogether: values of either may fail the other
                 tightened = relaxed = True
             change = f"format changed from `{fa}` to `{fb}`"
-            self._constraint(join_pointer(ptr, "format"), display, anchor, tightened, relaxed, change)
+            self._constraint(
+                join_pointer(ptr, "format"), display, anchor, tightened, relaxed, change
+            )
         pa, pb = a.get("pattern"), b.get("pattern")
         if pa != pb:
             if pa is None or pb is None:
@@ -973,24 +1019,33 @@ class _SchemaDiff:
                 tightened = not _divides(ma, mb)
                 relaxed = not _divides(mb, ma)
             change = f"multipleOf changed from {ma} to {mb}"
-            self._constraint(join_pointer(ptr, "multipleOf"), display, anchor, tightened, relaxed,
-                             change)  # fmt: skip
+            self._constraint(
+                join_pointer(ptr, "multipleOf"), display, anchor, tightened, relaxed, change
+            )
         if bool(a.get("uniqueItems")) != bool(b.get("uniqueItems")):
             now = bool(b.get("uniqueItems"))
             change = "items must be unique" if now else "items may repeat"
-            self._constraint(join_pointer(ptr, "uniqueItems"), display, anchor, now, not now,
-                             change)  # fmt: skip
+            self._constraint(
+                join_pointer(ptr, "uniqueItems"), display, anchor, now, not now, change
+            )
 
     def _default(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
     ) -> None:
         if a.get("default") != b.get("default") and "default" in a:
             change = f"default changed from {a.get('default')!r} to {b.get('default')!r}"
-            self._emit(f"{self.direction}-default-changed", join_pointer(ptr, "default"), display,
-                       anchor, change)  # fmt: skip
+            self._emit(
+                f"{self.direction}-default-changed",
+                join_pointer(ptr, "default"),
+                display,
+                anchor,
+                change,
+            )
         if bool(a.get("deprecated")) != bool(b.get("deprecated")) and display:
             state = "deprecated" if b.get("deprecated") else "no longer deprecated"
-            self._emit("deprecation-changed", join_pointer(ptr, "deprecated"), display, anchor, state)
+            self._emit(
+                "deprecation-changed", join_pointer(ptr, "deprecated"), display, anchor, state
+            )
 
     def _discriminator(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
@@ -999,8 +1054,13 @@ class _SchemaDiff:
         if not isinstance(da, dict) or not isinstance(db, dict) or da == db:
             if isinstance(da, dict) != isinstance(db, dict):
                 change = "discriminator added" if isinstance(db, dict) else "discriminator removed"
-                self._emit("discriminator-changed", join_pointer(ptr, "discriminator"), display,
-                           anchor, change)  # fmt: skip
+                self._emit(
+                    "discriminator-changed",
+                    join_pointer(ptr, "discriminator"),
+                    display,
+                    anchor,
+                    change,
+                )
             return
         p = join_pointer(ptr, "discriminator")
         if da.get("propertyName") != db.get("propertyName"):
@@ -1013,15 +1073,22 @@ class _SchemaDiff:
         ma, mb = da.get("mapping") or {}, db.get("mapping") or {}
         changed = sorted(k for k in set(ma) & set(mb) if ma[k] != mb[k])
         if changed:
-            self._emit("discriminator-changed", p, display, anchor,
-                       f"discriminator values {changed} map to other schemas")  # fmt: skip
+            self._emit(
+                "discriminator-changed",
+                p,
+                display,
+                anchor,
+                f"discriminator values {changed} map to other schemas",
+            )
         lost, gained = sorted(set(ma) - set(mb)), sorted(set(mb) - set(ma))
         if lost:
-            self._constraint(p, display, anchor, True, False,
-                             f"discriminator values {lost} removed")  # fmt: skip
+            self._constraint(
+                p, display, anchor, True, False, f"discriminator values {lost} removed"
+            )
         if gained:
-            self._constraint(p, display, anchor, False, True,
-                             f"discriminator values {gained} added")  # fmt: skip
+            self._constraint(
+                p, display, anchor, False, True, f"discriminator values {gained} added"
+            )
 
     def _alternatives(
         self,
@@ -1045,11 +1112,16 @@ class _SchemaDiff:
             text = _canon_text(memo_plain, {k: v for k, v in plain.items() if k not in _NOISE})
             if any(_canon_text(memo_br, x) == text for x in branches):
                 change = f"now a {kind} of {len(lb)}" if not la else f"no longer a {kind}"
-                self._constraint(join_pointer(ptr, kind), display, anchor, not lb, not la,
-                                 change)  # fmt: skip
+                self._constraint(join_pointer(ptr, kind), display, anchor, not lb, not la, change)
             else:
-                self._constraint(join_pointer(ptr, kind), display, anchor, True, True,
-                                 f"{kind} replaced by a different schema")  # fmt: skip
+                self._constraint(
+                    join_pointer(ptr, kind),
+                    display,
+                    anchor,
+                    True,
+                    True,
+                    f"{kind} replaced by a different schema",
+                )
             return
         pairs: list[tuple[int, int]] = []
         free_a, free_b = list(range(len(la))), list(range(len(lb)))
@@ -1075,16 +1147,35 @@ class _SchemaDiff:
         if len(free_a) == len(free_b):
             free_a, free_b = [], []
         for i, j in pairs:
-            self._walk(la[i], lb[j], join_pointer(ptr, kind, j), display, refs, depth + 1,
-                       _child(anchor, f"<{kind}[{j}]>"))  # fmt: skip
+            self._walk(
+                la[i],
+                lb[j],
+                join_pointer(ptr, kind, j),
+                display,
+                refs,
+                depth + 1,
+                _child(anchor, f"<{kind}[{j}]>"),
+            )
         for i in free_a:
             name = _ref_of(la[i]).rsplit("/", 1)[-1] or f"#{i}"
-            self._constraint(join_pointer(ptr, kind, name), display, anchor, True, False,
-                             f"{kind} branch `{name}` removed")  # fmt: skip
+            self._constraint(
+                join_pointer(ptr, kind, name),
+                display,
+                anchor,
+                True,
+                False,
+                f"{kind} branch `{name}` removed",
+            )
         for j in free_b:
             name = _ref_of(lb[j]).rsplit("/", 1)[-1] or f"#{j}"
-            self._constraint(join_pointer(ptr, kind, name), display, anchor, False, True,
-                             f"{kind} branch `{name}` added")  # fmt: skip
+            self._constraint(
+                join_pointer(ptr, kind, name),
+                display,
+                anchor,
+                False,
+                True,
+                f"{kind} branch `{name}` added",
+            )
 
     def _additional(
         self,
@@ -1100,8 +1191,15 @@ class _SchemaDiff:
         if xa == xb:
             return
         if isinstance(xa, dict) and isinstance(xb, dict):
-            self._walk(xa, xb, ptr + "/additionalProperties", f"{display}.*", refs, depth + 1,
-                       _child(anchor, ".*"))  # fmt: skip
+            self._walk(
+                xa,
+                xb,
+                ptr + "/additionalProperties",
+                f"{display}.*",
+                refs,
+                depth + 1,
+                _child(anchor, ".*"),
+            )
             return
         closed_a, closed_b = xa is False, xb is False
         if closed_a == closed_b:
@@ -1150,36 +1248,34 @@ class _SchemaDiff:
             )
 
         def emit(rule: str, name: str, change: str) -> None:
-            p, d, _ = child(name)
-            self._emit(rule, p, display, anchor, change.format(name=name), f"{self.label}: {d}")
+            p, d, anc = child(name)
+            self._emit(rule, p, d, anc, change, f"{self.label}: {d}", sep=" ")
 
         if resp:
             renamed = self._renames(pa, pb, removed, added)
             for old_name, new_name in renamed.items():
-                emit("response-property-renamed", old_name, f"`{{name}}` renamed to `{new_name}`")
+                emit("response-property-renamed", old_name, f"renamed to `{new_name}`")
             removed = [r for r in removed if r not in renamed]
             added = [x for x in added if x not in renamed.values()]
         for name in removed:
-            emit(f"{self.direction}-property-removed", name, "property `{name}` removed")
+            emit(f"{self.direction}-property-removed", name, "removed")
         for name in added:
             if resp:
-                emit("response-property-added", name, "property `{name}` added")
+                emit("response-property-added", name, "added")
             elif name in rb:
-                emit("new-required-request-property", name, "required property `{name}` added")
+                emit("new-required-request-property", name, "added, required")
             else:
-                emit("new-optional-request-property", name, "optional property `{name}` added")
+                emit("new-optional-request-property", name, "added, optional")
         for name in sorted(pa.keys() & pb.keys()):
             if name in ra and name not in rb:
-                emit(f"{self.direction}-property-became-optional", name,
-                     "property `{name}` became optional")  # fmt: skip
+                emit(f"{self.direction}-property-became-optional", name, "became optional")
             elif name in rb and name not in ra:
-                emit(f"{self.direction}-property-became-required", name,
-                     "property `{name}` became required")  # fmt: skip
+                emit(f"{self.direction}-property-became-required", name, "became required")
             p, d, anc = child(name)
             self._walk(pa[name], pb[name], p, d, refs, depth + 1, anc)
         if not resp:  # a required name without a schema is still required of the client
             for name in sorted((rb - ra) - pb.keys() - pa.keys()):
-                emit("request-property-became-required", name, "property `{name}` became required")
+                emit("request-property-became-required", name, "became required")
 
     def _renames(
         self, pa: dict[str, Any], pb: dict[str, Any], removed: list[str], added: list[str]
