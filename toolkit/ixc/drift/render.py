@@ -27,7 +27,10 @@ def _md_cell(text: str) -> str:
 
 
 def _example(value: Any) -> str:
-    """Strings as they are (easier to read), everything else, and the empty string, as JSON."""
+    """Strings as they are (easier to read), everything else, and the empty string, as JSON;
+    nothing (a missing field) as a dash."""
+    if value is None:
+        return "—"
     if isinstance(value, str) and value:
         text = value
     else:
@@ -44,6 +47,7 @@ def _group(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
 
 MARKDOWN_BUDGET = 60_000  # a GitHub comment holds 65,536 characters; keep a margin
 _LISTED_OPERATIONS = 25
+_LISTED_SYMBOLS = 120
 
 
 @dataclass
@@ -91,7 +95,11 @@ def _reach(row: _Row, titles: dict[str, str], fingerprints: bool) -> str:
     def name(op: str) -> str:
         prints = sorted({f.fingerprint for f in row.findings if f.operation == op})
         tail = f" `{', '.join(prints)}`" if fingerprints else ""
-        return f"`{_md_cell(titles.get(op, op))}`{tail}"
+        title = titles.get(op, op)
+        if len(ops) > 1:  # in a list the operationId says enough
+            found = re.search(r"\(([^()]+)\)$", title)
+            title = found.group(1) if found else title
+        return f"`{_md_cell(title)}`{tail}"
 
     if len(ops) == 1:
         return name(ops[0])
@@ -170,15 +178,15 @@ def to_markdown(
                 "| Level | Rule | Where | Seen | Finding | Example | Operations |",
                 "|---|---|---|---|---|---|---|",
             ]
-        reserve = len("\n".join(footer)) + 600
-        used = sum(len(x) + 1 for x in lines)
+        reserve = _size("\n".join(footer)) + 600
+        used = sum(_size(x) + 1 for x in lines)
         shown = 0
         for row in grouped:
             text = _row_md(row, report)
-            if used + len(text) + 1 > budget - reserve:
+            if used + _size(text) + 1 > budget - reserve:
                 break
             lines.append(text)
-            used += len(text) + 1
+            used += _size(text) + 1
             shown += 1
         lines.append("")
         left = grouped[shown:]
@@ -195,6 +203,11 @@ def to_markdown(
             lines.append("")
     lines += footer
     return redact_text("\n".join(lines) + "\n", tuple(secrets))
+
+
+def _size(text: str) -> int:
+    """UTF-8 bytes: never fewer than characters, so a byte budget also holds for characters."""
+    return len(text.encode("utf-8"))
 
 
 def _lvl(item: tuple[str, int]) -> int:
@@ -245,12 +258,14 @@ def _client_impact_md(impact: dict[str, Any]) -> list[str]:
         return lines
     lines.append("| Change | Kind | Symbol | Detail |")
     lines.append("|---|---|---|---|")
-    for change in ("removed", "changed", "added"):
-        for sym in impact.get(change, []):
-            lines.append(
-                f"| {change} | {sym['kind']} | `{_md_cell(sym['name'])}` | "
-                f"{_md_cell(sym.get('detail', ''))} |"
-            )
+    listed = [(c, sym) for c in ("removed", "changed", "added") for sym in impact.get(c, [])]
+    for change, sym in listed[:_LISTED_SYMBOLS]:
+        lines.append(
+            f"| {change} | {sym['kind']} | `{_md_cell(sym['name'])}` | "
+            f"{_md_cell(str(sym.get('detail', ''))[:200])} |"
+        )
+    if len(listed) > _LISTED_SYMBOLS:
+        lines.append(f"| … | | {len(listed) - _LISTED_SYMBOLS} more symbols | see the JSON |")
     lines.append("")
     return lines
 

@@ -968,7 +968,7 @@ class _SchemaDiff:
                 tightened, relaxed = (fb, fa) in _WIDER_FORMAT, (fa, fb) in _WIDER_FORMAT
             else:  # another format altogether: values of either may fail the other
                 tightened = relaxed = True
-            change = f"format changed from `{fa}` to `{fb}`"
+            change = f"format changed from {_show(fa)} to {_show(fb)}"
             self._constraint(
                 join_pointer(ptr, "format"), display, anchor, tightened, relaxed, change
             )
@@ -978,7 +978,7 @@ class _SchemaDiff:
                 tightened, relaxed = pa is None, pb is None
             else:
                 tightened, relaxed = _regex.compare(str(pa), str(pb))
-            change = f"pattern changed from `{pa}` to `{pb}`"
+            change = f"pattern changed from {_show(pa)} to {_show(pb)}"
             self._constraint(
                 join_pointer(ptr, "pattern"), display, anchor, tightened, relaxed, change
             )
@@ -1316,6 +1316,10 @@ def _branch_tag(schema: dict[str, Any]) -> str:
             if isinstance(values, list) and len(values) == 1:
                 return f"{name}={json_type(values[0])}:{values[0]}"
     return ""
+
+
+def _show(value: Any) -> str:
+    return "none" if value is None else f"`{value}`"
 
 
 def _show_bound(bound: tuple[float, bool] | None) -> str:
