@@ -246,7 +246,7 @@ def _read_recordings(paths: list[Path]) -> list[Exchange]:
     return exchanges
 
 
-def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exchange], str]:
+def _check_probe(args: argparse.Namespace, api_key: str) -> None:
     if not args.base_url or not api_key:
         raise UsageError(
             f"--probe needs --base-url and an API key; pass --api-key or set ${API_KEY_ENV}"
@@ -257,7 +257,10 @@ def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exc
             "pass e.g. https://ACCOUNT.app.invoicexpress.com"
         )
     if args.max_requests < 1:
-        raise UsageError(f"--max-requests {args.max_requests} must be at least 1")
+        raise UsageError(f"--max-requests {args.max_requests} is below 1; pass a budget such as 30")
+
+
+def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exchange], str]:
     from ixc.drift.probe import coverage, probe
 
     progress = Progress("ixc drift server --probe")
@@ -279,16 +282,20 @@ def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exc
 
 def run_server(args: argparse.Namespace) -> int:
     _check_options(args)
+    api_key = args.api_key or os.environ.get(API_KEY_ENV, "")
+    secrets = tuple(s for s in (api_key, os.environ.get(API_KEY_ENV, ""), *args.secret) if s)
+    exchanges: list[Exchange] = []
+    if args.probe:
+        _check_probe(args, api_key)
+    else:  # read (and so check) the recordings before the slower spec load
+        exchanges = _read_recordings(args.recording)
     spec_file = Path(args.spec or spec_path())
     if not spec_file.is_file():
         raise UsageError(f"no spec at {spec_file}; pass --spec FILE")
     spec = _load_spec(spec_file)
-    api_key = args.api_key or os.environ.get(API_KEY_ENV, "")
-    secrets = tuple(s for s in (api_key, os.environ.get(API_KEY_ENV, ""), *args.secret) if s)
     if args.probe:
         exchanges, source = _probe(spec, args, api_key)
     else:
-        exchanges = _read_recordings(args.recording)
         source = ", ".join(p.name for p in args.recording)
     try:
         baseline = {} if args.no_baseline else load_baseline(args.baseline)
