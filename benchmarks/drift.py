@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib
 import json
 import os
 import pickle
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -45,10 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vendor", type=Path, default=VENDOR, help="the vendor bundle, if any")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
     args = parser.parse_args(argv)
-    sys.path[:0] = [str(ROOT / "toolkit"), str(ROOT / "tests" / "drift")]
-    mutations: Any = importlib.import_module("mutations")  # tests/drift/mutations.py
-
-    from ixc.drift import Report
+    from ixc.drift import Report, corpus
     from ixc.drift.inputs import read_document
     from ixc.drift.render import to_markdown
     from ixc.drift.spec_diff import diff_documents
@@ -65,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         "response-field-removed",
     ):
         revised = pickle.loads(frozen)  # noqa: S301
-        next(m for m in mutations.MUTATIONS if m.id == mid).apply(revised)
+        next(m for m in corpus.MUTATIONS if m.id == mid).apply(revised)
         pairs[mid] = (base, revised)
     if args.vendor.is_file():
         pairs["vendor-bundle-to-spec"] = (read_document(str(args.vendor)), base)

@@ -7,7 +7,6 @@ than re-parsing or `copy.deepcopy`).
 from __future__ import annotations
 
 import pickle
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,8 @@ import pytest
 import yaml
 
 from ixc.drift import Level
+from ixc.drift.corpus import MUTATIONS, Mutation
 from ixc.drift.spec_diff import diff_documents
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mutations import MUTATIONS, Mutation
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import pickle
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from ixc.drift import Finding, Level, Report
+from ixc.drift.corpus import MUTATIONS
 from ixc.drift.render import MARKDOWN_BUDGET, rows, to_markdown
 from ixc.drift.spec_diff import diff_documents
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mutations import MUTATIONS
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 

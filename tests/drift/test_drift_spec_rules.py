@@ -3,19 +3,17 @@ oasdiff does), or a mutation of the real spec in tests/drift/mutations.py."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from ixc.drift import SPEC_RULES, Level, spec_drift
+from ixc.drift.corpus import MUTATIONS
 from ixc.drift.inputs import read_document
 from ixc.drift.spec_diff import diff_documents
 
 SPECS = Path(__file__).resolve().parent / "specs"
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mutations import MUTATIONS  # noqa: E402
 
 # Changes a pair may legitimately raise besides its own rule (none may appear unexplained).
 COMPANIONS = {

@@ -1,9 +1,10 @@
 """A corpus of single mutations of `spec/invoicexpress.yaml`, each with its expected verdict.
 
 `breaking` means an existing client (or, for a request, an existing caller) can fail: the drift
-report must hold an ERR. A safe mutation must hold none. `rule` names the rule that must be
-raised, so each rule's before/after pair lives here or in tests/drift/specs. Loaded by the test
-module and by `python -m benchmarks drift` (hence a plain module, not a conftest).
+report must hold an ERR. A safe mutation must hold none. `rule` names a rule that must be
+raised, so each rule has a before/after pair here or in tests/drift/specs. The peer test
+(tests/drift/test_drift_mutations.py) and `python -m benchmarks drift` both run it; it lives in
+the package so both import it typed.
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ def _add_scheme_alternative(doc: Doc) -> None:
 
 def _param_to_header(doc: Doc) -> None:
     param(doc, "generatePdf", "second_copy")["in"] = "header"
+
+
+def _new_required_client_field(doc: Doc) -> None:
+    props(doc, "DocumentClientInput")["vat_group"] = {"type": "string"}
+    schema(doc, "DocumentClientInput")["required"].append("vat_group")
 
 
 def _set(path: list[Any], value: Any) -> Callable[[Doc], None]:
@@ -421,12 +427,7 @@ MUTATIONS: list[Mutation] = [
         "body-new-required-field",
         True,
         "new-required-request-property",
-        _do(
-            lambda d: (
-                props(d, "DocumentClientInput").__setitem__("vat_group", {"type": "string"}),
-                schema(d, "DocumentClientInput")["required"].append("vat_group"),
-            )
-        ),
+        _new_required_client_field,
     ),
     Mutation(
         "body-new-optional-field",
