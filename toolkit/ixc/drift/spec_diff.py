@@ -660,6 +660,8 @@ def _diff_responses(ctx: _Ctx, o: _Op, n: _Op) -> None:
     ra = {str(k).upper(): v for k, v in (o.raw.get("responses") or {}).items()}
     rb = {str(k).upper(): v for k, v in (n.raw.get("responses") or {}).items()}
     for status in sorted(set(ra) - set(rb)):
+        if f"{status[0]}XX" in rb and status[1:].isdigit():
+            continue  # `200` folded into `2XX`: the same answers are still documented
         success = _is_success(status)
         ctx.emit(
             f"response-{'' if success else 'non-'}success-status-removed",
@@ -1101,8 +1103,9 @@ class _SchemaDiff:
         anchor: _Anchor,
     ) -> None:
         kind = "oneOf" if "oneOf" in a or "oneOf" in b else "anyOf"
-        la = [x for x in a.get(kind) or [] if isinstance(x, dict)]
-        lb = [x for x in b.get(kind) or [] if isinstance(x, dict)]
+        # oneOf and anyOf read alike to a generated client (try each branch): compare branches
+        la = [x for x in a.get("oneOf") or a.get("anyOf") or [] if isinstance(x, dict)]
+        lb = [x for x in b.get("oneOf") or b.get("anyOf") or [] if isinstance(x, dict)]
         if not la and not lb:
             return
         old_memo, new_memo = self.ctx.old_memo, self.ctx.new_memo
@@ -1343,6 +1346,11 @@ def _transitions(sm: Any) -> dict[tuple[str, str, str], list[str]]:
     return out
 
 
+def _aliases(sm: Any) -> dict[str, str]:
+    raw = sm.get("aliases") if isinstance(sm, dict) else None
+    return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
 def _diff_state_machine(ctx: _Ctx, o: _Op, n: _Op) -> None:
     ta, tb = _transitions(o.raw.get("x-state-machine")), _transitions(n.raw.get("x-state-machine"))
 
@@ -1362,6 +1370,15 @@ def _diff_state_machine(ctx: _Ctx, o: _Op, n: _Op) -> None:
         )
     for key in sorted(tb.keys() - ta.keys()):
         ctx.emit("state-transition-added", ptr(key), f"transition {where(key)} added", where(key))
+    aliases_a = _aliases(o.raw.get("x-state-machine"))
+    aliases_b = _aliases(n.raw.get("x-state-machine"))
+    for alias in sorted(aliases_a.keys() - aliases_b.keys()):
+        ctx.emit(
+            "state-transition-removed",
+            join_pointer("/x-state-machine/aliases", alias),
+            f"event alias `{alias}` (for `{aliases_a[alias]}`) removed: requests using it fail",
+            f"alias {alias}",
+        )
     for key in sorted(ta.keys() & tb.keys()):
         more = sorted(set(tb[key]) - set(ta[key]))
         fewer = sorted(set(ta[key]) - set(tb[key]))
