@@ -88,6 +88,12 @@ def _param_to_header(doc: Doc) -> None:
     param(doc, "generatePdf", "second_copy")["in"] = "header"
 
 
+def _pdf_url(doc: Doc) -> Doc:
+    body = op(doc, "generatePdf")["responses"]["200"]["content"]["application/json"]["schema"]
+    value: Doc = body["properties"]["output"]["properties"]["pdfUrl"]
+    return value
+
+
 def _new_required_client_field(doc: Doc) -> None:
     props(doc, "DocumentClientInput")["vat_group"] = {"type": "string"}
     schema(doc, "DocumentClientInput")["required"].append("vat_group")
@@ -263,6 +269,24 @@ MUTATIONS: list[Mutation] = [
         True,
         "request-parameter-style-changed",
         _do(lambda d: param(d, "listInvoices", "status[]").__setitem__("explode", False)),
+    ),
+    Mutation(
+        "scalar-query-explode-changed",
+        False,
+        "",
+        _do(lambda d: param(d, "listInvoices", "text").update({"explode": False})),
+    ),
+    Mutation(
+        "path-param-style-label",
+        True,
+        "request-parameter-style-changed",
+        _set([*P, "DocumentId", "style"], "label"),
+    ),
+    Mutation(
+        "response-descriptive-format-removed",
+        False,
+        "",
+        _do(lambda d: _pdf_url(d).pop("format")),
     ),
     Mutation(
         "query-style-spelled-out-as-default",

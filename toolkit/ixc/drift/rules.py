@@ -77,6 +77,7 @@ SPEC_RULES: dict[str, Rule] = _rules(
     ("response-default-changed", N, "a default in a response documents, it does not change data"),
     ("response-additional-properties-changed", N, "generated models keep unknown keys in a bag"),
     ("discriminator-changed", E, "clients pick the variant by another property or mapping"),
+    ("discriminator-annotation-changed", N, "the same branches and values; only a parsing hint"),
     ("response-success-status-removed", E, "clients handling it never see it again"),
     ("response-success-status-added", N, "a new success answer clients may not parse"),
     ("response-non-success-status-removed", W, "error handling written for it goes unused"),

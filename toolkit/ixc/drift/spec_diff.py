@@ -507,6 +507,24 @@ def _style(p: dict[str, Any]) -> tuple[str, bool]:
     return style, bool(style == "form" if explode is None else explode)
 
 
+_LIST_STYLES = {"form", "spaceDelimited", "pipeDelimited"}
+
+
+def _serialisation_differs(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether a style/explode change changes the bytes sent. For a single value (not an
+    array or object) in a query, form, spaceDelimited and pipeDelimited all write `name=v`,
+    and explode never matters."""
+    (sa, _), (sb, _) = _style(a), _style(b)
+    raw = a.get("schema")
+    schema: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    declared = schema.get("type")
+    types = {declared} if isinstance(declared, str) else set(declared or [])
+    scalar = bool(types) and not types & {"array", "object"} and "$ref" not in schema
+    if not scalar:
+        return True
+    return sa != sb and not {sa, sb} <= _LIST_STYLES
+
+
 def _param_schema(p: dict[str, Any]) -> Any:
     if "schema" in p:
         return p["schema"]
@@ -579,7 +597,7 @@ def _diff_parameter(ctx: _Ctx, a: dict[str, Any], b: dict[str, Any], ref: str) -
     if bool(a.get("required")) != bool(b.get("required")):
         became = "required" if b.get("required") else "optional"
         emit(f"request-parameter-became-{became}", f"became {became}")
-    if _style(a) != _style(b):
+    if _style(a) != _style(b) and _serialisation_differs(a, b):
         (sa, ea), (sb, eb) = _style(a), _style(b)
         emit(
             "request-parameter-style-changed",
@@ -785,6 +803,19 @@ _LOWER = (("minimum", "exclusiveMinimum"),)
 _UPPER = (("maximum", "exclusiveMaximum"),)
 _MIN_COUNTS = ("minLength", "minItems", "minProperties")
 _MAX_COUNTS = ("maxLength", "maxItems", "maxProperties")
+# Formats a generated client parses into another type (datetime, UUID, bytes, int width).
+_TYPED_FORMATS = {
+    "date",
+    "date-time",
+    "time",
+    "uuid",
+    "binary",
+    "byte",
+    "int32",
+    "int64",
+    "float",
+    "double",
+}
 _WIDER_FORMAT = {("int32", "int64"), ("float", "double"), ("int32", "double")}
 
 
@@ -970,6 +1001,8 @@ class _SchemaDiff:
                 tightened, relaxed = (fb, fa) in _WIDER_FORMAT, (fa, fb) in _WIDER_FORMAT
             else:  # another format altogether: values of either may fail the other
                 tightened = relaxed = True
+            if self.direction == "response" and not {fa, fb} & _TYPED_FORMATS:
+                relaxed = False  # a descriptive format (uri, email): readers keep a string
             change = f"format changed from {_show(fa)} to {_show(fb)}"
             self._constraint(
                 join_pointer(ptr, "format"), display, anchor, tightened, relaxed, change
@@ -1057,7 +1090,7 @@ class _SchemaDiff:
             if isinstance(da, dict) != isinstance(db, dict):
                 change = "discriminator added" if isinstance(db, dict) else "discriminator removed"
                 self._emit(
-                    "discriminator-changed",
+                    "discriminator-annotation-changed",
                     join_pointer(ptr, "discriminator"),
                     display,
                     anchor,
