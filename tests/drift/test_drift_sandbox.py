@@ -191,3 +191,29 @@ def test_cli_probe_against_the_sandbox(
     assert "came back empty" in report
     assert "the budget of 8 requests ran out" in report
     assert "write operation(s) never probed" in report
+
+
+def test_one_renamed_field_is_one_row_per_rule(spec: Spec, sandbox: Any) -> None:
+    """`rename_field` touches every document answer: the report folds it, and its examples
+    are the offending values, never the whole object or its key list."""
+    from ixc.drift.render import rows, to_markdown
+
+    sandbox.reset()
+    sandbox.set_faults("rename_field")
+    try:
+        exchanges = _record(spec, sandbox)
+    finally:
+        sandbox.set_faults()
+    report = server_drift(spec, exchanges, source="rename_field")
+    findings = [f for f in report.findings if f.rule != "undocumented-operation"]
+    grouped = rows(findings, "server")
+    assert len(findings) > 2 * len(grouped)
+    assert {r.head.rule for r in grouped} == {
+        "missing-required-field",
+        "undocumented-response-field",
+    }
+    # the fault renames two fields (client.id, sequence_number): a missing and an extra each
+    assert len(grouped) == 4
+    for f in findings:
+        assert not isinstance(f.example, (dict, list))
+    assert "operations</summary>" in to_markdown(report)
