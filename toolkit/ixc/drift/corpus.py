@@ -546,6 +546,22 @@ MUTATIONS: list[Mutation] = [
         _do(lambda d: _transition("Invoice", "deleted")(d).__setitem__("requires", ["message"])),
     ),
     Mutation(
+        "state-machine-initial-changed",
+        True,
+        "state-machine-initial-changed",
+        _do(
+            lambda d: op(d, "changeInvoiceState")["x-state-machine"].__setitem__("initial", "final")
+        ),
+    ),
+    Mutation(
+        "generic-root-key-dropped",
+        True,
+        "request-constraint-tightened",
+        _do(
+            lambda d: schema(d, "CreditNoteCreateRequest")["x-accepted-root-keys"].remove("invoice")
+        ),
+    ),
+    Mutation(
         "transition-no-longer-requires",
         False,
         "state-transition-requires-removed",

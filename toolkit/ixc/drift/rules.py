@@ -93,6 +93,7 @@ SPEC_RULES: dict[str, Rule] = _rules(
     ("security-scheme-changed", E, "credentials are now sent differently"),
     ("state-transition-removed", E, "a state change clients use is now refused"),
     ("state-transition-added", N, "a new state change is allowed"),
+    ("state-machine-initial-changed", E, "transitions clients make from the old start fail"),
     ("state-transition-requires-added", E, "a new required request field: calls lacking it fail"),
     ("state-transition-requires-removed", N, "calls sending it still work"),
 )

@@ -925,6 +925,7 @@ class _SchemaDiff:
         self._bounds(a, b, ptr, display, anchor)
         self._default(a, b, ptr, display, anchor)
         self._discriminator(a, b, ptr, display, anchor)
+        self._root_keys(a, b, ptr, display, anchor)
         self._alternatives(a, b, ptr, display, refs, depth, anchor)
         self._properties(a, b, ptr, display, refs, depth, anchor)
         self._additional(a, b, ptr, display, refs, depth, anchor)
@@ -1081,6 +1082,22 @@ class _SchemaDiff:
             self._emit(
                 "deprecation-changed", join_pointer(ptr, "deprecated"), display, anchor, state
             )
+
+    def _root_keys(
+        self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
+    ) -> None:
+        """`x-accepted-root-keys`: the root keys a server takes (docs/CONVENTIONS.md)."""
+        ka, kb = a.get("x-accepted-root-keys"), b.get("x-accepted-root-keys")
+        if not isinstance(ka, list) or not isinstance(kb, list) or self.direction != "request":
+            return
+        p = join_pointer(ptr, "x-accepted-root-keys")
+        lost, gained = sorted(set(ka) - set(kb)), sorted(set(kb) - set(ka))
+        if lost:
+            self._constraint(
+                p, display, anchor, True, False, f"root keys {lost} no longer accepted"
+            )
+        if gained:
+            self._constraint(p, display, anchor, False, True, f"root keys {gained} now accepted")
 
     def _discriminator(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
@@ -1403,6 +1420,13 @@ def _diff_state_machine(ctx: _Ctx, o: _Op, n: _Op) -> None:
         )
     for key in sorted(tb.keys() - ta.keys()):
         ctx.emit("state-transition-added", ptr(key), f"transition {where(key)} added", where(key))
+    sma, smb = o.raw.get("x-state-machine"), n.raw.get("x-state-machine")
+    if isinstance(sma, dict) and isinstance(smb, dict) and sma.get("initial") != smb.get("initial"):
+        ctx.emit(
+            "state-machine-initial-changed",
+            "/x-state-machine/initial",
+            f"documents now start in `{smb.get('initial')}`, not `{sma.get('initial')}`",
+        )
     aliases_a = _aliases(o.raw.get("x-state-machine"))
     aliases_b = _aliases(n.raw.get("x-state-machine"))
     for alias in sorted(aliases_a.keys() - aliases_b.keys()):
