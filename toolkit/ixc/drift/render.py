@@ -76,10 +76,21 @@ def _root(f: Finding, kind: str) -> tuple[str, ...]:
         if f.cause:
             return (f.rule, f.cause, f.cause_message)
         return (f.rule, f.operation, f.pointer)
-    leaf = re.split(r"[.\[\]]+", f.location.strip(".[]"))[-1] if f.location else f.pointer
     if f.rule == "undocumented-operation":
-        leaf = f.operation
-    return (f.rule, leaf)
+        return (f.rule, f.operation)
+    return (f.rule, _leaf(f.location) if f.location else f.pointer)
+
+
+def _leaf(location: str) -> str:
+    """The field name a location ends in: a server renaming `id` renames it at every depth."""
+    return re.split(r"[.\[\]]+", location.strip(".[]"))[-1]
+
+
+def _field(location: str) -> str:
+    """A location without its root key: `invoice.client.id` and `credit_note.client.id` are
+    one field of the shared document shape (`client.id`)."""
+    _, dot, rest = location.partition(".")
+    return rest if dot and rest else location
 
 
 def rows(findings: Iterable[Finding], kind: str) -> list[_Row]:
@@ -120,7 +131,9 @@ def _row_md(row: _Row, report: Report) -> str:
     seen = sum(x.count for x in row.findings)
     where = f.location or "-"
     if len(row.operations) > 1:
-        where = re.split(r"[.\[\]]+", where.strip(".[]"))[-1] if f.location else where
+        places = sorted({_field(x.location) for x in row.findings if x.location})
+        shown = ", ".join(places[:4]) + (f" and {len(places) - 4} more" if len(places) > 4 else "")
+        where = f"{_leaf(f.location)} ({shown})" if len(places) > 1 else (places or [where])[0]
     return (
         f"| {_ICON[f.level]} | `{f.rule}` | {_md_cell(where)} | {seen}× | "
         f"{_md_cell(f.message)} | {_example(f.example)} | "
