@@ -689,6 +689,24 @@ MUTATIONS: list[Mutation] = [
         _do(lambda d: props(d, "Invoice")["owner_invoice_id"]["oneOf"].pop()),
     ),
     Mutation(
+        "response-nullable-spelled-as-oneof",
+        False,
+        "",
+        _set(
+            [*S, "Invoice", "properties", "reference"],
+            {"oneOf": [{"type": "string"}, {"type": "null"}]},
+        ),
+    ),
+    Mutation(
+        "response-field-wrapped-in-nullable-oneof",
+        True,
+        "response-property-type-changed",
+        _set(
+            [*S, "Invoice", "properties", "currency"],
+            {"oneOf": [{"type": "string"}, {"type": "null"}]},
+        ),
+    ),
+    Mutation(
         "response-oneof-inner-type-changed",
         True,
         "response-property-type-changed",

@@ -918,6 +918,10 @@ class _SchemaDiff:
             anchor = (ref, "")
         a, b = self.ctx.old_memo.merged(old), self.ctx.new_memo.merged(new)
         alts_a, alts_b = a.get("oneOf") or a.get("anyOf"), b.get("oneOf") or b.get("anyOf")
+        if bool(alts_a) != bool(alts_b):  # `X` against `oneOf: [X, null]`: compare X with X|null
+            a = _unwrap(a, self.ctx.old_doc, self.ctx.old_memo)
+            b = _unwrap(b, self.ctx.new_doc, self.ctx.new_memo)
+            alts_a, alts_b = a.get("oneOf") or a.get("anyOf"), b.get("oneOf") or b.get("anyOf")
         if not alts_a and not alts_b:
             self._types(a, b, ptr, display, anchor)
         self._enum(a, b, ptr, display, anchor)
@@ -1344,6 +1348,24 @@ class _SchemaDiff:
             if len(same) == 1 and list(canon_a.values()).count(canon_a[r]) == 1:
                 out[r] = same[0]
         return out
+
+
+def _unwrap(schema: dict[str, Any], doc: dict[str, Any], memo: _Memo) -> dict[str, Any]:
+    """A choice of one schema (and perhaps null) as that schema, null added to its types."""
+    branches = schema.get("oneOf") or schema.get("anyOf")
+    if not isinstance(branches, list):
+        return schema
+    parts = [memo.merged(x) for x in branches if isinstance(x, dict)]
+    null = frozenset({"null"})
+    rest = [p for p in parts if type_set(doc, p) != null]
+    if len(rest) != 1 or len(parts) - len(rest) > 1:
+        return schema
+    out = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
+    out.update(rest[0])
+    types = type_set(doc, rest[0])
+    if len(parts) > 1 and types:
+        out["type"] = sorted(types | null)
+    return out
 
 
 def _child(anchor: _Anchor, step: str) -> _Anchor:
