@@ -588,10 +588,11 @@ MUTATIONS: list[Mutation] = [
         ),
     ),
     Mutation(
-        "request-oneof-branch-removed",
+        "request-field-narrowed-to-one-branch-choice",
         True,
-        "request-constraint-tightened",
+        "request-property-type-changed",
         _set([*S, "InvoicesFields", "properties", "sequence_id"], {"oneOf": [{"type": "integer"}]}),
+    ),
     ),
     # --- responses
     Mutation(
