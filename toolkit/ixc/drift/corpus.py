@@ -593,7 +593,6 @@ MUTATIONS: list[Mutation] = [
         "request-property-type-changed",
         _set([*S, "InvoicesFields", "properties", "sequence_id"], {"oneOf": [{"type": "integer"}]}),
     ),
-    ),
     # --- responses
     Mutation(
         "response-field-removed",
