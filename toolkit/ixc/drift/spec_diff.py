@@ -965,11 +965,13 @@ class _SchemaDiff:
     ) -> None:
         def values(s: dict[str, Any]) -> dict[str, Any] | None:
             if "const" in s:
-                return {json.dumps(s["const"], sort_keys=True): s["const"]}
+                return {_enum_key(s["const"]): s["const"]}
             if isinstance(s.get("enum"), list):
-                return {json.dumps(v, sort_keys=True): v for v in s["enum"]}
+                return {_enum_key(v): v for v in s["enum"]}
             return None
 
+        if a.get("enum") == b.get("enum") and a.get("const") == b.get("const"):
+            return
         ea, eb = values(a), values(b)
         if ea is None and eb is None:
             return
@@ -1366,6 +1368,13 @@ def _unwrap(schema: dict[str, Any], doc: dict[str, Any], memo: _Memo) -> dict[st
     if len(parts) > 1 and types:
         out["type"] = sorted(types | null)
     return out
+
+
+def _enum_key(value: Any) -> str:
+    """An enum value as it reads in JSON (`"draft"`, `1`), the cheap way for strings."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return json.dumps(value, sort_keys=True)
 
 
 def _child(anchor: _Anchor, step: str) -> _Anchor:
