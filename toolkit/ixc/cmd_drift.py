@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from invoicexpress_core.exchange import Exchange, Recorder, read_recording, redact_url
+from invoicexpress_core.spec import Spec, compiled_path, load_spec, spec_path
 from ixc.drift import (
     SERVER_RULES,
     SPEC_RULES,
@@ -28,8 +30,6 @@ from ixc.drift import (
 from ixc.drift.inputs import read_document
 from ixc.drift.progress import Progress
 from ixc.drift.render import to_json, to_junit, to_markdown
-from ixc.exchange import Exchange, Recorder, read_recording, redact_url
-from ixc.spec import Spec, spec_path
 from ixc.usage import UsageError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -219,7 +219,13 @@ def run_spec(args: argparse.Namespace) -> int:
 
 
 def _load_spec(spec_file: Path) -> Spec:
-    """Parsed once, with libyaml (`load_spec` uses the pure-Python parser: ~6x slower)."""
+    """Parsed once: the core's JSON twin when there is one, else libyaml (the core's fallback,
+    the pure-Python parser, is ~6x slower)."""
+    if compiled_path(spec_file).is_file():
+        try:
+            return load_spec(spec_file)
+        except ValueError:
+            pass  # not an OpenAPI document: read_document says precisely why
     try:
         document = read_document(str(spec_file))
     except InputError as exc:
@@ -264,7 +270,7 @@ def _check_probe(args: argparse.Namespace, api_key: str) -> None:
 
 
 def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exchange], str]:
-    from ixc.drift.probe import coverage, probe
+    from ixc.drift.probe import ProbeError, coverage, probe
 
     progress = Progress("ixc drift server --probe")
 
@@ -273,7 +279,10 @@ def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exc
         seen.append(ex)
 
     seen: list[Exchange] = []
-    exchanges = probe(spec, args.base_url, api_key, args.max_requests, on_request=tick)
+    try:
+        exchanges = probe(spec, args.base_url, api_key, args.max_requests, on_request=tick)
+    except ProbeError as exc:
+        raise UsageError(str(exc)) from None
     progress.done(f"{len(exchanges)} request(s) made")
     if args.record:
         recorder = Recorder(args.record)

@@ -14,11 +14,14 @@ from typing import Any
 
 import httpx
 
-from ixc.exchange import Exchange, redact_url
-from ixc.spec import Operation, Spec
-from ixc.usage import UsageError
+from invoicexpress_core.exchange import Exchange, redact_url
+from invoicexpress_core.spec import Operation, Spec
 
 DOCS_PER_LIST = 2
+
+
+class ProbeError(Exception):
+    """The server could not be reached; the message names the URL (redacted) and the fix."""
 
 
 def _list_operations(spec: Spec) -> list[Operation]:
@@ -83,7 +86,7 @@ def probe(
             try:
                 response = client.get(path, params=params)
             except httpx.TransportError as exc:
-                raise UsageError(
+                raise ProbeError(
                     f"cannot reach {redact_url(base_url)} ({type(exc).__name__}); "
                     "check --base-url (scheme, host, port) and that the server is up"
                 ) from None
