@@ -79,6 +79,19 @@ def _add_scheme_required(doc: Doc) -> None:
     doc["security"] = [{"apiKeyAuth": [], "bearer": []}]
 
 
+def _rename_scheme(doc: Doc) -> None:
+    schemes = doc["components"]["securitySchemes"]
+    schemes["ApiKey"] = schemes.pop("apiKeyAuth")
+    doc["security"] = [{"ApiKey": []}]
+    for item in doc["paths"].values():
+        for value in item.values():
+            if isinstance(value, dict) and "security" in value:
+                value["security"] = [
+                    {("ApiKey" if k == "apiKeyAuth" else k): v for k, v in alt.items()}
+                    for alt in value["security"]
+                ]
+
+
 def _add_scheme_alternative(doc: Doc) -> None:
     doc["components"]["securitySchemes"]["bearer"] = {"type": "http", "scheme": "bearer"}
     doc["security"] = [{"apiKeyAuth": []}, {"bearer": []}]
@@ -199,6 +212,7 @@ MUTATIONS: list[Mutation] = [
         "security-scheme-changed",
         _set(["components", "securitySchemes", "apiKeyAuth", "name"], "key"),
     ),
+    Mutation("security-scheme-renamed", False, "", _rename_scheme),
     Mutation("second-scheme-required", True, "api-security-added", _add_scheme_required),
     Mutation(
         "second-scheme-as-alternative", False, "api-security-removed", _add_scheme_alternative

@@ -407,14 +407,26 @@ def _diff_security(ctx: _Ctx, o: _Op, n: _Op) -> None:
     alts_a, global_a = _security(ctx.old_doc, o)
     alts_b, global_b = _security(ctx.new_doc, n)
     cause = "#/security" if global_a and global_b else ""
+    old_schemes = (ctx.old_doc.get("components") or {}).get("securitySchemes") or {}
+    new_schemes = (ctx.new_doc.get("components") or {}).get("securitySchemes") or {}
+
+    def identity(name: str, doc: dict[str, Any]) -> str:
+        """A scheme kept under its name is itself (its changes are reported below); one
+        renamed is known by what it asks for, so a pure rename changes nothing."""
+        if name in old_schemes and name in new_schemes:
+            return name
+        return json.dumps(_scheme_shape(_scheme(doc, name)), sort_keys=True) or name
+
+    ids_a = [{identity(k, ctx.old_doc): v for k, v in a.items()} for a in alts_a]
+    ids_b = [{identity(k, ctx.new_doc): v for k, v in b.items()} for b in alts_b]
 
     def satisfied(old_alt: dict[str, list[str]]) -> bool:
         return any(
             all(name in old_alt and set(scopes) <= set(old_alt[name]) for name, scopes in b.items())
-            for b in alts_b
+            for b in ids_b
         )
 
-    broken = [a for a in alts_a if not satisfied(a)]
+    broken = [a for a in ids_a if not satisfied(a)]
     if broken:
         wanted = sorted({name for b in alts_b for name in b} - {k for a in alts_a for k in a})
         scopes = sorted(
@@ -424,7 +436,7 @@ def _diff_security(ctx: _Ctx, o: _Op, n: _Op) -> None:
         detail = ", ".join([f"`{w}`" for w in wanted] + [f"scope `{s}`" for s in scopes])
         msg = f"operation now requires {detail or 'other credentials'}"
         ctx.emit("api-security-added", "/security", msg, cause=cause, cause_message=msg)
-    elif alts_a != alts_b:
+    elif ids_a != ids_b:
         msg = "operation accepts credentials it did not (fewer requirements or a new alternative)"
         ctx.emit("api-security-removed", "/security", msg, cause=cause, cause_message=msg)
     used = {k for a in alts_a for k in a} & {k for b in alts_b for k in b}
@@ -730,7 +742,6 @@ def _headers(doc: dict[str, Any], response: Any) -> dict[str, dict[str, Any]]:
 
 def _diff_response_headers(ctx: _Ctx, ra: Any, rb: Any, status: str, ref: str) -> None:
     ha, hb = _headers(ctx.old_doc, ra), _headers(ctx.new_doc, rb)
-    anchor: _Anchor = (ref, "") if ref else None
     for name in sorted(set(ha) - set(hb)):
         rule = (
             "response-required-header-removed"
@@ -769,7 +780,10 @@ def _diff_response_headers(ctx: _Ctx, ra: Any, rb: Any, status: str, ref: str) -
                 cause_message=msg,
             )
         _SchemaDiff(ctx, "response", f"response {status} header `{name}`", parameter=True).run(
-            ha[name].get("schema"), hb[name].get("schema"), ptr + "/schema", anchor
+            ha[name].get("schema"),
+            hb[name].get("schema"),
+            ptr + "/schema",
+            (ref, f".headers.{name}") if ref else None,
         )
 
 
