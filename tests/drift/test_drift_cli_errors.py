@@ -107,6 +107,6 @@ def test_progress_uses_control_codes_only_on_a_terminal() -> None:
         progress.step("1/2")
         progress.step("2/2")
         progress.done("finished")
-    assert log.getvalue() == "work: 1/2\nwork: 2/2\nwork: finished\n"
+    assert log.getvalue().startswith("work: 1/2\nwork: 2/2\nwork: finished (")
     assert "\r\x1b[K" in tty.getvalue()
-    assert tty.getvalue().endswith("work: finished\n")
+    assert tty.getvalue().endswith(" s)\n")

@@ -6,6 +6,7 @@ A CI log gets no control codes (`\\r`, ANSI): only whole lines, so it stays read
 from __future__ import annotations
 
 import sys
+import time
 from typing import TextIO
 
 
@@ -15,6 +16,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._open = False
+        self._start = time.monotonic()
 
     def step(self, text: str) -> None:
         line = f"{self.label}: {text}"
@@ -29,5 +31,6 @@ class Progress:
         if self._open:
             self.stream.write("\r\x1b[K")
             self._open = False
-        self.stream.write(f"{self.label}: {text}\n")
+        seconds = time.monotonic() - self._start
+        self.stream.write(f"{self.label}: {text} ({seconds:.0f} s)\n")
         self.stream.flush()
