@@ -305,11 +305,11 @@ def _diff_operation(ctx: _Ctx, o: _Op, n: _Op) -> None:
             "",
             f"operation `{o.operation_id}` moved from `{o.key}` to `{n.key}`",
         )
-    if o.operation_id and n.operation_id and o.operation_id != n.operation_id:
+    if o.operation_id and o.operation_id != n.operation_id:
         ctx.emit(
             "api-operation-id-changed",
             "/operationId",
-            f"operationId changed from `{o.operation_id}` to `{n.operation_id}`",
+            f"operationId changed from `{o.operation_id}` to `{n.operation_id or '(none)'}`",
         )
     if bool(o.raw.get("deprecated")) != bool(n.raw.get("deprecated")):
         state = "deprecated" if n.raw.get("deprecated") else "no longer deprecated"
