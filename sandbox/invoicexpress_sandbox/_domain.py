@@ -8,7 +8,6 @@ rolls the whole request back. Records are stored in wire form (what a GET return
 from __future__ import annotations
 
 import base64
-import calendar
 import hashlib
 import math
 import re
@@ -89,13 +88,8 @@ def parse_date(value: object) -> date | None:
 
 
 def parse_filter_date(value: str) -> date | None:
-    """A list-filter date; a day past the month's end (31/04) means the month's last day."""
-    if not DATE_RE.match(value):
-        return None
-    day, month, year = (int(p) for p in value.split("/"))
-    if not (1 <= month <= 12 and 1 <= day <= 31 and year >= 1):
-        return None
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    """A list-filter date, as strict as a body's: an impossible day (31/02) is bad input."""
+    return parse_date(value)
 
 
 def fmt_date(value: date) -> str:
@@ -937,7 +931,10 @@ def build_document(
         _guide_fields(ctx, root, doc)
     if dt.family == "purchase_orders":
         if root.get("loaded_at") not in (None, ""):
-            doc["loaded_at"] = _text(root.get("loaded_at"))
+            loaded = parse_date(_text(root.get("loaded_at")))
+            if loaded is None:
+                raise invalid("Loaded at is not valid", field="loaded_at")
+            doc["loaded_at"] = fmt_date(loaded)  # `3/12/2026` goes out as `03/12/2026`
         doc["delivery_site"] = _text(root.get("delivery_site"))
     doc.update(
         {

@@ -7,6 +7,7 @@ server honours the contract, non-zero otherwise.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -64,8 +65,6 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
             out.append("--" + flag.replace("_", "-"))
     if args.base_url:
         out += ["--base-url", args.base_url]
-    if args.api_key:
-        out += ["--api-key", args.api_key]
     if args.max_requests:
         out += ["--max-requests", str(args.max_requests)]
     for fault in args.fault:
@@ -75,13 +74,25 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
     return out + list(args.pytest_args)
 
 
+def child_env(args: argparse.Namespace) -> dict[str, str]:
+    """The pytest child's environment: the API key travels here, never on its command line
+    (any local user can read a process's arguments)."""
+    env = dict(os.environ)
+    if args.api_key:
+        env["INVOICEXPRESS_API_KEY"] = args.api_key
+    return env
+
+
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
     # xdist workers) whatever ixc imported before.
     code = subprocess.run(
-        [sys.executable, "-m", "pytest", *pytest_args(args)], cwd=REPO, check=False
+        [sys.executable, "-m", "pytest", *pytest_args(args)],
+        cwd=REPO,
+        check=False,
+        env=child_env(args),
     ).returncode
     print(
         f"ixc contract: JUnit {args.junit}, recording {args.record}, summary "
