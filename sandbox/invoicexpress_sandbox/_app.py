@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import secrets
 import threading
 import time
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import unquote_to_bytes
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -82,7 +84,7 @@ def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
         return [_coerce(items, [v]) for v in values]
     raw = values[-1]
     if kind == "integer":
-        if not raw.lstrip("-").isdigit():
+        if not raw.lstrip("-").isdigit() or len(raw) > 18:  # beyond a 64-bit integer
             raise ValueError(raw)
         return int(raw)
     if kind == "number":
@@ -247,6 +249,9 @@ class Sandbox:
                 raise ApiError(
                     429, "Too many requests, slow down.", headers={"Retry-After": str(retry)}
                 )
+            problem = query_problem(request.scope.get("query_string", b""))
+            if problem:
+                raise ApiError(400, f"Query string is not valid: {problem}", reason=f": {problem}")
             body = await self._body(request, bound)
             req = Req(
                 op.operation_id,
@@ -377,7 +382,7 @@ class Sandbox:
         except UnicodeDecodeError:
             raise self._bad(bound, "Request body is not valid UTF-8", status=400) from None
         try:
-            body = json.loads(text, parse_constant=_reject_constant)
+            body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
         except RecursionError:
             raise self._bad(bound, "Request body is nested too deeply", status=400) from None
         except ValueError as exc:
@@ -405,6 +410,8 @@ class Sandbox:
         value of the wrong type, range or enum, is bad input (the op's 422, else 400)."""
         for name, required, pointer, schema in self._query_params(bound.op):
             values = req.query.get(name)
+            if values and len(values) > 1 and schema.get("type") != "array":
+                raise self._bad(bound, f"{name} is given {len(values)} times")
             if not values:
                 # Operations that document a 422 name their own message for it (SAF-T's month).
                 if required and 422 not in bound.shapes:
@@ -780,6 +787,37 @@ def _numeric_tax_value(body: Any) -> bool:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are unique: a repeated key (which value wins?) is bad input."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
+    return out
+
+
+_BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+def query_problem(raw: bytes) -> str | None:
+    """Why a raw query string cannot be read unambiguously (None: it can)."""
+    if b"%" not in raw:
+        return None
+    if _BAD_PERCENT.search(raw):
+        return "malformed percent-encoding"
+    decoded = unquote_to_bytes(raw.replace(b"+", b" "))
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return "percent-encoded bytes are not UTF-8"
+    if "\x00" in text:
+        return "NUL in the query string"
+    return None
 
 
 def _depth(node: Any, limit: int) -> int:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import httpx
 
@@ -122,6 +122,7 @@ def running_sandbox(
     spec_path: Path | None = None,
     port: int = 0,
     in_process: bool = True,
+    log: TextIO | None = None,
 ) -> Iterator[RunningSandbox]:
     """Start a sandbox, wait until it answers, yield handles, stop it."""
     token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(18)
@@ -137,6 +138,7 @@ def running_sandbox(
             quirks=tuple(quirks),
             spec_path=spec_path,
             admin_token=token,
+            log=log,
         )
     )
     sock = bind(port)
