@@ -261,7 +261,7 @@ def test_log_prints_a_redacted_line_per_call() -> None:
     with running_sandbox(log=log) as sb, sb.client() as client:
         key = sb.api_key
         client.get("/taxes.json")
-        client.post("/clients.json", json={"client": {"name": "a", "foo": 1}})
+        client.post("/clients.json", json={"client": {"name": "a", "code": "c", "foo": 1}})
     lines = log.getvalue().splitlines()
     assert lines[0].startswith("GET /taxes.json?api_key=")
     assert " 200 " in lines[0]
