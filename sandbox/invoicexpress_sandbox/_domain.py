@@ -1088,6 +1088,13 @@ def change_state(
     if doc["status"] == machine.initial and transition.target not in (machine.initial, "deleted"):
         _finalize(ctx, dt, doc)
     if transition.target == "settled":
+        due = Decimal(str(doc.get("_outstanding", "0")))
+        if doc["status"] == "final" and doc["type"] in PAYABLE and due > 0:
+            # "When changing state to settled, a new receipt will be created" (api-docs 002)
+            series = ctx.tx.get("sequence", int(doc["_series"]), ctx.name)
+            assert series is not None
+            receipt = _receipt(ctx, doc, due, "TB", ctx.today, series, message)
+            doc.setdefault("_related", []).append(int(receipt["id"]))
         doc["_outstanding"] = "0.00"
     elif doc["status"] == "settled" and transition.target == "final":
         doc["_outstanding"] = str(r2(Decimal(str(doc["total"]))))
@@ -1123,7 +1130,6 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
         if parsed is None:
             raise invalid("Payment date is not valid", field="payment_date")
         pay_date = parsed
-    dt = DOC_TYPES["receipts"]
     serie = _text(root.get("serie"))
     series = None
     if serie:
@@ -1133,8 +1139,22 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
     else:
         series = ctx.tx.get("sequence", int(doc["_series"]), ctx.name)
     assert series is not None
-    receipt_id = ctx.tx.next_id("document")
     amount = r2(amount)
+    receipt = _receipt(ctx, doc, amount, mechanism, pay_date, series, _text(root.get("note")))
+    doc["_outstanding"] = str(outstanding - amount)
+    doc.setdefault("_related", []).append(int(receipt["id"]))
+    if Decimal(doc["_outstanding"]) == 0:
+        doc["status"] = "settled"
+    save_document(ctx, doc)
+    return receipt
+
+
+def _receipt(
+    ctx: Ctx, doc: Json, amount: Decimal, mechanism: str, pay_date: date, series: Json, note: str
+) -> Json:
+    """A final, numbered receipt of `amount` paid on `doc` (by a payment or by settling)."""
+    dt = DOC_TYPES["receipts"]
+    receipt_id = ctx.tx.next_id("document")
     receipt: Json = {
         "id": receipt_id,
         "status": "final",
@@ -1148,7 +1168,7 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
         "date": fmt_date(pay_date),
         "due_date": fmt_date(pay_date),
         "reference": doc.get("sequence_number", ""),
-        "observations": _text(root.get("note")),
+        "observations": note,
         "retention": "0.0",
         "permalink": None,
         "saft_hash": None,
@@ -1183,11 +1203,6 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
     }
     _finalize(ctx, dt, receipt)
     ctx.tx.put("document", receipt_id, ctx.name, receipt)
-    doc["_outstanding"] = str(outstanding - amount)
-    doc.setdefault("_related", []).append(receipt_id)
-    if Decimal(doc["_outstanding"]) == 0:
-        doc["status"] = "settled"
-    save_document(ctx, doc)
     return receipt
 
 
@@ -1367,6 +1382,8 @@ def filter_documents(ctx: Ctx, rows: list[Json], query: Mapping[str, list[str]])
                     doc["sequence_number"],
                     doc["reference"],
                     doc["observations"],
+                    # "Search for estimate, client or item details" (api-docs 002)
+                    *(str(i.get(k) or "") for i in doc["items"] for k in ("name", "description")),
                 )
             ).lower()
         ):

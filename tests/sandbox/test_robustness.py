@@ -338,3 +338,39 @@ def test_db_file_is_fsynced_on_every_commit(tmp_path: Path) -> None:
         level = tx._conn.execute("PRAGMA synchronous").fetchone()[0]
     assert level == 2  # FULL
     sandbox.store.close()
+
+
+# ---------------------------------------------------------------- fidelity (api-docs 002)
+
+
+def _final_invoice(api: httpx.Client, item_name: str) -> dict[str, object]:
+    body = json.loads(json.dumps(SPEC_INVOICE))
+    body["invoice"]["items"][0]["name"] = item_name
+    body["invoice"]["items"][0]["description"] = f"{item_name} description"
+    body.pop("proprietary_uid", None)  # the example's UID allows one creation
+    doc = api.post("/invoices.json", json=body).json()["invoice"]
+    api.put(
+        f"/invoices/{doc['id']}/change-state.json", json={"invoice": {"state": "finalized"}}
+    ).raise_for_status()
+    return dict(api.get(f"/invoices/{doc['id']}.json").json()["invoice"])
+
+
+def test_text_search_finds_documents_by_item(api: httpx.Client) -> None:
+    doc = _final_invoice(api, "Parafuso-M8")
+    _final_invoice(api, "Outra-coisa")
+    for text in ("parafuso-m8", "Parafuso-M8 description"):
+        found = api.get("/invoices.json", params={"text": text}).json()["invoices"]
+        assert [d["id"] for d in found] == [doc["id"]], text
+
+
+def test_settling_by_change_state_creates_a_receipt(api: httpx.Client) -> None:
+    doc = _final_invoice(api, "Settle-me")
+    r = api.put(
+        f"/invoices/{doc['id']}/change-state.json", json={"invoice": {"state": "settled"}}
+    )
+    assert r.status_code == 200, r.text
+    related = api.get(f"/document/{doc['id']}/related_documents.json").json()
+    receipts = [d for d in related.get("documents", []) if d["type"] == "Receipt"]
+    assert len(receipts) == 1, related
+    assert float(receipts[0]["total"]) == float(str(doc["total"]))
+    assert receipts[0]["status"] == "final"
