@@ -390,6 +390,8 @@ class Sandbox:
         if _depth(body, self.options.max_depth) > self.options.max_depth:
             raise self._bad(bound, "Request body is nested too deeply", status=400)
         body = validator.normalise(body)
+        if "bad_date_today" in self.quirks and bound.op.family and isinstance(body, dict):
+            body = _date_fallback(body, validator.root_keys, self.clock.now())
         if (
             "tax_numeric_value_500" in self.quirks
             and bound.op.operation_id in ("createTax", "updateTax")
@@ -783,6 +785,18 @@ def _numeric_tax_value(body: Any) -> bool:
     tax = body.get("tax") if isinstance(body, dict) else None
     value = tax.get("value") if isinstance(tax, dict) else None
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _date_fallback(body: dict[str, Any], root_keys: list[str], now: datetime) -> dict[str, Any]:
+    """Quirk `bad_date_today`: a document `date` that is no dd/mm/yyyy day becomes today."""
+    for key in root_keys or [k for k in body if k != "proprietary_uid"]:
+        root = body.get(key)
+        if isinstance(root, dict) and "date" in root:
+            try:
+                datetime.strptime(str(root["date"]), "%d/%m/%Y")
+            except ValueError:
+                return {**body, key: {**root, "date": now.strftime("%d/%m/%Y")}}
+    return body
 
 
 def _reject_constant(name: str) -> Any:

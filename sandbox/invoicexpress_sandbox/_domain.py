@@ -804,6 +804,12 @@ def build_document(
     """A draft document (new or replacing `current`) from a request's root object."""
     today = ctx.today
     date_raw = root.get("date")
+    if "quote_dates_required" in ctx.quirks and dt.family == "estimates":
+        for key in ("date", "due_date"):
+            if root.get(key) in (None, ""):
+                raise invalid("Date is not valid", field=key)
+    if "bad_date_today" in ctx.quirks and parse_date(date_raw) is None:
+        date_raw = fmt_date(today)  # api-docs 002: a badly formatted date is set to today
     doc_date = today if date_raw in (None, "") and dt.family != "invoices" else parse_date(date_raw)
     if doc_date is None:
         raise invalid("Date is not valid", field="date")
@@ -825,6 +831,11 @@ def build_document(
             field="tax_exemption",
         )
     if any(line.tax_pct == 0 for _, line in lines) and exemption in ("", "M00"):
+        if "exemption_required" in ctx.quirks:  # the documented rule for Portuguese accounts
+            raise invalid(
+                "Tax exemption should be one of: " + ", ".join(EXEMPTION_CODES[1:]),
+                field="tax_exemption",
+            )
         exemption = "M99"  # the live server stamps M99 silently instead of rejecting
     if _flag(root.get("mb_reference")) and not ctx.account.get("_payment_provider"):
         raise invalid(

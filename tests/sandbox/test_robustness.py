@@ -35,7 +35,7 @@ def test_every_malformed_case_is_refused_with_state_unchanged(sb: RunningSandbox
             sb.state,
             cases,
             max_requests=len(cases),
-            max_seconds=40,
+            max_seconds=25,
             check_state_every=7,
         )
     assert tally.requests >= min(len(cases), 1500), tally.requests
@@ -365,12 +365,64 @@ def test_text_search_finds_documents_by_item(api: httpx.Client) -> None:
 
 def test_settling_by_change_state_creates_a_receipt(api: httpx.Client) -> None:
     doc = _final_invoice(api, "Settle-me")
-    r = api.put(
-        f"/invoices/{doc['id']}/change-state.json", json={"invoice": {"state": "settled"}}
-    )
+    r = api.put(f"/invoices/{doc['id']}/change-state.json", json={"invoice": {"state": "settled"}})
     assert r.status_code == 200, r.text
     related = api.get(f"/document/{doc['id']}/related_documents.json").json()
     receipts = [d for d in related.get("documents", []) if d["type"] == "Receipt"]
     assert len(receipts) == 1, related
     assert float(receipts[0]["total"]) == float(str(doc["total"]))
     assert receipts[0]["status"] == "final"
+
+
+def _quirk(sb: RunningSandbox, name: str) -> None:
+    sb.admin.put("/_sandbox/faults", json={"quirks": [name]}).raise_for_status()
+
+
+def _zero_rate_invoice() -> dict[str, object]:
+    body = json.loads(json.dumps(SPEC_INVOICE))
+    body.pop("proprietary_uid", None)
+    body["invoice"].pop("tax_exemption", None)
+    body["invoice"]["items"][0]["tax"] = {"name": "IVA0"}
+    return dict(body)
+
+
+def test_exemption_live_by_default_documented_by_switch(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
+    r = api.post("/invoices.json", json=_zero_rate_invoice())
+    assert r.status_code == 201, r.text
+    assert r.json()["invoice"]["tax_exemption"] == "M99"
+    _quirk(sb, "exemption_required")
+    before = sb.state()
+    r = api.post("/invoices.json", json=_zero_rate_invoice())
+    assert r.status_code == 422, r.text
+    assert sb.state() == before
+
+
+def test_bad_date_answers_422_by_default_today_by_switch(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
+    body = json.loads(json.dumps(SPEC_INVOICE))
+    body.pop("proprietary_uid", None)
+    sb.admin.post("/_sandbox/clock", json={"now": "2026-12-01T10:00:00", "frozen": True})
+    body["invoice"]["date"] = "2026-12-03"
+    body["invoice"]["due_date"] = "31/12/2026"
+    assert api.post("/invoices.json", json=body).status_code == 422
+    _quirk(sb, "bad_date_today")
+    r = api.post("/invoices.json", json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["invoice"]["date"] == "01/12/2026"
+
+
+def test_quote_dates_optional_by_default_required_by_switch(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
+    body = {
+        "quote": {
+            "client": {"name": "Q", "code": "Q1"},
+            "items": [{"name": "q", "description": "d", "unit_price": "1", "quantity": "1"}],
+        }
+    }
+    assert api.post("/quotes.json", json=body).status_code == 201
+    _quirk(sb, "quote_dates_required")
+    assert api.post("/quotes.json", json=body).status_code == 422
