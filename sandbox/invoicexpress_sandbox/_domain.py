@@ -1104,7 +1104,12 @@ def change_state(
             # "When changing state to settled, a new receipt will be created" (api-docs 002)
             series = ctx.tx.get("sequence", int(doc["_series"]), ctx.name)
             assert series is not None
-            receipt = _receipt(ctx, doc, due, "TB", ctx.today, series, message)
+            # Dated today, or later when the document or the series' last receipt is later
+            # (a receipt may not predate either).
+            receipts = series["_types"][_seq_type_key(DOC_TYPES["receipts"])]
+            last = parse_iso(receipts.get("last_date"))
+            when = max(d for d in (ctx.today, parse_date(doc["date"]), last) if d is not None)
+            receipt = _receipt(ctx, doc, due, "TB", when, series, message)
             doc.setdefault("_related", []).append(int(receipt["id"]))
         doc["_outstanding"] = "0.00"
     elif doc["status"] == "settled" and transition.target == "final":
