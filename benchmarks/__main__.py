@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from invoicexpress_sandbox._store import SYNC_MODES
+from invoicexpress_sandbox._store import SYNC_MODES, Store
 
 from ._load import Result, run
 
@@ -266,6 +266,37 @@ def _prism(args: argparse.Namespace, notes: dict[str, str]) -> Iterator[Target |
         ctx.__exit__(None, None, None)
 
 
+def _commits_per_s(db: Path, mode: str, seconds: float) -> float:
+    """Single-row write transactions per second on a `--db` store in `mode` (no HTTP: the
+    load generator shares the machine, so only this isolates what each fsync costs)."""
+    store = Store(str(db), mode)
+    row = {"name": "Cliente Exemplo", "code": "C001", "observations": "x" * 200}
+    count, started = 0, time.perf_counter()
+    try:
+        while time.perf_counter() - started < seconds:
+            with store.write() as tx:
+                tx.put("client", tx.next_id("client"), "demo", row)
+            count += 1
+    finally:
+        store.close()
+    return count / (time.perf_counter() - started)
+
+
+def _durability(tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """synchronous=FULL vs NORMAL on the same disk, interleaved rounds, medians."""
+    rates: dict[str, list[float]] = {m: [] for m in SYNC_MODES}
+    for round_no in range(args.repeat):
+        for mode in SYNC_MODES:
+            rate = _commits_per_s(tmp / f"commits-{mode}.db", mode, args.duration / 2)
+            rates[mode].append(rate)
+            print(f"  [{round_no + 1}/{args.repeat}] store {mode:6} {rate:9.0f} commits/s")
+    med = {m: sorted(r)[len(r) // 2] for m, r in rates.items()}
+    return {
+        "commits_per_s": {m: round(v, 1) for m, v in med.items()},
+        "full_vs_normal": _ratio(med["full"], med["normal"]),
+    }
+
+
 def _ratio(a: float, b: float) -> float | None:
     return round(a / b, 3) if b else None
 
@@ -308,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         if prism_target is not None:
             targets.append(prism_target)
         results = _measure_all(targets, args)
+        durability = None if args.no_db else _durability(Path(tmp), args)
     sandbox, baseline = results["sandbox"], results["baseline"]
     prism: dict[str, Result] | str = results.get("prism") or notes.get("prism", "not run")
     report: dict[str, Any] = {
@@ -330,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
             },
         },
         "ratios": {},
+        "durability": durability,
     }
     for op in ("get", "create"):
         ratios = {
@@ -381,6 +414,16 @@ def _markdown(report: dict[str, Any]) -> str:
         cells = [ratios.get(k) for k in ("sandbox_vs_prism", "db_full_vs_normal")]
         shown = " | ".join("n/a" if c is None else str(c) for c in cells)
         lines.append(f"| {op} | {ratios['sandbox_vs_baseline']} | {shown} |")
+    durability = report.get("durability")
+    if durability:
+        rates = durability["commits_per_s"]
+        lines += [
+            "",
+            "| --db store commits/s | full | normal | full / normal |",
+            "|---|---:|---:|---:|",
+            f"| single-row write transactions | {rates['full']} | {rates['normal']} | "
+            f"{durability['full_vs_normal']} |",
+        ]
     return "\n".join(lines) + "\n"
 
 
