@@ -511,7 +511,12 @@ class Sandbox:
 
     @staticmethod
     def _json(status: int, body: Any) -> Response:
-        return Response(_dumps(body), status_code=status, media_type=JSON_TYPE)
+        """An admin answer; a refusal names its cause in the reason header too."""
+        headers = {}
+        if status >= 400 and isinstance(body, dict):
+            error = (body.get("errors") or {}).get("error")
+            headers[REASON_HEADER] = header_safe(f": {error}")
+        return Response(_dumps(body), status_code=status, media_type=JSON_TYPE, headers=headers)
 
     async def _not_found(self, request: Request, exc: Exception) -> Response:
         return self._error(None, ApiError(404, "Not found", reason=": no such route"))
@@ -589,8 +594,20 @@ class Sandbox:
             except ApiError as err:
                 return self._json(err.status, {"errors": {"error": err.message}})
             name = str(data.get("name") or "").strip().lower()
-            if not name.isalnum():
-                return self._json(422, {"errors": {"error": "name must be letters and digits"}})
+            if not (name.isascii() and name.isalnum() and len(name) <= 60):
+                return self._json(
+                    422, {"errors": {"error": "name must be 1-60 ASCII letters and digits"}}
+                )
+            key = data.get("api_key")
+            if key is not None and not (
+                isinstance(key, str)
+                and key.isascii()
+                and key.isprintable()
+                and 8 <= len(key) <= 128
+            ):
+                return self._json(
+                    422, {"errors": {"error": "api_key must be 8-128 printable ASCII characters"}}
+                )
             with self.store.write() as tx:
                 if any(a["name"] == name for a in d.accounts(tx)):
                     return self._json(409, {"errors": {"error": f"account {name} exists"}})

@@ -75,6 +75,7 @@ async def _refuse(send: Send, status: int, message: str) -> None:
             "headers": [
                 (b"content-type", b"application/json; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),
+                (b"x-sandbox-reason", f": {message}".encode("ascii", "replace")),
             ],
         }
     )
