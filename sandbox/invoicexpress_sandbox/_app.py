@@ -719,6 +719,12 @@ class Sandbox:
                 "records": [list(r) for r in snap["records"]],
                 "counters": [list(r) for r in snap["counters"]],
                 "meta": [list(r) for r in snap["meta"]],
+                "switches": {
+                    "faults": sorted(self.faults),
+                    "quirks": sorted(self.quirks),
+                    "rate_limit": self.rate_limit,
+                    "clock": self.clock.setting(),
+                },
             },
         )
 

@@ -224,6 +224,7 @@ def test_simple_cross_origin_posts_change_nothing(sb: RunningSandbox, api: httpx
 
 
 def test_reset_restores_the_start_configuration(sb: RunningSandbox, api: httpx.Client) -> None:
+    start = sb.state()["switches"]
     sb.admin.put(
         "/_sandbox/faults", json={"faults": ["wrong_status"], "quirks": ["guide_update_500"]}
     )
@@ -234,6 +235,7 @@ def test_reset_restores_the_start_configuration(sb: RunningSandbox, api: httpx.C
     assert (faults["faults"], faults["quirks"]) == ([], [])
     assert sb.admin.get("/_sandbox/rate-limit").json() == {"per_minute": None}
     assert not sb.admin.get("/_sandbox/clock").json().get("frozen")
+    assert sb.state()["switches"] == start
     for _ in range(5):
         assert api.get("/taxes.json").status_code == 200
 
