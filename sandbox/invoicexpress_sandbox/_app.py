@@ -242,6 +242,7 @@ class Sandbox:
         op = bound.op
         faults = frozenset(self.faults)
         started = time.perf_counter()
+        body: Any = None
         try:
             account = self._authenticate(request, faults)
             retry = self._rate_limited(str(account["name"]))
@@ -266,6 +267,9 @@ class Sandbox:
                 bound, req, account, str(request.base_url).rstrip("/"), faults
             )
         except ApiError as err:
+            roots = [k for k in body if k != "proprietary_uid"] if isinstance(body, dict) else []
+            if len(roots) == 1:
+                err.within(roots[0])
             if err.status == 422 and 422 not in bound.shapes:
                 # A rule broken on an operation that documents no 422 (a list filter such as
                 # an impossible date) is malformed input: its documented answer is 400.

@@ -254,6 +254,12 @@ def test_4xx_carry_a_reason_kept_in_calls(sb: RunningSandbox, api: httpx.Client)
     body["invoice"]["foo"] = 1
     r = api.post("/invoices.json", json=body)
     assert r.headers["X-Sandbox-Reason"] == "/invoice/foo: unknown field"
+    body = json.loads(json.dumps(SPEC_INVOICE))
+    body.pop("proprietary_uid", None)
+    body["invoice"]["date"], body["invoice"]["due_date"] = "10/12/2026", "01/12/2026"
+    r = api.post("/invoices.json", json=body)  # a rule of the domain, not of the schema
+    assert r.status_code == 422
+    assert r.headers["X-Sandbox-Reason"].startswith("/invoice/due_date: ")
     reasons = [c["reason"] for c in sb.admin.get("/_sandbox/calls").json()["calls"]]
     assert "/invoice/items/0/description: required" in reasons
     assert "/invoice/foo: unknown field" in reasons
