@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from invoicexpress_sandbox._store import SYNC_MODES, Store
+from invoicexpress_sandbox import SYNC_MODES, Store
 
 from ._load import Result, run
 
