@@ -510,6 +510,12 @@ MUTATIONS: list[Mutation] = [
         _set([*S, "DocumentClientInput", "properties", "address", "type"], ["string", "null"]),
     ),
     Mutation(
+        "body-field-removed-from-closed-object",
+        True,
+        "request-property-removed-closed",
+        _drop([*S, "DocumentClientInput", "properties", "fax"]),
+    ),
+    Mutation(
         "body-additional-properties-opened",
         False,
         "request-constraint-relaxed",

@@ -55,6 +55,7 @@ SPEC_RULES: dict[str, Rule] = _rules(
     ("request-body-media-type-removed", E, "clients sending that media type now fail"),
     ("request-body-media-type-added", N, "old media types still accepted"),
     ("request-property-removed", W, "clients still sending it may be rejected or ignored"),
+    ("request-property-removed-closed", E, "the object is closed: clients still sending it fail"),
     ("new-required-request-property", E, "existing request bodies lack it"),
     ("new-optional-request-property", N, "existing request bodies stay valid"),
     ("request-property-became-required", E, "bodies omitting it now fail"),

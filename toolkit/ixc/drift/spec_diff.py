@@ -1330,8 +1330,15 @@ class _SchemaDiff:
                 emit("response-property-renamed", old_name, f"renamed to `{new_name}`")
             removed = [r for r in removed if r not in renamed]
             added = [x for x in added if x not in renamed.values()]
+        closed = b.get("additionalProperties", True) is False
         for name in removed:
-            emit(f"{self.direction}-property-removed", name, "removed")
+            # A closed request object refuses a property it no longer lists: clients still
+            # sending it now fail. One merely hidden (readOnly) is still accepted.
+            gone = name not in (b.get("properties") or {})
+            if not resp and closed and gone:
+                emit("request-property-removed-closed", name, "removed from a closed object")
+            else:
+                emit(f"{self.direction}-property-removed", name, "removed")
         for name in added:
             if resp:
                 emit("response-property-added", name, "added")
