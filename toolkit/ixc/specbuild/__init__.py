@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ixc.specbuild import doctypes, errors, parameters, vendor_examples, wire
+from ixc.specbuild import doctypes, errors, parameters, text_limits, vendor_examples, wire
 from ixc.specbuild.areas import AREAS
 from ixc.specbuild.files import ROOT, SPEC_FILE, VENDOR_DIR
 from ixc.specbuild.nodes import Node
@@ -108,6 +108,7 @@ def build_document() -> dict[str, Any]:
     if examples:
         comps["examples"] = examples
         vendor_examples.attach(all_paths, comps)
+    text_limits.apply(all_paths, comps)
     tags = sorted({op["tags"][0] for item in all_paths.values() for op in item.values()})
     return {
         "openapi": "3.1.0",

@@ -35,8 +35,8 @@ def attach(paths: dict[str, Any], comps: dict[str, Any]) -> None:
     """Reference each vendor example from the concrete operations it documents.
 
     A templated vendor operation covers several of ours; the example goes to those whose body
-    has the example's root keys (the vendor's `invoice` body belongs to createInvoice, not to
-    createCreditNote, whose root key is `credit_note`).
+    accepts the example's root keys (the vendor's `invoice` body documents createInvoice and,
+    through the generic root key, createCreditNote and createDebitNote too).
     """
     examples = comps.get("examples", {})
 
