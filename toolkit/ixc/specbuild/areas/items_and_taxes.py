@@ -62,6 +62,10 @@ _FLAG_INT = {"type": "integer", "enum": [0, 1]}
 
 
 def schemas() -> dict[str, Node]:
+    return _item_schemas() | _tax_schemas()
+
+
+def _item_schemas() -> dict[str, Node]:
     return {
         "Item": obj(
             {
@@ -103,6 +107,11 @@ def schemas() -> dict[str, Node]:
             ["name"],
             closed=True,
         ),
+    }
+
+
+def _tax_schemas() -> dict[str, Node]:
+    return {
         "Tax": obj(
             {
                 "id": {"type": "integer"},
