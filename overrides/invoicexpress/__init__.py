@@ -6,6 +6,8 @@
 
 Requests are made by the generated package `invoicexpress_client` (from spec/); this package
 adds configuration, pacing, retries, typed errors, pagination, polling and namespaces.
+Request TypedDicts are in `invoicexpress.requests`, response models in `invoicexpress.models`
+(both generated from the spec into `invoicexpress_client.typed`).
 """
 
 from ._client import AsyncInvoiceXpress, InvoiceXpress, page_items
@@ -26,12 +28,12 @@ from ._exceptions import (
     ValidationError,
     error_messages,
 )
-from ._resources import DOCUMENT_TYPES, Call, DocumentType, ListFilters
+from ._decode import ResponseDriftWarning
+from ._resources import Call
 from ._transport import Clock, Pacer, RetryPolicy, SystemClock
 from ._wire import parse_date, to_decimal, to_wire
 
 __all__ = [
-    "DOCUMENT_TYPES",
     "APIStatusError",
     "AsyncInvoiceXpress",
     "AuthenticationError",
@@ -39,16 +41,15 @@ __all__ = [
     "Clock",
     "ConfigurationError",
     "ConflictError",
-    "DocumentType",
     "InvoiceXpress",
     "InvoiceXpressError",
-    "ListFilters",
     "NotAcceptableError",
     "NotFoundError",
     "Pacer",
     "PollTimeoutError",
     "RateLimitError",
     "RequestInfo",
+    "ResponseDriftWarning",
     "RetryPolicy",
     "ServerError",
     "SystemClock",

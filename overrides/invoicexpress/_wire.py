@@ -75,7 +75,12 @@ def shape_body(value: Any, annotation: Any) -> Any:
     the way that field wants. Keys the model does not know are passed through unchanged.
     """
     kinds = _kinds(annotation)
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool):
+        flag = any(
+            issubclass(k, enum.Enum) and {m.value for m in k} == {"0", "1"} for k in kinds
+        )
+        return ("1" if value else "0") if flag else value
+    if value is None:
         return value
     if isinstance(value, Decimal):
         if str in kinds or not kinds & {float, int}:

@@ -129,8 +129,23 @@ def generate_into(spec: Path, out: Path) -> int:
         return proc.returncode or 1
     if warnings:
         print(f"ixc generate: warnings from {GENERATOR}:\n{warnings}", file=sys.stderr)
+    write_typed(spec, out / PACKAGE)
     (out / PROVENANCE).write_text(json.dumps(provenance(spec), indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def write_typed(spec: Path, package: Path) -> None:
+    """The typed layer (`typed/`, see ixc.typedgen), formatted and stamped like the rest."""
+    import yaml
+
+    from ixc import typedgen
+
+    typedgen.write(yaml.safe_load(spec.read_text(encoding="utf-8")), package)
+    typed = package / "typed"
+    ruff = [sys.executable, "-m", "ruff"]
+    common = ["--isolated", "--no-cache", "--target-version", "py311", "--line-length", "120"]
+    subprocess.run([*ruff, "format", str(typed), *common, "--quiet"], check=True)
+    stamp_headers(typed)
 
 
 def provenance(spec: Path) -> dict[str, object]:
@@ -150,6 +165,8 @@ def provenance(spec: Path) -> dict[str, object]:
         "spec": shown,
         "spec_sha256": sha256_of(spec),
         "config_sha256": sha256_of(CONFIG),
+        "typedgen_sha256": sha256_of(Path(__file__).with_name("typedgen.py")),
+        "typed_runtime_sha256": sha256_of(CODEGEN / "typed_runtime.py"),
         "templates_sha256": templates,
         "templates_tree_sha256": hashlib.sha256(
             json.dumps(templates, sort_keys=True).encode()
