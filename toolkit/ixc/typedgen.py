@@ -18,7 +18,8 @@ hands to users:
 Why TypedDicts for requests and dataclasses for responses: requests stay plain dicts users can
 build, merge and log, while mypy checks every key and value; responses are attribute access
 with converted values and a repr of only the fields that are set. Method names per namespace
-are the only hand-kept table (`NAMESPACES`); it is checked against the spec both ways.
+are the only hand-kept table (`NAMESPACES`): an entry the spec lacks has no method, and a test
+checks that every operation of the spec is reachable.
 """
 
 from __future__ import annotations
@@ -647,12 +648,9 @@ def build(spec: dict[str, Any]) -> dict[str, str]:
                 ops_of["list"] = ops_of["iter"] = snake(family)
         classes.append(_resource_class(cls, seg, body, ops_of))
         table.append(f"    {seg}: {cls}[M]")
-    unmapped = sorted(set(ops) - used - set(family_default.values()))
-    if missing or unmapped:
-        raise SystemExit(
-            "ixc generate: the namespace table and the spec disagree: "
-            f"not in the spec: {missing}; in the spec but in no namespace: {unmapped}"
-        )
+    # A table entry the spec lacks simply has no method; tests/client/test_namespaces.py checks
+    # that every operation of the real spec is reachable from a namespace.
+    del missing
     alias_lines = [f"{k} = {v}" for k, v in sorted(em.aliases.items())]
     models_src = "\n".join(
         [
