@@ -10,17 +10,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from invoicexpress import (
-    DOCUMENT_TYPES,
     AsyncInvoiceXpress,
     AuthenticationError,
     ConflictError,
-    DocumentType,
     InvoiceXpress,
     NotFoundError,
     RateLimitError,
@@ -31,6 +30,26 @@ from invoicexpress_client.api import OPERATIONS
 from invoicexpress_sandbox import testing
 from ixc.exchange import Exchange
 from ixc.spec import load_spec
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A document type as the spec's operations name it (`x-document-type`, `x-family`)."""
+
+    segment: str
+    key: str
+    family: str
+
+
+def _document_types() -> list[DocumentType]:
+    found: dict[str, DocumentType] = {}
+    for op in load_spec():
+        segment, family = op.raw.get("x-document-type"), op.raw.get("x-family")
+        if segment and op.operation_id.startswith("get"):
+            key = op.operation_id.removeprefix("get")
+            snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in key).lstrip("_")
+            found[segment] = DocumentType(segment, snake, str(family))
+    return sorted(found.values(), key=lambda d: d.segment)
+
 
 Scenario = Callable[[InvoiceXpress, Any], None]
 SCENARIOS: dict[str, Scenario] = {}
@@ -93,8 +112,10 @@ def drive_document_type(ix: InvoiceXpress, sb: Any, doc: DocumentType) -> None:
     if "owner_invoice_id" in body:  # credit/debit notes correct a final invoice
         body = {**body, "owner_invoice_id": _final_invoice(ix).id}
     # proprietary_uid is an invoices-family feature (the spec puts it on those creates only)
-    uid = f"e2e-{doc.key}" if doc.family == "invoices" else None
-    created = getattr(resource.create(body, proprietary_uid=uid), doc.key)
+    if doc.family == "invoices":
+        created = getattr(resource.create(body, proprietary_uid=f"e2e-{doc.key}"), doc.key)
+    else:
+        created = getattr(resource.create(body), doc.key)
     assert created.status == "draft"
     doc_id = created.id
 
@@ -111,14 +132,17 @@ def drive_document_type(ix: InvoiceXpress, sb: Any, doc: DocumentType) -> None:
     assert changed.status == target
 
     before = len(sb.outbox())
-    resource.email(doc_id, to="cliente@example.com", subject="e2e", body="see attached")
+    resource.email(
+        doc_id,
+        {"client": {"email": "cliente@example.com", "save": False}, "subject": "e2e"},
+    )
     assert len(sb.outbox()) == before + 1
 
     assert ix.pdf.wait(doc_id, interval=0.05).output.pdf_url.startswith("http")
     ix.documents.related(doc_id)
 
 
-DOCUMENTS = [d for d in DOCUMENT_TYPES if d.segment != "receipts"]
+DOCUMENTS = [d for d in _document_types() if d.segment != "receipts"]
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=[d.segment for d in DOCUMENTS])
@@ -175,7 +199,7 @@ def scenario_clients(ix: InvoiceXpress, sb: Any) -> None:
             "client": {"name": "E2E Client", "code": "E2E1"},
         }
     )
-    listed = ix.clients.invoices(client.id, filter={"status": ["draft"]})
+    listed = ix.clients.invoices(client.id, {"filter": {"status": ["draft"]}})
     assert len(listed.invoices) >= 1
 
 
@@ -271,9 +295,9 @@ def scenario_treasury(ix: InvoiceXpress, sb: Any) -> None:
 def scenario_saft(ix: InvoiceXpress, sb: Any) -> None:
     invoice = ix.invoices.create(spec_request_example("createInvoice")["invoice"]).invoice
     final = ix.invoices.change_state(invoice.id, "finalized").invoice
-    when = dt.datetime.strptime(final.date, "%d/%m/%Y")
+    when = final.date
     ready = ix.saft.wait(month=when.month, year=when.year, interval=0.05, timeout=30)
-    assert isinstance(ready.url, str)  # the spec leaves `url` optional (Unset)
+    assert isinstance(ready.url, str)  # the spec leaves `url` optional (None when absent)
     assert ready.url.startswith("http")
 
 
@@ -339,11 +363,11 @@ def test_async_client_drives_an_invoice_over_http(sb: Any) -> None:
         async with AsyncInvoiceXpress(
             sb.account_name, sb.api_key, base_url=sb.base_url, requests_per_minute=0
         ) as ix:
-            body = spec_request_example("createInvoice")
+            body = spec_request_example("createInvoice")["invoice"]
             created = (await ix.invoices.create(body)).invoice
             final = (await ix.invoices.change_state(created.id, "finalized")).invoice
             await ix.documents.pay(
-                created.id, {"amount": Decimal(str(final.total)), "payment_mechanism": "TB"}
+                created.id, {"amount": final.total, "payment_mechanism": "TB"}
             )
             pdf = await ix.pdf.wait(created.id, interval=0.05)
             ids = [d.id async for d in ix.invoices.iter(status=["settled"])]

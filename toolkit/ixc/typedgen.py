@@ -144,11 +144,11 @@ class Emitter:
 
     # ---- schema helpers -------------------------------------------------------------------
     def resolve(self, schema: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
-        ref = schema.get("$ref")
-        if ref:
-            name = ref.rsplit("/", 1)[-1]
-            return name, self.spec["components"]["schemas"][name]
-        return None, schema
+        name = None
+        while "$ref" in schema:  # follow aliases (PurchaseOrderResponseDocument -> PurchaseOrder)
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            schema = self.spec["components"]["schemas"][name]
+        return name, schema
 
     def nullable_inner(self, schema: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         one = schema.get("oneOf")
@@ -448,9 +448,13 @@ class NamespaceWriter:
                 _iname, inner = self.em.resolve(inner_schema)
                 inner_props = inner.get("properties", {})
                 if "state" in inner_props and "state" in inner.get("required", []):
-                    state_py = self.em.in_type(inner_props["state"], bcls, "State")
-                    args.append(f"state: {state_py}")
-                    parts = [f'"state": state']
+                    events = inner_props["state"].get("enum", [])
+                    if len(events) == 1:  # cancelReceipt: the one event is the method
+                        parts = [f'"state": {events[0]!r}']
+                    else:
+                        state_py = self.em.in_type(inner_props["state"], bcls, "State")
+                        args.append(f"state: {state_py}")
+                        parts = ['"state": state']
                     for extra in inner_props:
                         if extra == "state":
                             continue
@@ -488,7 +492,9 @@ class NamespaceWriter:
                 py = "int"
             if py == "str" and p.get("schema", {}).get("pattern") == "^[0-9]{4}$":
                 py = "int"
-            if p.get("required") or (name in WAITS and qn == "year"):
+            if p.get("required") and not kwonly:
+                args.append(f"{qn}: {py}")
+            elif p.get("required") or (name in WAITS and qn == "year"):
                 kwonly.append(f"{qn}: {py}")
             else:
                 kwonly.append(f"{qn}: {py} | None = None")

@@ -2230,11 +2230,11 @@ class PurchaseOrderResponse(Model):
 class ListPurchaseOrdersResponse200(Model):
     """ListPurchaseOrdersResponse200 as the API returns it."""
 
-    purchase_orders: list[object]
+    purchase_orders: list[PurchaseOrder]
     pagination: Pagination
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("purchase_orders", "purchase_orders", True, ("list", ("any",))),
+        ("purchase_orders", "purchase_orders", True, ("list", ("model", "PurchaseOrder"))),
         ("pagination", "pagination", True, ("model", "Pagination")),
     )
 

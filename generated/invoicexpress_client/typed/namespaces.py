@@ -144,7 +144,7 @@ class SaftResource(Resource[M]):
     _ops: ClassVar[dict[str, str]] = {"export": "export_saft", "wait": "export_saft"}
 
     @op
-    def export(self, *, month: int, year: int | None = None, years: int | None = None) -> SaftReady | MessageBody:
+    def export(self, month: int, *, year: int | None = None, years: int | None = None) -> SaftReady | MessageBody:
         """Export the SAF-T (PT) file (`exportSaft`)"""
         return self._run(
             Call(
@@ -157,7 +157,7 @@ class SaftResource(Resource[M]):
         )
 
     @op
-    def wait(self, *, month: int, year: int, timeout: float = 60.0, interval: float = 1.0) -> SaftReady:
+    def wait(self, month: int, *, year: int, timeout: float = 60.0, interval: float = 1.0) -> SaftReady:
         """Export the SAF-T (PT) file Polls while the server answers 202; PollTimeoutError after `timeout` s."""
         return self._poll(
             Call("export_saft", (), {"month": month, "year": year}, None, {200: SaftReady, 202: MessageBody}),
@@ -208,12 +208,12 @@ class ClientsResource(Resource[M]):
         return self._run(Call("update_client", (client_id,), {}, {"client": data}, {200: None}))
 
     @op
-    def find_by_name(self, *, client_name: str) -> ClientResponse:
+    def find_by_name(self, client_name: str) -> ClientResponse:
         """Find a client by name (`findClientByName`)"""
         return self._run(Call("find_client_by_name", (), {"client_name": client_name}, None, {200: ClientResponse}))
 
     @op
-    def find_by_code(self, *, client_code: str) -> ClientResponse:
+    def find_by_code(self, client_code: str) -> ClientResponse:
         """Find a client by code (`findClientByCode`)"""
         return self._run(Call("find_client_by_code", (), {"client_code": client_code}, None, {200: ClientResponse}))
 
@@ -1086,7 +1086,7 @@ class PurchaseOrdersResource(Resource[M]):
     @pages
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListPurchaseOrdersFilters]
-    ) -> _abc.Iterator[object]:
+    ) -> _abc.Iterator[PurchaseOrder]:
         """Every element of every page (`listPurchaseOrders` lists a family; `type` defaults to ['PurchaseOrder'] (pass the types you want to walk more).)"""
         q = {**{"per_page": per_page}, **self._filters(filters, "PurchaseOrder")}
         return self._iter(Call("list_purchase_orders", (), q, None, {200: ListPurchaseOrdersResponse200}), paged=True)
@@ -1177,14 +1177,14 @@ class ReceiptsResource(Resource[M]):
         return self._run(Call("get_receipt", (document_id,), {}, None, {200: ReceiptResponse}))
 
     @op
-    def cancel(self, document_id: int, state: Literal["canceled"], *, message: str | None = None) -> ReceiptResponse:
+    def cancel(self, document_id: int, *, message: str | None = None) -> ReceiptResponse:
         """Cancel a receipt (a payment) (`cancelReceipt`)"""
         return self._run(
             Call(
                 "cancel_receipt",
                 (document_id,),
                 {},
-                {"receipt": _drop_none({"state": state, "message": message})},
+                {"receipt": _drop_none({"state": "canceled", "message": message})},
                 {200: ReceiptResponse},
             )
         )
