@@ -155,9 +155,7 @@ class Decoder:
     def misfit(self, at: tuple[str | int, ...], expected: str, value: Any) -> None:
         shown = repr(value)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        message = self.redact(
-            f"{self.operation}: {_pointer(at)}: expected {expected}, got {shown}"
-        )
+        message = self.redact(f"{self.operation}: {_pointer(at)}: expected {expected}, got {shown}")
         if self.strict:
             raise UnexpectedResponseError(message)
         warnings.warn(ResponseDriftWarning(message + " (kept as is: strict=False)"), stacklevel=6)

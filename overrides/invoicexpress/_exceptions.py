@@ -80,7 +80,7 @@ class APIStatusError(InvoiceXpressError):
         self,
         *,
         status: int,
-        body: Any,
+        body: object,
         request: RequestInfo,
         exchange: Exchange | None = None,
         secrets: Iterable[str] = (),
@@ -157,7 +157,7 @@ def error_class(status: int) -> type[APIStatusError]:
     return ServerError if status >= 500 else APIStatusError
 
 
-def error_messages(body: Any) -> list[str]:
+def error_messages(body: object) -> list[str]:
     """Human messages from any InvoiceXpress error shape (CONVENTIONS "Error bodies").
 
     Shapes: {"errors":{"error":s}}, {"errors":[{"error":s|[s]}]}, {"errors":[s]}, bare arrays

@@ -76,9 +76,7 @@ def shape_body(value: Any, annotation: Any) -> Any:
     """
     kinds = _kinds(annotation)
     if isinstance(value, bool):
-        flag = any(
-            issubclass(k, enum.Enum) and {m.value for m in k} == {"0", "1"} for k in kinds
-        )
+        flag = any(issubclass(k, enum.Enum) and {m.value for m in k} == {"0", "1"} for k in kinds)
         return ("1" if value else "0") if flag else value
     if value is None:
         return value

@@ -31,6 +31,7 @@ from invoicexpress_sandbox import testing
 from ixc.exchange import Exchange
 from ixc.spec import load_spec
 
+
 @dataclass(frozen=True)
 class DocumentType:
     """A document type as the spec's operations name it (`x-document-type`, `x-family`)."""
@@ -366,9 +367,7 @@ def test_async_client_drives_an_invoice_over_http(sb: Any) -> None:
             body = spec_request_example("createInvoice")["invoice"]
             created = (await ix.invoices.create(body)).invoice
             final = (await ix.invoices.change_state(created.id, "finalized")).invoice
-            await ix.documents.pay(
-                created.id, {"amount": final.total, "payment_mechanism": "TB"}
-            )
+            await ix.documents.pay(created.id, {"amount": final.total, "payment_mechanism": "TB"})
             pdf = await ix.pdf.wait(created.id, interval=0.05)
             ids = [d.id async for d in ix.invoices.iter(status=["settled"])]
             settled = (await ix.invoices.get(created.id)).invoice.status

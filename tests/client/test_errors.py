@@ -182,7 +182,9 @@ def test_a_2xx_body_that_does_not_match_the_spec_is_reported_as_drift(
     mock_api: respx.MockRouter, make_client: Any
 ) -> None:
     mock_api.get("/invoices/1.json").mock(return_value=httpx.Response(200, json={"nope": 1}))
-    with pytest.raises(UnexpectedResponseError, match="getInvoice: /invoice: expected a required") as info:
+    with pytest.raises(
+        UnexpectedResponseError, match="getInvoice: /invoice: expected a required"
+    ) as info:
         make_client().invoices.get(1)
     assert "ixc drift" in str(info.value)
 

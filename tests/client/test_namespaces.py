@@ -46,7 +46,12 @@ def test_each_document_type_is_a_namespace_with_exactly_its_operations(make_clie
     for segment, ops in by_type.items():
         own = set(getattr(ix, segment).operations())
         assert ops <= own, segment
-        assert own - ops <= {"list_invoices", "list_estimates", "list_guides", "list_purchase_orders"}
+        assert own - ops <= {
+            "list_invoices",
+            "list_estimates",
+            "list_guides",
+            "list_purchase_orders",
+        }
 
 
 @pytest.mark.parametrize(

@@ -216,7 +216,7 @@ class Emitter:
         if t == "boolean":
             return "bool", ("bool",)
         if t == "string":
-            if prop == "id" or prop.endswith("_id"):
+            if snake(prop) == "id" or snake(prop).endswith("_id"):
                 return "int", ("id",)
             return "str", ("str",)
         return "object", ("any",)
@@ -473,7 +473,9 @@ class NamespaceWriter:
                     body_expr = f"_with_uid({body_expr}, proprietary_uid)"
             else:
                 self.em.request(bcls, bs) if bs.get("properties") else None
-                args.append(f"data: {bcls if bs.get('properties') else '_abc.Mapping[str, object]'}")
+                args.append(
+                    f"data: {bcls if bs.get('properties') else '_abc.Mapping[str, object]'}"
+                )
                 body_expr = "data"
         is_list = name == "list"
         if is_list and any(p["name"].endswith(("[]", "]")) for p in query_params):
@@ -508,9 +510,11 @@ class NamespaceWriter:
             elem = self.list_element(op)
             page_arg = ["page: int = 1"] if paged else []
             filt = [f"**filters: Unpack[{filters_td}]"] if filters_td else []
-            sig = ", ".join([*args, "*", *page_arg, *kwonly, *filt]) if (
-                page_arg or kwonly or filt
-            ) else ", ".join(args)
+            sig = (
+                ", ".join([*args, "*", *page_arg, *kwonly, *filt])
+                if (page_arg or kwonly or filt)
+                else ", ".join(args)
+            )
             fexpr = "filters" if filters_td else "{}"
             default = f"{doc_type!r}" if doc_type else "None"
             q = f"{{**{query_expr}, **self._filters({fexpr}, {default})}}"
@@ -700,7 +704,7 @@ def build(spec: dict[str, Any]) -> dict[str, str]:
         [
             '"""Namespaces: one class per API area, one method per operation the spec has."""',
             "",
-            "# mypy: disable-error-code=\"no-any-return\"",
+            '# mypy: disable-error-code="no-any-return"',
             "from __future__ import annotations",
             "",
             "import datetime as dt",
@@ -721,7 +725,10 @@ def build(spec: dict[str, Any]) -> dict[str, str]:
             "",
             "",
             "RESOURCES: dict[str, type[Resource[Mode]]] = {",
-            *[f"    {line.split(':')[0].strip()!r}: {line.split(':')[1].strip()[:-3]}," for line in table],
+            *[
+                f"    {line.split(':')[0].strip()!r}: {line.split(':')[1].strip()[:-3]},"
+                for line in table
+            ],
             "}",
             "",
         ]

@@ -541,7 +541,7 @@ class GuideFamilyDocument(Model):
     license_plate: str | None = None
     address_from: Address | None = None
     address_to: Address | None = None
-    at_doc_code_id: str | None = None
+    at_doc_code_id: int | None = None
     load_site: str | None = None
     delivery_site: str | None = None
 
@@ -576,7 +576,7 @@ class GuideFamilyDocument(Model):
         ("license_plate", "license_plate", False, ("nullable", ("str",))),
         ("address_from", "address_from", False, ("model", "Address")),
         ("address_to", "address_to", False, ("model", "Address")),
-        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("str",))),
+        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("id",))),
         ("load_site", "load_site", False, ("nullable", ("str",))),
         ("delivery_site", "delivery_site", False, ("nullable", ("str",))),
     )
@@ -886,7 +886,7 @@ class ClientPreferredContact(Model):
 class Client(Model):
     """A client as the client endpoints return it."""
 
-    id: str
+    id: int
     name: str
     code: str | None = None
     email: str | None = None
@@ -895,7 +895,7 @@ class Client(Model):
     city: str | None = None
     postal_code: str | None = None
     country: str | None = None
-    fiscal_id: str | None = None
+    fiscal_id: int | None = None
     website: str | None = None
     phone: str | None = None
     fax: str | None = None
@@ -907,7 +907,7 @@ class Client(Model):
     tax_exemption_code: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("str",)),
+        ("id", "id", True, ("id",)),
         ("name", "name", True, ("str",)),
         ("code", "code", False, ("nullable", ("str",))),
         ("email", "email", False, ("nullable", ("str",))),
@@ -916,7 +916,7 @@ class Client(Model):
         ("city", "city", False, ("nullable", ("str",))),
         ("postal_code", "postal_code", False, ("nullable", ("str",))),
         ("country", "country", False, ("nullable", ("str",))),
-        ("fiscal_id", "fiscal_id", False, ("nullable", ("str",))),
+        ("fiscal_id", "fiscal_id", False, ("nullable", ("id",))),
         ("website", "website", False, ("nullable", ("str",))),
         ("phone", "phone", False, ("nullable", ("str",))),
         ("fax", "fax", False, ("nullable", ("str",))),
@@ -1333,14 +1333,14 @@ class RegisterSequenceResponse200(Model):
 class AccountCreatedAccount(Model):
     """AccountCreatedAccount as the API returns it."""
 
-    id: str
+    id: int
     name: str
     url: str | None = None
     api_key: str
     state: str
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("str",)),
+        ("id", "id", True, ("id",)),
         ("name", "name", True, ("str",)),
         ("url", "url", False, ("str",)),
         ("api_key", "api_key", True, ("str",)),
@@ -1362,7 +1362,7 @@ class Account(Model):
     """Account as the API returns it."""
 
     organization_name: str
-    fiscal_id: str | None = None
+    fiscal_id: int | None = None
     email: str
     state: str
     at_configured: bool | None = None
@@ -1370,7 +1370,7 @@ class Account(Model):
 
     __ix_fields__: ClassVar[FieldSpecs] = (
         ("organization_name", "organization_name", True, ("str",)),
-        ("fiscal_id", "fiscal_id", False, ("nullable", ("str",))),
+        ("fiscal_id", "fiscal_id", False, ("nullable", ("id",))),
         ("email", "email", True, ("str",)),
         ("state", "state", True, ("str",)),
         ("at_configured", "at_configured", False, ("bool",)),
@@ -1787,7 +1787,7 @@ class Devolution(Model):
     license_plate: str | None = None
     address_from: Address | None = None
     address_to: Address | None = None
-    at_doc_code_id: str | None = None
+    at_doc_code_id: int | None = None
     load_site: str | None = None
     delivery_site: str | None = None
 
@@ -1822,7 +1822,7 @@ class Devolution(Model):
         ("license_plate", "license_plate", False, ("nullable", ("str",))),
         ("address_from", "address_from", False, ("model", "Address")),
         ("address_to", "address_to", False, ("model", "Address")),
-        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("str",))),
+        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("id",))),
         ("load_site", "load_site", False, ("nullable", ("str",))),
         ("delivery_site", "delivery_site", False, ("nullable", ("str",))),
     )
@@ -2356,7 +2356,7 @@ class Shipping(Model):
     license_plate: str | None = None
     address_from: Address | None = None
     address_to: Address | None = None
-    at_doc_code_id: str | None = None
+    at_doc_code_id: int | None = None
     load_site: str | None = None
     delivery_site: str | None = None
 
@@ -2391,7 +2391,7 @@ class Shipping(Model):
         ("license_plate", "license_plate", False, ("nullable", ("str",))),
         ("address_from", "address_from", False, ("model", "Address")),
         ("address_to", "address_to", False, ("model", "Address")),
-        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("str",))),
+        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("id",))),
         ("load_site", "load_site", False, ("nullable", ("str",))),
         ("delivery_site", "delivery_site", False, ("nullable", ("str",))),
     )
@@ -2527,7 +2527,7 @@ class Transport(Model):
     license_plate: str | None = None
     address_from: Address | None = None
     address_to: Address | None = None
-    at_doc_code_id: str | None = None
+    at_doc_code_id: int | None = None
     load_site: str | None = None
     delivery_site: str | None = None
 
@@ -2562,7 +2562,7 @@ class Transport(Model):
         ("license_plate", "license_plate", False, ("nullable", ("str",))),
         ("address_from", "address_from", False, ("model", "Address")),
         ("address_to", "address_to", False, ("model", "Address")),
-        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("str",))),
+        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("id",))),
         ("load_site", "load_site", False, ("nullable", ("str",))),
         ("delivery_site", "delivery_site", False, ("nullable", ("str",))),
     )
