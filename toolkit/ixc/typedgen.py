@@ -107,9 +107,9 @@ WAITS = {"wait"}
 
 
 def snake(name: str) -> str:
-    s = re.sub(r"[^0-9A-Za-z]+", "_", name)
-    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", s).lower().strip("_")
-    return s
+    """createCreditNote -> create_credit_note, pdfUrl -> pdf_url, date[from] -> date_from."""
+    words = re.sub(r"[^0-9A-Za-z]+", "_", name)
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", words).lower().strip("_")
 
 
 def pascal(name: str) -> str:
@@ -216,7 +216,7 @@ class Emitter:
         if t == "boolean":
             return "bool", ("bool",)
         if t == "string":
-            if snake(prop) == "id" or snake(prop).endswith("_id"):
+            if snake(prop) == "id":  # Client.id is a string of digits; ids are int here
                 return "int", ("id",)
             return "str", ("str",)
         return "object", ("any",)
@@ -364,9 +364,26 @@ def _media_schema(obj: dict[str, Any]) -> dict[str, Any] | None:
 
 
 @dataclass
-class MethodSource:
-    lines: list[str]
-    ops: dict[str, str]
+class Signature:
+    """A namespace method's parameters and what it sends."""
+
+    positional: list[str] = field(default_factory=list)
+    keyword: list[str] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    query: list[str] = field(default_factory=list)  # '"wire name": python_name'
+    body: str = "None"
+    filters: str | None = None  # the TypedDict of a list's filters
+    paged: bool = False
+
+
+def _params(positional: list[str], keyword: list[str], rest: list[str] | None = None) -> str:
+    tail = [*keyword, *(rest or [])]
+    return ", ".join(["self", *positional, *(["*", *tail] if tail else [])])
+
+
+def _digits_only(pattern: str) -> bool:
+    """A string parameter whose pattern admits only digits (SAF-T `month`, `year`): an int."""
+    return bool(pattern) and set(pattern) <= set("^$()?|[]{}0123456789-")
 
 
 class NamespaceWriter:
@@ -411,168 +428,160 @@ class NamespaceWriter:
                 return wire, py
         return None
 
-    def method(self, ns_cls: str, name: str, op: Operation, *, doc_type: str | None) -> list[str]:
-        snake_op = snake(op.op_id)
-        path_params = [p for p in op.params if p["in"] == "path"]
-        query_params = [p for p in op.params if p["in"] == "query"]
-        args: list[str] = ["self"]
-        call_path: list[str] = []
-        for p in path_params:
-            pn = snake(p["name"])
-            args.append(f"{pn}: int")
-            call_path.append(pn)
-        kwonly: list[str] = []
-        query_items: list[str] = []
-        body_expr = "None"
+    def returns(self, op: Operation, name: str) -> str:
+        """The method's return type: the 2xx models (a wait returns the final 200 one)."""
+        if name in WAITS:
+            return self.response_type(op, "200")
+        parts = [self.response_type(op, s) for s in self.statuses(op)]
+        return " | ".join(dict.fromkeys(parts))
+
+    def signature(self, op: Operation, name: str) -> Signature:
+        sig = Signature()
+        for p in op.params:
+            if p["in"] == "path":
+                sig.positional.append(f"{snake(p['name'])}: int")
+                sig.path.append(snake(p["name"]))
         rb = op.op.get("requestBody")
         body_schema = _media_schema(rb) if rb else None
-        paged = any(p["name"] == "page" for p in query_params)
-        filters_td = None
-        statuses = self.statuses(op)
-        main_status = statuses[0]
-        ret = self.response_type(op, main_status) if name not in WAITS else None
-        if name in WAITS:
-            ret = self.response_type(op, "200")
-        elif len(statuses) > 1:
-            parts = [self.response_type(op, s) for s in statuses]
-            ret = " | ".join(dict.fromkeys(parts))
-        doc = (op.op.get("summary") or op.op.get("description") or "").split("\n")[0]
         if body_schema is not None:
-            bname, bs = self.em.resolve(body_schema)
-            bcls = bname or f"{pascal(op.op_id)}Body"
-            props = bs.get("properties", {})
-            root = [k for k in bs.get("required", []) if k != "proprietary_uid"]
-            if len(root) == 1 and all(isinstance(props[k], dict) for k in props):
-                key = root[0]
-                inner_schema = props[key]
-                _iname, inner = self.em.resolve(inner_schema)
-                inner_props = inner.get("properties", {})
-                if "state" in inner_props and "state" in inner.get("required", []):
-                    events = inner_props["state"].get("enum", [])
-                    if len(events) == 1:  # cancelReceipt: the one event is the method
-                        parts = [f'"state": {events[0]!r}']
-                    else:
-                        state_py = self.em.in_type(inner_props["state"], bcls, "State")
-                        args.append(f"state: {state_py}")
-                        parts = ['"state": state']
-                    for extra in inner_props:
-                        if extra == "state":
-                            continue
-                        epy = self.em.in_type(inner_props[extra], bcls, pascal(extra))
-                        required = extra in inner.get("required", [])
-                        kwonly.append(f"{extra}: {epy}" + ("" if required else " | None = None"))
-                        parts.append(f'"{extra}": {extra}')
-                    body_expr = f'{{"{key}": _drop_none({{{", ".join(parts)}}})}}'
-                else:
-                    inner_py = self.em.in_type(inner_schema, bcls, pascal(key))
-                    arg = "data"
-                    args.append(f"{arg}: {inner_py}")
-                    body_expr = f'{{"{key}": {arg}}}'
-                if "proprietary_uid" in props:
-                    kwonly.append("proprietary_uid: str | None = None")
-                    body_expr = f"_with_uid({body_expr}, proprietary_uid)"
-            else:
-                self.em.request(bcls, bs) if bs.get("properties") else None
-                args.append(
-                    f"data: {bcls if bs.get('properties') else '_abc.Mapping[str, object]'}"
-                )
-                body_expr = "data"
-        is_list = name == "list"
-        if is_list and any(p["name"].endswith(("[]", "]")) for p in query_params):
-            filters_td = f"{pascal(op.op_id)}Filters"
-            self.filters_typeddict(filters_td, op)
-        for p in query_params:
+            self.body(op, body_schema, sig)
+        query = [p for p in op.params if p["in"] == "query" and p["name"] != "page"]
+        if name == "list" and any(p["name"].endswith("]") for p in query):
+            sig.filters = f"{pascal(op.op_id)}Filters"
+            self.filters_typeddict(sig.filters, op)
+            query = [p for p in query if p["name"] == "per_page"]
+        for p in query:
             qn = query_name(p["name"])
-            if qn == "page":
-                continue
-            if filters_td and qn != "per_page":
-                continue
-            if name in WAITS and qn == "years":
-                continue
             py = self.em.in_type(p.get("schema", {}), pascal(op.op_id), pascal(qn))
-            if py == "str" and p.get("schema", {}).get("pattern", "").startswith("^(0?[1-9]"):
+            if py == "str" and _digits_only(p.get("schema", {}).get("pattern", "")):
                 py = "int"
-            if py == "str" and p.get("schema", {}).get("pattern") == "^[0-9]{4}$":
-                py = "int"
-            if p.get("required") and not kwonly:
-                args.append(f"{qn}: {py}")
-            elif p.get("required") or (name in WAITS and qn == "year"):
-                kwonly.append(f"{qn}: {py}")
+            if p.get("required") and not sig.keyword:
+                sig.positional.append(f"{qn}: {py}")
+            elif p.get("required"):
+                sig.keyword.append(f"{qn}: {py}")
             else:
-                kwonly.append(f"{qn}: {py} | None = None")
-            query_items.append(f'"{p["name"]}": {qn}')
-        query_expr = "{" + ", ".join(query_items) + "}"
-        lines: list[str] = []
+                sig.keyword.append(f"{qn}: {py} | None = None")
+            sig.query.append(f'"{p["name"]}": {qn}')
+        sig.paged = any(p["name"] == "page" for p in op.params if p["in"] == "query")
+        return sig
+
+    def body(self, op: Operation, body_schema: dict[str, Any], sig: Signature) -> None:
+        """The body argument: the fields under the root key (the key is added for you); a
+        change-state body becomes `state` (+ `message`) arguments."""
+        bname, bs = self.em.resolve(body_schema)
+        bcls = bname or f"{pascal(op.op_id)}Body"
+        props = bs.get("properties", {})
+        roots = [k for k in bs.get("required", []) if k != "proprietary_uid"]
+        if len(roots) != 1:
+            sig.positional.append(f"data: {self.em.in_type(body_schema, bcls, '')}")
+            sig.body = "data"
+            return
+        key = roots[0]
+        _iname, inner = self.em.resolve(props[key])
+        fields = inner.get("properties", {})
+        if "state" in fields and "state" in inner.get("required", []):
+            events = fields["state"].get("enum", [])
+            if len(events) == 1:  # cancelReceipt: the one event is the method itself
+                parts = [f'"state": {events[0]!r}']
+            else:
+                sig.positional.append(f"state: {self.em.in_type(fields['state'], bcls, 'State')}")
+                parts = ['"state": state']
+            for extra, schema in fields.items():
+                if extra == "state":
+                    continue
+                py = self.em.in_type(schema, bcls, pascal(extra))
+                required = extra in inner.get("required", [])
+                sig.keyword.append(f"{extra}: {py}" + ("" if required else " | None = None"))
+                parts.append(f'"{extra}": {extra}')
+            sig.body = f'{{"{key}": _drop_none({{{", ".join(parts)}}})}}'
+        else:
+            sig.positional.append(f"data: {self.em.in_type(props[key], bcls, pascal(key))}")
+            sig.body = f'{{"{key}": data}}'
+        if "proprietary_uid" in props:
+            sig.keyword.append("proprietary_uid: str | None = None")
+            sig.body = f"_with_uid({sig.body}, proprietary_uid)"
+
+    def method(self, name: str, op: Operation, *, doc_type: str | None) -> list[str]:
+        sig = self.signature(op, name)
+        ret = self.returns(op, name)
+        path = "".join(f"{p}, " for p in sig.path)
         responses = self.responses_literal(op)
-        if is_list or (paged and name not in ("iter",)):
-            pass
-        if is_list:
-            elem = self.list_element(op)
-            page_arg = ["page: int = 1"] if paged else []
-            filt = [f"**filters: Unpack[{filters_td}]"] if filters_td else []
-            sig = (
-                ", ".join([*args, "*", *page_arg, *kwonly, *filt])
-                if (page_arg or kwonly or filt)
-                else ", ".join(args)
-            )
-            fexpr = "filters" if filters_td else "{}"
-            default = f"{doc_type!r}" if doc_type else "None"
-            q = f"{{**{query_expr}, **self._filters({fexpr}, {default})}}"
-            page_q = '{**q, "page": page}' if paged else "q"
-            lines += [
-                "    @op",
-                f"    def list({sig}) -> {ret}:",
-                f'        """{self.list_doc(op, doc_type)}"""',
-                f"        q = {q}",
-                f"        return self._run(Call({snake_op!r}, ({', '.join(call_path)}{',' if call_path else ''}), {page_q}, None, {responses}))",
-                "",
-            ]
-            if elem is not None:
-                _wire, elem_py = elem
-                iargs = [*args, "*", *kwonly, *filt] if (kwonly or filt) else args
-                lines += [
-                    "    @pages",
-                    f"    def iter({', '.join(iargs)}) -> _abc.Iterator[{elem_py}]:",
-                    f'        """Every element of every page ({self.list_doc(op, doc_type)})"""',
-                    f"        q = {q}",
-                    f"        return self._iter(Call({snake_op!r}, ({', '.join(call_path)}{',' if call_path else ''}), q, None, {responses}), paged={paged})",
-                    "",
-                ]
-            return lines
-        if paged:
-            kwonly.insert(0, "page: int = 1")
-            query_expr = "{" + ", ".join(['"page": page', *query_items]) + "}"
-        sig = ", ".join([*args, "*", *kwonly]) if kwonly else ", ".join(args)
-        call = (
-            f"Call({snake_op!r}, ({', '.join(call_path)}{',' if call_path else ''}), "
-            f"{query_expr}, {body_expr}, {responses})"
-        )
+        doc = (op.op.get("summary") or op.op.get("description") or "").split("\n")[0]
+        query = "{" + ", ".join(sig.query) + "}"
+        if name == "list":
+            return self.list_methods(op, sig, ret, doc_type, query, responses)
+        keyword = sig.keyword
+        if sig.paged:
+            keyword = ["page: int = 1", *keyword]
+            query = "{" + ", ".join(['"page": page', *sig.query]) + "}"
+        call = f"Call({snake(op.op_id)!r}, ({path}), {query}, {sig.body}, {responses})"
         if name in WAITS:
-            sig = ", ".join([*args, "*", *kwonly, "timeout: float = 60.0", "interval: float = 1.0"])
-            lines += [
+            params = _params(
+                sig.positional, [*keyword, "timeout: float = 60.0", "interval: float = 1.0"]
+            )
+            return [
                 "    @op",
-                f"    def wait({sig}) -> {ret}:",
-                f'        """{doc} Polls while the server answers 202; PollTimeoutError after `timeout` s."""',
+                f"    def wait({params}) -> {ret}:",
+                f'        """{doc}: polls while the server answers 202 (`{op.op_id}`)."""',
                 f"        return self._poll({call}, timeout, interval)",
                 "",
             ]
-            return lines
-        lines += [
+        return [
             "    @op",
-            f"    def {name}({sig}) -> {ret}:",
-            f'        """{doc} (`{op.op_id}`)"""',
+            f"    def {name}({_params(sig.positional, keyword)}) -> {ret}:",
+            f'        """{doc} (`{op.op_id}`)."""',
             f"        return self._run({call})",
             "",
         ]
+
+    def list_methods(
+        self,
+        op: Operation,
+        sig: Signature,
+        ret: str,
+        doc_type: str | None,
+        query: str,
+        responses: str,
+    ) -> list[str]:
+        """`list` (one page) and, when the response holds a list, `iter` (every page)."""
+        path = "".join(f"{p}, " for p in sig.path)
+        filters = [f"**filters: Unpack[{sig.filters}]"] if sig.filters else []
+        merged = (
+            f"{{**{query}, **self._filters({'filters' if sig.filters else '{}'}, {doc_type!r})}}"
+        )
+        page = ["page: int = 1"] if sig.paged else []
+        paged_query = '{**q, "page": page}' if sig.paged else "q"
+        about = self.list_doc(op, doc_type)
+        op_name = snake(op.op_id)
+        lines = [
+            "    @op",
+            f"    def list({_params(sig.positional, [*page, *sig.keyword], filters)}) -> {ret}:",
+            f'        """One page: {about}"""',
+            f"        q = {merged}",
+            f"        return self._run(Call({op_name!r}, ({path}), {paged_query}, None, {responses}))",
+            "",
+        ]
+        element = self.list_element(op)
+        if element is not None:
+            params = _params(sig.positional, sig.keyword, filters)
+            lines += [
+                "    @pages",
+                f"    def iter({params}) -> _abc.Iterator[{element[1]}]:",
+                f'        """Every page: {about}"""',
+                f"        q = {merged}",
+                f"        call = Call({snake(op.op_id)!r}, ({path}), q, None, {responses})",
+                f"        return self._iter(call, paged={sig.paged})",
+                "",
+            ]
         return lines
 
     def list_doc(self, op: Operation, doc_type: str | None) -> str:
         if doc_type:
             return (
-                f"`{op.op_id}` lists a family; `type` defaults to [{doc_type!r}] "
-                "(pass the types you want to walk more)."
+                f"`{op.op_id}` lists a family; `type` defaults to [{doc_type!r}], "
+                "pass `type=[...]` to walk other types too."
             )
-        return f"One page of `{op.op_id}`."
+        return f"`{op.op_id}`."
 
     def filters_typeddict(self, cls: str, op: Operation) -> None:
         if cls in self.em.emitted_requests:
@@ -595,13 +604,13 @@ class NamespaceWriter:
                     "    },",
                     "    total=False,",
                     ")",
-                    f'"""Filters of `{op.op_id}`, in Python names (`date_from` is `date[from]`)."""',
+                    f'"""Filters of `{op.op_id}` in Python names (`date_from`: `date[from]`)."""',
                 ]
             )
         )
 
 
-def document_types(spec: dict[str, Any], ops: dict[str, Operation]) -> list[tuple[str, str]]:
+def document_types(ops: dict[str, Operation]) -> list[tuple[str, str]]:
     """(path segment, singular Pascal) for every document type, from `x-document-type`."""
     found: dict[str, str] = {}
     for op in ops.values():
@@ -611,158 +620,145 @@ def document_types(spec: dict[str, Any], ops: dict[str, Operation]) -> list[tupl
     return sorted(found.items())
 
 
-def build(spec: dict[str, Any]) -> dict[str, str]:
-    """The typed package's files (name -> source) for `spec`."""
-    ops = operations(spec)
-    em = Emitter(spec)
-    nw = NamespaceWriter(em, ops)
-    classes: list[str] = []
-    table: list[str] = []
-    used: set[str] = set()
-    missing: list[str] = []
+def namespaces(nw: NamespaceWriter, ops: dict[str, Operation]) -> list[tuple[str, str, str]]:
+    """(attribute, class name, class source) of every namespace: the table's, then one per
+    document type (`x-document-type`) with the methods its operations allow."""
+    out: list[tuple[str, str, str]] = []
     for ns, methods in NAMESPACES.items():
-        cls = pascal(ns) + "Resource"
+        present = {name: op_id for name, op_id in methods.items() if op_id in ops}
         body: list[str] = []
-        for name, op_id in methods.items():
-            if op_id not in ops:
-                missing.append(op_id)
-                continue
-            used.add(op_id)
-            body += nw.method(cls, name, ops[op_id], doc_type=None)
-        ops_of = {name: snake(op_id) for name, op_id in methods.items() if op_id in ops}
-        if "list" in ops_of and "def iter(" in "\n".join(body):
+        for name, op_id in present.items():
+            body += nw.method(name, ops[op_id], doc_type=None)
+        ops_of = {name: snake(op_id) for name, op_id in present.items()}
+        if "list" in ops_of and nw.list_element(ops[present["list"]]) is not None:
             ops_of["iter"] = ops_of["list"]
-        classes.append(_resource_class(cls, ns, body, ops_of))
-        table.append(f"    {ns}: {cls}[M]")
-    family_default: dict[str, str] = {}
-    for seg, single in document_types(spec, ops):
-        cls = pascal(seg) + "Resource"
-        body = []
-        ops_of = {}
+        cls = pascal(ns) + "Resource"
+        out.append((ns, cls, _resource_class(cls, ns, body, ops_of)))
+    for seg, single in document_types(ops):
+        body, ops_of = [], {}
         for name, pattern in DOCUMENT_METHODS.items():
             op_id = pattern.format(S=single)
             if op_id in ops:
-                used.add(op_id)
                 ops_of[name] = snake(op_id)
-                body += nw.method(cls, name, ops[op_id], doc_type=None)
-        own_list = f"list{pascal(seg)}"
-        if own_list in ops and ops[own_list].op.get("x-document-type") == seg:
-            used.add(own_list)
-            body += nw.method(cls, "list", ops[own_list], doc_type=None)
-            ops_of["list"] = ops_of["iter"] = snake(own_list)
-        else:
-            family = _family_list(spec, ops, seg)
-            if family is not None:
-                family_default[seg] = family
-                body += nw.method(cls, "list", ops[family], doc_type=_type_name(spec, ops, single))
-                ops_of["list"] = ops_of["iter"] = snake(family)
-        classes.append(_resource_class(cls, seg, body, ops_of))
-        table.append(f"    {seg}: {cls}[M]")
-    # A table entry the spec lacks simply has no method; tests/client/test_namespaces.py checks
-    # that every operation of the real spec is reachable from a namespace.
-    del missing
-    alias_lines = [f"{k} = {v}" for k, v in sorted(em.aliases.items())]
-    models_src = "\n".join(
+                body += nw.method(name, ops[op_id], doc_type=None)
+        own = f"list{pascal(seg)}"
+        if own in ops and ops[own].op.get("x-document-type") == seg:
+            body += nw.method("list", ops[own], doc_type=None)
+            ops_of["list"] = ops_of["iter"] = snake(own)
+        elif (family := _family_list(ops, seg)) is not None:
+            body += nw.method("list", ops[family], doc_type=single)
+            ops_of["list"] = ops_of["iter"] = snake(family)
+        cls = pascal(seg) + "Resource"
+        out.append((seg, cls, _resource_class(cls, seg, body, ops_of)))
+    return out
+
+
+_HEAD = [
+    "from __future__ import annotations",
+    "",
+    "import collections.abc as _abc",
+    "import datetime as dt",
+    "from decimal import Decimal",
+]
+
+
+def build(spec: dict[str, Any]) -> dict[str, str]:
+    """The typed package's files (name -> source) for `spec`.
+
+    A NAMESPACES entry the spec lacks simply has no method; tests/client/test_namespaces.py
+    checks that every operation of the real spec is reachable from a namespace."""
+    ops = operations(spec)
+    em = Emitter(spec)
+    nw = NamespaceWriter(em, ops)
+    spaces = namespaces(nw, ops)
+    literals = "\n".join(
+        [
+            '"""The spec\'s enums as Literal aliases (states, units, countries, ...)."""',
+            "",
+            "from typing import Literal",
+            "",
+            *[f"{k} = {v}" for k, v in sorted(em.aliases.items())],
+            "",
+        ]
+    )
+    models = "\n".join(
         [
             '"""Response models: converted, checked values (see `__ix_fields__`)."""',
             "",
-            "from __future__ import annotations",
-            "",
-            "import datetime as dt",
-            "import collections.abc as _abc",
+            *_HEAD,
             "from dataclasses import dataclass",
-            "from decimal import Decimal",
             "from typing import ClassVar, Literal",
             "",
             "from ._runtime import FieldSpecs, Model",
-            "",
-            *alias_lines,
+            "from .literals import *  # noqa: F403",
             "",
             "",
             *[m + "\n\n" for m in em.models],
         ]
     )
-    requests_src = "\n".join(
+    requests = "\n".join(
         [
             '"""Request bodies as TypedDicts: every key and value checked by mypy."""',
             "",
-            "from __future__ import annotations",
-            "",
-            "import datetime as dt",
-            "import collections.abc as _abc",
-            "from decimal import Decimal",
+            *_HEAD,
             "from typing import Literal, NotRequired, Required, TypedDict",
             "",
-            "from .models import *  # noqa: F403  (the Literal aliases)",
+            "from .literals import *  # noqa: F403",
             "",
             "",
             *[r + "\n\n" for r in em.requests],
         ]
     )
-    names = sorted(em.emitted_models)
-    ns_src = "\n".join(
+    names = "\n".join(
         [
             '"""Namespaces: one class per API area, one method per operation the spec has."""',
             "",
+            "# Each method declares the model its Call decodes to; the runner returns it untyped:",
             '# mypy: disable-error-code="no-any-return"',
-            "from __future__ import annotations",
-            "",
-            "import datetime as dt",
-            "import collections.abc as _abc",
-            "from decimal import Decimal",
+            *_HEAD,
             "from typing import ClassVar, Generic, Literal, Unpack",
             "",
-            "from ._runtime import Call, M, Resource, _drop_none, _with_uid, op, pages",
+            "from ._runtime import Call, M, Mode, Resource, _drop_none, _with_uid, op, pages",
+            "from .literals import *  # noqa: F403",
             "from .models import *  # noqa: F403",
             "from .requests import *  # noqa: F403",
             "",
             "",
-            *[c + "\n\n" for c in classes],
+            *[source + "\n\n" for _ns, _cls, source in spaces],
             "class Namespaces(Generic[M]):",
             '    """The resource attributes shared by the sync and async clients."""',
             "",
-            *table,
+            *[f"    {ns}: {cls}[M]" for ns, cls, _source in spaces],
             "",
             "",
             "RESOURCES: dict[str, type[Resource[Mode]]] = {",
-            *[
-                f"    {line.split(':')[0].strip()!r}: {line.split(':')[1].strip()[:-3]},"
-                for line in table
-            ],
+            *[f"    {ns!r}: {cls}," for ns, cls, _source in spaces],
             "}",
             "",
         ]
-    ).replace("type[Resource[Mode]]", "type[Resource[Mode]]")
-    ns_src = ns_src.replace(
-        "from ._runtime import Call, M,", "from ._runtime import Call, M, Mode,"
     )
-    init_src = (
+    init = (
         '"""The typed layer: request TypedDicts, converted response models, namespaces."""\n\n'
-        "from . import models, namespaces, requests\n\n"
-        '__all__ = ["models", "namespaces", "requests"]\n'
+        "from . import literals, models, namespaces, requests\n\n"
+        '__all__ = ["literals", "models", "namespaces", "requests"]\n'
     )
-    del names
     return {
-        "__init__.py": init_src,
+        "__init__.py": init,
         "_runtime.py": RUNTIME.read_text(encoding="utf-8"),
-        "models.py": models_src,
-        "requests.py": requests_src,
-        "namespaces.py": ns_src,
+        "literals.py": literals,
+        "models.py": models,
+        "requests.py": requests,
+        "namespaces.py": names,
     }
 
 
-def _family_list(spec: dict[str, Any], ops: dict[str, Operation], seg: str) -> str | None:
+def _family_list(ops: dict[str, Operation], seg: str) -> str | None:
+    """The family list a type without its own list walks (`quotes` -> `listEstimates`)."""
     family = next(
         (o.op.get("x-family") for o in ops.values() if o.op.get("x-document-type") == seg), None
     )
-    name = {"invoices": "listInvoices", "estimates": "listEstimates", "guides": "listGuides"}.get(
-        family or "", f"list{pascal(family or '')}"
-    )
-    return name if name in ops else None
-
-
-def _type_name(spec: dict[str, Any], ops: dict[str, Operation], single: str) -> str:
-    return single
+    name = f"list{pascal(family or '')}"  # listInvoices, listEstimates, listGuides, ...
+    return name if family and name in ops else None
 
 
 def _resource_class(cls: str, ns: str, body: list[str], ops_of: dict[str, str]) -> str:

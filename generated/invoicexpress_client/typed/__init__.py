@@ -3,6 +3,6 @@
 # `ixc generate` (`nox -s generate`) instead. Provenance: generated/GENERATION.json.
 """The typed layer: request TypedDicts, converted response models, namespaces."""
 
-from . import models, namespaces, requests
+from . import literals, models, namespaces, requests
 
-__all__ = ["models", "namespaces", "requests"]
+__all__ = ["literals", "models", "namespaces", "requests"]

@@ -5,305 +5,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import collections.abc as _abc
-from dataclasses import dataclass
+import datetime as dt
 from decimal import Decimal
+from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from ._runtime import FieldSpecs, Model
-
-Country = Literal[
-    "Portugal",
-    "Ireland",
-    "UK",
-    "Canada",
-    "United States",
-    "Afghanistan",
-    "Albania",
-    "Algeria",
-    "American Samoa",
-    "Andorra",
-    "Angola",
-    "Anguilla",
-    "Antigua and Barbuda",
-    "Argentina",
-    "Armenia",
-    "Aruba",
-    "Australia",
-    "Austria",
-    "Azerbaijan",
-    "Bahamas",
-    "Bahrain",
-    "Bangladesh",
-    "Barbados",
-    "Belarus",
-    "Belgium",
-    "Belize",
-    "Benin",
-    "Bermuda",
-    "Bhutan",
-    "Bolivia",
-    "Bosnia-Herzegovina",
-    "Botswana",
-    "Brazil",
-    "British Indian Ocean Territory",
-    "Brunei",
-    "Bulgaria",
-    "Burkina Faso",
-    "Burma",
-    "Burundi",
-    "Cambodia",
-    "Cameroon",
-    "Canton and Enderbury Islands",
-    "Cape Verde",
-    "Cayman Islands",
-    "Central African Republic",
-    "Chad",
-    "Chile",
-    "China",
-    "Christmas Island",
-    "Cocos (Keeling) Islands",
-    "Colombia",
-    "Comoros",
-    "Congo",
-    "Congo, Democratic Republic",
-    "Cook Islands",
-    "Costa Rica",
-    "Côte d’Ivoire",
-    "Croatia",
-    "Cuba",
-    "Curaçao",
-    "Cyprus",
-    "Czech Republic",
-    "Denmark",
-    "Djibouti",
-    "Dominica",
-    "Dominican Republic",
-    "Dronning Maud Land",
-    "East Timor",
-    "Ecuador",
-    "Egypt",
-    "El Salvador",
-    "Equatorial Guinea",
-    "Eritrea",
-    "Estonia",
-    "Ethiopia",
-    "Faeroe Islands (Føroyar)",
-    "Falkland Islands",
-    "Fiji",
-    "Finland",
-    "France",
-    "French Guiana",
-    "French Polynesia",
-    "Gabon",
-    "Gambia",
-    "Georgia",
-    "Germany",
-    "Ghana",
-    "Gibraltar",
-    "Great Britain",
-    "Greece",
-    "Greenland",
-    "Grenada",
-    "Guadeloupe",
-    "Guam",
-    "Guatemala",
-    "Guernsey",
-    "Guinea-Bissau",
-    "Guinea",
-    "Guyana",
-    "Haiti",
-    "Heard and McDonald Islands",
-    "Honduras",
-    "Hong Kong",
-    "Hungary",
-    "Iceland",
-    "India",
-    "Indonesia",
-    "International Monetary Fund",
-    "Iran",
-    "Iraq",
-    "Isle of Man",
-    "Israel",
-    "Italy",
-    "Ivory Coast",
-    "Jamaica",
-    "Japan",
-    "Jersey",
-    "Johnston Island",
-    "Jordan",
-    "Kampuchea",
-    "Kazakhstan",
-    "Kenya",
-    "Kiribati",
-    "Korea, North",
-    "Korea, South",
-    "Kuwait",
-    "Kyrgyzstan",
-    "Laos",
-    "Latvia",
-    "Lebanon",
-    "Lesotho",
-    "Liberia",
-    "Libya",
-    "Liechtenstein",
-    "Lithuania",
-    "Luxembourg",
-    "Macau",
-    "Macedonia (Former Yug. Rep.)",
-    "Madagascar",
-    "Malawi",
-    "Malaysia",
-    "Maldives",
-    "Mali",
-    "Malta",
-    "Marshall Islands",
-    "Martinique",
-    "Mauritania",
-    "Mauritius",
-    "Mayotte",
-    "Micronesia",
-    "Midway Islands",
-    "Mexico",
-    "Moldova",
-    "Monaco",
-    "Mongolia",
-    "Montenegro",
-    "Montserrat",
-    "Morocco",
-    "Mozambique",
-    "Myanmar",
-    "Nauru",
-    "Namibia",
-    "Nepal",
-    "Netherlands Antilles",
-    "Netherlands",
-    "New Caledonia",
-    "New Zealand",
-    "Nicaragua",
-    "Niger",
-    "Nigeria",
-    "Niue",
-    "Norfolk Island",
-    "Northern Mariana Islands",
-    "Norway",
-    "Oman",
-    "Pakistan",
-    "Palau",
-    "Palestine",
-    "Panama",
-    "Papua New Guinea",
-    "Paraguay",
-    "Peru",
-    "Philippines",
-    "Pitcairn Island",
-    "Poland",
-    "Puerto Rico",
-    "Qatar",
-    "Reunion",
-    "Romania",
-    "Russia",
-    "Rwanda",
-    "Samoa (Western)",
-    "Samoa (America)",
-    "San Marino",
-    "São Tomé and Príncipe",
-    "Saudi Arabia",
-    "Sénégal",
-    "Serbia",
-    "Seychelles",
-    "Sierra Leone",
-    "Singapore",
-    "Slovakia",
-    "Slovenia",
-    "Solomon Islands",
-    "Somalia",
-    "South Africa",
-    "Spain",
-    "Sri Lanka",
-    "St. Helena",
-    "St. Kitts and Nevis",
-    "St. Lucia",
-    "St. Vincent and the Grenadines",
-    "Sudan",
-    "Suriname",
-    "Svalbard and Jan Mayen Islands",
-    "Swaziland",
-    "Sweden",
-    "Switzerland",
-    "Syria",
-    "Tahiti",
-    "Taiwan",
-    "Tajikistan",
-    "Tanzania",
-    "Thailand",
-    "Timor-Leste",
-    "Togo",
-    "Trinidad and Tobago",
-    "Tunisia",
-    "Turkey",
-    "Turkmenistan",
-    "Turks and Caicos Islands",
-    "Tuvalu",
-    "Uganda",
-    "Ukraine",
-    "United Arab Emirates",
-    "Upper Volta",
-    "Uruguay",
-    "Uzbekistan",
-    "Vanuatu",
-    "Vatican",
-    "Venezuela",
-    "Vietnam",
-    "Virgin Islands",
-    "Wake Island",
-    "Wallis and Futuna Islands",
-    "Western Sahara",
-    "Western Samoa",
-    "Yemen",
-    "Zaïre",
-    "Zambia",
-    "Zimbabwe",
-]
-Language = Literal["pt", "en", "es"]
-PaymentMechanism = Literal["CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB", "TR"]
-TaxExemptionCode = Literal[
-    "M00",
-    "M01",
-    "M02",
-    "M03",
-    "M04",
-    "M05",
-    "M06",
-    "M07",
-    "M08",
-    "M09",
-    "M10",
-    "M11",
-    "M12",
-    "M13",
-    "M14",
-    "M15",
-    "M16",
-    "M19",
-    "M20",
-    "M21",
-    "M25",
-    "M30",
-    "M31",
-    "M32",
-    "M33",
-    "M40",
-    "M41",
-    "M42",
-    "M43",
-    "M44",
-    "M45",
-    "M46",
-    "M99",
-]
-Unit = Literal["unit", "hour", "day", "month", "service", "other"]
+from .literals import *  # noqa: F403
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -541,7 +250,7 @@ class GuideFamilyDocument(Model):
     license_plate: str | None = None
     address_from: Address | None = None
     address_to: Address | None = None
-    at_doc_code_id: int | None = None
+    at_doc_code_id: str | None = None
     load_site: str | None = None
     delivery_site: str | None = None
 
@@ -576,7 +285,7 @@ class GuideFamilyDocument(Model):
         ("license_plate", "license_plate", False, ("nullable", ("str",))),
         ("address_from", "address_from", False, ("model", "Address")),
         ("address_to", "address_to", False, ("model", "Address")),
-        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("id",))),
+        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("str",))),
         ("load_site", "load_site", False, ("nullable", ("str",))),
         ("delivery_site", "delivery_site", False, ("nullable", ("str",))),
     )
@@ -895,7 +604,7 @@ class Client(Model):
     city: str | None = None
     postal_code: str | None = None
     country: str | None = None
-    fiscal_id: int | None = None
+    fiscal_id: str | None = None
     website: str | None = None
     phone: str | None = None
     fax: str | None = None
@@ -916,7 +625,7 @@ class Client(Model):
         ("city", "city", False, ("nullable", ("str",))),
         ("postal_code", "postal_code", False, ("nullable", ("str",))),
         ("country", "country", False, ("nullable", ("str",))),
-        ("fiscal_id", "fiscal_id", False, ("nullable", ("id",))),
+        ("fiscal_id", "fiscal_id", False, ("nullable", ("str",))),
         ("website", "website", False, ("nullable", ("str",))),
         ("phone", "phone", False, ("nullable", ("str",))),
         ("fax", "fax", False, ("nullable", ("str",))),
@@ -1362,7 +1071,7 @@ class Account(Model):
     """Account as the API returns it."""
 
     organization_name: str
-    fiscal_id: int | None = None
+    fiscal_id: str | None = None
     email: str
     state: str
     at_configured: bool | None = None
@@ -1370,7 +1079,7 @@ class Account(Model):
 
     __ix_fields__: ClassVar[FieldSpecs] = (
         ("organization_name", "organization_name", True, ("str",)),
-        ("fiscal_id", "fiscal_id", False, ("nullable", ("id",))),
+        ("fiscal_id", "fiscal_id", False, ("nullable", ("str",))),
         ("email", "email", True, ("str",)),
         ("state", "state", True, ("str",)),
         ("at_configured", "at_configured", False, ("bool",)),
@@ -1787,7 +1496,7 @@ class Devolution(Model):
     license_plate: str | None = None
     address_from: Address | None = None
     address_to: Address | None = None
-    at_doc_code_id: int | None = None
+    at_doc_code_id: str | None = None
     load_site: str | None = None
     delivery_site: str | None = None
 
@@ -1822,7 +1531,7 @@ class Devolution(Model):
         ("license_plate", "license_plate", False, ("nullable", ("str",))),
         ("address_from", "address_from", False, ("model", "Address")),
         ("address_to", "address_to", False, ("model", "Address")),
-        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("id",))),
+        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("str",))),
         ("load_site", "load_site", False, ("nullable", ("str",))),
         ("delivery_site", "delivery_site", False, ("nullable", ("str",))),
     )
@@ -2356,7 +2065,7 @@ class Shipping(Model):
     license_plate: str | None = None
     address_from: Address | None = None
     address_to: Address | None = None
-    at_doc_code_id: int | None = None
+    at_doc_code_id: str | None = None
     load_site: str | None = None
     delivery_site: str | None = None
 
@@ -2391,7 +2100,7 @@ class Shipping(Model):
         ("license_plate", "license_plate", False, ("nullable", ("str",))),
         ("address_from", "address_from", False, ("model", "Address")),
         ("address_to", "address_to", False, ("model", "Address")),
-        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("id",))),
+        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("str",))),
         ("load_site", "load_site", False, ("nullable", ("str",))),
         ("delivery_site", "delivery_site", False, ("nullable", ("str",))),
     )
@@ -2527,7 +2236,7 @@ class Transport(Model):
     license_plate: str | None = None
     address_from: Address | None = None
     address_to: Address | None = None
-    at_doc_code_id: int | None = None
+    at_doc_code_id: str | None = None
     load_site: str | None = None
     delivery_site: str | None = None
 
@@ -2562,7 +2271,7 @@ class Transport(Model):
         ("license_plate", "license_plate", False, ("nullable", ("str",))),
         ("address_from", "address_from", False, ("model", "Address")),
         ("address_to", "address_to", False, ("model", "Address")),
-        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("id",))),
+        ("at_doc_code_id", "at_doc_code_id", False, ("nullable", ("str",))),
         ("load_site", "load_site", False, ("nullable", ("str",))),
         ("delivery_site", "delivery_site", False, ("nullable", ("str",))),
     )

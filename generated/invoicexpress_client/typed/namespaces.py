@@ -3,15 +3,17 @@
 # `ixc generate` (`nox -s generate`) instead. Provenance: generated/GENERATION.json.
 """Namespaces: one class per API area, one method per operation the spec has."""
 
+# Each method declares the model its Call decodes to; the runner returns it untyped:
 # mypy: disable-error-code="no-any-return"
 from __future__ import annotations
 
-import datetime as dt
 import collections.abc as _abc
+import datetime as dt
 from decimal import Decimal
 from typing import ClassVar, Generic, Literal, Unpack
 
 from ._runtime import Call, M, Mode, Resource, _drop_none, _with_uid, op, pages
+from .literals import *  # noqa: F403
 from .models import *  # noqa: F403
 from .requests import *  # noqa: F403
 
@@ -25,7 +27,7 @@ class EstimatesResource(Resource[M]):
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListEstimatesFilters]
     ) -> ListEstimatesResponse200:
-        """One page of `listEstimates`."""
+        """One page: `listEstimates`."""
         q = {**{"per_page": per_page}, **self._filters(filters, None)}
         return self._run(Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200}))
 
@@ -33,9 +35,10 @@ class EstimatesResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListEstimatesFilters]
     ) -> _abc.Iterator[EstimateFamilyDocument]:
-        """Every element of every page (One page of `listEstimates`.)"""
+        """Every page: `listEstimates`."""
         q = {**{"per_page": per_page}, **self._filters(filters, None)}
-        return self._iter(Call("list_estimates", (), q, None, {200: ListEstimatesResponse200}), paged=True)
+        call = Call("list_estimates", (), q, None, {200: ListEstimatesResponse200})
+        return self._iter(call, paged=True)
 
 
 class GuidesResource(Resource[M]):
@@ -47,7 +50,7 @@ class GuidesResource(Resource[M]):
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListGuidesFilters]
     ) -> ListGuidesResponse200:
-        """One page of `listGuides`."""
+        """One page: `listGuides`."""
         q = {**{"per_page": per_page}, **self._filters(filters, None)}
         return self._run(Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200}))
 
@@ -55,9 +58,10 @@ class GuidesResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListGuidesFilters]
     ) -> _abc.Iterator[GuideFamilyDocument]:
-        """Every element of every page (One page of `listGuides`.)"""
+        """Every page: `listGuides`."""
         q = {**{"per_page": per_page}, **self._filters(filters, None)}
-        return self._iter(Call("list_guides", (), q, None, {200: ListGuidesResponse200}), paged=True)
+        call = Call("list_guides", (), q, None, {200: ListGuidesResponse200})
+        return self._iter(call, paged=True)
 
 
 class DocumentsResource(Resource[M]):
@@ -67,14 +71,14 @@ class DocumentsResource(Resource[M]):
 
     @op
     def related(self, document_id: int) -> ListRelatedDocumentsResponse200:
-        """List related documents (`listRelatedDocuments`)"""
+        """List related documents (`listRelatedDocuments`)."""
         return self._run(
             Call("list_related_documents", (document_id,), {}, None, {200: ListRelatedDocumentsResponse200})
         )
 
     @op
     def pay(self, document_id: int, data: PartialPaymentRequestPartialPayment) -> ReceiptResponse:
-        """Pay a document (partially or fully) (`createPartialPayment`)"""
+        """Pay a document (partially or fully) (`createPartialPayment`)."""
         return self._run(
             Call("create_partial_payment", (document_id,), {}, {"partial_payment": data}, {201: ReceiptResponse})
         )
@@ -87,7 +91,7 @@ class PdfResource(Resource[M]):
 
     @op
     def generate(self, document_id: int, *, second_copy: bool | None = None) -> GeneratePdfResponse200 | None:
-        """Get a document's PDF link (`generatePdf`)"""
+        """Get a document's PDF link (`generatePdf`)."""
         return self._run(
             Call(
                 "generate_pdf",
@@ -102,7 +106,7 @@ class PdfResource(Resource[M]):
     def wait(
         self, document_id: int, *, second_copy: bool | None = None, timeout: float = 60.0, interval: float = 1.0
     ) -> GeneratePdfResponse200:
-        """Get a document's PDF link Polls while the server answers 202; PollTimeoutError after `timeout` s."""
+        """Get a document's PDF link: polls while the server answers 202 (`generatePdf`)."""
         return self._poll(
             Call(
                 "generate_pdf",
@@ -123,14 +127,14 @@ class QrCodesResource(Resource[M]):
 
     @op
     def get(self, document_id: int) -> GetQrCodeResponse200 | GetQrCodeResponse202:
-        """Get a document's QR code (`getQrCode`)"""
+        """Get a document's QR code (`getQrCode`)."""
         return self._run(
             Call("get_qr_code", (document_id,), {}, None, {200: GetQrCodeResponse200, 202: GetQrCodeResponse202})
         )
 
     @op
     def wait(self, document_id: int, *, timeout: float = 60.0, interval: float = 1.0) -> GetQrCodeResponse200:
-        """Get a document's QR code Polls while the server answers 202; PollTimeoutError after `timeout` s."""
+        """Get a document's QR code: polls while the server answers 202 (`getQrCode`)."""
         return self._poll(
             Call("get_qr_code", (document_id,), {}, None, {200: GetQrCodeResponse200, 202: GetQrCodeResponse202}),
             timeout,
@@ -145,7 +149,7 @@ class SaftResource(Resource[M]):
 
     @op
     def export(self, month: int, *, year: int | None = None, years: int | None = None) -> SaftReady | MessageBody:
-        """Export the SAF-T (PT) file (`exportSaft`)"""
+        """Export the SAF-T (PT) file (`exportSaft`)."""
         return self._run(
             Call(
                 "export_saft",
@@ -157,10 +161,24 @@ class SaftResource(Resource[M]):
         )
 
     @op
-    def wait(self, month: int, *, year: int, timeout: float = 60.0, interval: float = 1.0) -> SaftReady:
-        """Export the SAF-T (PT) file Polls while the server answers 202; PollTimeoutError after `timeout` s."""
+    def wait(
+        self,
+        month: int,
+        *,
+        year: int | None = None,
+        years: int | None = None,
+        timeout: float = 60.0,
+        interval: float = 1.0,
+    ) -> SaftReady:
+        """Export the SAF-T (PT) file: polls while the server answers 202 (`exportSaft`)."""
         return self._poll(
-            Call("export_saft", (), {"month": month, "year": year}, None, {200: SaftReady, 202: MessageBody}),
+            Call(
+                "export_saft",
+                (),
+                {"month": month, "year": year, "years": years},
+                None,
+                {200: SaftReady, 202: MessageBody},
+            ),
             timeout,
             interval,
         )
@@ -182,46 +200,47 @@ class ClientsResource(Resource[M]):
 
     @op
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListClientsResponse200:
-        """One page of `listClients`."""
+        """One page: `listClients`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
         return self._run(Call("list_clients", (), {**q, "page": page}, None, {200: ListClientsResponse200}))
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[Client]:
-        """Every element of every page (One page of `listClients`.)"""
+        """Every page: `listClients`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._iter(Call("list_clients", (), q, None, {200: ListClientsResponse200}), paged=True)
+        call = Call("list_clients", (), q, None, {200: ListClientsResponse200})
+        return self._iter(call, paged=True)
 
     @op
     def create(self, data: ClientFields) -> ClientResponse:
-        """Create a client (`createClient`)"""
+        """Create a client (`createClient`)."""
         return self._run(Call("create_client", (), {}, {"client": data}, {201: ClientResponse}))
 
     @op
     def get(self, client_id: int) -> ClientResponse:
-        """Get a client (`getClient`)"""
+        """Get a client (`getClient`)."""
         return self._run(Call("get_client", (client_id,), {}, None, {200: ClientResponse}))
 
     @op
     def update(self, client_id: int, data: ClientFields) -> None:
-        """Update a client (`updateClient`)"""
+        """Update a client (`updateClient`)."""
         return self._run(Call("update_client", (client_id,), {}, {"client": data}, {200: None}))
 
     @op
     def find_by_name(self, client_name: str) -> ClientResponse:
-        """Find a client by name (`findClientByName`)"""
+        """Find a client by name (`findClientByName`)."""
         return self._run(Call("find_client_by_name", (), {"client_name": client_name}, None, {200: ClientResponse}))
 
     @op
     def find_by_code(self, client_code: str) -> ClientResponse:
-        """Find a client by code (`findClientByCode`)"""
+        """Find a client by code (`findClientByCode`)."""
         return self._run(Call("find_client_by_code", (), {"client_code": client_code}, None, {200: ClientResponse}))
 
     @op
     def invoices(
         self, client_id: int, data: ClientInvoicesFilter, *, page: int = 1, per_page: int | None = None
     ) -> ListClientInvoicesResponse200:
-        """List a client's documents (`listClientInvoices`)"""
+        """List a client's documents (`listClientInvoices`)."""
         return self._run(
             Call(
                 "list_client_invoices",
@@ -247,34 +266,35 @@ class ItemsResource(Resource[M]):
 
     @op
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListItemsResponse200:
-        """One page of `listItems`."""
+        """One page: `listItems`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
         return self._run(Call("list_items", (), {**q, "page": page}, None, {200: ListItemsResponse200}))
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[Item]:
-        """Every element of every page (One page of `listItems`.)"""
+        """Every page: `listItems`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._iter(Call("list_items", (), q, None, {200: ListItemsResponse200}), paged=True)
+        call = Call("list_items", (), q, None, {200: ListItemsResponse200})
+        return self._iter(call, paged=True)
 
     @op
     def create(self, data: ItemRequestItem) -> CreateItemResponse201:
-        """Create a item (`createItem`)"""
+        """Create a item (`createItem`)."""
         return self._run(Call("create_item", (), {}, {"item": data}, {201: CreateItemResponse201}))
 
     @op
     def get(self, item_id: int) -> GetItemResponse200:
-        """Get a item (`getItem`)"""
+        """Get a item (`getItem`)."""
         return self._run(Call("get_item", (item_id,), {}, None, {200: GetItemResponse200}))
 
     @op
     def update(self, item_id: int, data: ItemRequestItem) -> None:
-        """Update a item (`updateItem`)"""
+        """Update a item (`updateItem`)."""
         return self._run(Call("update_item", (item_id,), {}, {"item": data}, {200: None}))
 
     @op
     def delete(self, item_id: int) -> None:
-        """Delete a item (`deleteItem`)"""
+        """Delete a item (`deleteItem`)."""
         return self._run(Call("delete_item", (item_id,), {}, None, {200: None}))
 
 
@@ -292,34 +312,35 @@ class TaxesResource(Resource[M]):
 
     @op
     def list(self) -> ListTaxesResponse200:
-        """One page of `listTaxes`."""
+        """One page: `listTaxes`."""
         q = {**{}, **self._filters({}, None)}
         return self._run(Call("list_taxes", (), q, None, {200: ListTaxesResponse200}))
 
     @pages
     def iter(self) -> _abc.Iterator[Tax]:
-        """Every element of every page (One page of `listTaxes`.)"""
+        """Every page: `listTaxes`."""
         q = {**{}, **self._filters({}, None)}
-        return self._iter(Call("list_taxes", (), q, None, {200: ListTaxesResponse200}), paged=False)
+        call = Call("list_taxes", (), q, None, {200: ListTaxesResponse200})
+        return self._iter(call, paged=False)
 
     @op
     def create(self, data: TaxRequestTax) -> CreateTaxResponse201:
-        """Create a tax (`createTax`)"""
+        """Create a tax (`createTax`)."""
         return self._run(Call("create_tax", (), {}, {"tax": data}, {201: CreateTaxResponse201}))
 
     @op
     def get(self, tax_id: int) -> GetTaxResponse200:
-        """Get a tax (`getTax`)"""
+        """Get a tax (`getTax`)."""
         return self._run(Call("get_tax", (tax_id,), {}, None, {200: GetTaxResponse200}))
 
     @op
     def update(self, tax_id: int, data: TaxRequestTax) -> None:
-        """Update a tax (`updateTax`)"""
+        """Update a tax (`updateTax`)."""
         return self._run(Call("update_tax", (tax_id,), {}, {"tax": data}, {200: None}))
 
     @op
     def delete(self, tax_id: int) -> None:
-        """Delete a tax (`deleteTax`)"""
+        """Delete a tax (`deleteTax`)."""
         return self._run(Call("delete_tax", (tax_id,), {}, None, {200: None}))
 
 
@@ -337,34 +358,35 @@ class SequencesResource(Resource[M]):
 
     @op
     def list(self) -> ListSequencesResponse200:
-        """One page of `listSequences`."""
+        """One page: `listSequences`."""
         q = {**{}, **self._filters({}, None)}
         return self._run(Call("list_sequences", (), q, None, {200: ListSequencesResponse200}))
 
     @pages
     def iter(self) -> _abc.Iterator[Sequence]:
-        """Every element of every page (One page of `listSequences`.)"""
+        """Every page: `listSequences`."""
         q = {**{}, **self._filters({}, None)}
-        return self._iter(Call("list_sequences", (), q, None, {200: ListSequencesResponse200}), paged=False)
+        call = Call("list_sequences", (), q, None, {200: ListSequencesResponse200})
+        return self._iter(call, paged=False)
 
     @op
     def create(self, data: SequenceRequestSequence) -> SequenceResponse:
-        """Create a sequence (`createSequence`)"""
+        """Create a sequence (`createSequence`)."""
         return self._run(Call("create_sequence", (), {}, {"sequence": data}, {201: SequenceResponse}))
 
     @op
     def get(self, sequence_id: int) -> SequenceResponse:
-        """Get a sequence (`getSequence`)"""
+        """Get a sequence (`getSequence`)."""
         return self._run(Call("get_sequence", (sequence_id,), {}, None, {200: SequenceResponse}))
 
     @op
     def register(self, sequence_id: int) -> RegisterSequenceResponse200:
-        """Register a sequence at the Tax Authority (`registerSequence`)"""
+        """Register a sequence at the Tax Authority (`registerSequence`)."""
         return self._run(Call("register_sequence", (sequence_id,), {}, None, {200: RegisterSequenceResponse200}))
 
     @op
     def set_current(self, sequence_id: int) -> None:
-        """Make a sequence the default (`setCurrentSequence`)"""
+        """Make a sequence the default (`setCurrentSequence`)."""
         return self._run(Call("set_current_sequence", (sequence_id,), {}, None, {200: None}))
 
 
@@ -381,29 +403,29 @@ class AccountsResource(Resource[M]):
 
     @op
     def create(self, data: AccountCreateRequestAccount) -> AccountCreated:
-        """Create an account (partners) (`createAccount`)"""
+        """Create an account (partners) (`createAccount`)."""
         return self._run(Call("create_account", (), {}, {"account": data}, {201: AccountCreated}))
 
     @op
     def create_for_existing_user(self, data: AccountCreateRequestAccount) -> AccountCreated:
-        """Create an account for an existing user (`createAccountForExistingUser`)"""
+        """Create an account for an existing user (`createAccountForExistingUser`)."""
         return self._run(Call("create_account_for_existing_user", (), {}, {"account": data}, {200: AccountCreated}))
 
     @op
     def get(self, account_id: int) -> GetAccountResponse200:
-        """Get an account (`getAccount`)"""
+        """Get an account (`getAccount`)."""
         return self._run(Call("get_account", (account_id,), {}, None, {200: GetAccountResponse200}))
 
     @op
     def update(self, account_id: int, data: AccountUpdateRequestAccount) -> None:
-        """Update an account (`updateAccount`)"""
+        """Update an account (`updateAccount`)."""
         return self._run(Call("update_account", (account_id,), {}, {"account": data}, {200: None}))
 
     @op
     def configure_at_communication(
         self, data: AtCommunicationRequestAtCommunication
     ) -> ConfigureAtCommunicationResponse200:
-        """Configure communication with the Tax Authority (`configureAtCommunication`)"""
+        """Configure communication with the Tax Authority (`configureAtCommunication`)."""
         return self._run(
             Call(
                 "configure_at_communication",
@@ -430,14 +452,14 @@ class TreasuryResource(Resource[M]):
 
     @op
     def balance(self, client_id: int) -> ClientBalance:
-        """Get a client's balance (`getClientBalance`)"""
+        """Get a client's balance (`getClientBalance`)."""
         return self._run(Call("get_client_balance", (client_id,), {}, None, {200: ClientBalance}))
 
     @op
     def update_initial_balance(
         self, client_id: int, data: InitialBalanceRequestInitialBalance
     ) -> UpdateClientInitialBalanceResponse200:
-        """Set a client's initial balance (`updateClientInitialBalance`)"""
+        """Set a client's initial balance (`updateClientInitialBalance`)."""
         return self._run(
             Call(
                 "update_client_initial_balance",
@@ -452,7 +474,7 @@ class TreasuryResource(Resource[M]):
     def regularizations(
         self, client_id: int, *, page: int = 1, per_page: int | None = None
     ) -> ListClientRegularizationsResponse200:
-        """List a client's regularizations (`listClientRegularizations`)"""
+        """List a client's regularizations (`listClientRegularizations`)."""
         return self._run(
             Call(
                 "list_client_regularizations",
@@ -467,7 +489,7 @@ class TreasuryResource(Resource[M]):
     def create_regularization(
         self, client_id: int, data: RegularizationRequestRegularization
     ) -> CreateClientRegularizationResponse201:
-        """Regularize a client's balance (`createClientRegularization`)"""
+        """Regularize a client's balance (`createClientRegularization`)."""
         return self._run(
             Call(
                 "create_client_regularization",
@@ -480,7 +502,7 @@ class TreasuryResource(Resource[M]):
 
     @op
     def delete_regularization(self, client_id: int, regularization_id: int) -> None:
-        """Delete a regularization (`deleteClientRegularization`)"""
+        """Delete a regularization (`deleteClientRegularization`)."""
         return self._run(
             Call(
                 "delete_client_regularization",
@@ -498,7 +520,7 @@ class TreasuryResource(Resource[M]):
     def create_movement(
         self, client_id: int, data: TreasuryMovementRequestTreasuryMovement
     ) -> CreateClientTreasuryMovementResponse201:
-        """Record a treasury movement (`createClientTreasuryMovement`)"""
+        """Record a treasury movement (`createClientTreasuryMovement`)."""
         return self._run(
             Call(
                 "create_client_treasury_movement",
@@ -511,7 +533,7 @@ class TreasuryResource(Resource[M]):
 
     @op
     def delete_movement(self, client_id: int, movement_id: int) -> None:
-        """Delete a treasury movement (`deleteClientTreasuryMovement`)"""
+        """Delete a treasury movement (`deleteClientTreasuryMovement`)."""
         return self._run(
             Call(
                 "delete_client_treasury_movement",
@@ -541,7 +563,7 @@ class CreditNotesResource(Resource[M]):
 
     @op
     def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> CreditNoteResponse:
-        """Create a credit note (`createCreditNote`)"""
+        """Create a credit note (`createCreditNote`)."""
         return self._run(
             Call(
                 "create_credit_note",
@@ -554,12 +576,12 @@ class CreditNotesResource(Resource[M]):
 
     @op
     def get(self, document_id: int) -> CreditNoteResponse:
-        """Get a credit note (`getCreditNote`)"""
+        """Get a credit note (`getCreditNote`)."""
         return self._run(Call("get_credit_note", (document_id,), {}, None, {200: CreditNoteResponse}))
 
     @op
     def update(self, document_id: int, data: InvoicesFields) -> CreditNoteResponse:
-        """Update a credit note (`updateCreditNote`)"""
+        """Update a credit note (`updateCreditNote`)."""
         return self._run(
             Call("update_credit_note", (document_id,), {}, {"credit_note": data}, {200: CreditNoteResponse})
         )
@@ -572,7 +594,7 @@ class CreditNotesResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> CreditNoteResponse:
-        """Change the state of a credit note (`changeCreditNoteState`)"""
+        """Change the state of a credit note (`changeCreditNoteState`)."""
         return self._run(
             Call(
                 "change_credit_note_state",
@@ -585,20 +607,21 @@ class CreditNotesResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a credit note (`emailCreditNote`)"""
+        """E-mail a credit note (`emailCreditNote`)."""
         return self._run(Call("email_credit_note", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListCreditNotesResponse200:
-        """One page of `listCreditNotes`."""
+        """One page: `listCreditNotes`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
         return self._run(Call("list_credit_notes", (), {**q, "page": page}, None, {200: ListCreditNotesResponse200}))
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[CreditNote]:
-        """Every element of every page (One page of `listCreditNotes`.)"""
+        """Every page: `listCreditNotes`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._iter(Call("list_credit_notes", (), q, None, {200: ListCreditNotesResponse200}), paged=True)
+        call = Call("list_credit_notes", (), q, None, {200: ListCreditNotesResponse200})
+        return self._iter(call, paged=True)
 
 
 class DebitNotesResource(Resource[M]):
@@ -616,7 +639,7 @@ class DebitNotesResource(Resource[M]):
 
     @op
     def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> DebitNoteResponse:
-        """Create a debit note (`createDebitNote`)"""
+        """Create a debit note (`createDebitNote`)."""
         return self._run(
             Call(
                 "create_debit_note", (), {}, _with_uid({"debit_note": data}, proprietary_uid), {201: DebitNoteResponse}
@@ -625,12 +648,12 @@ class DebitNotesResource(Resource[M]):
 
     @op
     def get(self, document_id: int) -> DebitNoteResponse:
-        """Get a debit note (`getDebitNote`)"""
+        """Get a debit note (`getDebitNote`)."""
         return self._run(Call("get_debit_note", (document_id,), {}, None, {200: DebitNoteResponse}))
 
     @op
     def update(self, document_id: int, data: InvoicesFields) -> DebitNoteResponse:
-        """Update a debit note (`updateDebitNote`)"""
+        """Update a debit note (`updateDebitNote`)."""
         return self._run(Call("update_debit_note", (document_id,), {}, {"debit_note": data}, {200: DebitNoteResponse}))
 
     @op
@@ -641,7 +664,7 @@ class DebitNotesResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> DebitNoteResponse:
-        """Change the state of a debit note (`changeDebitNoteState`)"""
+        """Change the state of a debit note (`changeDebitNoteState`)."""
         return self._run(
             Call(
                 "change_debit_note_state",
@@ -654,20 +677,21 @@ class DebitNotesResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a debit note (`emailDebitNote`)"""
+        """E-mail a debit note (`emailDebitNote`)."""
         return self._run(Call("email_debit_note", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListDebitNotesResponse200:
-        """One page of `listDebitNotes`."""
+        """One page: `listDebitNotes`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
         return self._run(Call("list_debit_notes", (), {**q, "page": page}, None, {200: ListDebitNotesResponse200}))
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[DebitNote]:
-        """Every element of every page (One page of `listDebitNotes`.)"""
+        """Every page: `listDebitNotes`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._iter(Call("list_debit_notes", (), q, None, {200: ListDebitNotesResponse200}), paged=True)
+        call = Call("list_debit_notes", (), q, None, {200: ListDebitNotesResponse200})
+        return self._iter(call, paged=True)
 
 
 class DevolutionsResource(Resource[M]):
@@ -685,24 +709,24 @@ class DevolutionsResource(Resource[M]):
 
     @op
     def create(self, data: GuidesFields) -> DevolutionResponse:
-        """Create a devolution guide (`createDevolution`)"""
+        """Create a devolution guide (`createDevolution`)."""
         return self._run(Call("create_devolution", (), {}, {"devolution": data}, {201: DevolutionResponse}))
 
     @op
     def get(self, document_id: int) -> DevolutionResponse:
-        """Get a devolution guide (`getDevolution`)"""
+        """Get a devolution guide (`getDevolution`)."""
         return self._run(Call("get_devolution", (document_id,), {}, None, {200: DevolutionResponse}))
 
     @op
     def update(self, document_id: int, data: GuidesFields) -> DevolutionResponse:
-        """Update a devolution guide (`updateDevolution`)"""
+        """Update a devolution guide (`updateDevolution`)."""
         return self._run(Call("update_devolution", (document_id,), {}, {"devolution": data}, {200: DevolutionResponse}))
 
     @op
     def change_state(
         self, document_id: int, state: Literal["canceled", "deleted", "finalized"], *, message: str | None = None
     ) -> DevolutionResponse:
-        """Change the state of a devolution guide (`changeDevolutionState`)"""
+        """Change the state of a devolution guide (`changeDevolutionState`)."""
         return self._run(
             Call(
                 "change_devolution_state",
@@ -715,14 +739,14 @@ class DevolutionsResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a devolution guide (`emailDevolution`)"""
+        """E-mail a devolution guide (`emailDevolution`)."""
         return self._run(Call("email_devolution", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListGuidesFilters]
     ) -> ListGuidesResponse200:
-        """`listGuides` lists a family; `type` defaults to ['Devolution'] (pass the types you want to walk more)."""
+        """One page: `listGuides` lists a family; `type` defaults to ['Devolution'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Devolution")}
         return self._run(Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200}))
 
@@ -730,9 +754,10 @@ class DevolutionsResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListGuidesFilters]
     ) -> _abc.Iterator[GuideFamilyDocument]:
-        """Every element of every page (`listGuides` lists a family; `type` defaults to ['Devolution'] (pass the types you want to walk more).)"""
+        """Every page: `listGuides` lists a family; `type` defaults to ['Devolution'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Devolution")}
-        return self._iter(Call("list_guides", (), q, None, {200: ListGuidesResponse200}), paged=True)
+        call = Call("list_guides", (), q, None, {200: ListGuidesResponse200})
+        return self._iter(call, paged=True)
 
 
 class FeesNotesResource(Resource[M]):
@@ -750,17 +775,17 @@ class FeesNotesResource(Resource[M]):
 
     @op
     def create(self, data: EstimatesFields) -> FeesNoteResponse:
-        """Create a fees note (`createFeesNote`)"""
+        """Create a fees note (`createFeesNote`)."""
         return self._run(Call("create_fees_note", (), {}, {"fees_note": data}, {201: FeesNoteResponse}))
 
     @op
     def get(self, document_id: int) -> FeesNoteResponse:
-        """Get a fees note (`getFeesNote`)"""
+        """Get a fees note (`getFeesNote`)."""
         return self._run(Call("get_fees_note", (document_id,), {}, None, {200: FeesNoteResponse}))
 
     @op
     def update(self, document_id: int, data: EstimatesFields) -> FeesNoteResponse:
-        """Update a fees note (`updateFeesNote`)"""
+        """Update a fees note (`updateFeesNote`)."""
         return self._run(Call("update_fees_note", (document_id,), {}, {"fees_note": data}, {200: FeesNoteResponse}))
 
     @op
@@ -771,7 +796,7 @@ class FeesNotesResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> FeesNoteResponse:
-        """Change the state of a fees note (`changeFeesNoteState`)"""
+        """Change the state of a fees note (`changeFeesNoteState`)."""
         return self._run(
             Call(
                 "change_fees_note_state",
@@ -784,14 +809,14 @@ class FeesNotesResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a fees note (`emailFeesNote`)"""
+        """E-mail a fees note (`emailFeesNote`)."""
         return self._run(Call("email_fees_note", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListEstimatesFilters]
     ) -> ListEstimatesResponse200:
-        """`listEstimates` lists a family; `type` defaults to ['FeesNote'] (pass the types you want to walk more)."""
+        """One page: `listEstimates` lists a family; `type` defaults to ['FeesNote'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "FeesNote")}
         return self._run(Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200}))
 
@@ -799,9 +824,10 @@ class FeesNotesResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListEstimatesFilters]
     ) -> _abc.Iterator[EstimateFamilyDocument]:
-        """Every element of every page (`listEstimates` lists a family; `type` defaults to ['FeesNote'] (pass the types you want to walk more).)"""
+        """Every page: `listEstimates` lists a family; `type` defaults to ['FeesNote'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "FeesNote")}
-        return self._iter(Call("list_estimates", (), q, None, {200: ListEstimatesResponse200}), paged=True)
+        call = Call("list_estimates", (), q, None, {200: ListEstimatesResponse200})
+        return self._iter(call, paged=True)
 
 
 class InvoiceReceiptsResource(Resource[M]):
@@ -819,7 +845,7 @@ class InvoiceReceiptsResource(Resource[M]):
 
     @op
     def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> InvoiceReceiptResponse:
-        """Create a invoice-receipt (`createInvoiceReceipt`)"""
+        """Create a invoice-receipt (`createInvoiceReceipt`)."""
         return self._run(
             Call(
                 "create_invoice_receipt",
@@ -832,12 +858,12 @@ class InvoiceReceiptsResource(Resource[M]):
 
     @op
     def get(self, document_id: int) -> InvoiceReceiptResponse:
-        """Get a invoice-receipt (`getInvoiceReceipt`)"""
+        """Get a invoice-receipt (`getInvoiceReceipt`)."""
         return self._run(Call("get_invoice_receipt", (document_id,), {}, None, {200: InvoiceReceiptResponse}))
 
     @op
     def update(self, document_id: int, data: InvoicesFields) -> InvoiceReceiptResponse:
-        """Update a invoice-receipt (`updateInvoiceReceipt`)"""
+        """Update a invoice-receipt (`updateInvoiceReceipt`)."""
         return self._run(
             Call("update_invoice_receipt", (document_id,), {}, {"invoice_receipt": data}, {200: InvoiceReceiptResponse})
         )
@@ -846,7 +872,7 @@ class InvoiceReceiptsResource(Resource[M]):
     def change_state(
         self, document_id: int, state: Literal["canceled", "deleted", "finalized"], *, message: str | None = None
     ) -> InvoiceReceiptResponse:
-        """Change the state of a invoice-receipt (`changeInvoiceReceiptState`)"""
+        """Change the state of a invoice-receipt (`changeInvoiceReceiptState`)."""
         return self._run(
             Call(
                 "change_invoice_receipt_state",
@@ -859,12 +885,12 @@ class InvoiceReceiptsResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a invoice-receipt (`emailInvoiceReceipt`)"""
+        """E-mail a invoice-receipt (`emailInvoiceReceipt`)."""
         return self._run(Call("email_invoice_receipt", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListInvoiceReceiptsResponse200:
-        """One page of `listInvoiceReceipts`."""
+        """One page: `listInvoiceReceipts`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
         return self._run(
             Call("list_invoice_receipts", (), {**q, "page": page}, None, {200: ListInvoiceReceiptsResponse200})
@@ -872,9 +898,10 @@ class InvoiceReceiptsResource(Resource[M]):
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[InvoiceReceipt]:
-        """Every element of every page (One page of `listInvoiceReceipts`.)"""
+        """Every page: `listInvoiceReceipts`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._iter(Call("list_invoice_receipts", (), q, None, {200: ListInvoiceReceiptsResponse200}), paged=True)
+        call = Call("list_invoice_receipts", (), q, None, {200: ListInvoiceReceiptsResponse200})
+        return self._iter(call, paged=True)
 
 
 class InvoicesResource(Resource[M]):
@@ -892,19 +919,19 @@ class InvoicesResource(Resource[M]):
 
     @op
     def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> InvoiceResponse:
-        """Create a invoice (`createInvoice`)"""
+        """Create a invoice (`createInvoice`)."""
         return self._run(
             Call("create_invoice", (), {}, _with_uid({"invoice": data}, proprietary_uid), {201: InvoiceResponse})
         )
 
     @op
     def get(self, document_id: int) -> InvoiceResponse:
-        """Get a invoice (`getInvoice`)"""
+        """Get a invoice (`getInvoice`)."""
         return self._run(Call("get_invoice", (document_id,), {}, None, {200: InvoiceResponse}))
 
     @op
     def update(self, document_id: int, data: InvoicesFields) -> InvoiceResponse:
-        """Update a invoice (`updateInvoice`)"""
+        """Update a invoice (`updateInvoice`)."""
         return self._run(Call("update_invoice", (document_id,), {}, {"invoice": data}, {200: InvoiceResponse}))
 
     @op
@@ -915,7 +942,7 @@ class InvoicesResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> InvoiceResponse:
-        """Change the state of a invoice (`changeInvoiceState`)"""
+        """Change the state of a invoice (`changeInvoiceState`)."""
         return self._run(
             Call(
                 "change_invoice_state",
@@ -928,14 +955,14 @@ class InvoicesResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a invoice (`emailInvoice`)"""
+        """E-mail a invoice (`emailInvoice`)."""
         return self._run(Call("email_invoice", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListInvoicesFilters]
     ) -> ListInvoicesResponse200:
-        """`listInvoices` lists a family; `type` defaults to ['Invoice'] (pass the types you want to walk more)."""
+        """One page: `listInvoices` lists a family; `type` defaults to ['Invoice'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Invoice")}
         return self._run(Call("list_invoices", (), {**q, "page": page}, None, {200: ListInvoicesResponse200}))
 
@@ -943,9 +970,10 @@ class InvoicesResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListInvoicesFilters]
     ) -> _abc.Iterator[InvoiceFamilyDocument]:
-        """Every element of every page (`listInvoices` lists a family; `type` defaults to ['Invoice'] (pass the types you want to walk more).)"""
+        """Every page: `listInvoices` lists a family; `type` defaults to ['Invoice'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Invoice")}
-        return self._iter(Call("list_invoices", (), q, None, {200: ListInvoicesResponse200}), paged=True)
+        call = Call("list_invoices", (), q, None, {200: ListInvoicesResponse200})
+        return self._iter(call, paged=True)
 
 
 class ProformasResource(Resource[M]):
@@ -963,17 +991,17 @@ class ProformasResource(Resource[M]):
 
     @op
     def create(self, data: EstimatesFields) -> ProformaResponse:
-        """Create a proforma (`createProforma`)"""
+        """Create a proforma (`createProforma`)."""
         return self._run(Call("create_proforma", (), {}, {"proforma": data}, {201: ProformaResponse}))
 
     @op
     def get(self, document_id: int) -> ProformaResponse:
-        """Get a proforma (`getProforma`)"""
+        """Get a proforma (`getProforma`)."""
         return self._run(Call("get_proforma", (document_id,), {}, None, {200: ProformaResponse}))
 
     @op
     def update(self, document_id: int, data: EstimatesFields) -> ProformaResponse:
-        """Update a proforma (`updateProforma`)"""
+        """Update a proforma (`updateProforma`)."""
         return self._run(Call("update_proforma", (document_id,), {}, {"proforma": data}, {200: ProformaResponse}))
 
     @op
@@ -984,7 +1012,7 @@ class ProformasResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> ProformaResponse:
-        """Change the state of a proforma (`changeProformaState`)"""
+        """Change the state of a proforma (`changeProformaState`)."""
         return self._run(
             Call(
                 "change_proforma_state",
@@ -997,14 +1025,14 @@ class ProformasResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a proforma (`emailProforma`)"""
+        """E-mail a proforma (`emailProforma`)."""
         return self._run(Call("email_proforma", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListEstimatesFilters]
     ) -> ListEstimatesResponse200:
-        """`listEstimates` lists a family; `type` defaults to ['Proforma'] (pass the types you want to walk more)."""
+        """One page: `listEstimates` lists a family; `type` defaults to ['Proforma'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Proforma")}
         return self._run(Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200}))
 
@@ -1012,9 +1040,10 @@ class ProformasResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListEstimatesFilters]
     ) -> _abc.Iterator[EstimateFamilyDocument]:
-        """Every element of every page (`listEstimates` lists a family; `type` defaults to ['Proforma'] (pass the types you want to walk more).)"""
+        """Every page: `listEstimates` lists a family; `type` defaults to ['Proforma'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Proforma")}
-        return self._iter(Call("list_estimates", (), q, None, {200: ListEstimatesResponse200}), paged=True)
+        call = Call("list_estimates", (), q, None, {200: ListEstimatesResponse200})
+        return self._iter(call, paged=True)
 
 
 class PurchaseOrdersResource(Resource[M]):
@@ -1032,17 +1061,17 @@ class PurchaseOrdersResource(Resource[M]):
 
     @op
     def create(self, data: PurchaseOrdersFields) -> PurchaseOrderResponse:
-        """Create a purchase order (`createPurchaseOrder`)"""
+        """Create a purchase order (`createPurchaseOrder`)."""
         return self._run(Call("create_purchase_order", (), {}, {"purchase_order": data}, {201: PurchaseOrderResponse}))
 
     @op
     def get(self, document_id: int) -> PurchaseOrderResponse:
-        """Get a purchase order (`getPurchaseOrder`)"""
+        """Get a purchase order (`getPurchaseOrder`)."""
         return self._run(Call("get_purchase_order", (document_id,), {}, None, {200: PurchaseOrderResponse}))
 
     @op
     def update(self, document_id: int, data: PurchaseOrdersFields) -> PurchaseOrderResponse:
-        """Update a purchase order (`updatePurchaseOrder`)"""
+        """Update a purchase order (`updatePurchaseOrder`)."""
         return self._run(
             Call("update_purchase_order", (document_id,), {}, {"purchase_order": data}, {200: PurchaseOrderResponse})
         )
@@ -1057,7 +1086,7 @@ class PurchaseOrdersResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> PurchaseOrderResponse:
-        """Change the state of a purchase order (`changePurchaseOrderState`)"""
+        """Change the state of a purchase order (`changePurchaseOrderState`)."""
         return self._run(
             Call(
                 "change_purchase_order_state",
@@ -1070,14 +1099,14 @@ class PurchaseOrdersResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a purchase order (`emailPurchaseOrder`)"""
+        """E-mail a purchase order (`emailPurchaseOrder`)."""
         return self._run(Call("email_purchase_order", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListPurchaseOrdersFilters]
     ) -> ListPurchaseOrdersResponse200:
-        """`listPurchaseOrders` lists a family; `type` defaults to ['PurchaseOrder'] (pass the types you want to walk more)."""
+        """One page: `listPurchaseOrders` lists a family; `type` defaults to ['PurchaseOrder'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "PurchaseOrder")}
         return self._run(
             Call("list_purchase_orders", (), {**q, "page": page}, None, {200: ListPurchaseOrdersResponse200})
@@ -1087,9 +1116,10 @@ class PurchaseOrdersResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListPurchaseOrdersFilters]
     ) -> _abc.Iterator[PurchaseOrder]:
-        """Every element of every page (`listPurchaseOrders` lists a family; `type` defaults to ['PurchaseOrder'] (pass the types you want to walk more).)"""
+        """Every page: `listPurchaseOrders` lists a family; `type` defaults to ['PurchaseOrder'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "PurchaseOrder")}
-        return self._iter(Call("list_purchase_orders", (), q, None, {200: ListPurchaseOrdersResponse200}), paged=True)
+        call = Call("list_purchase_orders", (), q, None, {200: ListPurchaseOrdersResponse200})
+        return self._iter(call, paged=True)
 
 
 class QuotesResource(Resource[M]):
@@ -1107,17 +1137,17 @@ class QuotesResource(Resource[M]):
 
     @op
     def create(self, data: EstimatesFields) -> QuoteResponse:
-        """Create a quote (`createQuote`)"""
+        """Create a quote (`createQuote`)."""
         return self._run(Call("create_quote", (), {}, {"quote": data}, {201: QuoteResponse}))
 
     @op
     def get(self, document_id: int) -> QuoteResponse:
-        """Get a quote (`getQuote`)"""
+        """Get a quote (`getQuote`)."""
         return self._run(Call("get_quote", (document_id,), {}, None, {200: QuoteResponse}))
 
     @op
     def update(self, document_id: int, data: EstimatesFields) -> QuoteResponse:
-        """Update a quote (`updateQuote`)"""
+        """Update a quote (`updateQuote`)."""
         return self._run(Call("update_quote", (document_id,), {}, {"quote": data}, {200: QuoteResponse}))
 
     @op
@@ -1128,7 +1158,7 @@ class QuotesResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> QuoteResponse:
-        """Change the state of a quote (`changeQuoteState`)"""
+        """Change the state of a quote (`changeQuoteState`)."""
         return self._run(
             Call(
                 "change_quote_state",
@@ -1141,14 +1171,14 @@ class QuotesResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a quote (`emailQuote`)"""
+        """E-mail a quote (`emailQuote`)."""
         return self._run(Call("email_quote", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListEstimatesFilters]
     ) -> ListEstimatesResponse200:
-        """`listEstimates` lists a family; `type` defaults to ['Quote'] (pass the types you want to walk more)."""
+        """One page: `listEstimates` lists a family; `type` defaults to ['Quote'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Quote")}
         return self._run(Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200}))
 
@@ -1156,9 +1186,10 @@ class QuotesResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListEstimatesFilters]
     ) -> _abc.Iterator[EstimateFamilyDocument]:
-        """Every element of every page (`listEstimates` lists a family; `type` defaults to ['Quote'] (pass the types you want to walk more).)"""
+        """Every page: `listEstimates` lists a family; `type` defaults to ['Quote'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Quote")}
-        return self._iter(Call("list_estimates", (), q, None, {200: ListEstimatesResponse200}), paged=True)
+        call = Call("list_estimates", (), q, None, {200: ListEstimatesResponse200})
+        return self._iter(call, paged=True)
 
 
 class ReceiptsResource(Resource[M]):
@@ -1173,12 +1204,12 @@ class ReceiptsResource(Resource[M]):
 
     @op
     def get(self, document_id: int) -> ReceiptResponse:
-        """Get a receipt (`getReceipt`)"""
+        """Get a receipt (`getReceipt`)."""
         return self._run(Call("get_receipt", (document_id,), {}, None, {200: ReceiptResponse}))
 
     @op
     def cancel(self, document_id: int, *, message: str | None = None) -> ReceiptResponse:
-        """Cancel a receipt (a payment) (`cancelReceipt`)"""
+        """Cancel a receipt (a payment) (`cancelReceipt`)."""
         return self._run(
             Call(
                 "cancel_receipt",
@@ -1191,15 +1222,16 @@ class ReceiptsResource(Resource[M]):
 
     @op
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListReceiptsResponse200:
-        """One page of `listReceipts`."""
+        """One page: `listReceipts`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
         return self._run(Call("list_receipts", (), {**q, "page": page}, None, {200: ListReceiptsResponse200}))
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[Receipt]:
-        """Every element of every page (One page of `listReceipts`.)"""
+        """Every page: `listReceipts`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._iter(Call("list_receipts", (), q, None, {200: ListReceiptsResponse200}), paged=True)
+        call = Call("list_receipts", (), q, None, {200: ListReceiptsResponse200})
+        return self._iter(call, paged=True)
 
 
 class ShippingsResource(Resource[M]):
@@ -1217,24 +1249,24 @@ class ShippingsResource(Resource[M]):
 
     @op
     def create(self, data: GuidesFields) -> ShippingResponse:
-        """Create a shipping guide (`createShipping`)"""
+        """Create a shipping guide (`createShipping`)."""
         return self._run(Call("create_shipping", (), {}, {"shipping": data}, {201: ShippingResponse}))
 
     @op
     def get(self, document_id: int) -> ShippingResponse:
-        """Get a shipping guide (`getShipping`)"""
+        """Get a shipping guide (`getShipping`)."""
         return self._run(Call("get_shipping", (document_id,), {}, None, {200: ShippingResponse}))
 
     @op
     def update(self, document_id: int, data: GuidesFields) -> ShippingResponse:
-        """Update a shipping guide (`updateShipping`)"""
+        """Update a shipping guide (`updateShipping`)."""
         return self._run(Call("update_shipping", (document_id,), {}, {"shipping": data}, {200: ShippingResponse}))
 
     @op
     def change_state(
         self, document_id: int, state: Literal["canceled", "deleted", "finalized"], *, message: str | None = None
     ) -> ShippingResponse:
-        """Change the state of a shipping guide (`changeShippingState`)"""
+        """Change the state of a shipping guide (`changeShippingState`)."""
         return self._run(
             Call(
                 "change_shipping_state",
@@ -1247,14 +1279,14 @@ class ShippingsResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a shipping guide (`emailShipping`)"""
+        """E-mail a shipping guide (`emailShipping`)."""
         return self._run(Call("email_shipping", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListGuidesFilters]
     ) -> ListGuidesResponse200:
-        """`listGuides` lists a family; `type` defaults to ['Shipping'] (pass the types you want to walk more)."""
+        """One page: `listGuides` lists a family; `type` defaults to ['Shipping'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Shipping")}
         return self._run(Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200}))
 
@@ -1262,9 +1294,10 @@ class ShippingsResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListGuidesFilters]
     ) -> _abc.Iterator[GuideFamilyDocument]:
-        """Every element of every page (`listGuides` lists a family; `type` defaults to ['Shipping'] (pass the types you want to walk more).)"""
+        """Every page: `listGuides` lists a family; `type` defaults to ['Shipping'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Shipping")}
-        return self._iter(Call("list_guides", (), q, None, {200: ListGuidesResponse200}), paged=True)
+        call = Call("list_guides", (), q, None, {200: ListGuidesResponse200})
+        return self._iter(call, paged=True)
 
 
 class SimplifiedInvoicesResource(Resource[M]):
@@ -1282,7 +1315,7 @@ class SimplifiedInvoicesResource(Resource[M]):
 
     @op
     def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> SimplifiedInvoiceResponse:
-        """Create a simplified invoice (Portuguese accounts only) (`createSimplifiedInvoice`)"""
+        """Create a simplified invoice (Portuguese accounts only) (`createSimplifiedInvoice`)."""
         return self._run(
             Call(
                 "create_simplified_invoice",
@@ -1295,12 +1328,12 @@ class SimplifiedInvoicesResource(Resource[M]):
 
     @op
     def get(self, document_id: int) -> SimplifiedInvoiceResponse:
-        """Get a simplified invoice (Portuguese accounts only) (`getSimplifiedInvoice`)"""
+        """Get a simplified invoice (Portuguese accounts only) (`getSimplifiedInvoice`)."""
         return self._run(Call("get_simplified_invoice", (document_id,), {}, None, {200: SimplifiedInvoiceResponse}))
 
     @op
     def update(self, document_id: int, data: InvoicesFields) -> SimplifiedInvoiceResponse:
-        """Update a simplified invoice (Portuguese accounts only) (`updateSimplifiedInvoice`)"""
+        """Update a simplified invoice (Portuguese accounts only) (`updateSimplifiedInvoice`)."""
         return self._run(
             Call(
                 "update_simplified_invoice",
@@ -1319,7 +1352,7 @@ class SimplifiedInvoicesResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> SimplifiedInvoiceResponse:
-        """Change the state of a simplified invoice (Portuguese accounts only) (`changeSimplifiedInvoiceState`)"""
+        """Change the state of a simplified invoice (Portuguese accounts only) (`changeSimplifiedInvoiceState`)."""
         return self._run(
             Call(
                 "change_simplified_invoice_state",
@@ -1332,12 +1365,12 @@ class SimplifiedInvoicesResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a simplified invoice (Portuguese accounts only) (`emailSimplifiedInvoice`)"""
+        """E-mail a simplified invoice (Portuguese accounts only) (`emailSimplifiedInvoice`)."""
         return self._run(Call("email_simplified_invoice", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListSimplifiedInvoicesResponse200:
-        """One page of `listSimplifiedInvoices`."""
+        """One page: `listSimplifiedInvoices`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
         return self._run(
             Call("list_simplified_invoices", (), {**q, "page": page}, None, {200: ListSimplifiedInvoicesResponse200})
@@ -1345,11 +1378,10 @@ class SimplifiedInvoicesResource(Resource[M]):
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[SimplifiedInvoice]:
-        """Every element of every page (One page of `listSimplifiedInvoices`.)"""
+        """Every page: `listSimplifiedInvoices`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._iter(
-            Call("list_simplified_invoices", (), q, None, {200: ListSimplifiedInvoicesResponse200}), paged=True
-        )
+        call = Call("list_simplified_invoices", (), q, None, {200: ListSimplifiedInvoicesResponse200})
+        return self._iter(call, paged=True)
 
 
 class TransportsResource(Resource[M]):
@@ -1367,24 +1399,24 @@ class TransportsResource(Resource[M]):
 
     @op
     def create(self, data: GuidesFields) -> TransportResponse:
-        """Create a transport guide (`createTransport`)"""
+        """Create a transport guide (`createTransport`)."""
         return self._run(Call("create_transport", (), {}, {"transport": data}, {201: TransportResponse}))
 
     @op
     def get(self, document_id: int) -> TransportResponse:
-        """Get a transport guide (`getTransport`)"""
+        """Get a transport guide (`getTransport`)."""
         return self._run(Call("get_transport", (document_id,), {}, None, {200: TransportResponse}))
 
     @op
     def update(self, document_id: int, data: GuidesFields) -> TransportResponse:
-        """Update a transport guide (`updateTransport`)"""
+        """Update a transport guide (`updateTransport`)."""
         return self._run(Call("update_transport", (document_id,), {}, {"transport": data}, {200: TransportResponse}))
 
     @op
     def change_state(
         self, document_id: int, state: Literal["canceled", "deleted", "finalized"], *, message: str | None = None
     ) -> TransportResponse:
-        """Change the state of a transport guide (`changeTransportState`)"""
+        """Change the state of a transport guide (`changeTransportState`)."""
         return self._run(
             Call(
                 "change_transport_state",
@@ -1397,14 +1429,14 @@ class TransportsResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a transport guide (`emailTransport`)"""
+        """E-mail a transport guide (`emailTransport`)."""
         return self._run(Call("email_transport", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(
         self, *, page: int = 1, per_page: int | None = None, **filters: Unpack[ListGuidesFilters]
     ) -> ListGuidesResponse200:
-        """`listGuides` lists a family; `type` defaults to ['Transport'] (pass the types you want to walk more)."""
+        """One page: `listGuides` lists a family; `type` defaults to ['Transport'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Transport")}
         return self._run(Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200}))
 
@@ -1412,9 +1444,10 @@ class TransportsResource(Resource[M]):
     def iter(
         self, *, per_page: int | None = None, **filters: Unpack[ListGuidesFilters]
     ) -> _abc.Iterator[GuideFamilyDocument]:
-        """Every element of every page (`listGuides` lists a family; `type` defaults to ['Transport'] (pass the types you want to walk more).)"""
+        """Every page: `listGuides` lists a family; `type` defaults to ['Transport'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Transport")}
-        return self._iter(Call("list_guides", (), q, None, {200: ListGuidesResponse200}), paged=True)
+        call = Call("list_guides", (), q, None, {200: ListGuidesResponse200})
+        return self._iter(call, paged=True)
 
 
 class VatMossInvoicesResource(Resource[M]):
@@ -1432,7 +1465,7 @@ class VatMossInvoicesResource(Resource[M]):
 
     @op
     def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> VatMossInvoiceResponse:
-        """Create a VAT MOSS invoice (`createVatMossInvoice`)"""
+        """Create a VAT MOSS invoice (`createVatMossInvoice`)."""
         return self._run(
             Call(
                 "create_vat_moss_invoice",
@@ -1445,12 +1478,12 @@ class VatMossInvoicesResource(Resource[M]):
 
     @op
     def get(self, document_id: int) -> VatMossInvoiceResponse:
-        """Get a VAT MOSS invoice (`getVatMossInvoice`)"""
+        """Get a VAT MOSS invoice (`getVatMossInvoice`)."""
         return self._run(Call("get_vat_moss_invoice", (document_id,), {}, None, {200: VatMossInvoiceResponse}))
 
     @op
     def update(self, document_id: int, data: InvoicesFields) -> VatMossInvoiceResponse:
-        """Update a VAT MOSS invoice (`updateVatMossInvoice`)"""
+        """Update a VAT MOSS invoice (`updateVatMossInvoice`)."""
         return self._run(
             Call(
                 "update_vat_moss_invoice", (document_id,), {}, {"vat_moss_invoice": data}, {200: VatMossInvoiceResponse}
@@ -1465,7 +1498,7 @@ class VatMossInvoicesResource(Resource[M]):
         *,
         message: str | None = None,
     ) -> VatMossInvoiceResponse:
-        """Change the state of a VAT MOSS invoice (`changeVatMossInvoiceState`)"""
+        """Change the state of a VAT MOSS invoice (`changeVatMossInvoiceState`)."""
         return self._run(
             Call(
                 "change_vat_moss_invoice_state",
@@ -1478,12 +1511,12 @@ class VatMossInvoicesResource(Resource[M]):
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
-        """E-mail a VAT MOSS invoice (`emailVatMossInvoice`)"""
+        """E-mail a VAT MOSS invoice (`emailVatMossInvoice`)."""
         return self._run(Call("email_vat_moss_invoice", (document_id,), {}, {"message": data}, {200: None}))
 
     @op
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListVatMossInvoicesResponse200:
-        """One page of `listVatMossInvoices`."""
+        """One page: `listVatMossInvoices`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
         return self._run(
             Call("list_vat_moss_invoices", (), {**q, "page": page}, None, {200: ListVatMossInvoicesResponse200})
@@ -1491,11 +1524,10 @@ class VatMossInvoicesResource(Resource[M]):
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[VatMossInvoice]:
-        """Every element of every page (One page of `listVatMossInvoices`.)"""
+        """Every page: `listVatMossInvoices`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._iter(
-            Call("list_vat_moss_invoices", (), q, None, {200: ListVatMossInvoicesResponse200}), paged=True
-        )
+        call = Call("list_vat_moss_invoices", (), q, None, {200: ListVatMossInvoicesResponse200})
+        return self._iter(call, paged=True)
 
 
 class Namespaces(Generic[M]):

@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import collections.abc as _abc
+import datetime as dt
 from decimal import Decimal
 from typing import Literal, NotRequired, Required, TypedDict
 
-from .models import *  # noqa: F403  (the Literal aliases)
+from .literals import *  # noqa: F403
 
 
 ListEstimatesFilters = TypedDict(
@@ -30,7 +30,7 @@ ListEstimatesFilters = TypedDict(
     },
     total=False,
 )
-"""Filters of `listEstimates`, in Python names (`date_from` is `date[from]`)."""
+"""Filters of `listEstimates` in Python names (`date_from`: `date[from]`)."""
 
 
 ListGuidesFilters = TypedDict(
@@ -46,7 +46,7 @@ ListGuidesFilters = TypedDict(
     },
     total=False,
 )
-"""Filters of `listGuides`, in Python names (`date_from` is `date[from]`)."""
+"""Filters of `listGuides` in Python names (`date_from`: `date[from]`)."""
 
 
 PartialPaymentRequestPartialPayment = TypedDict(
@@ -486,7 +486,7 @@ ListInvoicesFilters = TypedDict(
     },
     total=False,
 )
-"""Filters of `listInvoices`, in Python names (`date_from` is `date[from]`)."""
+"""Filters of `listInvoices` in Python names (`date_from`: `date[from]`)."""
 
 
 PurchaseOrdersFields = TypedDict(
@@ -530,4 +530,4 @@ ListPurchaseOrdersFilters = TypedDict(
     },
     total=False,
 )
-"""Filters of `listPurchaseOrders`, in Python names (`date_from` is `date[from]`)."""
+"""Filters of `listPurchaseOrders` in Python names (`date_from`: `date[from]`)."""

@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from invoicexpress import InvoiceXpress
-from invoicexpress.requests import DocumentItemInput, InvoicesFields
+from invoicexpress.requests import DocumentClientInput, DocumentItemInput, InvoicesFields
 
 
 def mistakes(ix: InvoiceXpress) -> None:
@@ -32,9 +32,8 @@ def mistakes(ix: InvoiceXpress) -> None:
     ix.invoices.create({**doc, "items": [{**line, "unit": "kg"}]})  # E: typeddict-item
     ix.invoices.create({**doc, "items": [{**line, "unit_price": 1.5}]})  # E: typeddict-item
     ix.invoices.create({**doc, "tax_exemption": "M77"})  # E: typeddict-item
-    ix.invoices.create(
-        {**doc, "client": {"name": "A", "code": "A", "country": "Portugall"}}
-    )  # E: typeddict-item
+    client: DocumentClientInput = {"name": "A", "code": "A"}
+    ix.invoices.create({**doc, "client": {**client, "country": "Portugall"}})  # E: typeddict-item
     ix.invoices.change_state(1, "finalised")  # E: arg-type
     ix.invoices.change_state(1, "final")  # E: arg-type
     ix.documents.pay(1, {"amount": Decimal(1), "payment_mechanism": "XX"})  # E: typeddict-item

@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import collections.abc as _abc
-from dataclasses import dataclass
+import datetime as dt
 from decimal import Decimal
+from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from ._runtime import FieldSpecs, Model
+from .literals import *  # noqa: F403
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)

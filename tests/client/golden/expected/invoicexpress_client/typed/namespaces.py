@@ -3,15 +3,17 @@
 # `ixc generate` (`nox -s generate`) instead. Provenance: generated/GENERATION.json.
 """Namespaces: one class per API area, one method per operation the spec has."""
 
+# Each method declares the model its Call decodes to; the runner returns it untyped:
 # mypy: disable-error-code="no-any-return"
 from __future__ import annotations
 
-import datetime as dt
 import collections.abc as _abc
+import datetime as dt
 from decimal import Decimal
 from typing import ClassVar, Generic, Literal, Unpack
 
 from ._runtime import Call, M, Mode, Resource, _drop_none, _with_uid, op, pages
+from .literals import *  # noqa: F403
 from .models import *  # noqa: F403
 from .requests import *  # noqa: F403
 
@@ -47,7 +49,7 @@ class PdfResource(Resource[M]):
 
     @op
     def generate(self, document_id: int, *, second_copy: bool | None = None) -> GeneratePdfResponse200 | None:
-        """(`generatePdf`)"""
+        """(`generatePdf`)."""
         return self._run(
             Call(
                 "generate_pdf",
@@ -62,7 +64,7 @@ class PdfResource(Resource[M]):
     def wait(
         self, document_id: int, *, second_copy: bool | None = None, timeout: float = 60.0, interval: float = 1.0
     ) -> GeneratePdfResponse200:
-        """Polls while the server answers 202; PollTimeoutError after `timeout` s."""
+        """: polls while the server answers 202 (`generatePdf`)."""
         return self._poll(
             Call(
                 "generate_pdf",

@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import collections.abc as _abc
+import datetime as dt
 from decimal import Decimal
 from typing import Literal, NotRequired, Required, TypedDict
 
-from .models import *  # noqa: F403  (the Literal aliases)
+from .literals import *  # noqa: F403
