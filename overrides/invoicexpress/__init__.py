@@ -11,6 +11,7 @@ Request TypedDicts are in `invoicexpress.requests`, response models in `invoicex
 """
 
 from ._client import AsyncInvoiceXpress, InvoiceXpress, page_items
+from ._decode import ResponseDriftWarning
 from ._exceptions import (
     APIStatusError,
     AuthenticationError,
@@ -28,7 +29,6 @@ from ._exceptions import (
     ValidationError,
     error_messages,
 )
-from ._decode import ResponseDriftWarning
 from ._resources import Call
 from ._transport import Clock, Pacer, RetryPolicy, SystemClock
 from ._wire import parse_date, to_decimal, to_wire

@@ -180,25 +180,69 @@ class _Base:
         return redact_text(text, [self._api_key])
 
     def _remember_uid(self, call: Call, result: Any) -> None:
-        uid = call.body.get("proprietary_uid") if isinstance(call.body, Mapping) else None
-        if uid is None:
-            return
-        document = next(iter(vars(result).values()), None)
+        uid = _uid_of(call)
+        document = next(iter(vars(result).values()), None) if uid is not None else None
         doc_id = getattr(document, "id", None)
-        if isinstance(doc_id, int):
+        if uid is not None and isinstance(doc_id, int):
             self.uid_store[uid] = doc_id
 
-    def _recovery(self, call: Call, exc: ConflictError) -> Call:
-        """The `get` that answers a uid create the server says it already has (409)."""
-        uid = call.body.get("proprietary_uid") if isinstance(call.body, Mapping) else None
-        known = self.uid_store.get(uid) if uid is not None else None
-        if known is None:
-            raise exc
-        get_op = call.operation.replace("create_", "get_", 1)
-        return Call(get_op, (known,), {}, None, {200: call.responses[min(call.responses)]})
+    def _lookup(self, call: Call, exc: ConflictError) -> Call:
+        """How to find the document a uid create made when its answer was lost: the newest
+        document of that type with the create's `reference` (proprietary_uid exists only on
+        invoices-family creates, which `listInvoices` lists and filters by reference)."""
+        reference = call.body.get(_root_of(call), {}).get("reference")
+        if not reference:
+            raise _explain(
+                exc,
+                f"The client does not know which document proprietary_uid {_uid_of(call)!r} "
+                "made: keep `uid_store` across runs, or give uid creates a unique `reference` "
+                "so the client can look the document up",
+            )
+        type_name = "".join(p.title() for p in _root_of(call).split("_"))
+        query = {"type[]": [type_name], "reference": reference, "per_page": 100}
+        return Call("list_invoices", (), query, None, {})
+
+    def _pick(self, call: Call, exc: ConflictError, listed: object) -> int:
+        docs = listed.get("invoices") if isinstance(listed, dict) else None
+        reference = call.body[_root_of(call)]["reference"]
+        ids = [
+            d["id"] for d in docs or [] if isinstance(d, dict) and d.get("reference") == reference
+        ]
+        if len(ids) != 1:
+            raise _explain(
+                exc,
+                f"{len(ids)} documents carry reference {reference!r}, so the one "
+                f"proprietary_uid {_uid_of(call)!r} made is not known",
+            )
+        found = int(ids[0])
+        uid = _uid_of(call)
+        if uid is not None:
+            self.uid_store[uid] = found
+        return found
+
+    def _recovered(self, call: Call, doc_id: int) -> Call:
+        """The `get` whose answer stands for the create's (the same model, status 200)."""
+        model = call.responses[min(call.responses)]
+        return Call(call.operation.replace("create_", "get_", 1), (doc_id,), {}, None, {200: model})
 
     def _transport_failed(self, exc: httpx.HTTPError) -> TransportError:
         return TransportError(redact_text(f"{type(exc).__name__}: {exc}", [self._api_key]))
+
+
+def _uid_of(call: Call) -> str | None:
+    uid = call.body.get("proprietary_uid") if isinstance(call.body, Mapping) else None
+    return uid if isinstance(uid, str) else None
+
+
+def _root_of(call: Call) -> str:
+    return str(next(k for k in call.body if k != "proprietary_uid"))
+
+
+def _explain(exc: ConflictError, why: str) -> ConflictError:
+    """The 409 with what the client tried and what would let it recover next time."""
+    exc.hint = f"{exc.hint}. {why}"
+    exc.args = (f"{exc.message} HINT: {exc.hint}",)
+    return exc
 
 
 def operation_id(name: str) -> str:
@@ -334,15 +378,26 @@ class InvoiceXpress(_Base, Namespaces[Sync]):
         return self.run(Call(operation, path, query or {}, body))
 
     def run(self, call: Call) -> Any:
-        return self._decode(call, self._send(call))
+        try:
+            return self._decode(call, self._send(call))
+        except ConflictError as exc:
+            if _uid_of(call) is None:
+                raise
+            return self.run(self._recover(call, exc))
+
+    def _recover(self, call: Call, exc: ConflictError) -> Call:
+        """A uid create the server already has (409): answer with that document."""
+        uid = _uid_of(call)
+        known = self.uid_store.get(uid) if uid is not None else None
+        if known is None:
+            known = self._pick(call, exc, self.run(self._lookup(call, exc)))
+        return self._recovered(call, known)
 
     def _send(self, call: Call) -> httpx.Response:
         request = self._request(call)
         token = CURRENT_OPERATION.set(operation_id(call.operation))
         try:
             return self._client.get_httpx_client().request(**request)
-        except ConflictError as exc:
-            return self._send(self._recovery(call, exc))
         except InvoiceXpressError:
             raise
         except httpx.HTTPError as exc:
@@ -447,15 +502,26 @@ class AsyncInvoiceXpress(_Base, Namespaces[Async]):
         return await self.run(Call(operation, path, query or {}, body))
 
     async def run(self, call: Call) -> Any:
-        return self._decode(call, await self._send(call))
+        try:
+            return self._decode(call, await self._send(call))
+        except ConflictError as exc:
+            if _uid_of(call) is None:
+                raise
+            return await self.run(await self._recover(call, exc))
+
+    async def _recover(self, call: Call, exc: ConflictError) -> Call:
+        """A uid create the server already has (409): answer with that document."""
+        uid = _uid_of(call)
+        known = self.uid_store.get(uid) if uid is not None else None
+        if known is None:
+            known = self._pick(call, exc, await self.run(self._lookup(call, exc)))
+        return self._recovered(call, known)
 
     async def _send(self, call: Call) -> httpx.Response:
         request = self._request(call)
         token = CURRENT_OPERATION.set(operation_id(call.operation))
         try:
             return await self._client.get_async_httpx_client().request(**request)
-        except ConflictError as exc:
-            return await self._send(self._recovery(call, exc))
         except InvoiceXpressError:
             raise
         except httpx.HTTPError as exc:

@@ -187,57 +187,38 @@ def scenario_family_lists(ix: InvoiceXpress, sb: Any) -> None:
 
 @scenario
 def scenario_clients(ix: InvoiceXpress, sb: Any) -> None:
-    body = spec_request_example("createClient")["client"]
-    client = ix.clients.create({**body, "name": "E2E Client", "code": "E2E1"}).client
+    # Spec examples are wire-shaped JSON (Any); typed values are merged into them.
+    body: Any = spec_request_example("createClient")["client"]
+    client = ix.clients.create(body | {"name": "E2E Client", "code": "E2E1"}).client
     assert ix.clients.get(client.id).client.name == "E2E Client"
-    ix.clients.update(client.id, {**body, "name": "E2E Client", "code": "E2E1", "city": "Porto"})
+    ix.clients.update(client.id, body | {"name": "E2E Client", "code": "E2E1", "city": "Porto"})
     assert ix.clients.find_by_name("E2E Client").client.code == "E2E1"
     assert ix.clients.find_by_code("E2E1").client.name == "E2E Client"
     assert "E2E1" in [c.code for c in ix.clients.iter()]
-    ix.invoices.create(
-        {
-            **spec_request_example("createInvoice")["invoice"],
-            "client": {"name": "E2E Client", "code": "E2E1"},
-        }
-    )
+    invoice: Any = spec_request_example("createInvoice")["invoice"]
+    ix.invoices.create(invoice | {"client": {"name": "E2E Client", "code": "E2E1"}})
     listed = ix.clients.invoices(client.id, {"filter": {"status": ["draft"]}})
     assert len(listed.invoices) >= 1
 
 
 @scenario
 def scenario_items_and_taxes(ix: InvoiceXpress, sb: Any) -> None:
-    item = ix.items.create(
-        {
-            **spec_request_example("createItem")["item"],
-            "name": "E2E item",
-            "unit_price": Decimal("12.50"),
-        }
-    ).item
+    item_body: Any = spec_request_example("createItem")["item"]
+    item = ix.items.create(item_body | {"name": "E2E item", "unit_price": Decimal("12.50")}).item
     assert ix.items.get(item.id).item.name == "E2E item"
-    ix.items.update(item.id, {**spec_request_example("updateItem")["item"], "name": "E2E item"})
+    update_body: Any = spec_request_example("updateItem")["item"]
+    ix.items.update(item.id, update_body | {"name": "E2E item"})
     assert item.id in [i.id for i in ix.items.iter()]
     ix.items.delete(item.id)
     with pytest.raises(NotFoundError):
         ix.items.get(item.id)
 
-    tax = ix.taxes.create(
-        {
-            **spec_request_example("createTax")["tax"],
-            "name": "E2E13",
-            "value": "13.0",
-            "default_tax": 0,
-        }
-    ).tax
+    tax_body: Any = spec_request_example("createTax")["tax"]
+    e2e13 = {"name": "E2E13", "value": Decimal("13.0"), "default_tax": False}
+    tax = ix.taxes.create(tax_body | e2e13).tax
     assert ix.taxes.get(tax.id).tax.name == "E2E13"
-    ix.taxes.update(
-        tax.id,
-        {
-            **spec_request_example("updateTax")["tax"],
-            "name": "E2E13",
-            "value": "13.0",
-            "default_tax": 0,
-        },
-    )
+    tax_update: Any = spec_request_example("updateTax")["tax"]
+    ix.taxes.update(tax.id, tax_update | e2e13)
     assert "E2E13" in [t.name for t in ix.taxes.iter()]
     ix.taxes.delete(tax.id)
 
@@ -256,8 +237,8 @@ def scenario_sequences(ix: InvoiceXpress, sb: Any) -> None:
 @scenario
 def scenario_accounts(ix: InvoiceXpress, sb: Any) -> None:
     created = ix.accounts.create(spec_request_example("createAccount")["account"]).account
-    body = spec_request_example("createAccountForExistingUser")["account"]
-    ix.accounts.create_for_existing_user({**body, "organization_name": "Segunda Empresa"})
+    body: Any = spec_request_example("createAccountForExistingUser")["account"]
+    ix.accounts.create_for_existing_user(body | {"organization_name": "Segunda Empresa"})
     with pytest.raises(NotFoundError):  # an account is only visible with its own key
         ix.accounts.get(created.id)
     with ix.for_account(created.name, created.api_key) as own:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from decimal import Decimal
-
 from typing import Any
 
 import httpx
@@ -13,7 +12,6 @@ import pytest
 import respx
 
 from invoicexpress import (
-    ResponseDriftWarning,
     APIStatusError,
     AuthenticationError,
     ConfigurationError,
@@ -23,6 +21,7 @@ from invoicexpress import (
     NotAcceptableError,
     NotFoundError,
     RateLimitError,
+    ResponseDriftWarning,
     ServerError,
     UnexpectedResponseError,
     ValidationError,
@@ -190,7 +189,7 @@ def test_a_2xx_body_that_does_not_match_the_spec_is_reported_as_drift(
 
 
 def _invoice_with(**changes: Any) -> dict[str, Any]:
-    body = copy.deepcopy(example("getInvoice", 200))
+    body: dict[str, Any] = copy.deepcopy(example("getInvoice", 200))
     body["invoice"].update(changes)
     return body
 
@@ -239,7 +238,8 @@ def test_responses_are_converted_money_dates_ids_flags(
     body["invoice"]["items"][0].update(unit_price="100.0", quantity=3, subtotal=300)
     mock_api.get("/invoices/1.json").mock(return_value=httpx.Response(200, json=body))
     doc = make_client().invoices.get(1).invoice
-    assert doc.total == Decimal("24.6") and isinstance(doc.total, Decimal)
+    assert doc.total == Decimal("24.6")
+    assert isinstance(doc.total, Decimal)
     assert doc.date == dt.date(2026, 11, 27)
     assert doc.sequence_id == 7
     item = doc.items[0]
@@ -256,7 +256,8 @@ def test_repr_shows_only_the_fields_that_are_set(
     )
     text = repr(make_client().invoices.get(1))
     assert text.startswith("InvoiceResponse(invoice=Invoice(id=")
-    assert "Unset" not in text and "None" not in text and " at 0x" not in text
+    for noise in ("Unset", "None", " at 0x"):
+        assert noise not in text
 
 
 def test_generated_unexpected_status_keeps_the_body_out_of_its_message() -> None:
