@@ -12,7 +12,15 @@ nox.options.error_on_missing_interpreters = True
 PYTHON = "3.11"
 # Hand-written code: linted, formatted and type-checked strictly. generated/ is only
 # type-checked (it is the generator's output, like a vendored package).
-TYPED = ["toolkit", "overrides/invoicexpress", "sandbox", "contract_tests", "tests", "benchmarks"]
+TYPED = [
+    "toolkit",
+    "overrides/invoicexpress",
+    "sandbox",
+    "contract_tests",
+    "tests",
+    "benchmarks",
+    "examples",
+]
 HAND_WRITTEN = [*TYPED, "noxfile.py"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -24,6 +25,10 @@ def test_the_client_tour_runs_against_the_sandbox() -> None:
             [sys.executable, str(TOUR)], env=env, capture_output=True, text=True, timeout=120
         )
     assert done.returncode == 0, done.stderr
-    pdf_url, when = done.stdout.split()
-    assert pdf_url.startswith("http")
-    assert len(when) == 10  # an ISO date printed from a `date`
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
+    assert lines["pdf"].startswith("http")
+    assert lines["404"] == "['Document not found']"
+    assert "Invalid state" in lines["422"] or "can't" in lines["422"], lines["422"]
+    sequence, when = lines["async"].split()
+    assert "/" in sequence  # a final document's number, `number/serie`
+    assert when == dt.date.today().isoformat()

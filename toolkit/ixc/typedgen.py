@@ -558,7 +558,8 @@ class NamespaceWriter:
             f"    def list({_params(sig.positional, [*page, *sig.keyword], filters)}) -> {ret}:",
             f'        """One page: {about}"""',
             f"        q = {merged}",
-            f"        return self._run(Call({op_name!r}, ({path}), {paged_query}, None, {responses}))",
+            f"        call = Call({op_name!r}, ({path}), {paged_query}, None, {responses})",
+            "        return self._run(call)",
             "",
         ]
         element = self.list_element(op)

@@ -29,7 +29,8 @@ class EstimatesResource(Resource[M]):
     ) -> ListEstimatesResponse200:
         """One page: `listEstimates`."""
         q = {**{"per_page": per_page}, **self._filters(filters, None)}
-        return self._run(Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200}))
+        call = Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -52,7 +53,8 @@ class GuidesResource(Resource[M]):
     ) -> ListGuidesResponse200:
         """One page: `listGuides`."""
         q = {**{"per_page": per_page}, **self._filters(filters, None)}
-        return self._run(Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200}))
+        call = Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -202,7 +204,8 @@ class ClientsResource(Resource[M]):
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListClientsResponse200:
         """One page: `listClients`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._run(Call("list_clients", (), {**q, "page": page}, None, {200: ListClientsResponse200}))
+        call = Call("list_clients", (), {**q, "page": page}, None, {200: ListClientsResponse200})
+        return self._run(call)
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[Client]:
@@ -268,7 +271,8 @@ class ItemsResource(Resource[M]):
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListItemsResponse200:
         """One page: `listItems`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._run(Call("list_items", (), {**q, "page": page}, None, {200: ListItemsResponse200}))
+        call = Call("list_items", (), {**q, "page": page}, None, {200: ListItemsResponse200})
+        return self._run(call)
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[Item]:
@@ -314,7 +318,8 @@ class TaxesResource(Resource[M]):
     def list(self) -> ListTaxesResponse200:
         """One page: `listTaxes`."""
         q = {**{}, **self._filters({}, None)}
-        return self._run(Call("list_taxes", (), q, None, {200: ListTaxesResponse200}))
+        call = Call("list_taxes", (), q, None, {200: ListTaxesResponse200})
+        return self._run(call)
 
     @pages
     def iter(self) -> _abc.Iterator[Tax]:
@@ -360,7 +365,8 @@ class SequencesResource(Resource[M]):
     def list(self) -> ListSequencesResponse200:
         """One page: `listSequences`."""
         q = {**{}, **self._filters({}, None)}
-        return self._run(Call("list_sequences", (), q, None, {200: ListSequencesResponse200}))
+        call = Call("list_sequences", (), q, None, {200: ListSequencesResponse200})
+        return self._run(call)
 
     @pages
     def iter(self) -> _abc.Iterator[Sequence]:
@@ -614,7 +620,8 @@ class CreditNotesResource(Resource[M]):
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListCreditNotesResponse200:
         """One page: `listCreditNotes`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._run(Call("list_credit_notes", (), {**q, "page": page}, None, {200: ListCreditNotesResponse200}))
+        call = Call("list_credit_notes", (), {**q, "page": page}, None, {200: ListCreditNotesResponse200})
+        return self._run(call)
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[CreditNote]:
@@ -684,7 +691,8 @@ class DebitNotesResource(Resource[M]):
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListDebitNotesResponse200:
         """One page: `listDebitNotes`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._run(Call("list_debit_notes", (), {**q, "page": page}, None, {200: ListDebitNotesResponse200}))
+        call = Call("list_debit_notes", (), {**q, "page": page}, None, {200: ListDebitNotesResponse200})
+        return self._run(call)
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[DebitNote]:
@@ -748,7 +756,8 @@ class DevolutionsResource(Resource[M]):
     ) -> ListGuidesResponse200:
         """One page: `listGuides` lists a family; `type` defaults to ['Devolution'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Devolution")}
-        return self._run(Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200}))
+        call = Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -818,7 +827,8 @@ class FeesNotesResource(Resource[M]):
     ) -> ListEstimatesResponse200:
         """One page: `listEstimates` lists a family; `type` defaults to ['FeesNote'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "FeesNote")}
-        return self._run(Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200}))
+        call = Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -892,9 +902,8 @@ class InvoiceReceiptsResource(Resource[M]):
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListInvoiceReceiptsResponse200:
         """One page: `listInvoiceReceipts`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._run(
-            Call("list_invoice_receipts", (), {**q, "page": page}, None, {200: ListInvoiceReceiptsResponse200})
-        )
+        call = Call("list_invoice_receipts", (), {**q, "page": page}, None, {200: ListInvoiceReceiptsResponse200})
+        return self._run(call)
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[InvoiceReceipt]:
@@ -964,7 +973,8 @@ class InvoicesResource(Resource[M]):
     ) -> ListInvoicesResponse200:
         """One page: `listInvoices` lists a family; `type` defaults to ['Invoice'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Invoice")}
-        return self._run(Call("list_invoices", (), {**q, "page": page}, None, {200: ListInvoicesResponse200}))
+        call = Call("list_invoices", (), {**q, "page": page}, None, {200: ListInvoicesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -1034,7 +1044,8 @@ class ProformasResource(Resource[M]):
     ) -> ListEstimatesResponse200:
         """One page: `listEstimates` lists a family; `type` defaults to ['Proforma'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Proforma")}
-        return self._run(Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200}))
+        call = Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -1108,9 +1119,8 @@ class PurchaseOrdersResource(Resource[M]):
     ) -> ListPurchaseOrdersResponse200:
         """One page: `listPurchaseOrders` lists a family; `type` defaults to ['PurchaseOrder'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "PurchaseOrder")}
-        return self._run(
-            Call("list_purchase_orders", (), {**q, "page": page}, None, {200: ListPurchaseOrdersResponse200})
-        )
+        call = Call("list_purchase_orders", (), {**q, "page": page}, None, {200: ListPurchaseOrdersResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -1180,7 +1190,8 @@ class QuotesResource(Resource[M]):
     ) -> ListEstimatesResponse200:
         """One page: `listEstimates` lists a family; `type` defaults to ['Quote'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Quote")}
-        return self._run(Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200}))
+        call = Call("list_estimates", (), {**q, "page": page}, None, {200: ListEstimatesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -1224,7 +1235,8 @@ class ReceiptsResource(Resource[M]):
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListReceiptsResponse200:
         """One page: `listReceipts`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._run(Call("list_receipts", (), {**q, "page": page}, None, {200: ListReceiptsResponse200}))
+        call = Call("list_receipts", (), {**q, "page": page}, None, {200: ListReceiptsResponse200})
+        return self._run(call)
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[Receipt]:
@@ -1288,7 +1300,8 @@ class ShippingsResource(Resource[M]):
     ) -> ListGuidesResponse200:
         """One page: `listGuides` lists a family; `type` defaults to ['Shipping'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Shipping")}
-        return self._run(Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200}))
+        call = Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -1372,9 +1385,8 @@ class SimplifiedInvoicesResource(Resource[M]):
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListSimplifiedInvoicesResponse200:
         """One page: `listSimplifiedInvoices`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._run(
-            Call("list_simplified_invoices", (), {**q, "page": page}, None, {200: ListSimplifiedInvoicesResponse200})
-        )
+        call = Call("list_simplified_invoices", (), {**q, "page": page}, None, {200: ListSimplifiedInvoicesResponse200})
+        return self._run(call)
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[SimplifiedInvoice]:
@@ -1438,7 +1450,8 @@ class TransportsResource(Resource[M]):
     ) -> ListGuidesResponse200:
         """One page: `listGuides` lists a family; `type` defaults to ['Transport'], pass `type=[...]` to walk other types too."""
         q = {**{"per_page": per_page}, **self._filters(filters, "Transport")}
-        return self._run(Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200}))
+        call = Call("list_guides", (), {**q, "page": page}, None, {200: ListGuidesResponse200})
+        return self._run(call)
 
     @pages
     def iter(
@@ -1518,9 +1531,8 @@ class VatMossInvoicesResource(Resource[M]):
     def list(self, *, page: int = 1, per_page: int | None = None) -> ListVatMossInvoicesResponse200:
         """One page: `listVatMossInvoices`."""
         q = {**{"per_page": per_page}, **self._filters({}, None)}
-        return self._run(
-            Call("list_vat_moss_invoices", (), {**q, "page": page}, None, {200: ListVatMossInvoicesResponse200})
-        )
+        call = Call("list_vat_moss_invoices", (), {**q, "page": page}, None, {200: ListVatMossInvoicesResponse200})
+        return self._run(call)
 
     @pages
     def iter(self, *, per_page: int | None = None) -> _abc.Iterator[VatMossInvoice]:
