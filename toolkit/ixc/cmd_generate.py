@@ -145,7 +145,7 @@ def write_typed(spec: Path, package: Path) -> None:
     ruff = [sys.executable, "-m", "ruff"]
     common = ["--isolated", "--no-cache", "--target-version", "py311", "--line-length", "120"]
     subprocess.run([*ruff, "format", str(typed), *common, "--quiet"], check=True)
-    stamp_headers(typed)
+    stamp_headers(typed, marker=False)
 
 
 def provenance(spec: Path) -> dict[str, object]:
@@ -211,15 +211,16 @@ def _files(root: Path) -> set[str]:
     return found
 
 
-def stamp_headers(root: Path) -> None:
-    """Post-hook: put the do-not-edit header on every generated Python file (idempotent)."""
+def stamp_headers(root: Path, *, marker: bool = True) -> None:
+    """Post-hook: put the do-not-edit header on every generated Python file (idempotent), and
+    the PEP 561 marker at the package root (`marker`)."""
     header = HEADER.format(version=GENERATOR_VERSION)
     for path in sorted(root.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if not text.startswith(header):
             path.write_text(header + text, encoding="utf-8")
     typed = root / "py.typed"
-    if not typed.exists():
+    if marker and not typed.exists():
         typed.write_text("# PEP 561 marker: this generated package ships type information.\n")
 
 
