@@ -10,6 +10,8 @@ Request TypedDicts are in `invoicexpress.requests`, response models in `invoicex
 (both generated from the spec into `invoicexpress_client.typed`).
 """
 
+from invoicexpress_core.errors import error_messages
+
 from ._client import AsyncInvoiceXpress, InvoiceXpress, page_items
 from ._decode import ResponseDriftWarning
 from ._exceptions import (
@@ -27,7 +29,6 @@ from ._exceptions import (
     TransportError,
     UnexpectedResponseError,
     ValidationError,
-    error_messages,
 )
 from ._resources import Call
 from ._transport import Clock, Pacer, RetryPolicy, SystemClock
