@@ -81,9 +81,9 @@ def write_typed(spec: Path, package: Path) -> None:
     """The typed layer (`typed/`, see ixc.typedgen), formatted and stamped like the rest."""
     import yaml
 
-    from ixc import typedgen
+    from ixc.typedgen import write
 
-    typedgen.write(yaml.safe_load(spec.read_text(encoding="utf-8")), package)
+    write(yaml.safe_load(spec.read_text(encoding="utf-8")), package)
     typed = package / "typed"
     ruff = [sys.executable, "-m", "ruff"]
     common = ["--isolated", "--no-cache", "--target-version", "py311", "--line-length", "120"]
