@@ -152,26 +152,29 @@ class _Base:
         return request
 
     def _decode(self, call: Call, response: httpx.Response) -> Any:
-        """The model of the status the server answered, decoded and checked."""
+        """The model of the status the server answered, decoded and checked (the status and
+        the content type too: a misfit raises, or warns with `strict=False`)."""
         op_id = operation_id(call.operation)
         if not call.responses:  # `call()`: the JSON as it came
             return response.json() if response.content else None
-        if response.status_code not in call.responses:
-            raise UnexpectedResponseError(
-                f"{op_id}: status {response.status_code} is not documented "
-                f"(expected {', '.join(map(str, call.responses))})"
-            )
-        model = call.responses[response.status_code]
+        decoder = Decoder(op_id, strict=self.strict, redact=self._redact)
+        status = response.status_code
+        if status not in call.responses:
+            documented = ", ".join(map(str, call.responses))
+            decoder.misfit((), f"status {documented}", status)
+            status = min(call.responses)  # strict=False: read it as the documented one
+        model = call.responses[status]
         if model is None:
             return None
+        kind = response.headers.get("content-type", "")
+        if "json" not in kind:
+            decoder.misfit((), "content type application/json", kind or None)
         try:
             data = response.json()
         except ValueError:
             raise UnexpectedResponseError(
-                f"{op_id}: /: expected a JSON body ({model.__name__}), got "
-                f"{response.headers.get('content-type', 'no content type')}"
+                f"{op_id}: /: expected a JSON body ({model.__name__}), got {kind or 'no body'}"
             ) from None
-        decoder = Decoder(op_id, strict=self.strict, redact=self._redact)
         result = decoder.model(model, data)
         self._remember_uid(call, result)
         return result
