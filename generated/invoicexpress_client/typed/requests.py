@@ -368,6 +368,51 @@ InvoicesFields = TypedDict(
 """Fields of a invoices document on create and update."""
 
 
+CreditNoteCreateRequest = TypedDict(
+    "CreditNoteCreateRequest",
+    {
+        "credit_note": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+        "proprietary_uid": NotRequired[str],
+    },
+    total=False,
+)
+"""Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+CreditNoteUpdateRequest = TypedDict(
+    "CreditNoteUpdateRequest",
+    {
+        "credit_note": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+    },
+    total=False,
+)
+"""Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+CreditNoteStateChange = TypedDict(
+    "CreditNoteStateChange",
+    {
+        "state": Required[Literal["canceled", "deleted", "finalized", "settled", "unsettled"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of CreditNoteStateChange."""
+
+
+CreditNoteChangeStateRequest = TypedDict(
+    "CreditNoteChangeStateRequest",
+    {
+        "credit_note": NotRequired[CreditNoteStateChange],
+        "invoice": NotRequired[CreditNoteStateChange],
+    },
+    total=False,
+)
+"""Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
 EmailDocumentRequestMessageClient = TypedDict(
     "EmailDocumentRequestMessageClient",
     {
@@ -392,6 +437,51 @@ EmailDocumentRequestMessage = TypedDict(
     total=False,
 )
 """The body of EmailDocumentRequestMessage."""
+
+
+DebitNoteCreateRequest = TypedDict(
+    "DebitNoteCreateRequest",
+    {
+        "debit_note": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+        "proprietary_uid": NotRequired[str],
+    },
+    total=False,
+)
+"""Send the body under `debit_note`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+DebitNoteUpdateRequest = TypedDict(
+    "DebitNoteUpdateRequest",
+    {
+        "debit_note": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+    },
+    total=False,
+)
+"""Send the body under `debit_note`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+DebitNoteStateChange = TypedDict(
+    "DebitNoteStateChange",
+    {
+        "state": Required[Literal["canceled", "deleted", "finalized", "settled", "unsettled"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of DebitNoteStateChange."""
+
+
+DebitNoteChangeStateRequest = TypedDict(
+    "DebitNoteChangeStateRequest",
+    {
+        "debit_note": NotRequired[DebitNoteStateChange],
+        "invoice": NotRequired[DebitNoteStateChange],
+    },
+    total=False,
+)
+"""Send the body under `debit_note`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
 
 
 AddressInput = TypedDict(
@@ -433,6 +523,50 @@ GuidesFields = TypedDict(
 """Fields of a guides document on create and update."""
 
 
+DevolutionCreateRequest = TypedDict(
+    "DevolutionCreateRequest",
+    {
+        "devolution": NotRequired[GuidesFields],
+        "shipping": NotRequired[GuidesFields],
+    },
+    total=False,
+)
+"""Send the body under `devolution`. The API also accepts the family's generic key `shipping` in its place (one of the two)."""
+
+
+DevolutionUpdateRequest = TypedDict(
+    "DevolutionUpdateRequest",
+    {
+        "devolution": NotRequired[GuidesFields],
+        "shipping": NotRequired[GuidesFields],
+    },
+    total=False,
+)
+"""Send the body under `devolution`. The API also accepts the family's generic key `shipping` in its place (one of the two)."""
+
+
+DevolutionStateChange = TypedDict(
+    "DevolutionStateChange",
+    {
+        "state": Required[Literal["canceled", "deleted", "finalized"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of DevolutionStateChange."""
+
+
+DevolutionChangeStateRequest = TypedDict(
+    "DevolutionChangeStateRequest",
+    {
+        "devolution": NotRequired[DevolutionStateChange],
+        "shipping": NotRequired[DevolutionStateChange],
+    },
+    total=False,
+)
+"""Send the body under `devolution`. The API also accepts the family's generic key `shipping` in its place (one of the two)."""
+
+
 EstimatesFields = TypedDict(
     "EstimatesFields",
     {
@@ -453,6 +587,95 @@ EstimatesFields = TypedDict(
     total=False,
 )
 """Fields of a estimates document on create and update."""
+
+
+FeesNoteCreateRequest = TypedDict(
+    "FeesNoteCreateRequest",
+    {
+        "fees_note": NotRequired[EstimatesFields],
+        "quote": NotRequired[EstimatesFields],
+    },
+    total=False,
+)
+"""Send the body under `fees_note`. The API also accepts the family's generic key `quote` in its place (one of the two)."""
+
+
+FeesNoteUpdateRequest = TypedDict(
+    "FeesNoteUpdateRequest",
+    {
+        "fees_note": NotRequired[EstimatesFields],
+        "quote": NotRequired[EstimatesFields],
+    },
+    total=False,
+)
+"""Send the body under `fees_note`. The API also accepts the family's generic key `quote` in its place (one of the two)."""
+
+
+FeesNoteStateChange = TypedDict(
+    "FeesNoteStateChange",
+    {
+        "state": Required[Literal["accept", "canceled", "deleted", "finalized", "refuse", "accepted", "refused"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of FeesNoteStateChange."""
+
+
+FeesNoteChangeStateRequest = TypedDict(
+    "FeesNoteChangeStateRequest",
+    {
+        "fees_note": NotRequired[FeesNoteStateChange],
+        "quote": NotRequired[FeesNoteStateChange],
+    },
+    total=False,
+)
+"""Send the body under `fees_note`. The API also accepts the family's generic key `quote` in its place (one of the two)."""
+
+
+InvoiceReceiptCreateRequest = TypedDict(
+    "InvoiceReceiptCreateRequest",
+    {
+        "invoice_receipt": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+        "proprietary_uid": NotRequired[str],
+    },
+    total=False,
+)
+"""Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+InvoiceReceiptUpdateRequest = TypedDict(
+    "InvoiceReceiptUpdateRequest",
+    {
+        "invoice_receipt": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+    },
+    total=False,
+)
+"""Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+InvoiceReceiptStateChange = TypedDict(
+    "InvoiceReceiptStateChange",
+    {
+        "state": Required[Literal["canceled", "deleted", "finalized"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of InvoiceReceiptStateChange."""
+
+
+InvoiceReceiptChangeStateRequest = TypedDict(
+    "InvoiceReceiptChangeStateRequest",
+    {
+        "invoice_receipt": NotRequired[InvoiceReceiptStateChange],
+        "invoice": NotRequired[InvoiceReceiptStateChange],
+    },
+    total=False,
+)
+"""Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
 
 
 ListInvoicesFilters = TypedDict(
@@ -487,6 +710,50 @@ ListInvoicesFilters = TypedDict(
     total=False,
 )
 """Filters of `listInvoices` in Python names (`date_from`: `date[from]`)."""
+
+
+ProformaCreateRequest = TypedDict(
+    "ProformaCreateRequest",
+    {
+        "proforma": NotRequired[EstimatesFields],
+        "quote": NotRequired[EstimatesFields],
+    },
+    total=False,
+)
+"""Send the body under `proforma`. The API also accepts the family's generic key `quote` in its place (one of the two)."""
+
+
+ProformaUpdateRequest = TypedDict(
+    "ProformaUpdateRequest",
+    {
+        "proforma": NotRequired[EstimatesFields],
+        "quote": NotRequired[EstimatesFields],
+    },
+    total=False,
+)
+"""Send the body under `proforma`. The API also accepts the family's generic key `quote` in its place (one of the two)."""
+
+
+ProformaStateChange = TypedDict(
+    "ProformaStateChange",
+    {
+        "state": Required[Literal["accept", "canceled", "deleted", "finalized", "refuse", "accepted", "refused"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of ProformaStateChange."""
+
+
+ProformaChangeStateRequest = TypedDict(
+    "ProformaChangeStateRequest",
+    {
+        "proforma": NotRequired[ProformaStateChange],
+        "quote": NotRequired[ProformaStateChange],
+    },
+    total=False,
+)
+"""Send the body under `proforma`. The API also accepts the family's generic key `quote` in its place (one of the two)."""
 
 
 PurchaseOrdersFields = TypedDict(
@@ -531,3 +798,137 @@ ListPurchaseOrdersFilters = TypedDict(
     total=False,
 )
 """Filters of `listPurchaseOrders` in Python names (`date_from`: `date[from]`)."""
+
+
+SimplifiedInvoiceCreateRequest = TypedDict(
+    "SimplifiedInvoiceCreateRequest",
+    {
+        "simplified_invoice": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+        "proprietary_uid": NotRequired[str],
+    },
+    total=False,
+)
+"""Send the body under `simplified_invoice`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+SimplifiedInvoiceUpdateRequest = TypedDict(
+    "SimplifiedInvoiceUpdateRequest",
+    {
+        "simplified_invoice": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+    },
+    total=False,
+)
+"""Send the body under `simplified_invoice`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+SimplifiedInvoiceStateChange = TypedDict(
+    "SimplifiedInvoiceStateChange",
+    {
+        "state": Required[Literal["canceled", "deleted", "finalized", "settled"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of SimplifiedInvoiceStateChange."""
+
+
+SimplifiedInvoiceChangeStateRequest = TypedDict(
+    "SimplifiedInvoiceChangeStateRequest",
+    {
+        "simplified_invoice": NotRequired[SimplifiedInvoiceStateChange],
+        "invoice": NotRequired[SimplifiedInvoiceStateChange],
+    },
+    total=False,
+)
+"""Send the body under `simplified_invoice`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+TransportCreateRequest = TypedDict(
+    "TransportCreateRequest",
+    {
+        "transport": NotRequired[GuidesFields],
+        "shipping": NotRequired[GuidesFields],
+    },
+    total=False,
+)
+"""Send the body under `transport`. The API also accepts the family's generic key `shipping` in its place (one of the two)."""
+
+
+TransportUpdateRequest = TypedDict(
+    "TransportUpdateRequest",
+    {
+        "transport": NotRequired[GuidesFields],
+        "shipping": NotRequired[GuidesFields],
+    },
+    total=False,
+)
+"""Send the body under `transport`. The API also accepts the family's generic key `shipping` in its place (one of the two)."""
+
+
+TransportStateChange = TypedDict(
+    "TransportStateChange",
+    {
+        "state": Required[Literal["canceled", "deleted", "finalized"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of TransportStateChange."""
+
+
+TransportChangeStateRequest = TypedDict(
+    "TransportChangeStateRequest",
+    {
+        "transport": NotRequired[TransportStateChange],
+        "shipping": NotRequired[TransportStateChange],
+    },
+    total=False,
+)
+"""Send the body under `transport`. The API also accepts the family's generic key `shipping` in its place (one of the two)."""
+
+
+VatMossInvoiceCreateRequest = TypedDict(
+    "VatMossInvoiceCreateRequest",
+    {
+        "vat_moss_invoice": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+        "proprietary_uid": NotRequired[str],
+    },
+    total=False,
+)
+"""Send the body under `vat_moss_invoice`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+VatMossInvoiceUpdateRequest = TypedDict(
+    "VatMossInvoiceUpdateRequest",
+    {
+        "vat_moss_invoice": NotRequired[InvoicesFields],
+        "invoice": NotRequired[InvoicesFields],
+    },
+    total=False,
+)
+"""Send the body under `vat_moss_invoice`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
+
+
+VatMossInvoiceStateChange = TypedDict(
+    "VatMossInvoiceStateChange",
+    {
+        "state": Required[Literal["canceled", "deleted", "finalized", "settled"]],
+        "message": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of VatMossInvoiceStateChange."""
+
+
+VatMossInvoiceChangeStateRequest = TypedDict(
+    "VatMossInvoiceChangeStateRequest",
+    {
+        "vat_moss_invoice": NotRequired[VatMossInvoiceStateChange],
+        "invoice": NotRequired[VatMossInvoiceStateChange],
+    },
+    total=False,
+)
+"""Send the body under `vat_moss_invoice`. The API also accepts the family's generic key `invoice` in its place (one of the two)."""
