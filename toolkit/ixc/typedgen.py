@@ -472,6 +472,8 @@ class NamespaceWriter:
         bcls = bname or f"{pascal(op.op_id)}Body"
         props = bs.get("properties", {})
         roots = [k for k in bs.get("required", []) if k != "proprietary_uid"]
+        if not roots:  # the type's key first, then the family's generic one (CONVENTIONS)
+            roots = bs.get("x-accepted-root-keys", [])[:1]
         if len(roots) != 1:
             sig.positional.append(f"data: {self.em.in_type(body_schema, bcls, '')}")
             sig.body = "data"

@@ -568,9 +568,17 @@ class CreditNotesResource(Resource[M]):
     }
 
     @op
-    def create(self, data: CreditNoteCreateRequest) -> CreditNoteResponse:
+    def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> CreditNoteResponse:
         """Create a credit note (`createCreditNote`)."""
-        return self._run(Call("create_credit_note", (), {}, data, {201: CreditNoteResponse}))
+        return self._run(
+            Call(
+                "create_credit_note",
+                (),
+                {},
+                _with_uid({"credit_note": data}, proprietary_uid),
+                {201: CreditNoteResponse},
+            )
+        )
 
     @op
     def get(self, document_id: int) -> CreditNoteResponse:
@@ -578,14 +586,30 @@ class CreditNotesResource(Resource[M]):
         return self._run(Call("get_credit_note", (document_id,), {}, None, {200: CreditNoteResponse}))
 
     @op
-    def update(self, document_id: int, data: CreditNoteUpdateRequest) -> CreditNoteResponse:
+    def update(self, document_id: int, data: InvoicesFields) -> CreditNoteResponse:
         """Update a credit note (`updateCreditNote`)."""
-        return self._run(Call("update_credit_note", (document_id,), {}, data, {200: CreditNoteResponse}))
+        return self._run(
+            Call("update_credit_note", (document_id,), {}, {"credit_note": data}, {200: CreditNoteResponse})
+        )
 
     @op
-    def change_state(self, document_id: int, data: CreditNoteChangeStateRequest) -> CreditNoteResponse:
+    def change_state(
+        self,
+        document_id: int,
+        state: Literal["canceled", "deleted", "finalized", "settled", "unsettled"],
+        *,
+        message: str | None = None,
+    ) -> CreditNoteResponse:
         """Change the state of a credit note (`changeCreditNoteState`)."""
-        return self._run(Call("change_credit_note_state", (document_id,), {}, data, {200: CreditNoteResponse}))
+        return self._run(
+            Call(
+                "change_credit_note_state",
+                (document_id,),
+                {},
+                {"credit_note": _drop_none({"state": state, "message": message})},
+                {200: CreditNoteResponse},
+            )
+        )
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
@@ -621,9 +645,13 @@ class DebitNotesResource(Resource[M]):
     }
 
     @op
-    def create(self, data: DebitNoteCreateRequest) -> DebitNoteResponse:
+    def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> DebitNoteResponse:
         """Create a debit note (`createDebitNote`)."""
-        return self._run(Call("create_debit_note", (), {}, data, {201: DebitNoteResponse}))
+        return self._run(
+            Call(
+                "create_debit_note", (), {}, _with_uid({"debit_note": data}, proprietary_uid), {201: DebitNoteResponse}
+            )
+        )
 
     @op
     def get(self, document_id: int) -> DebitNoteResponse:
@@ -631,14 +659,28 @@ class DebitNotesResource(Resource[M]):
         return self._run(Call("get_debit_note", (document_id,), {}, None, {200: DebitNoteResponse}))
 
     @op
-    def update(self, document_id: int, data: DebitNoteUpdateRequest) -> DebitNoteResponse:
+    def update(self, document_id: int, data: InvoicesFields) -> DebitNoteResponse:
         """Update a debit note (`updateDebitNote`)."""
-        return self._run(Call("update_debit_note", (document_id,), {}, data, {200: DebitNoteResponse}))
+        return self._run(Call("update_debit_note", (document_id,), {}, {"debit_note": data}, {200: DebitNoteResponse}))
 
     @op
-    def change_state(self, document_id: int, data: DebitNoteChangeStateRequest) -> DebitNoteResponse:
+    def change_state(
+        self,
+        document_id: int,
+        state: Literal["canceled", "deleted", "finalized", "settled", "unsettled"],
+        *,
+        message: str | None = None,
+    ) -> DebitNoteResponse:
         """Change the state of a debit note (`changeDebitNoteState`)."""
-        return self._run(Call("change_debit_note_state", (document_id,), {}, data, {200: DebitNoteResponse}))
+        return self._run(
+            Call(
+                "change_debit_note_state",
+                (document_id,),
+                {},
+                {"debit_note": _drop_none({"state": state, "message": message})},
+                {200: DebitNoteResponse},
+            )
+        )
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
@@ -674,9 +716,9 @@ class DevolutionsResource(Resource[M]):
     }
 
     @op
-    def create(self, data: DevolutionCreateRequest) -> DevolutionResponse:
+    def create(self, data: GuidesFields) -> DevolutionResponse:
         """Create a devolution guide (`createDevolution`)."""
-        return self._run(Call("create_devolution", (), {}, data, {201: DevolutionResponse}))
+        return self._run(Call("create_devolution", (), {}, {"devolution": data}, {201: DevolutionResponse}))
 
     @op
     def get(self, document_id: int) -> DevolutionResponse:
@@ -684,14 +726,24 @@ class DevolutionsResource(Resource[M]):
         return self._run(Call("get_devolution", (document_id,), {}, None, {200: DevolutionResponse}))
 
     @op
-    def update(self, document_id: int, data: DevolutionUpdateRequest) -> DevolutionResponse:
+    def update(self, document_id: int, data: GuidesFields) -> DevolutionResponse:
         """Update a devolution guide (`updateDevolution`)."""
-        return self._run(Call("update_devolution", (document_id,), {}, data, {200: DevolutionResponse}))
+        return self._run(Call("update_devolution", (document_id,), {}, {"devolution": data}, {200: DevolutionResponse}))
 
     @op
-    def change_state(self, document_id: int, data: DevolutionChangeStateRequest) -> DevolutionResponse:
+    def change_state(
+        self, document_id: int, state: Literal["canceled", "deleted", "finalized"], *, message: str | None = None
+    ) -> DevolutionResponse:
         """Change the state of a devolution guide (`changeDevolutionState`)."""
-        return self._run(Call("change_devolution_state", (document_id,), {}, data, {200: DevolutionResponse}))
+        return self._run(
+            Call(
+                "change_devolution_state",
+                (document_id,),
+                {},
+                {"devolution": _drop_none({"state": state, "message": message})},
+                {200: DevolutionResponse},
+            )
+        )
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
@@ -731,9 +783,9 @@ class FeesNotesResource(Resource[M]):
     }
 
     @op
-    def create(self, data: FeesNoteCreateRequest) -> FeesNoteResponse:
+    def create(self, data: EstimatesFields) -> FeesNoteResponse:
         """Create a fees note (`createFeesNote`)."""
-        return self._run(Call("create_fees_note", (), {}, data, {201: FeesNoteResponse}))
+        return self._run(Call("create_fees_note", (), {}, {"fees_note": data}, {201: FeesNoteResponse}))
 
     @op
     def get(self, document_id: int) -> FeesNoteResponse:
@@ -741,14 +793,28 @@ class FeesNotesResource(Resource[M]):
         return self._run(Call("get_fees_note", (document_id,), {}, None, {200: FeesNoteResponse}))
 
     @op
-    def update(self, document_id: int, data: FeesNoteUpdateRequest) -> FeesNoteResponse:
+    def update(self, document_id: int, data: EstimatesFields) -> FeesNoteResponse:
         """Update a fees note (`updateFeesNote`)."""
-        return self._run(Call("update_fees_note", (document_id,), {}, data, {200: FeesNoteResponse}))
+        return self._run(Call("update_fees_note", (document_id,), {}, {"fees_note": data}, {200: FeesNoteResponse}))
 
     @op
-    def change_state(self, document_id: int, data: FeesNoteChangeStateRequest) -> FeesNoteResponse:
+    def change_state(
+        self,
+        document_id: int,
+        state: Literal["accept", "canceled", "deleted", "finalized", "refuse", "accepted", "refused"],
+        *,
+        message: str | None = None,
+    ) -> FeesNoteResponse:
         """Change the state of a fees note (`changeFeesNoteState`)."""
-        return self._run(Call("change_fees_note_state", (document_id,), {}, data, {200: FeesNoteResponse}))
+        return self._run(
+            Call(
+                "change_fees_note_state",
+                (document_id,),
+                {},
+                {"fees_note": _drop_none({"state": state, "message": message})},
+                {200: FeesNoteResponse},
+            )
+        )
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
@@ -788,9 +854,17 @@ class InvoiceReceiptsResource(Resource[M]):
     }
 
     @op
-    def create(self, data: InvoiceReceiptCreateRequest) -> InvoiceReceiptResponse:
+    def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> InvoiceReceiptResponse:
         """Create a invoice-receipt (`createInvoiceReceipt`)."""
-        return self._run(Call("create_invoice_receipt", (), {}, data, {201: InvoiceReceiptResponse}))
+        return self._run(
+            Call(
+                "create_invoice_receipt",
+                (),
+                {},
+                _with_uid({"invoice_receipt": data}, proprietary_uid),
+                {201: InvoiceReceiptResponse},
+            )
+        )
 
     @op
     def get(self, document_id: int) -> InvoiceReceiptResponse:
@@ -798,14 +872,26 @@ class InvoiceReceiptsResource(Resource[M]):
         return self._run(Call("get_invoice_receipt", (document_id,), {}, None, {200: InvoiceReceiptResponse}))
 
     @op
-    def update(self, document_id: int, data: InvoiceReceiptUpdateRequest) -> InvoiceReceiptResponse:
+    def update(self, document_id: int, data: InvoicesFields) -> InvoiceReceiptResponse:
         """Update a invoice-receipt (`updateInvoiceReceipt`)."""
-        return self._run(Call("update_invoice_receipt", (document_id,), {}, data, {200: InvoiceReceiptResponse}))
+        return self._run(
+            Call("update_invoice_receipt", (document_id,), {}, {"invoice_receipt": data}, {200: InvoiceReceiptResponse})
+        )
 
     @op
-    def change_state(self, document_id: int, data: InvoiceReceiptChangeStateRequest) -> InvoiceReceiptResponse:
+    def change_state(
+        self, document_id: int, state: Literal["canceled", "deleted", "finalized"], *, message: str | None = None
+    ) -> InvoiceReceiptResponse:
         """Change the state of a invoice-receipt (`changeInvoiceReceiptState`)."""
-        return self._run(Call("change_invoice_receipt_state", (document_id,), {}, data, {200: InvoiceReceiptResponse}))
+        return self._run(
+            Call(
+                "change_invoice_receipt_state",
+                (document_id,),
+                {},
+                {"invoice_receipt": _drop_none({"state": state, "message": message})},
+                {200: InvoiceReceiptResponse},
+            )
+        )
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
@@ -914,9 +1000,9 @@ class ProformasResource(Resource[M]):
     }
 
     @op
-    def create(self, data: ProformaCreateRequest) -> ProformaResponse:
+    def create(self, data: EstimatesFields) -> ProformaResponse:
         """Create a proforma (`createProforma`)."""
-        return self._run(Call("create_proforma", (), {}, data, {201: ProformaResponse}))
+        return self._run(Call("create_proforma", (), {}, {"proforma": data}, {201: ProformaResponse}))
 
     @op
     def get(self, document_id: int) -> ProformaResponse:
@@ -924,14 +1010,28 @@ class ProformasResource(Resource[M]):
         return self._run(Call("get_proforma", (document_id,), {}, None, {200: ProformaResponse}))
 
     @op
-    def update(self, document_id: int, data: ProformaUpdateRequest) -> ProformaResponse:
+    def update(self, document_id: int, data: EstimatesFields) -> ProformaResponse:
         """Update a proforma (`updateProforma`)."""
-        return self._run(Call("update_proforma", (document_id,), {}, data, {200: ProformaResponse}))
+        return self._run(Call("update_proforma", (document_id,), {}, {"proforma": data}, {200: ProformaResponse}))
 
     @op
-    def change_state(self, document_id: int, data: ProformaChangeStateRequest) -> ProformaResponse:
+    def change_state(
+        self,
+        document_id: int,
+        state: Literal["accept", "canceled", "deleted", "finalized", "refuse", "accepted", "refused"],
+        *,
+        message: str | None = None,
+    ) -> ProformaResponse:
         """Change the state of a proforma (`changeProformaState`)."""
-        return self._run(Call("change_proforma_state", (document_id,), {}, data, {200: ProformaResponse}))
+        return self._run(
+            Call(
+                "change_proforma_state",
+                (document_id,),
+                {},
+                {"proforma": _drop_none({"state": state, "message": message})},
+                {200: ProformaResponse},
+            )
+        )
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
@@ -1227,9 +1327,17 @@ class SimplifiedInvoicesResource(Resource[M]):
     }
 
     @op
-    def create(self, data: SimplifiedInvoiceCreateRequest) -> SimplifiedInvoiceResponse:
+    def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> SimplifiedInvoiceResponse:
         """Create a simplified invoice (Portuguese accounts only) (`createSimplifiedInvoice`)."""
-        return self._run(Call("create_simplified_invoice", (), {}, data, {201: SimplifiedInvoiceResponse}))
+        return self._run(
+            Call(
+                "create_simplified_invoice",
+                (),
+                {},
+                _with_uid({"simplified_invoice": data}, proprietary_uid),
+                {201: SimplifiedInvoiceResponse},
+            )
+        )
 
     @op
     def get(self, document_id: int) -> SimplifiedInvoiceResponse:
@@ -1237,15 +1345,35 @@ class SimplifiedInvoicesResource(Resource[M]):
         return self._run(Call("get_simplified_invoice", (document_id,), {}, None, {200: SimplifiedInvoiceResponse}))
 
     @op
-    def update(self, document_id: int, data: SimplifiedInvoiceUpdateRequest) -> SimplifiedInvoiceResponse:
+    def update(self, document_id: int, data: InvoicesFields) -> SimplifiedInvoiceResponse:
         """Update a simplified invoice (Portuguese accounts only) (`updateSimplifiedInvoice`)."""
-        return self._run(Call("update_simplified_invoice", (document_id,), {}, data, {200: SimplifiedInvoiceResponse}))
+        return self._run(
+            Call(
+                "update_simplified_invoice",
+                (document_id,),
+                {},
+                {"simplified_invoice": data},
+                {200: SimplifiedInvoiceResponse},
+            )
+        )
 
     @op
-    def change_state(self, document_id: int, data: SimplifiedInvoiceChangeStateRequest) -> SimplifiedInvoiceResponse:
+    def change_state(
+        self,
+        document_id: int,
+        state: Literal["canceled", "deleted", "finalized", "settled"],
+        *,
+        message: str | None = None,
+    ) -> SimplifiedInvoiceResponse:
         """Change the state of a simplified invoice (Portuguese accounts only) (`changeSimplifiedInvoiceState`)."""
         return self._run(
-            Call("change_simplified_invoice_state", (document_id,), {}, data, {200: SimplifiedInvoiceResponse})
+            Call(
+                "change_simplified_invoice_state",
+                (document_id,),
+                {},
+                {"simplified_invoice": _drop_none({"state": state, "message": message})},
+                {200: SimplifiedInvoiceResponse},
+            )
         )
 
     @op
@@ -1282,9 +1410,9 @@ class TransportsResource(Resource[M]):
     }
 
     @op
-    def create(self, data: TransportCreateRequest) -> TransportResponse:
+    def create(self, data: GuidesFields) -> TransportResponse:
         """Create a transport guide (`createTransport`)."""
-        return self._run(Call("create_transport", (), {}, data, {201: TransportResponse}))
+        return self._run(Call("create_transport", (), {}, {"transport": data}, {201: TransportResponse}))
 
     @op
     def get(self, document_id: int) -> TransportResponse:
@@ -1292,14 +1420,24 @@ class TransportsResource(Resource[M]):
         return self._run(Call("get_transport", (document_id,), {}, None, {200: TransportResponse}))
 
     @op
-    def update(self, document_id: int, data: TransportUpdateRequest) -> TransportResponse:
+    def update(self, document_id: int, data: GuidesFields) -> TransportResponse:
         """Update a transport guide (`updateTransport`)."""
-        return self._run(Call("update_transport", (document_id,), {}, data, {200: TransportResponse}))
+        return self._run(Call("update_transport", (document_id,), {}, {"transport": data}, {200: TransportResponse}))
 
     @op
-    def change_state(self, document_id: int, data: TransportChangeStateRequest) -> TransportResponse:
+    def change_state(
+        self, document_id: int, state: Literal["canceled", "deleted", "finalized"], *, message: str | None = None
+    ) -> TransportResponse:
         """Change the state of a transport guide (`changeTransportState`)."""
-        return self._run(Call("change_transport_state", (document_id,), {}, data, {200: TransportResponse}))
+        return self._run(
+            Call(
+                "change_transport_state",
+                (document_id,),
+                {},
+                {"transport": _drop_none({"state": state, "message": message})},
+                {200: TransportResponse},
+            )
+        )
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
@@ -1339,9 +1477,17 @@ class VatMossInvoicesResource(Resource[M]):
     }
 
     @op
-    def create(self, data: VatMossInvoiceCreateRequest) -> VatMossInvoiceResponse:
+    def create(self, data: InvoicesFields, *, proprietary_uid: str | None = None) -> VatMossInvoiceResponse:
         """Create a VAT MOSS invoice (`createVatMossInvoice`)."""
-        return self._run(Call("create_vat_moss_invoice", (), {}, data, {201: VatMossInvoiceResponse}))
+        return self._run(
+            Call(
+                "create_vat_moss_invoice",
+                (),
+                {},
+                _with_uid({"vat_moss_invoice": data}, proprietary_uid),
+                {201: VatMossInvoiceResponse},
+            )
+        )
 
     @op
     def get(self, document_id: int) -> VatMossInvoiceResponse:
@@ -1349,14 +1495,32 @@ class VatMossInvoicesResource(Resource[M]):
         return self._run(Call("get_vat_moss_invoice", (document_id,), {}, None, {200: VatMossInvoiceResponse}))
 
     @op
-    def update(self, document_id: int, data: VatMossInvoiceUpdateRequest) -> VatMossInvoiceResponse:
+    def update(self, document_id: int, data: InvoicesFields) -> VatMossInvoiceResponse:
         """Update a VAT MOSS invoice (`updateVatMossInvoice`)."""
-        return self._run(Call("update_vat_moss_invoice", (document_id,), {}, data, {200: VatMossInvoiceResponse}))
+        return self._run(
+            Call(
+                "update_vat_moss_invoice", (document_id,), {}, {"vat_moss_invoice": data}, {200: VatMossInvoiceResponse}
+            )
+        )
 
     @op
-    def change_state(self, document_id: int, data: VatMossInvoiceChangeStateRequest) -> VatMossInvoiceResponse:
+    def change_state(
+        self,
+        document_id: int,
+        state: Literal["canceled", "deleted", "finalized", "settled"],
+        *,
+        message: str | None = None,
+    ) -> VatMossInvoiceResponse:
         """Change the state of a VAT MOSS invoice (`changeVatMossInvoiceState`)."""
-        return self._run(Call("change_vat_moss_invoice_state", (document_id,), {}, data, {200: VatMossInvoiceResponse}))
+        return self._run(
+            Call(
+                "change_vat_moss_invoice_state",
+                (document_id,),
+                {},
+                {"vat_moss_invoice": _drop_none({"state": state, "message": message})},
+                {200: VatMossInvoiceResponse},
+            )
+        )
 
     @op
     def email(self, document_id: int, data: EmailDocumentRequestMessage) -> None:
