@@ -243,7 +243,6 @@ class Emitter:
         self.models.append(
             "\n".join(
                 [
-                    "@dataclass(frozen=True, kw_only=True, repr=False)",
                     f"class {cls}(Model):",
                     f'    """{doc}"""',
                     "",
@@ -689,7 +688,6 @@ def build(spec: dict[str, Any]) -> dict[str, str]:
             '"""Response models: converted, checked values (see `__ix_fields__`)."""',
             "",
             *_HEAD,
-            "from dataclasses import dataclass",
             "from typing import ClassVar, Literal",
             "",
             "from ._runtime import FieldSpecs, Model",

@@ -8,14 +8,12 @@ from __future__ import annotations
 import collections.abc as _abc
 import datetime as dt
 from decimal import Decimal
-from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from ._runtime import FieldSpecs, Model
 from .literals import *  # noqa: F403
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class DocumentClient(Model):
     """The client as a document embeds it (no fiscal id: only the client endpoints expose it)."""
 
@@ -34,7 +32,6 @@ class DocumentClient(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class DocumentItemTax(Model):
     """The tax of a line. Drafts read back sometimes carry null name and value although the amounts are right (surface §6.2)."""
 
@@ -49,7 +46,6 @@ class DocumentItemTax(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class DocumentItem(Model):
     """A line of a document. `unit_price` is tax-exclusive, up to 4 decimals."""
 
@@ -80,7 +76,6 @@ class DocumentItem(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class MbReference(Model):
     """Multibanco payment reference (Portuguese accounts with it enabled)."""
 
@@ -95,7 +90,6 @@ class MbReference(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GlobalDiscount(Model):
     """A discount on the whole document, as a percentage or an amount."""
 
@@ -108,7 +102,6 @@ class GlobalDiscount(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class EstimateFamilyDocument(Model):
     """A document of the estimates family as list endpoints return it."""
 
@@ -169,7 +162,6 @@ class EstimateFamilyDocument(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Pagination(Model):
     """Where a page sits in a paginated list."""
 
@@ -186,7 +178,6 @@ class Pagination(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListEstimatesResponse200(Model):
     """ListEstimatesResponse200 as the API returns it."""
 
@@ -199,7 +190,6 @@ class ListEstimatesResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Address(Model):
     """A guide's loading or delivery address."""
 
@@ -216,7 +206,6 @@ class Address(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GuideFamilyDocument(Model):
     """A document of the guides family as list endpoints return it."""
 
@@ -291,7 +280,6 @@ class GuideFamilyDocument(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListGuidesResponse200(Model):
     """ListGuidesResponse200 as the API returns it."""
 
@@ -304,7 +292,6 @@ class ListGuidesResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class AnyDocument(Model):
     """A document of the any family as list endpoints return it."""
 
@@ -421,7 +408,6 @@ class AnyDocument(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListRelatedDocumentsResponse200(Model):
     """ListRelatedDocumentsResponse200 as the API returns it."""
 
@@ -430,7 +416,6 @@ class ListRelatedDocumentsResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("documents", "documents", True, ("list", ("model", "AnyDocument"))),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Receipt(Model):
     """A receipt as the API returns it."""
 
@@ -491,7 +476,6 @@ class Receipt(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ReceiptResponse(Model):
     """ReceiptResponse as the API returns it."""
 
@@ -500,7 +484,6 @@ class ReceiptResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("receipt", "receipt", True, ("model", "Receipt")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GeneratePdfResponse200Output(Model):
     """GeneratePdfResponse200Output as the API returns it."""
 
@@ -509,7 +492,6 @@ class GeneratePdfResponse200Output(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("pdf_url", "pdfUrl", True, ("str",)),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GeneratePdfResponse200(Model):
     """GeneratePdfResponse200 as the API returns it."""
 
@@ -518,7 +500,6 @@ class GeneratePdfResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("output", "output", True, ("model", "GeneratePdfResponse200Output")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GetQrCodeResponse200QrCode(Model):
     """GetQrCodeResponse200QrCode as the API returns it."""
 
@@ -527,7 +508,6 @@ class GetQrCodeResponse200QrCode(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("url", "url", True, ("str",)),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GetQrCodeResponse200(Model):
     """GetQrCodeResponse200 as the API returns it."""
 
@@ -536,7 +516,6 @@ class GetQrCodeResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("qr_code", "qr_code", True, ("model", "GetQrCodeResponse200QrCode")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GetQrCodeResponse202QrCode(Model):
     """GetQrCodeResponse202QrCode as the API returns it."""
 
@@ -545,7 +524,6 @@ class GetQrCodeResponse202QrCode(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("status", "status", True, ("str",)),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GetQrCodeResponse202(Model):
     """GetQrCodeResponse202 as the API returns it."""
 
@@ -554,7 +532,6 @@ class GetQrCodeResponse202(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("qr_code", "qr_code", True, ("model", "GetQrCodeResponse202QrCode")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class SaftReady(Model):
     """The file's link; the key is `url` (live) or `Url` (bundle)."""
 
@@ -567,7 +544,6 @@ class SaftReady(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class MessageBody(Model):
     """`{"message":"..."}`: SAF-T progress and errors."""
 
@@ -576,7 +552,6 @@ class MessageBody(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("message", "message", True, ("str",)),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ClientPreferredContact(Model):
     """ClientPreferredContact as the API returns it."""
 
@@ -591,7 +566,6 @@ class ClientPreferredContact(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Client(Model):
     """A client as the client endpoints return it."""
 
@@ -638,7 +612,6 @@ class Client(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListClientsResponse200(Model):
     """ListClientsResponse200 as the API returns it."""
 
@@ -651,7 +624,6 @@ class ListClientsResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ClientResponse(Model):
     """ClientResponse as the API returns it."""
 
@@ -660,7 +632,6 @@ class ClientResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("client", "client", True, ("model", "Client")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class InvoiceFamilyDocument(Model):
     """A document of the invoices family as list endpoints return it."""
 
@@ -753,7 +724,6 @@ class InvoiceFamilyDocument(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListClientInvoicesResponse200(Model):
     """ListClientInvoicesResponse200 as the API returns it."""
 
@@ -766,7 +736,6 @@ class ListClientInvoicesResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ItemTax(Model):
     """ItemTax as the API returns it."""
 
@@ -781,7 +750,6 @@ class ItemTax(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Item(Model):
     """A catalogue item; `unit_price` excludes tax."""
 
@@ -802,7 +770,6 @@ class Item(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListItemsResponse200(Model):
     """ListItemsResponse200 as the API returns it."""
 
@@ -815,7 +782,6 @@ class ListItemsResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class CreateItemResponse201(Model):
     """CreateItemResponse201 as the API returns it."""
 
@@ -824,7 +790,6 @@ class CreateItemResponse201(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("item", "item", True, ("model", "Item")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GetItemResponse200(Model):
     """GetItemResponse200 as the API returns it."""
 
@@ -833,7 +798,6 @@ class GetItemResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("item", "item", True, ("model", "Item")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Tax(Model):
     """Tax as the API returns it."""
 
@@ -854,7 +818,6 @@ class Tax(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListTaxesResponse200(Model):
     """ListTaxesResponse200 as the API returns it."""
 
@@ -863,7 +826,6 @@ class ListTaxesResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("taxes", "taxes", True, ("list", ("model", "Tax"))),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class CreateTaxResponse201(Model):
     """CreateTaxResponse201 as the API returns it."""
 
@@ -872,7 +834,6 @@ class CreateTaxResponse201(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("tax", "tax", True, ("model", "Tax")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GetTaxResponse200(Model):
     """GetTaxResponse200 as the API returns it."""
 
@@ -881,7 +842,6 @@ class GetTaxResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("tax", "tax", True, ("model", "Tax")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Sequence(Model):
     """A series, with per-type numbers, ids and ATCUD codes."""
 
@@ -1011,7 +971,6 @@ class Sequence(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListSequencesResponse200(Model):
     """ListSequencesResponse200 as the API returns it."""
 
@@ -1020,7 +979,6 @@ class ListSequencesResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("sequences", "sequences", True, ("list", ("model", "Sequence"))),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class SequenceResponse(Model):
     """Root key `sequence` (live; the bundle says `sequences`, see CHANGELOG)."""
 
@@ -1029,7 +987,6 @@ class SequenceResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("sequence", "sequence", True, ("model", "Sequence")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class RegisterSequenceResponse200(Model):
     """RegisterSequenceResponse200 as the API returns it."""
 
@@ -1038,7 +995,6 @@ class RegisterSequenceResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("sequences", "sequences", True, ("list", ("model", "Sequence"))),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class AccountCreatedAccount(Model):
     """AccountCreatedAccount as the API returns it."""
 
@@ -1057,7 +1013,6 @@ class AccountCreatedAccount(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class AccountCreated(Model):
     """AccountCreated as the API returns it."""
 
@@ -1066,7 +1021,6 @@ class AccountCreated(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("account", "account", True, ("model", "AccountCreatedAccount")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Account(Model):
     """Account as the API returns it."""
 
@@ -1087,7 +1041,6 @@ class Account(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GetAccountResponse200(Model):
     """GetAccountResponse200 as the API returns it."""
 
@@ -1096,7 +1049,6 @@ class GetAccountResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("account", "account", True, ("model", "Account")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ConfigureAtCommunicationResponse200(Model):
     """ConfigureAtCommunicationResponse200 as the API returns it."""
 
@@ -1105,7 +1057,6 @@ class ConfigureAtCommunicationResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("success", "success", True, ("enum", ("true",))),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ClientBalanceCurrency(Model):
     """ClientBalanceCurrency as the API returns it."""
 
@@ -1118,7 +1069,6 @@ class ClientBalanceCurrency(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ClientBalanceInitialBalance(Model):
     """ClientBalanceInitialBalance as the API returns it."""
 
@@ -1133,7 +1083,6 @@ class ClientBalanceInitialBalance(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ClientBalanceBalance(Model):
     """ClientBalanceBalance as the API returns it."""
 
@@ -1146,7 +1095,6 @@ class ClientBalanceBalance(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ClientBalanceOverdueBalance(Model):
     """ClientBalanceOverdueBalance as the API returns it."""
 
@@ -1159,7 +1107,6 @@ class ClientBalanceOverdueBalance(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ClientBalanceRemainingBalance(Model):
     """ClientBalanceRemainingBalance as the API returns it."""
 
@@ -1172,7 +1119,6 @@ class ClientBalanceRemainingBalance(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ClientBalance(Model):
     """A client's current account. No root key."""
 
@@ -1191,7 +1137,6 @@ class ClientBalance(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class InitialBalance(Model):
     """InitialBalance as the API returns it."""
 
@@ -1206,7 +1151,6 @@ class InitialBalance(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class UpdateClientInitialBalanceResponse200(Model):
     """UpdateClientInitialBalanceResponse200 as the API returns it."""
 
@@ -1215,7 +1159,6 @@ class UpdateClientInitialBalanceResponse200(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("initial_balance", "initial_balance", True, ("model", "InitialBalance")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Regularization(Model):
     """Regularization as the API returns it."""
 
@@ -1234,7 +1177,6 @@ class Regularization(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListClientRegularizationsResponse200(Model):
     """ListClientRegularizationsResponse200 as the API returns it."""
 
@@ -1247,7 +1189,6 @@ class ListClientRegularizationsResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class CreateClientRegularizationResponse201(Model):
     """CreateClientRegularizationResponse201 as the API returns it."""
 
@@ -1258,7 +1199,6 @@ class CreateClientRegularizationResponse201(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class TreasuryMovement(Model):
     """TreasuryMovement as the API returns it."""
 
@@ -1281,7 +1221,6 @@ class TreasuryMovement(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class CreateClientTreasuryMovementResponse201(Model):
     """CreateClientTreasuryMovementResponse201 as the API returns it."""
 
@@ -1292,7 +1231,6 @@ class CreateClientTreasuryMovementResponse201(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class CreditNote(Model):
     """A credit note as the API returns it."""
 
@@ -1355,7 +1293,6 @@ class CreditNote(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class CreditNoteResponse(Model):
     """A credit note under its root key."""
 
@@ -1364,7 +1301,6 @@ class CreditNoteResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("credit_note", "credit_note", True, ("model", "CreditNote")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListCreditNotesResponse200(Model):
     """ListCreditNotesResponse200 as the API returns it."""
 
@@ -1377,7 +1313,6 @@ class ListCreditNotesResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class DebitNote(Model):
     """A debit note as the API returns it."""
 
@@ -1440,7 +1375,6 @@ class DebitNote(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class DebitNoteResponse(Model):
     """A debit note under its root key."""
 
@@ -1449,7 +1383,6 @@ class DebitNoteResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("debit_note", "debit_note", True, ("model", "DebitNote")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListDebitNotesResponse200(Model):
     """ListDebitNotesResponse200 as the API returns it."""
 
@@ -1462,7 +1395,6 @@ class ListDebitNotesResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Devolution(Model):
     """A devolution guide as the API returns it."""
 
@@ -1537,7 +1469,6 @@ class Devolution(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class DevolutionResponse(Model):
     """A devolution guide under its root key."""
 
@@ -1546,7 +1477,6 @@ class DevolutionResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("devolution", "devolution", True, ("model", "Devolution")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class FeesNote(Model):
     """A fees note as the API returns it."""
 
@@ -1607,7 +1537,6 @@ class FeesNote(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class FeesNoteResponse(Model):
     """A fees note under its root key."""
 
@@ -1616,7 +1545,6 @@ class FeesNoteResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("fees_note", "fees_note", True, ("model", "FeesNote")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class InvoiceReceipt(Model):
     """A invoice-receipt as the API returns it."""
 
@@ -1679,7 +1607,6 @@ class InvoiceReceipt(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class InvoiceReceiptResponse(Model):
     """A invoice-receipt under its root key."""
 
@@ -1688,7 +1615,6 @@ class InvoiceReceiptResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("invoice_receipt", "invoice_receipt", True, ("model", "InvoiceReceipt")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListInvoiceReceiptsResponse200(Model):
     """ListInvoiceReceiptsResponse200 as the API returns it."""
 
@@ -1701,7 +1627,6 @@ class ListInvoiceReceiptsResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Invoice(Model):
     """A invoice as the API returns it."""
 
@@ -1764,7 +1689,6 @@ class Invoice(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class InvoiceResponse(Model):
     """A invoice under its root key."""
 
@@ -1773,7 +1697,6 @@ class InvoiceResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("invoice", "invoice", True, ("model", "Invoice")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListInvoicesResponse200(Model):
     """ListInvoicesResponse200 as the API returns it."""
 
@@ -1786,7 +1709,6 @@ class ListInvoicesResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Proforma(Model):
     """A proforma as the API returns it."""
 
@@ -1847,7 +1769,6 @@ class Proforma(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ProformaResponse(Model):
     """A proforma under its root key."""
 
@@ -1856,7 +1777,6 @@ class ProformaResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("proforma", "proforma", True, ("model", "Proforma")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class PurchaseOrder(Model):
     """A purchase order as the API returns it."""
 
@@ -1926,7 +1846,6 @@ class PurchaseOrder(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class PurchaseOrderResponse(Model):
     """A purchase order under its root key."""
 
@@ -1935,7 +1854,6 @@ class PurchaseOrderResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("purchase_order", "purchase_order", True, ("model", "PurchaseOrder")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListPurchaseOrdersResponse200(Model):
     """ListPurchaseOrdersResponse200 as the API returns it."""
 
@@ -1948,7 +1866,6 @@ class ListPurchaseOrdersResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Quote(Model):
     """A quote as the API returns it."""
 
@@ -2009,7 +1926,6 @@ class Quote(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class QuoteResponse(Model):
     """A quote under its root key."""
 
@@ -2018,7 +1934,6 @@ class QuoteResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("quote", "quote", True, ("model", "Quote")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListReceiptsResponse200(Model):
     """ListReceiptsResponse200 as the API returns it."""
 
@@ -2031,7 +1946,6 @@ class ListReceiptsResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Shipping(Model):
     """A shipping guide as the API returns it."""
 
@@ -2106,7 +2020,6 @@ class Shipping(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ShippingResponse(Model):
     """A shipping guide under its root key."""
 
@@ -2115,7 +2028,6 @@ class ShippingResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("shipping", "shipping", True, ("model", "Shipping")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class SimplifiedInvoice(Model):
     """A simplified invoice (Portuguese accounts only) as the API returns it."""
 
@@ -2178,7 +2090,6 @@ class SimplifiedInvoice(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class SimplifiedInvoiceResponse(Model):
     """A simplified invoice (Portuguese accounts only) under its root key."""
 
@@ -2189,7 +2100,6 @@ class SimplifiedInvoiceResponse(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListSimplifiedInvoicesResponse200(Model):
     """ListSimplifiedInvoicesResponse200 as the API returns it."""
 
@@ -2202,7 +2112,6 @@ class ListSimplifiedInvoicesResponse200(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class Transport(Model):
     """A transport guide as the API returns it."""
 
@@ -2277,7 +2186,6 @@ class Transport(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class TransportResponse(Model):
     """A transport guide under its root key."""
 
@@ -2286,7 +2194,6 @@ class TransportResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("transport", "transport", True, ("model", "Transport")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class VatMossInvoice(Model):
     """A VAT MOSS invoice as the API returns it."""
 
@@ -2349,7 +2256,6 @@ class VatMossInvoice(Model):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class VatMossInvoiceResponse(Model):
     """A VAT MOSS invoice under its root key."""
 
@@ -2358,7 +2264,6 @@ class VatMossInvoiceResponse(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("vat_moss_invoice", "vat_moss_invoice", True, ("model", "VatMossInvoice")),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class ListVatMossInvoicesResponse200(Model):
     """ListVatMossInvoicesResponse200 as the API returns it."""
 

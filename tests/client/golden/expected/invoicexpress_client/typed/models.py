@@ -8,14 +8,12 @@ from __future__ import annotations
 import collections.abc as _abc
 import datetime as dt
 from decimal import Decimal
-from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from ._runtime import FieldSpecs, Model
 from .literals import *  # noqa: F403
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GeneratePdfResponse200Output(Model):
     """GeneratePdfResponse200Output as the API returns it."""
 
@@ -24,7 +22,6 @@ class GeneratePdfResponse200Output(Model):
     __ix_fields__: ClassVar[FieldSpecs] = (("pdf_url", "pdfUrl", True, ("str",)),)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
 class GeneratePdfResponse200(Model):
     """GeneratePdfResponse200 as the API returns it."""
 
