@@ -19,6 +19,7 @@ import pytest
 from ixc.exchange import read_recording, redact_text
 from ixc.spec import load_spec
 
+from ._drift import drift_of_recording
 from ._ledger import (
     Ledger,
     documented_messages,
@@ -106,6 +107,11 @@ class _Plugin:
         recorded = revalidate(record)
         for op, message in recorded:
             self.failures[op].append({"test": "(recording re-validation)", "message": message})
+        drifted, notes = drift_of_recording(record, self._secrets())
+        for op, message in drifted:
+            self.failures[op].append({"test": "(server drift)", "message": message})
+        merged.findings.update(notes)
+        recorded += drifted
         summary = build_summary(merged, self.failures, record)
         write_summary(summary, Path(self.config.getoption("--report-dir")))
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -198,6 +204,8 @@ def build_summary(
     miss_m = sum(len(v) for v in missing_msgs.values())
     return {
         "requests": led.requests,
+        "throttled": led.throttled,
+        "findings": dict(sorted(led.findings.items())),
         "recording": str(record),
         "operations": {
             "total": len(statuses),
@@ -233,7 +241,11 @@ def build_summary(
 
 
 def render_text(s: dict[str, Any]) -> str:
-    lines = [f"requests: {s['requests']}  recording: {s['recording']}"]
+    lines = [
+        f"requests: {s['requests']} (429s waited out: {s['throttled']})  "
+        f"recording: {s['recording']}"
+    ]
+    lines += [f"finding: {text} (x{n})" for text, n in s["findings"].items()]
     for key in ("operations", "status_codes", "transitions", "error_messages"):
         part = s[key]
         lines.append(
@@ -258,7 +270,10 @@ def render_markdown(s: dict[str, Any]) -> str:
     out = [
         "# Contract run summary",
         "",
-        f"Requests: {s['requests']}. Recording: `{s['recording']}`.",
+        f"Requests: {s['requests']} (429s waited out: {s['throttled']}). "
+        f"Recording: `{s['recording']}`.",
+        "",
+        *[f"- Finding (not a failure): {text} (x{n})" for text, n in s["findings"].items()],
         "",
         "| measure | exercised | total | % |",
         "|---|---|---|---|",

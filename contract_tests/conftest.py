@@ -28,6 +28,7 @@ from ._world import World
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LIVE_PER_MINUTE = 90  # under the documented 100/min (api-surface §2), shared by all workers
+LIVE_BUDGET = 600
 _SECRETS: list[str] = []
 _LEDGER = Ledger()
 
@@ -43,6 +44,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--api-key",
         default=os.environ.get("INVOICEXPRESS_API_KEY"),
         help="its API key (env INVOICEXPRESS_API_KEY)",
+    )
+    group.addoption(
+        "--account-id",
+        default=os.environ.get("INVOICEXPRESS_ACCOUNT_ID"),
+        help="the account behind --api-key (account operations skip without it elsewhere)",
     )
     group.addoption(
         "--live", action="store_true", help="allow a real account: mark, clean up, pace, budget"
@@ -134,10 +140,13 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             api_key=api_key,
             live=live,
             run_id=run_id,
-            max_requests=(budget or (600 if live else 0)) // workers,
+            max_requests=(budget or (LIVE_BUDGET if live else 0)) // workers,
             per_minute=(LIVE_PER_MINUTE // workers) if live else 0,
             send_email=bool(pytestconfig.getoption("--send-email")) or not live,
             allow_429=bool(pytestconfig.getoption("--live-429")) or not live,
+            account_id=str(pytestconfig.getoption("--account-id") or ""),
+            workers=workers,
+            worker=_worker(pytestconfig),
         )
         return
     try:
@@ -156,9 +165,11 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             account_name=sb.account_name,
             sandbox=sb,
             run_id=run_id,
-            max_requests=budget,
+            max_requests=budget // _workers(pytestconfig),
             send_email=True,
             allow_429=True,
+            workers=_workers(pytestconfig),
+            worker=_worker(pytestconfig),
         )
 
 
