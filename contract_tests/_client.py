@@ -142,8 +142,12 @@ class Pacer:
             while self._sent and now - self._sent[0] > 60:
                 self._sent.popleft()
 
-    def after(self, status: int, headers: Mapping[str, str], attempt: int) -> float | None:
+    def after(self, status: int, headers: Mapping[str, Any], attempt: int) -> float | None:
         """Seconds to wait before sending the same request again (None: keep the answer)."""
+        headers = {
+            str(k).lower(): str(v[0] if isinstance(v, list) and v else v)
+            for k, v in headers.items()
+        }
         shown = next((headers.get(h) for h in RATE_HEADERS if headers.get(h)), None)
         if shown and shown.strip().isdigit() and int(shown) > 0:
             self.per_minute = max(1, int(int(shown) * 0.9) // self.workers)
@@ -192,14 +196,19 @@ class ContractClient:
             path = path.replace("{" + name + "}", str(value))
         return path
 
-    def send(self, request: Any) -> Any:
-        """Send through the pacer: `request()` again after each 429 until the server lets it
-        through (or MAX_WAIT is spent: the 429 is then the answer)."""
+    def send(self, request: Any, *, retry_429: bool = True) -> Any:
+        """Send through the pacer, counting every request: `request()` again after each 429
+        until the server lets it through (or MAX_WAIT is spent: the 429 is then the answer)."""
         waited = 0.0
         attempt = 0
         while True:
+            if self.budget and self.ledger.requests >= self.budget:
+                pytest.skip(f"request budget reached ({self.budget} requests in this worker)")
             self.pacer.before()
             response = request()
+            self.ledger.requests += 1
+            if not retry_429:
+                return response
             wait = self.pacer.after(response.status_code, response.headers, attempt)
             if wait is None or waited + wait > MAX_WAIT:
                 if response.status_code == 429:
@@ -226,8 +235,6 @@ class ContractClient:
         """Send one request to `operation_id`; record it; raise ContractViolation if it breaks
         the spec (unless `check=False`, for suites that assert the breach themselves)."""
         op = self.spec.operations[operation_id]
-        if self.budget and self.ledger.requests >= self.budget:
-            pytest.skip(f"request budget reached ({self.budget} requests in this worker)")
         q: dict[str, Any] = dict(query or {})
         if key is KEY:
             q["api_key"] = self.target.api_key
@@ -246,8 +253,7 @@ class ContractClient:
                 op.method, self.url(op, params or {}), params=q, headers=headers, **kwargs
             )
 
-        response = self.send(request) if retry_429 else request()
-        self.ledger.requests += 1
+        response = self.send(request, retry_429=retry_429)
         self.ledger.statuses[(operation_id, response.status_code)] += 1
         self.touched.append(operation_id)
         if self.recorder is not None:

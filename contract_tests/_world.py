@@ -70,7 +70,7 @@ class World:
         self.created_other: list[tuple[str, dict[str, Any]]] = []  # (delete op, params)
 
     def unique(self, stem: str) -> str:
-        return f"{self.target.marker}-{stem}-{next(_counter)}"
+        return f"{self.target.worker_marker}-{stem}-{next(_counter)}"
 
     # ---- documents --------------------------------------------------------------------
     def create_op(self, document_type: str) -> Operation:
@@ -95,7 +95,7 @@ class World:
         body.pop("proprietary_uid", None)
         root = body[root_key(self.spec, op) or next(iter(body))]
         root["reference"] = self.unique("doc")
-        root["observations"] = self.target.marker
+        root["observations"] = self.target.worker_marker
         if self.target.live and isinstance(root.get("client"), dict):
             root["client"]["name"] = f"{self.target.marker}-client"
             root["client"]["code"] = f"{self.target.marker}-client"[:30]

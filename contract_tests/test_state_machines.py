@@ -100,6 +100,11 @@ def _apply(
         f"[{op.operation_id}] {t['from']} --{t['event']}--> should give status "
         f"{t['to']!r}, got {status!r}"
     )
+    stored = _status_of(api, world, dt, doc_id)
+    assert stored == t["to"], (
+        f"[{op.operation_id}] {t['from']} --{t['event']}--> answered {t['to']!r}, but the next "
+        f"read says {stored!r}"
+    )
     if record:
         api.ledger.transitions[(dt, t["from"], t["event"], t["to"])] += 1
     return response
