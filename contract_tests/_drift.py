@@ -1,12 +1,13 @@
 """Server drift on the run's own recording, inside the same run: what the server adds that the
-spec does not document is reported, and its ERR findings not in the baseline fail the run."""
+spec does not document is reported, and its breaking findings (ERR, WARN) not in the baseline
+fail the run; INFO findings are listed in the summary."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
-from ixc.drift import Level, load_baseline, server_drift
+from ixc.drift import load_baseline, server_drift
 from ixc.exchange import read_recording
 from ixc.spec import load_spec
 
@@ -30,7 +31,7 @@ def drift_of_recording(
         if f.baselined:
             continue
         text = f"[{f.operation}] server drift {f.rule} at {f.pointer}: {f.message}"
-        if f.level >= Level.ERR:
+        if f.breaking:  # ERR, and WARN such as an undocumented field: never silently ignored
             failures.append((f.operation or "(run)", text[:500]))
         else:
             notes.append(f"{f.level.name} {text[:300]}")

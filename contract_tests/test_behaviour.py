@@ -410,6 +410,7 @@ def test_list_filters_narrow_to_what_they_name(api: ContractClient, world: World
             )
 
     expect("text", {}, ids, set())
+    expect("text", {"text": small["reference"]}, {small["id"]}, {large["id"]})
     expect("status", {"status[]": "draft"}, {small["id"]}, {large["id"]})
     expect("status", {"status[]": "sent"}, {large["id"]}, {small["id"]})
     expect("type", {"type[]": "Invoice"}, ids, set())
