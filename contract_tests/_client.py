@@ -109,6 +109,13 @@ def violations(spec: Spec, op: Operation, response: httpx.Response) -> list[str]
     return out
 
 
+# Known bugs of the live API (api-surface §8): a live run does not send these requests.
+LIVE_KNOWN_BUGS = {
+    "updateShipping": "guide updates answer 500",
+    "updateTransport": "guide updates answer 500",
+    "updateDevolution": "guide updates answer 500",
+    "deleteClientTreasuryMovement": "treasury deletes answer 500 (yet are applied)",
+}
 RATE_HEADERS = ("x-ratelimit-limit", "ratelimit-limit", "x-rate-limit-limit")
 MAX_BACKOFF = 64.0
 MAX_WAIT = 300.0  # give up on one request after this much waiting on 429s
@@ -235,6 +242,8 @@ class ContractClient:
         """Send one request to `operation_id`; record it; raise ContractViolation if it breaks
         the spec (unless `check=False`, for suites that assert the breach themselves)."""
         op = self.spec.operations[operation_id]
+        if self.target.live and operation_id in LIVE_KNOWN_BUGS:
+            pytest.skip(f"[{operation_id}] known live bug: {LIVE_KNOWN_BUGS[operation_id]}")
         q: dict[str, Any] = dict(query or {})
         if key is KEY:
             q["api_key"] = self.target.api_key
@@ -253,7 +262,7 @@ class ContractClient:
                 op.method, self.url(op, params or {}), params=q, headers=headers, **kwargs
             )
 
-        response = self.send(request, retry_429=retry_429)
+        response: httpx.Response = self.send(request, retry_429=retry_429)
         self.ledger.statuses[(operation_id, response.status_code)] += 1
         self.touched.append(operation_id)
         if self.recorder is not None:

@@ -110,6 +110,9 @@ class World:
         if self.target.live and isinstance(root.get("client"), dict):
             root["client"]["name"] = f"{self.target.marker}-client"
             root["client"]["code"] = f"{self.target.marker}-client"[:30]
+        if self.target.live:  # documents make items of their lines: those must be ours too
+            for n, item in enumerate(root.get("items") or []):
+                item["name"] = f"{self.target.marker}-item-{n}"
         if "owner_invoice_id" in root:  # credit/debit notes correct a final invoice
             if "owner" not in self._cache:
                 self._cache["owner"] = self.final_invoice()["id"]
@@ -159,7 +162,11 @@ class World:
         message: str | None = None,
         check: bool = True,
     ) -> Any:
-        op = self.op_for(document_type, "change")
+        op = next(
+            o
+            for o in self.spec
+            if o.state_machine and o.state_machine["document_type"] == document_type
+        )
         key = root_key(self.spec, op) or "invoice"
         state: dict[str, Any] = {"state": event}
         if message is not None:
@@ -181,9 +188,11 @@ class World:
         body = example_request(self.spec, self.spec.operations["createPartialPayment"])
         body["partial_payment"]["amount"] = inv["total"]
         body["partial_payment"]["payment_date"] = inv["date"]
+        body["partial_payment"]["note"] = self.target.worker_marker  # the receipt's observations
         response = self.api.call("createPartialPayment", {"document-id": inv["id"]}, json=body)
         assert response.status_code == 201, self.api.describe(response)
         out: dict[str, Any] = response.json()["receipt"]
+        self.created_documents.append(("receipts", int(out["id"])))
         return out
 
     # ---- other resources ----------------------------------------------------------------
@@ -385,6 +394,20 @@ class World:
         run marker in their name.)"""
         for delete_op, params in reversed(self.created_other):
             self.api.call(delete_op, params, check=False)
+        self._cleanup_documents()
+        # items made by our documents' lines carry the marker in their name
+        page = 1
+        while True:
+            listed = self.api.call("listItems", query={"per_page": 100, "page": page}).json()
+            rows = listed.get("items") or []
+            for row in rows:
+                if self.target.marker in str(row.get("name", "")):
+                    self.api.call("deleteItem", {"item-id": row["id"]}, check=False)
+            if len(rows) < 100:
+                break
+            page += 1
+
+    def _cleanup_documents(self) -> None:
         for document_type, doc_id in reversed(self.created_documents):
             get = self.op_for(document_type, "get")
             response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)

@@ -105,6 +105,49 @@ def pytest_configure(config: pytest.Config) -> None:
     _summary.configure(config)
 
 
+# Under a request budget, what tells most goes first: every operation once, every transition,
+# the behavioural oracles, one test of each error family; then everything else.
+_FIRST = (
+    "test_operation_answers_its_documented_success",
+    "test_allowed_transition_gives_documented_status",
+    "test_behaviour.py::",
+)
+_ONE_EACH = (
+    "test_missing_and_wrong_key_give_401",
+    "test_unknown_ids_give_404",
+    "test_documented_422_message",
+    "test_malformed_request_gives_400",
+    "test_body_not_json_content_type_gives_415",
+    "test_duplicate_proprietary_uid_gives_409",
+    "test_forbidden_events_give_documented_422",
+    "test_totals_numbering_and_dates",
+)
+CLEANUP_SHARE = 4  # live: a quarter of the budget is kept for the clean-up
+
+
+def _budget(config: pytest.Config) -> int:
+    budget = int(config.getoption("--max-requests"))
+    return budget or (LIVE_BUDGET if config.getoption("--live") else 0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _budget(config):
+        return
+    seen: set[str] = set()
+
+    def rank(item: pytest.Item) -> int:
+        if any(key in item.nodeid for key in _FIRST):
+            return 0
+        name = getattr(item, "originalname", item.name)
+        if name in _ONE_EACH and name not in seen:
+            seen.add(name)
+            return 1
+        return 2
+
+    ranks = {id(item): rank(item) for item in items}
+    items.sort(key=lambda item: ranks[id(item)])
+
+
 @pytest.fixture(scope="session")
 def spec() -> Spec:
     return load_spec()
@@ -140,7 +183,10 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             api_key=api_key,
             live=live,
             run_id=run_id,
-            max_requests=(budget or (LIVE_BUDGET if live else 0)) // workers,
+            max_requests=_budget(pytestconfig)
+            * (CLEANUP_SHARE - 1 if live else CLEANUP_SHARE)
+            // CLEANUP_SHARE
+            // workers,
             per_minute=(LIVE_PER_MINUTE // workers) if live else 0,
             send_email=bool(pytestconfig.getoption("--send-email")) or not live,
             allow_429=bool(pytestconfig.getoption("--live-429")) or not live,
@@ -184,10 +230,11 @@ def api(target: Target, spec: Spec, pytestconfig: pytest.Config) -> Iterator[Con
 
 
 @pytest.fixture(scope="session")
-def world(api: ContractClient) -> Iterator[World]:
+def world(api: ContractClient, pytestconfig: pytest.Config) -> Iterator[World]:
     w = World(api)
     yield w
     if api.target.live:
+        api.budget = _budget(pytestconfig) // api.target.workers  # the kept share
         w.cleanup()
 
 

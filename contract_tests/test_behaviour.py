@@ -162,10 +162,10 @@ def check_arithmetic(
         expected["total"] = (
             expected["subtotal"] - expected["discount_amount"] + expected["tax_amount"]
         )
-        for key, want in expected.items():
-            if key in got and dec(got[key]) != want:
+        for key, should in expected.items():
+            if key in got and dec(got[key]) != should:
                 out.append(
-                    f"{where}: items[{n}].{key} is {got[key]!r}, expected {want} "
+                    f"{where}: items[{n}].{key} is {got[key]!r}, expected {should} "
                     f"({sent['unit_price']} x {sent['quantity']}, {pct}% off, tax {rate}%)"
                 )
         shown_rate = dec((got.get("tax") or {}).get("value"))
@@ -336,10 +336,13 @@ def test_payments_settle_and_each_yields_a_receipt(api: ContractClient, world: W
     problems = []
     for n, amount in enumerate((half, total - half)):
         body = example_request(SPEC, SPEC.operations["createPartialPayment"])
-        body["partial_payment"].update(amount=float(amount), payment_date=invoice["date"])
+        body["partial_payment"].update(
+            amount=float(amount), payment_date=invoice["date"], note=api.target.worker_marker
+        )
         response = api.call("createPartialPayment", {"document-id": invoice["id"]}, json=body)
         assert response.status_code == 201, f"[createPartialPayment] {api.describe(response)}"
         receipt = body_of(response)
+        world.created_documents.append(("receipts", int(receipt["id"])))
         receipts.append(receipt["id"])
         if dec(receipt.get("total")) != amount:
             problems.append(

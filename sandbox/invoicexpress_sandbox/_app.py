@@ -74,6 +74,7 @@ class Options:
     check_spec_hash: bool = True
     max_body: int = MAX_BODY
     max_depth: int = MAX_DEPTH
+    admin_routes: bool = True  # off for --live-like: a real account has none
 
 
 def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
@@ -203,7 +204,8 @@ class Sandbox:
         by_path: dict[str, dict[str, BoundOperation]] = {}
         for b in self.bound.values():
             by_path.setdefault(b.op.path, {})[b.op.method] = b
-        routes = [Route(p, e, methods=m) for p, e, m in self._admin_routes()]
+        admin = self._admin_routes() if self.options.admin_routes else []
+        routes = [Route(p, e, methods=m) for p, e, m in admin]
         for path in sorted(by_path, key=lambda p: (p.count("{"), p)):
             methods = by_path[path]
             routes.append(
