@@ -193,6 +193,7 @@ class ContractClient:
         self.current_test = ""
         self.touched: list[str] = []
         self.target_secrets: list[str] = [target.api_key]
+        self.created_documents: list[tuple[str, int]] = []  # (document type, id)
 
     def close(self) -> None:
         self.http.close()
@@ -276,11 +277,23 @@ class ContractClient:
                 # the 413 probes: keep the recording small, say what was sent
                 exchange.request_body = f"<{len(raw_body)} bytes, not recorded>"
             self.recorder.write(exchange)
+        if response.status_code == 201 and (
+            op.document_type or operation_id == "createPartialPayment"
+        ):
+            self._remember(op.document_type or "receipts", response)
         if check:
             found = violations(self.spec, op, response)
             if found:
                 raise ContractViolation(self.redact("\n".join(found)))
         return response
+
+    def _remember(self, document_type: str, response: httpx.Response) -> None:
+        """Every document a create answered: the live clean-up's list, whoever made it."""
+        try:
+            doc = next(iter(response.json().values()))
+            self.created_documents.append((document_type, int(doc["id"])))
+        except (ValueError, TypeError, KeyError, StopIteration, AttributeError):
+            return
 
     def redact(self, text: str) -> str:
         return redact_text(text, self.target_secrets)
