@@ -22,10 +22,9 @@ from typing import Any
 
 from invoicexpress_sandbox._faults import CATALOGUE
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from schemathesis_cli_compare import run as schemathesis_run  # noqa: E402
-
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # run as a script: the repository root holds tests/
+from tests.contract.schemathesis_cli_compare import run as schemathesis_run  # noqa: E402
 
 
 def ours(fault: str | None, workers: str, out: Path) -> dict[str, Any]:

@@ -41,15 +41,18 @@ CATCHERS: dict[str, tuple[str, str]] = {
     "enum_changed": (GET_INVOICE, r"'(DRAFT|FINAL)'"),
     "null_items": (GET_INVOICE, r"\$\.invoice\.items"),
     "wrong_status": ("test_operation_answers and createInvoice", r"status 200 is not documented"),
-    "not_found_as_422": ("test_unknown_ids_give_404 and getInvoice", r"expected 404"),
-    "validation_as_400": (MESSAGE, r"expected 422"),
+    "not_found_as_422": (
+        "test_unknown_ids_give_404 and getInvoice",
+        r"status 422 is not documented",
+    ),
+    "validation_as_400": (MESSAGE, r"status 400 is not documented"),
     "pdf_never_ready": ("test_operation_answers and generatePdf", r"still not ready"),
     "retry_after_not_integer": ("test_every_operation_gives_429", r"Retry-After 'soon'"),
     "wrong_content_type": (GET_INVOICE, r"content type 'text/html' is not documented"),
     "missing_content_type": (GET_INVOICE, r"content type 'missing' is not documented"),
     "skip_auth": (AUTH, r"no api_key expected 401"),
     "wrong_key_accepted": (AUTH, r"wrong api_key expected 401"),
-    "auth_as_403": (AUTH, r"expected 401, got .* -> 403"),
+    "auth_as_403": (AUTH, r"status 403 is not documented"),
     "allow_forbidden_transition": (
         "test_forbidden_events and invoices",
         r"forbidden event .* was not refused",
@@ -60,7 +63,7 @@ CATCHERS: dict[str, tuple[str, str]] = {
         "test_totals_numbering_and_dates and invoices",
         r"total .* != before_taxes",
     ),
-    "tax_at_default_rate": (ROUND_TRIP, r"tax_amount is .* tax 6"),
+    "tax_at_default_rate": (ROUND_TRIP, r"tax_amount is .* tax 13"),
     "tax_before_discount": (ROUND_TRIP, r"tax_amount is .* 10(\.0*)?% off"),
     "tax_rounded_down": (ROUND_TRIP, r"tax_amount is"),
     "discount_ignored": (ROUND_TRIP, r"discount"),
@@ -99,8 +102,23 @@ CATCHERS: dict[str, tuple[str, str]] = {
     "message_reworded": (MESSAGE, r"does not carry the documented message"),
     "message_case_changed": (MESSAGE, r"does not carry the documented message"),
 }
-SCHEMA_BREAK = re.compile(r"schema violation|breaks its schema|is not documented")
+SCHEMA_BREAK = re.compile(
+    r"schema violation|breaks its schema|(status|content type) .* is not documented"
+)
 FAITHFUL = " or ".join(sorted({f"({sel})" for sel, _ in CATCHERS.values()}))
+
+
+def suite_files(selection: str) -> list[str]:
+    """Only the modules defining the selected tests: collecting the others (schemathesis
+    above all) would cost each of the many runs seconds."""
+    names = re.findall(r"\b(test_\w+)", selection)
+    found = {
+        str(path)
+        for path in (REPO / "contract_tests").glob("test_*.py")
+        for name in names
+        if re.search(rf"^def {name}\w*\(", path.read_text(), re.M)
+    }
+    return sorted(found) or [str(REPO / "contract_tests")]
 
 
 def run_suites(tmp: Path, selection: str, *extra: str) -> tuple[int, dict[str, Any], str]:
@@ -109,7 +127,7 @@ def run_suites(tmp: Path, selection: str, *extra: str) -> tuple[int, dict[str, A
         sys.executable,
         "-m",
         "pytest",
-        str(REPO / "contract_tests"),
+        *suite_files(selection),
         "-p",
         "no:cacheprovider",
         "--rootdir",
