@@ -469,3 +469,71 @@ def test_numbering_is_gapless_and_dates_never_go_back(api: ContractClient, world
 def _ymd(dmy: str) -> str:
     d, m, y = [*dmy.split("/"), "", "", ""][:3]
     return f"{y}{m}{d}"
+
+
+PAGINATED = sorted(
+    op.operation_id
+    for op in SPEC
+    if op.operation_id.startswith("list")
+    and "per_page" in {SPEC.resolve(p)["name"] for p in op.raw.get("parameters", [])}
+)
+
+
+def _page(
+    api: ContractClient,
+    operation_id: str,
+    params: dict[str, Any],
+    n: int,
+    per_page: int,
+    seen: tuple[set[Any], list[str]],
+) -> list[Any]:
+    """Rows of page `n`; what disagrees goes to `seen[1]`, the total to `seen[0]`."""
+    totals, problems = seen
+    body = api.call(operation_id, params, query={"page": n, "per_page": per_page}).json()
+    rows: Any = next((v for k, v in body.items() if k != "pagination"), [])
+    pagination = body.get("pagination") or {}
+    totals.add(pagination.get("total_entries"))
+    if "current_page" in pagination and int(pagination["current_page"]) != n:
+        problems.append(f"[{operation_id}] page={n} says current_page {pagination['current_page']}")
+    if pagination.get("per_page") not in (None, per_page, str(per_page)):
+        problems.append(
+            f"[{operation_id}] per_page={per_page} says per_page {pagination['per_page']}"
+        )
+    if len(rows) > per_page:
+        problems.append(f"[{operation_id}] per_page={per_page} gave {len(rows)} rows")
+    total = int(pagination.get("total_entries") or 0)
+    pages = pagination.get("total_pages")
+    if pages is not None and total and int(pages) != -(-total // per_page):
+        problems.append(
+            f"[{operation_id}] {total} entries by {per_page} make {-(-total // per_page)} "
+            f"pages, total_pages says {pages}"
+        )
+    return list(rows) if isinstance(rows, list) else []
+
+
+@pytest.mark.parametrize("operation_id", PAGINATED)
+def test_pages_agree_with_total_entries(
+    api: ContractClient, world: World, operation_id: str
+) -> None:
+    """page, per_page, total_entries and total_pages agree with the rows listed, whatever the
+    account holds: pages of one row, the last page full, the one after it empty, one page of
+    100 holding min(total, 100) rows. Read again if a concurrent writer moved the total."""
+    params = world.params_for(SPEC.operations[operation_id])
+    {"listClients": world.client_id, "listItems": world.item_id}.get(operation_id, int)()
+    problems: list[str] = []
+    for _ in range(3):
+        totals: set[Any] = set()
+        problems = []
+        seen = (totals, problems)
+        _page(api, operation_id, params, 1, 1, seen)
+        total = int(next(iter(totals)) or 0)
+        if total and len(_page(api, operation_id, params, total, 1, seen)) != 1:
+            problems.append(f"[{operation_id}] the last of {total} pages of 1 is not full")
+        beyond = max(total, 1) + 1
+        if _page(api, operation_id, params, beyond, 1, seen):
+            problems.append(f"[{operation_id}] page {beyond} of {total} entries is not empty")
+        if len(_page(api, operation_id, params, 1, 100, seen)) != min(total, 100):
+            problems.append(f"[{operation_id}] a page of 100 does not hold min({total}, 100) rows")
+        if len(totals) == 1:
+            break
+    assert not problems, "\n".join(problems[:8])
