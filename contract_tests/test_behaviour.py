@@ -270,6 +270,14 @@ def test_resource_round_trip_update_and_delete(
     get = f"get{kind}"
     problems = _same_fields(f"[{create.operation_id}] answer", fields, obj)
     problems += _same_fields(f"[{get}] after create", fields, body_of(api.call(get, pid)))
+    if kind == "Client":
+        for find, param in (("findClientByName", "name"), ("findClientByCode", "code")):
+            found = api.call(find, query={f"client_{param}": fields[param]})
+            if found.status_code != 200 or str(body_of(found).get("id")) != str(obj["id"]):
+                problems.append(
+                    f"[{find}] client_{param}={fields[param]!r} should find client {obj['id']}, "
+                    f"got {api.describe(found)}"
+                )
     update = SPEC.operations[f"update{kind}"]
     changed = example_request(SPEC, update)
     new = changed[root_key(SPEC, update) or key]
@@ -363,6 +371,13 @@ def test_payments_settle_and_each_yields_a_receipt(api: ContractClient, world: W
             problems.append(f"[createPartialPayment] paid {amount} of {total}: already settled")
     if len(set(receipts)) != 2:
         problems.append(f"[createPartialPayment] two payments, receipts {receipts}")
+    related = api.call("listRelatedDocuments", {"document-id": invoice["id"]}).json()
+    listed = {d.get("id") for d in related.get("documents") or []}
+    if not set(receipts) <= listed:
+        problems.append(
+            f"[listRelatedDocuments] invoice {invoice['id']} lists {sorted(listed)}, not its "
+            f"receipts {receipts}"
+        )
     assert not problems, "\n".join(problems)
 
 
@@ -537,3 +552,31 @@ def test_pages_agree_with_total_entries(
         if len(totals) == 1:
             break
     assert not problems, "\n".join(problems[:8])
+
+
+def test_account_and_series_round_trips(api: ContractClient, world: World) -> None:
+    """An account update and a new series are what the next read shows (not on a live
+    account: both are account-wide settings)."""
+    if api.target.live:
+        pytest.skip("account-wide settings are never changed on a live account")
+    account, key = world.account()
+    body = example_request(SPEC, SPEC.operations["updateAccount"])
+    body["account"].pop("fiscal_id", None)
+    body["account"]["organization_name"] = world.unique("org")
+    updated = api.call("updateAccount", {"account-id": account}, json=body, key=key)
+    assert 200 <= updated.status_code < 300, f"[updateAccount] {api.describe(updated)}"
+    read = body_of(api.call("getAccount", {"account-id": account}, key=key))
+    problems = _same_fields(
+        f"[updateAccount] answered {updated.status_code}, then [getAccount]",
+        {k: v for k, v in body["account"].items() if k in read and k != "password"},
+        read,
+    )
+    series = world.series_id()
+    if series is not None:
+        got = body_of(api.call("getSequence", {"sequence-id": series}))
+        listed = api.call("listSequences").json()["sequences"]
+        if not any(str(s.get("id")) == str(series) for s in listed):
+            problems.append(f"[listSequences] does not list series {series} made by this run")
+        if str(got.get("id")) != str(series):
+            problems.append(f"[getSequence] asked for {series}, read {got.get('id')!r}")
+    assert not problems, "\n".join(problems)
