@@ -194,6 +194,7 @@ class ContractClient:
         self.touched: list[str] = []
         self.target_secrets: list[str] = [target.api_key]
         self.created_documents: list[tuple[str, int]] = []  # (document type, id)
+        self.created_other: list[tuple[str, dict[str, Any]]] = []  # (delete op, params)
 
     def close(self) -> None:
         self.http.close()
@@ -277,23 +278,29 @@ class ContractClient:
                 # the 413 probes: keep the recording small, say what was sent
                 exchange.request_body = f"<{len(raw_body)} bytes, not recorded>"
             self.recorder.write(exchange)
-        if response.status_code == 201 and (
-            op.document_type or operation_id == "createPartialPayment"
-        ):
-            self._remember(op.document_type or "receipts", response)
+        if response.status_code == 201:
+            self._remember(operation_id, op.document_type, response)
         if check:
             found = violations(self.spec, op, response)
             if found:
                 raise ContractViolation(self.redact("\n".join(found)))
         return response
 
-    def _remember(self, document_type: str, response: httpx.Response) -> None:
-        """Every document a create answered: the live clean-up's list, whoever made it."""
+    def _remember(
+        self, operation_id: str, document_type: str | None, response: httpx.Response
+    ) -> None:
+        """Every document, item and tax a create answered: the live clean-up's list, whichever
+        suite made it."""
         try:
-            doc = next(iter(response.json().values()))
-            self.created_documents.append((document_type, int(doc["id"])))
+            made = next(iter(response.json().values()))
+            made_id = int(made["id"])
         except (ValueError, TypeError, KeyError, StopIteration, AttributeError):
             return
+        if document_type or operation_id == "createPartialPayment":
+            self.created_documents.append((document_type or "receipts", made_id))
+        elif operation_id in ("createItem", "createTax"):
+            param = "item-id" if operation_id == "createItem" else "tax-id"
+            self.created_other.append((operation_id.replace("create", "delete"), {param: made_id}))
 
     def redact(self, text: str) -> str:
         return redact_text(text, self.target_secrets)

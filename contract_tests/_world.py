@@ -392,7 +392,8 @@ class World:
         """Live runs: delete our drafts, cancel our finals with a message, delete our items and
         taxes; touch nothing else. (Clients cannot be deleted through the API; ours carry the
         run marker in their name.)"""
-        for delete_op, params in reversed(self.created_other):
+        others = [*self.created_other, *self.api.created_other]
+        for delete_op, params in reversed(list({str(o): o for o in others}.values())):
             self.api.call(delete_op, params, check=False)
         self._cleanup_documents()
         # items made by our documents' lines carry the marker in their name
@@ -408,14 +409,37 @@ class World:
             page += 1
 
     def _cleanup_documents(self) -> None:
-        made = list(dict.fromkeys([*self.created_documents, *self.api.created_documents]))
-        made.sort(key=lambda d: (d[0] != "receipts", -d[1]))  # receipts free their invoices
-        for document_type, doc_id in made:
-            get = self.op_for(document_type, "get")
-            response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)
-            if response.status_code != 200:
-                continue
-            doc = next(iter(response.json().values()))
+        """Our documents' states come from the lists (filtered on the run marker, a few
+        requests for all of them); only receipts, which no list filters, are read one by one.
+        Receipts go first (they free their invoices), then the newest first."""
+        made = {
+            doc_id: document_type
+            for document_type, doc_id in [*self.created_documents, *self.api.created_documents]
+        }
+        found: dict[int, dict[str, Any]] = {}
+        for list_op in ("listInvoices", "listEstimates", "listGuides", "listPurchaseOrders"):
+            page = 1
+            while True:
+                query = {"text": self.target.marker, "per_page": 100, "page": page}
+                response = self.api.call(list_op, query=query, check=False)
+                if response.status_code != 200:
+                    break
+                body = response.json()
+                rows = next((v for k, v in body.items() if isinstance(v, list)), [])
+                found.update({int(r["id"]): r for r in rows if int(r.get("id", 0)) in made})
+                if page >= int((body.get("pagination") or {}).get("total_pages") or 1):
+                    break
+                page += 1
+        order = sorted(made, key=lambda i: (made[i] != "receipts", -i))
+        for doc_id in order:
+            document_type = made[doc_id]
+            doc = found.get(doc_id)
+            if doc is None:
+                get = self.op_for(document_type, "get")
+                response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)
+                if response.status_code != 200:
+                    continue
+                doc = next(iter(response.json().values()))
             if self.target.marker not in str(doc.get("observations", "")):
                 continue  # never touch what this run did not create
             if doc.get("status") == "draft":

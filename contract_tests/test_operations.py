@@ -54,8 +54,10 @@ def _prepare(
                 root[field] = (
                     f"{world.unique(stem)}@example.com"
                     if field == "email"
-                    else world.unique(stem)[-20:]
-                )
+                    else world.unique(stem)[-20 if "Tax" in op_id else -100 :]
+                )  # clients and items keep the whole marker (live clean-up finds them by it)
+        if op_id in ("createTax", "updateTax"):
+            root["default_tax"] = 0  # the account's default tax is not ours to change
         if op_id == "createSequence":
             root["serie"] = "X" + world.unique("s").rsplit("-", 1)[-1]
     if op_id == "findClientByName":
@@ -67,7 +69,9 @@ def _prepare(
         body["account"].update(email=email, password=password)
     if op_id == "createPartialPayment":
         inv = api.call("getInvoice", {"document-id": params["document-id"]}).json()["invoice"]
-        body["partial_payment"].update(amount=inv["total"], payment_date=inv["date"])
+        body["partial_payment"].update(
+            amount=inv["total"], payment_date=inv["date"], note=api.target.worker_marker
+        )
     return params, body, query
 
 
