@@ -107,7 +107,7 @@ def main() -> int:
             code = subprocess.run(cmd, cwd=REPO, env=env, check=False).returncode
         finally:
             proc.terminate()
-            proc.wait(timeout=30)
+            proc.communicate(timeout=30)
         after = snapshot(db)
     summary = json.loads((out / "summary.json").read_text())
     unhandled = {k: v for k, v in summary.get("findings", {}).items() if "unhandled 429" in k}
