@@ -64,8 +64,12 @@ def judge(
 ) -> list[str]:
     problems = []
     for key, record in before.items():
-        if after.get(key) != record:
-            problems.append(f"touched {key[0]} {key[1]} the run did not create")
+        now = after.get(key) or {}
+        changed = sorted(
+            k for k in {*record, *now} if not k.startswith("_") and record.get(k) != now.get(k)
+        )  # "_" fields are the sandbox's own bookkeeping, not visible through the API
+        if changed:
+            problems.append(f"touched {key[0]} {key[1]} the run did not create: {changed}")
     for key, record in after.items():
         if key in before:
             continue
