@@ -411,13 +411,18 @@ class World:
             page += 1
 
     def _cleanup_documents(self) -> None:
-        """Our documents' states come from the lists (filtered on the run marker, a few
-        requests for all of them); only receipts, which no list filters, are read one by one.
-        Receipts go first (they free their invoices), then the newest first."""
+        """Receipts first (read one by one: no list filters them; cancelling one frees its
+        invoice), then every other document's state from the lists filtered on the run marker
+        (a few requests for all of them), newest first."""
         made = {
             doc_id: document_type
             for document_type, doc_id in [*self.created_documents, *self.api.created_documents]
         }
+        for doc_id in sorted((i for i, dt in made.items() if dt == "receipts"), reverse=True):
+            get = self.op_for("receipts", "get")
+            response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)
+            if response.status_code == 200:
+                self._retire("receipts", doc_id, next(iter(response.json().values())))
         found: dict[int, dict[str, Any]] = {}
         for list_op in ("listInvoices", "listEstimates", "listGuides", "listPurchaseOrders"):
             page = 1
@@ -432,25 +437,26 @@ class World:
                 if page >= int((body.get("pagination") or {}).get("total_pages") or 1):
                     break
                 page += 1
-        order = sorted(made, key=lambda i: (made[i] != "receipts", -i))
-        for doc_id in order:
-            document_type = made[doc_id]
+        for doc_id in sorted((i for i, dt in made.items() if dt != "receipts"), reverse=True):
             doc = found.get(doc_id)
             if doc is None:
-                get = self.op_for(document_type, "get")
+                get = self.op_for(made[doc_id], "get")
                 response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)
                 if response.status_code != 200:
                     continue
                 doc = next(iter(response.json().values()))
-            if self.target.marker not in str(doc.get("observations", "")):
-                continue  # never touch what this run did not create
-            for event in self._way_out(document_type, str(doc.get("status"))):
-                message = f"{self.target.marker}: contract test clean-up"
-                self.change_state(document_type, doc_id, event, check=False, message=message)
+            self._retire(made[doc_id], doc_id, doc)
 
-    def _way_out(self, document_type: str, status: str) -> list[str]:
+    def _retire(self, document_type: str, doc_id: int, doc: dict[str, Any]) -> None:
+        if self.target.marker not in str(doc.get("observations", "")):
+            return  # never touch what this run did not create
+        for event in self.way_out(document_type, str(doc.get("status"))) or []:
+            message = f"{self.target.marker}: contract test clean-up"
+            self.change_state(document_type, doc_id, event, check=False, message=message)
+
+    def way_out(self, document_type: str, status: str) -> list[str] | None:
         """The shortest run of events (the state machine's) from `status` to deleted or
-        canceled: a settled invoice is unsettled first, a draft is deleted."""
+        canceled (a draft is deleted, a final cancelled); None when there is none."""
         machine = next(
             (
                 o.state_machine
@@ -460,7 +466,7 @@ class World:
             None,
         )
         if machine is None:
-            return []
+            return None
         paths: dict[str, list[str]] = {status: []}
         queue = [status]
         while queue:
@@ -471,4 +477,4 @@ class World:
                 if t["from"] == state and t["to"] not in paths:
                     paths[t["to"]] = [*paths[state], t["event"]]
                     queue.append(t["to"])
-        return []
+        return None

@@ -136,6 +136,8 @@ TRANSITIONS = [
 def test_allowed_transition_gives_documented_status(
     api: ContractClient, world: World, document_type: str, transition: dict[str, Any]
 ) -> None:
+    if api.target.live and world.way_out(document_type, transition["to"]) is None:
+        pytest.skip(f"live: nothing leads out of {transition['to']!r}; the clean-up could not")
     doc_id = _reach(api, world, document_type, transition["from"])
     _apply(api, world, document_type, doc_id, transition)
 
