@@ -213,7 +213,8 @@ class ContractClient:
         while True:
             if self.budget and self.ledger.requests >= self.budget:
                 pytest.skip(f"request budget reached ({self.budget} requests in this worker)")
-            self.pacer.before()
+            if retry_429:  # probes for a 429 (retry_429=False) must not be paced under it
+                self.pacer.before()
             response = request()
             self.ledger.requests += 1
             if not retry_429:
