@@ -5,8 +5,8 @@ same spec and the same faults, in the same run.
     python tests/contract/detection.py [--max-time SECONDS] [--workers 2] [FAULT ...]
 
 A fault counts as caught when the run reports something the faithful run did not (for our
-suites: any failure, the faithful run having none; for schemathesis: a failure kind or a failing
-operation its faithful run did not show). Not a CI test (one full run per fault: long);
+suites: any failure, the faithful run having none; for schemathesis: a kind of failure its
+faithful run did not show; its randomness makes a few of those noise, so read the kinds). Not a CI test (one full run per fault: long);
 `nox -s detection`.
 """
 
@@ -62,10 +62,9 @@ def main() -> int:
     for fault in faults:
         mine = ours(fault, args.workers, out)
         theirs = schemathesis_run(fault, max_time, st_dir)
-        st_caught = theirs["exit"] != 0 and (
-            theirs["failure_kinds"] != base_st["failure_kinds"]
-            or theirs["failing_operations"] != base_st["failing_operations"]
-        )
+        st_caught = theirs["exit"] != 0 and bool(
+            set(theirs["failure_kinds"]) - set(base_st["failure_kinds"])
+        )  # a kind of failure the faithful run did not show (its own noise aside)
         rows.append(
             {
                 "fault": fault,
