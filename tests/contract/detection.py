@@ -6,8 +6,8 @@ same spec and the same faults, in the same run.
 
 A fault counts as caught when the run reports something the faithful run did not (for our
 suites: any failure, the faithful run having none; for schemathesis: a kind of failure its
-faithful run did not show; its randomness makes a few of those noise, so read the kinds). Not a CI test (one full run per fault: long);
-`nox -s detection`.
+faithful run did not show; its randomness makes a few of those noise, so read the kinds).
+Not a CI test (one full run per fault: long); `nox -s detection`.
 """
 
 from __future__ import annotations
