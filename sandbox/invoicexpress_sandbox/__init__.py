@@ -9,5 +9,15 @@ from __future__ import annotations
 
 from ._app import Options, Sandbox, StartupError, create_app
 from ._faults import FAULTS, QUIRKS
+from ._store import SYNC_MODES, Store
 
-__all__ = ["FAULTS", "QUIRKS", "Options", "Sandbox", "StartupError", "create_app"]
+__all__ = [
+    "FAULTS",
+    "QUIRKS",
+    "SYNC_MODES",
+    "Options",
+    "Sandbox",
+    "StartupError",
+    "Store",
+    "create_app",
+]

@@ -1,16 +1,31 @@
-"""`ixc contract`: run the contract suites (contract_tests/) with pytest, in parallel.
+"""`ixc contract`: run the contract suites (the `contract_tests` package) with pytest, in parallel.
 
 Default target: a fresh sandbox per pytest-xdist worker. The exit code is pytest's: 0 when the
-server honours the contract, non-zero otherwise.
+server honours the contract, non-zero otherwise. The suites run from wherever the package is
+installed (a checkout or site-packages) with their own pytest.ini, so the user's project
+configuration does not leak in; reports land under the user's working directory. The API key
+travels in the environment, never on the pytest command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from ixc.usage import UsageError, require_extra
+
+
+def suites_dir() -> Path:
+    """The installed `contract_tests` package folder (found without importing it)."""
+    spec = importlib.util.find_spec("contract_tests")
+    if spec is None or not spec.submodule_search_locations:
+        raise UsageError(
+            "the contract suites are not installed; pip install 'invoicexpress-contract[contract]'"
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,20 +56,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def pytest_args(args: argparse.Namespace) -> list[str]:
     """The pytest command line for these options (kept apart so it can be tested)."""
+    suites = suites_dir()
     out = [
-        str(REPO / "contract_tests"),
+        str(suites),
+        "-c",
+        str(suites / "pytest.ini"),
+        "--rootdir",
+        str(suites),
         "-p",
         "no:cacheprovider",
-        "--rootdir",
-        str(REPO),
-        "-o",
-        "testpaths=contract_tests",
         "--junitxml",
-        args.junit,
+        str(Path(args.junit).resolve()),
         "--record",
-        args.record,
+        str(Path(args.record).resolve()),
         "--report-dir",
-        args.report_dir,
+        str(Path(args.report_dir).resolve()),
         "-q",
         "--tb=short",
     ]
@@ -67,8 +83,6 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
             out.append("--" + flag.replace("_", "-"))
     if args.base_url:
         out += ["--base-url", args.base_url]
-    if args.api_key:
-        out += ["--api-key", args.api_key]
     if args.account_id:
         out += ["--account-id", args.account_id]
     if args.max_requests:
@@ -83,14 +97,23 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
+    require_extra("contract", "pytest", "xdist", "schemathesis", "starlette")
+    env = dict(os.environ)
+    if args.api_key:
+        env["INVOICEXPRESS_API_KEY"] = args.api_key
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
-    # xdist workers) whatever ixc imported before.
+    # xdist workers) whatever ixc imported before. It runs in the user's directory.
     code = subprocess.run(
-        [sys.executable, "-m", "pytest", *pytest_args(args)], cwd=REPO, check=False
+        [sys.executable, "-m", "pytest", *pytest_args(args)], env=env, check=False
     ).returncode
-    print(
-        f"ixc contract: JUnit {args.junit}, recording {args.record}, summary "
-        f"{args.report_dir}/summary.md",
-        file=sys.stderr,
-    )
+    written = [
+        f"{label} {path}"
+        for label, path in (
+            ("JUnit", Path(args.junit)),
+            ("recording", Path(args.record)),
+            ("summary", Path(args.report_dir) / "summary.md"),
+        )
+        if path.is_file()
+    ]
+    print(f"ixc contract: {', '.join(written) or 'no report was written'}", file=sys.stderr)
     return int(code)

@@ -7,7 +7,7 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    from invoicexpress_sandbox._serve import add_arguments
+    from invoicexpress_sandbox.cli import add_arguments
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "sandbox",
@@ -20,6 +20,6 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from invoicexpress_sandbox._serve import run
+    from invoicexpress_sandbox.cli import run
 
     return run(args)

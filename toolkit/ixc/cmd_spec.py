@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ixc.usage import UsageError, require_extra
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("spec", help="build and validate spec/")
@@ -24,7 +26,14 @@ def register(sub: Any) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    require_extra("spec", "yaml")
     from ixc import specbuild
+
+    if not specbuild.SPEC_FILE.parent.is_dir():
+        raise UsageError(
+            f"{specbuild.SPEC_FILE.parent} not found; `ixc spec build` runs from a checkout of "
+            "invoicexpress-contract"
+        )
 
     if args.check:
         if specbuild.build(check=True):
@@ -42,10 +51,11 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    require_extra("spec", "openapi_spec_validator")
     from openapi_spec_validator import validate
     from openapi_spec_validator.readers import read_from_filename
 
-    from ixc.spec import spec_path
+    from invoicexpress_core.spec import spec_path
 
     path = args.path or spec_path()
     document, _ = read_from_filename(str(path))

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from invoicexpress_core.exchange import Exchange, redact_json, redact_text, redact_url
+from invoicexpress_core.spec import Operation, Spec
 from ixc.drift._model import Finding, join_pointer
 from ixc.drift._schema import alternatives, json_type, merged, resolve, type_set
 from ixc.drift.rules import SERVER_RULES
-from ixc.exchange import Exchange, redact_json, redact_text, redact_url
-from ixc.spec import Operation, Spec
 
 _DDMMYYYY = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -190,7 +190,7 @@ class ServerDrift:
                     f"status {ex.status}",
                     f"status {ex.status} is not documented "
                     f"(documented: {', '.join(sorted(responses))})",
-                    {"status": ex.status, "body": ex.response_body},
+                    ex.status,
                 )
             ]
             if (
@@ -496,7 +496,7 @@ class _Validator:
                 where = f"{loc}.{name}" if loc else name
                 issues.append(
                     _Issue("missing-required-field", join_pointer(ptr, "properties", name), where,
-                           f"required field `{where}` is missing", sorted(value)[:20])
+                           f"required field `{where}` is missing", None)
                 )  # fmt: skip
         extra = s.get("additionalProperties")
         for name, item in value.items():
