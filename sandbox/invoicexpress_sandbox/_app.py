@@ -81,13 +81,10 @@ class Options:
     check_spec_hash: bool = True
     max_body: int = MAX_BODY
     max_depth: int = MAX_DEPTH
-<<<<<<< HEAD
     admin_routes: bool = True  # off for --live-like: a real account has none
-=======
     admin_token: str | None = None  # default: env IXC_SANDBOX_TOKEN, else random
     db_sync: str = "full"  # SQLite synchronous mode for a --db file: full | normal
     log: TextIO | None = None  # a request log line per API call goes here (`--log`)
->>>>>>> main
 
 
 def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
@@ -290,14 +287,10 @@ class Sandbox:
             if err.status == 422 and 422 not in bound.shapes:
                 # A rule broken on an operation that documents no 422 (a list filter such as
                 # an impossible date) is malformed input: its documented answer is 400.
-<<<<<<< HEAD
-                err = ApiError(400, err.message, shape="ErrorsObject")
+                err = ApiError(400, err.message, shape="ErrorsObject", reason=err.reason)
             if faults:
                 err.status, err.message = _faults.on_error(err.status, err.message, faults)
                 err.headers = _faults.headers(err.status, faults, err.headers)
-=======
-                err = ApiError(400, err.message, shape="ErrorsObject", reason=err.reason)
->>>>>>> main
             response = self._error(bound, err)
             self._record(request, op.operation_id, response.status_code, started, err.reason)
             return response
@@ -311,13 +304,8 @@ class Sandbox:
             if faults
             else (payload, status)
         )
-<<<<<<< HEAD
         media = _faults.media_type(faults, JSON_TYPE)
-        self._record(request, op.operation_id, status)
-=======
-        media = "text/html; charset=utf-8" if "wrong_content_type" in faults else JSON_TYPE
         self._record(request, op.operation_id, status, started)
->>>>>>> main
         if payload is None:
             return Response(b"", status_code=status)
         return Response(_dumps(payload), status_code=status, media_type=media)

@@ -12,12 +12,9 @@ import uvicorn
 
 from ._app import Options, Sandbox, StartupError
 from ._faults import FAULTS, QUIRKS
-<<<<<<< HEAD
-from ._livelike import LIVE_QUIRKS, seed_foreign
-=======
 from ._guard import TOKEN_ENV, TOKEN_HEADER
+from ._livelike import LIVE_QUIRKS, seed_foreign
 from ._store import SYNC_MODES
->>>>>>> main
 
 HOST = "127.0.0.1"
 
@@ -61,12 +58,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--spec", type=Path, help="spec file (default: the repository's)")
     parser.add_argument(
-<<<<<<< HEAD
         "--live-like",
         action="store_true",
         help="rehearse a live account: 100 requests/min, live quirks on, no admin routes, "
         "clients and documents already in the account",
-=======
+    )
+    parser.add_argument(
         "--admin-token",
         help=f"the {TOKEN_HEADER} the /_sandbox/ routes require (default: env {TOKEN_ENV}, "
         "else random; printed at start)",
@@ -76,7 +73,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print a line per API call on stderr (method, path with the key redacted, "
         "status, ms, reason of a 4xx)",
->>>>>>> main
     )
 
 
@@ -119,13 +115,10 @@ def run(args: argparse.Namespace) -> int:
             faults=tuple(args.fault),
             quirks=LIVE_QUIRKS if live_like else (),
             spec_path=args.spec,
-<<<<<<< HEAD
             admin_routes=not live_like,
-=======
             admin_token=getattr(args, "admin_token", None),
             db_sync=getattr(args, "db_sync", "full"),
             log=sys.stderr if getattr(args, "log", False) else None,
->>>>>>> main
         )
         sandbox = Sandbox(options)
         seeded = seed_foreign(sandbox) if live_like else None
@@ -147,19 +140,15 @@ def run(args: argparse.Namespace) -> int:
         f"{options.rate_limit or 'off'}; faults: {', '.join(args.fault) or 'none'}",
         flush=True,
     )
-<<<<<<< HEAD
     if seeded is None:
         print(f"  admin:        http://{HOST}:{port}/_sandbox/health", flush=True)
+        print(f"  admin token:  {sandbox.admin_token} (header {TOKEN_HEADER})", flush=True)
     else:
         print(
             f"  live-like:    quirks {', '.join(LIVE_QUIRKS)}; no admin routes; already "
             f"{seeded['clients']} clients and {seeded['documents']} documents",
             flush=True,
         )
-=======
-    print(f"  admin:        http://{HOST}:{port}/_sandbox/health", flush=True)
-    print(f"  admin token:  {sandbox.admin_token} (header {TOKEN_HEADER})", flush=True)
->>>>>>> main
     server_for(sandbox, sock).run(sockets=[sock])
     return 0
 

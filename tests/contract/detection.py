@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from invoicexpress_sandbox._faults import CATALOGUE
 
@@ -62,9 +62,10 @@ def main() -> int:
     for fault in faults:
         mine = ours(fault, args.workers, out)
         theirs = schemathesis_run(fault, max_time, st_dir)
-        st_caught = theirs["exit"] != 0 and bool(
-            set(theirs["failure_kinds"]) - set(base_st["failure_kinds"])
-        )  # a kind of failure the faithful run did not show (its own noise aside)
+        kinds = cast(dict[str, str], theirs["failure_kinds"])
+        faithful_kinds = cast(dict[str, str], base_st["failure_kinds"])
+        # a kind of failure the faithful run did not show (its own noise aside)
+        st_caught = theirs["exit"] != 0 and bool(set(kinds) - set(faithful_kinds))
         rows.append(
             {
                 "fault": fault,
