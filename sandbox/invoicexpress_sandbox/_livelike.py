@@ -28,7 +28,7 @@ def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
     try:
-        with TestClient(sandbox.app, base_url="http://live-like") as http:
+        with TestClient(sandbox.app, base_url="http://127.0.0.1") as http:
 
             def post(path: str, body: Any, method: str = "POST") -> Any:
                 response = http.request(method, path, params={"api_key": key}, json=body)
