@@ -15,7 +15,7 @@ def test_live_like_sandbox_is_a_stranger_account(tmp_path: Path) -> None:
     proc, url, key = start_sandbox(db)
     try:
         with httpx.Client(base_url=url, params={"api_key": key}, timeout=30) as api:
-            assert api.get("/_sandbox/health").status_code == 404
+            assert api.get("/_sandbox/health").status_code in (401, 404)  # none to reach
             clients = api.get("/clients.json").json()["clients"]
             assert len(clients) == 3
             invoices = api.get("/invoices.json").json()["pagination"]["total_entries"]
