@@ -7,10 +7,15 @@ server honours the contract, non-zero otherwise.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from ixc.usage import UsageError
 
 REPO = Path(__file__).resolve().parents[2]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,6 +59,10 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         args.report_dir,
         "-q",
         "--tb=short",
+        "-p",
+        "ixc.contract_progress",  # suite-by-suite progress instead of dots, a table at the end
+        "-o",
+        "console_output_style=classic",
     ]
     if args.workers not in ("0", "1"):
         out += ["-n", str(args.workers)]
@@ -64,8 +73,6 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
             out.append("--" + flag.replace("_", "-"))
     if args.base_url:
         out += ["--base-url", args.base_url]
-    if args.api_key:
-        out += ["--api-key", args.api_key]
     if args.max_requests:
         out += ["--max-requests", str(args.max_requests)]
     for fault in args.fault:
@@ -75,13 +82,63 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
     return out + list(args.pytest_args)
 
 
+def check(args: argparse.Namespace) -> None:
+    """Mistakes found before any test runs (each would otherwise fail every test)."""
+    if args.fault:
+        from invoicexpress_sandbox._faults import FAULTS, QUIRKS
+
+        if args.base_url:
+            raise UsageError(
+                "--fault switches a fault on in the bundled sandbox; drop --base-url to use it"
+            )
+        unknown = [name for name in args.fault if name not in FAULTS and name not in QUIRKS]
+        if unknown:
+            raise UsageError(
+                f"unknown --fault {', '.join(unknown)}; choose from "
+                f"{', '.join(sorted(FAULTS) + sorted(QUIRKS))}"
+            )
+    if args.workers != "auto" and not (args.workers.isdigit()):
+        raise UsageError(f"-n {args.workers} is not a worker count; give a number or auto")
+    if args.base_url:
+        url = args.base_url
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--base-url {url} is not an http(s) URL; e.g. http://127.0.0.1:8765")
+        if parts.hostname not in LOOPBACK and not args.live:
+            raise UsageError(
+                f"{parts.hostname} is not a local server; add --live to run against a real "
+                "account (documents are marked and cleaned up)"
+            )
+        if not (args.api_key or os.environ.get("INVOICEXPRESS_API_KEY")):
+            raise UsageError("--base-url needs --api-key KEY (or INVOICEXPRESS_API_KEY)")
+        check_reachable(url)
+
+
+def check_reachable(url: str) -> None:
+    """The server answers HTTP at all (any status will do): a typo fails here, not per test."""
+    import httpx
+
+    try:
+        with httpx.Client(timeout=10) as http:
+            http.get(url)
+    except httpx.HTTPError as exc:
+        raise UsageError(
+            f"--base-url {url} is not reachable ({type(exc).__name__}); start the server "
+            "(ixc sandbox) or fix the URL"
+        ) from None
+
+
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
+    check(args)
+    env = dict(os.environ)
+    if args.api_key:  # through the environment: never on a process command line
+        env["INVOICEXPRESS_API_KEY"] = args.api_key
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
     # xdist workers) whatever ixc imported before.
     code = subprocess.run(
-        [sys.executable, "-m", "pytest", *pytest_args(args)], cwd=REPO, check=False
+        [sys.executable, "-m", "pytest", *pytest_args(args)], cwd=REPO, env=env, check=False
     ).returncode
     print(
         f"ixc contract: JUnit {args.junit}, recording {args.record}, summary "

@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ixc.spec import sha256_of, spec_path
+from ixc.usage import UsageError, yaml_mapping
 
 GENERATOR = "openapi-python-client"
 GENERATOR_VERSION = "0.29.1"
@@ -56,18 +57,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     spec = Path(args.spec) if args.spec else spec_path()
-    if not spec.exists():
-        print(f"ixc generate: no spec at {spec}; run `ixc spec build` first", file=sys.stderr)
-        return 2
+    if not args.spec and not spec.exists():
+        raise UsageError(f"no spec at {spec}; run `ixc spec build` first")
+    if "openapi" not in yaml_mapping(spec, "--spec"):
+        raise UsageError(f"--spec {spec} has no `openapi` version key; give an OpenAPI document")
+    output: Path = args.output
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output {output} is a file; give a folder")
     installed = metadata.version(GENERATOR)
     if installed != GENERATOR_VERSION:
-        print(
-            f"ixc generate: {GENERATOR} {installed} is installed but the templates are pinned to "
-            f"{GENERATOR_VERSION}; run: uv pip install '{GENERATOR}=={GENERATOR_VERSION}'",
-            file=sys.stderr,
+        raise UsageError(
+            f"{GENERATOR} {installed} is installed but the templates are pinned to "
+            f"{GENERATOR_VERSION}; run: uv pip install '{GENERATOR}=={GENERATOR_VERSION}'"
         )
-        return 2
-    output: Path = args.output
     with tempfile.TemporaryDirectory(prefix="ixc-generate-") as tmp:
         fresh = Path(tmp) / "out"
         code = generate_into(spec, fresh)

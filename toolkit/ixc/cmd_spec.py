@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ixc.usage import yaml_mapping
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("spec", help="build and validate spec/")
@@ -43,12 +45,11 @@ def _build(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from openapi_spec_validator import validate
-    from openapi_spec_validator.readers import read_from_filename
 
     from ixc.spec import spec_path
 
     path = args.path or spec_path()
-    document, _ = read_from_filename(str(path))
+    document = yaml_mapping(path, "spec")
     try:
         validate(document)
     except Exception as exc:  # the validator raises several unrelated types
