@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -42,14 +43,16 @@ def _run(args: argparse.Namespace) -> int:
 
 def check_port(port: int) -> None:
     """A port number the sandbox can listen on now, or a UsageError saying what to do."""
-    from invoicexpress_sandbox._serve import HOST, bind
+    from invoicexpress_sandbox._serve import HOST
 
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is not a TCP port; use 1-65535, or 0 for any free port")
     if port == 0:
         return
     try:
-        bind(port).close()
+        with socket.socket() as probe:  # as the server binds: SO_REUSEADDR, then bind
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((HOST, port))
     except OSError as exc:
         raise UsageError(
             f"cannot listen on {HOST}:{port} ({exc.strerror or exc}); stop what uses it or "
