@@ -28,13 +28,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--send-email", action="store_true", help="live: run e-mail operations")
     p.add_argument("--live-429", action="store_true", help="live: provoke 429 on purpose")
     p.add_argument("-n", "--workers", default="auto", help="pytest-xdist workers (auto)")
-    p.add_argument("--junit", default="reports/contract/junit.xml", help="JUnit XML path")
+    p.add_argument("--junit", help="JUnit XML path (default: REPORT_DIR/junit.xml)")
     p.add_argument(
         "--record",
-        default="reports/contract/exchanges.jsonl",
-        help="recording of every exchange (JSON Lines, redacted)",
+        help="recording of every exchange, JSON Lines, redacted (REPORT_DIR/exchanges.jsonl)",
     )
-    p.add_argument("--report-dir", default="reports/contract", help="summary directory")
+    p.add_argument(
+        "--report-dir",
+        default="reports/contract",
+        help="summary.md, summary.json and index.html (default reports/contract)",
+    )
     p.add_argument("--fault", action="append", default=[], help="sandbox fault to switch on")
     p.add_argument("-k", dest="keyword", help="only tests matching this pytest expression")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
@@ -52,9 +55,9 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         "-o",
         "testpaths=contract_tests",
         "--junitxml",
-        args.junit,
+        args.junit or f"{args.report_dir}/junit.xml",
         "--record",
-        args.record,
+        args.record or f"{args.report_dir}/exchanges.jsonl",
         "--report-dir",
         args.report_dir,
         "-q",
@@ -141,8 +144,9 @@ def run(args: argparse.Namespace) -> int:
         [sys.executable, "-m", "pytest", *pytest_args(args)], cwd=REPO, env=env, check=False
     ).returncode
     print(
-        f"ixc contract: JUnit {args.junit}, recording {args.record}, summary "
-        f"{args.report_dir}/summary.md",
+        f"ixc contract: report {args.report_dir}/index.html, summary {args.report_dir}/summary.md, "
+        f"JUnit {args.junit or args.report_dir + '/junit.xml'}, recording "
+        f"{args.record or args.report_dir + '/exchanges.jsonl'}",
         file=sys.stderr,
     )
     return int(code)
