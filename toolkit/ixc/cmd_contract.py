@@ -131,17 +131,26 @@ def check_reachable(url: str) -> None:
         ) from None
 
 
+def child_env(args: argparse.Namespace) -> dict[str, str]:
+    """The pytest child's environment: the API key travels here, never on its command line
+    (any local user can read a process's arguments)."""
+    env = dict(os.environ)
+    if args.api_key:
+        env["INVOICEXPRESS_API_KEY"] = args.api_key
+    return env
+
+
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
     check(args)
-    env = dict(os.environ)
-    if args.api_key:  # through the environment: never on a process command line
-        env["INVOICEXPRESS_API_KEY"] = args.api_key
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
     # xdist workers) whatever ixc imported before.
     code = subprocess.run(
-        [sys.executable, "-m", "pytest", *pytest_args(args)], cwd=REPO, env=env, check=False
+        [sys.executable, "-m", "pytest", *pytest_args(args)],
+        cwd=REPO,
+        check=False,
+        env=child_env(args),
     ).returncode
     print(
         f"ixc contract: report {args.report_dir}/index.html, summary {args.report_dir}/summary.md, "
