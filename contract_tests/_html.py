@@ -72,9 +72,10 @@ def _failures(failures: dict[str, list[dict[str, str]]]) -> str:
         out.append('<p class="good">Every test passed.</p>')
     else:
         out.append(
-            '<p class="muted">Each curl line repeats the request that failed; the API key is '
-            "redacted (<code>$INVOICEXPRESS_API_KEY</code> or <code>[REDACTED]</code>: put "
-            "yours there).</p>"
+            '<p class="muted">Each curl line repeats the failing request (schemathesis, '
+            "recorded responses) or the test's last request to the operation named; the API "
+            "key is redacted (<code>$INVOICEXPRESS_API_KEY</code> or <code>[REDACTED]</code>: "
+            "put yours there).</p>"
         )
     for op, items in failures.items():
         out.append(f"<h3><code>{escape(op)}</code> ({len(items)})</h3>")

@@ -106,8 +106,10 @@ class _Plugin:
             for path in sorted(parts.glob("recording-*.jsonl")):
                 out.write(path.read_text(encoding="utf-8"))
         recorded = revalidate(record)
-        for op, message in recorded:
-            self.failures[op].append({"test": "(recording re-validation)", "message": message})
+        for op, message, curl in recorded:
+            self.failures[op].append(
+                {"test": "(recording re-validation)", "message": message, "curl": curl}
+            )
         add_curl_lines(self.failures, record)
         summary = build_summary(merged, self.failures, record)
         write_summary(summary, Path(self.config.getoption("--report-dir")))
@@ -120,20 +122,23 @@ class _Plugin:
 
 
 def add_curl_lines(failures: dict[str, list[dict[str, str]]], record: Path) -> None:
-    """A failure without a curl line of its own gets one for the last exchange its test made
-    (the recording is redacted; the line reads the key from $INVOICEXPRESS_API_KEY)."""
+    """A failure without a curl line of its own gets one: the last exchange its test made with
+    the operation the failure names (else its last exchange). The recording is redacted; the
+    line reads the key from $INVOICEXPRESS_API_KEY."""
     wanted = {f["test"] for items in failures.values() for f in items if not f.get("curl")}
     if not wanted or not record.exists():
         return
-    last: dict[str, Exchange] = {}
+    last: dict[tuple[str, str], Exchange] = {}
     for ex in read_recording(record):
         test = str(ex.meta.get("test", ""))
         if test in wanted:
-            last[test] = ex
-    for items in failures.values():
+            last[(test, "")] = ex
+            last[(test, ex.operation_id or "")] = ex
+    for op, items in failures.items():
         for f in items:
-            if not f.get("curl") and f["test"] in last:
-                f["curl"] = curl_line(last[f["test"]])
+            found = last.get((f["test"], op)) or last.get((f["test"], ""))
+            if not f.get("curl") and found is not None:
+                f["curl"] = curl_line(found)
 
 
 def curl_line(ex: Exchange) -> str:
@@ -161,11 +166,12 @@ def _ops_from_curl(text: str) -> list[str]:
     return out
 
 
-def revalidate(record: Path) -> list[tuple[str, str]]:
+def revalidate(record: Path) -> list[tuple[str, str, str]]:
     """Every recorded response against its documented schema (the compiled validators are the
-    spec's cached ones, so each schema is compiled once per run)."""
+    spec's cached ones, so each schema is compiled once per run); each finding carries the curl
+    line of its first exchange."""
     spec = load_spec()
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     seen: set[tuple[str, int, str]] = set()
     for ex in read_recording(record):
         op = spec.operations.get(ex.operation_id or "") or spec.find(ex.method, ex.path)
@@ -190,7 +196,7 @@ def revalidate(record: Path) -> list[tuple[str, str]]:
         key = (op.operation_id, ex.status, msg)
         if key not in seen:
             seen.add(key)
-            out.append((op.operation_id, msg))
+            out.append((op.operation_id, msg, curl_line(ex)))
     return out
 
 
