@@ -71,7 +71,8 @@ class Progress:
             return
         counts = Counter(suite_of(n) for n in nodeids)
         self.suites = {name: Suite(name, total) for name, total in counts.items()}
-        self._say(f"{len(nodeids)} tests in {len(counts)} suites")
+        plural = "s" if len(counts) != 1 else ""
+        self._say(f"{len(nodeids)} tests in {len(counts)} suite{plural}")
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
