@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -31,7 +33,16 @@ def _python() -> str:
 PYTHON = _python()
 # Hand-written code: linted, formatted and type-checked strictly. generated/ is only
 # type-checked (it is the generator's output, like a vendored package).
-TYPED = ["toolkit", "overrides/invoicexpress", "sandbox", "contract_tests", "tests", "benchmarks"]
+TYPED = [
+    "core",
+    "toolkit",
+    "overrides/invoicexpress",
+    "sandbox",
+    "contract_tests",
+    "tests",
+    "benchmarks",
+    "examples",
+]
 HAND_WRITTEN = [*TYPED, "noxfile.py"]
 
 
@@ -77,8 +88,45 @@ def tests(session: nox.Session) -> None:
     session.run("ixc", "spec", "build", "--check")
     session.run("ixc", "generate", "--check")
     session.run("pytest", "-n", "auto", *(session.posargs or ("tests",)))
-    # Its own report folder: a `nox -s contract` report (reports/contract) stays as it was.
-    session.run("ixc", "contract", "--quick", "--report-dir", "reports/tests/contract")
+    _example(session)  # also runs `ixc contract --quick`, from the installed wheel
+
+
+def _example(session: nox.Session) -> None:
+    """Build the wheel, install it in a fresh virtualenv outside the checkout, run examples/shop.
+
+    Nothing of the checkout is importable there: the shop's tests, `ixc contract --quick` and
+    `ixc drift spec` see only what a user who installs the wheel gets.
+    """
+    repo = Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory(prefix="ixc-example-") as tmp:
+        root = Path(tmp)
+        session.run("uv", "build", "--wheel", "-q", "-o", str(root / "dist"), str(repo),
+                    external=True)  # fmt: skip
+        (wheel,) = (root / "dist").glob("invoicexpress_contract-*.whl")
+        venv = root / "venv"
+        python = str(venv / "bin" / "python")
+        session.run("uv", "venv", "-q", "-p", PYTHON, str(venv), external=True)
+        requirement = f"invoicexpress-contract[sandbox,contract,drift] @ {wheel.as_uri()}"
+        session.run("uv", "pip", "install", "-q", "-p", python, requirement, external=True)
+        shop = root / "shop"
+        session.run("cp", "-r", str(repo / "examples" / "shop"), str(shop), external=True)
+        session.chdir(shop)
+        env = {
+            "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+            "VIRTUAL_ENV": str(venv),
+            "PYTHONPATH": "",
+            "IXC_SPEC": "",
+        }
+        session.run(python, "-m", "pytest", "-p", "no:cacheprovider", "tests", env=env,
+                    external=True)  # fmt: skip
+        session.run(python, "check_api.py", env=env, external=True)
+        session.chdir(repo)
+
+
+@nox.session(python=PYTHON, reuse_venv=True)
+def example(session: nox.Session) -> None:
+    """The user's view: examples/shop against the wheel, installed in a fresh virtualenv."""
+    _example(session)
 
 
 @nox.session(python=PYTHON, reuse_venv=True)
@@ -105,8 +153,9 @@ def drift(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks: sandbox throughput against a same-run baseline (and Prism where it runs)."""
+    """Benchmarks: start-up and sandbox throughput against same-run baselines (and Prism)."""
     _install(session)
+    session.run("python", "-m", "benchmarks.startup")
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from invoicexpress_core.errors import parse_error_body
 from ixc.exchange import Exchange, Recorder, redact_text, redact_url
 from ixc.spec import Operation, Spec
 
@@ -197,27 +198,13 @@ class ContractClient:
 
 
 def error_messages(body: Any) -> list[str]:
-    """Every message an error body carries, whatever its documented shape (api-surface §7)."""
+    """Every wording a message of `body` may be matched by: as shown, bare, and Rails-style."""
     out: list[str] = []
-
-    def walk(node: Any, prefix: str = "") -> None:
-        if isinstance(node, str):
-            out.append(f"{prefix} {node}".strip() if prefix else node)
-        elif isinstance(node, list):
-            if len(node) == 2 and all(isinstance(x, str) for x in node):
-                out.append(f"{node[0]} {node[1]}")
-            for item in node:
-                walk(item, prefix)
-        elif isinstance(node, dict):
-            for k, v in node.items():
-                if k in ("error", "errors", "message", "reason"):
-                    walk(v, prefix)
-                elif k == "code":
-                    continue
-                else:
-                    walk(v, k.replace("_", " ").capitalize() if k != "base" else "")
-                    walk(v, k)
-                    walk(v)
-
-    walk(body)
-    return out
+    for m in parse_error_body(body):
+        out += [m.text, m.message]
+        if m.field:
+            out += [
+                f"{m.field} {m.message}",
+                f"{m.field.replace('_', ' ').capitalize()} {m.message}",
+            ]
+    return list(dict.fromkeys(out))

@@ -8,6 +8,8 @@ Requests are made by the generated package `invoicexpress_client` (from spec/); 
 adds configuration, pacing, retries, typed errors, pagination, polling and namespaces.
 """
 
+from invoicexpress_core.errors import error_messages
+
 from ._client import AsyncInvoiceXpress, InvoiceXpress, page_items
 from ._exceptions import (
     APIStatusError,
@@ -24,7 +26,6 @@ from ._exceptions import (
     TransportError,
     UnexpectedResponseError,
     ValidationError,
-    error_messages,
 )
 from ._resources import DOCUMENT_TYPES, Call, DocumentType, ListFilters
 from ._transport import Clock, Pacer, RetryPolicy, SystemClock

@@ -20,7 +20,7 @@ import httpx
 
 from invoicexpress_client.api import OPERATIONS, OperationInfo
 from invoicexpress_client.client import AuthenticatedClient
-from ixc.exchange import Exchange, redact_text
+from invoicexpress_core.exchange import Exchange, redact_text
 
 from ._exceptions import (
     ConfigurationError,

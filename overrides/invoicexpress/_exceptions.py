@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ixc.exchange import Exchange, redact_text
+from invoicexpress_core.errors import error_messages
+from invoicexpress_core.exchange import Exchange, redact_text
 
 
 @dataclass(frozen=True)
@@ -151,39 +152,3 @@ def error_class(status: int) -> type[APIStatusError]:
     if status in _BY_STATUS:
         return _BY_STATUS[status]
     return ServerError if status >= 500 else APIStatusError
-
-
-def error_messages(body: Any) -> list[str]:
-    """Human messages from any InvoiceXpress error shape (CONVENTIONS "Error bodies").
-
-    Shapes: {"errors":{"error":s}}, {"errors":[{"error":s|[s]}]}, {"errors":[s]}, bare arrays
-    (also nested and ["field","msg"] pairs), {"field":[s]}, {"errors":{"code","message"}},
-    {"error":s}, {"error":{"code","message"}}, {"reason":s}, {"message":s}, plain text.
-    """
-    if body is None or body == "":
-        return []
-    if isinstance(body, str):
-        return [body.strip()[:500]]
-    if isinstance(body, list):
-        if len(body) == 2 and all(isinstance(x, str) for x in body) and " " not in body[0]:
-            return [f"{body[0]} {body[1]}"]  # ["fiscal_id", "is invalid"]
-        return [m for item in body for m in error_messages(item)]
-    if isinstance(body, dict):
-        for key in ("errors", "error"):
-            if key in body:
-                inner = body[key]
-                if isinstance(inner, dict) and ("message" in inner or "error" in inner):
-                    msg = inner.get("message", inner.get("error"))
-                    code = inner.get("code")
-                    return [f"{msg} (code {code})" if code else str(msg)]
-                return error_messages(inner)
-        for key in ("reason", "message"):
-            if isinstance(body.get(key), str):
-                return [body[key]]
-        # Rails model errors: {"name": ["is not available."], "base": ["Tax region is empty"]}
-        out: list[str] = []
-        for field, value in body.items():
-            for msg in error_messages(value):
-                out.append(msg if field == "base" else f"{field} {msg}")
-        return out
-    return [str(body)]

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from ixc.exchange import Exchange, redact_text, redact_url
+from invoicexpress_core.exchange import Exchange, redact_text, redact_url
 
 from ._exceptions import RateLimitError, RequestInfo, TransportError, error_class
 

@@ -29,7 +29,7 @@ class FakeClock:
 
 def spec_example(operation_id: str, status: int | str, name: str = "sandbox") -> Any:
     """The spec's example body for one response (default: the one the sandbox gives)."""
-    from ixc.spec import load_spec
+    from invoicexpress_core.spec import load_spec
 
     spec = load_spec()
     response = spec.resolve(spec.operations[operation_id].responses[str(status)])
@@ -39,7 +39,7 @@ def spec_example(operation_id: str, status: int | str, name: str = "sandbox") ->
 
 def spec_request_example(operation_id: str, name: str = "sandbox") -> Any:
     """The spec's example request body for an operation (default: the sandbox one)."""
-    from ixc.spec import load_spec
+    from invoicexpress_core.spec import load_spec
 
     spec = load_spec()
     body = spec.resolve(spec.operations[operation_id].raw["requestBody"])

@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ixc.exchange import redact_url
-from ixc.spec import Operation, Spec, load_spec
+from invoicexpress_core.exchange import redact_url
+from invoicexpress_core.spec import Operation, Spec, load_spec
 
 from . import _domain as d
 from ._catalog import DOC_TYPES

@@ -1,4 +1,4 @@
-"""Request bodies checked against the spec's request schemas, compiled once at start-up.
+"""Request bodies checked against the spec's request schemas, compiled once, on first use.
 
 Schema errors are translated into the vendor's documented 422 messages (api-docs 002, listed
 per operation as `x-error-messages` in the spec) so that a structural mistake and a rule
@@ -7,11 +7,12 @@ violation read the same way a client would see them from InvoiceXpress.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jsonschema_rs
 
-from ixc.spec import Operation, Spec
+from invoicexpress_core.spec import Operation, Spec
 
 from ._errors import ApiError
 
@@ -31,8 +32,13 @@ class BodyValidator:
             "components": spec.document.get("components", {}),
             **schema,
         }
-        self._validator = jsonschema_rs.validator_for(wrapper)
+        self._schema = wrapper
         self.op = op
+
+    @functools.cached_property
+    def _validator(self) -> Any:
+        """Compiled on the first body: compiling all 69 at start-up delayed the first answer."""
+        return jsonschema_rs.validator_for(self._schema)
 
     def normalise(self, body: Any) -> Any:
         """Move a body sent under an accepted alternative root key to the primary key."""

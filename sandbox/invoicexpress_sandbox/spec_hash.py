@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from ixc.spec import load_spec
+from invoicexpress_core.spec import load_spec
 
 from ._app import SPEC_HASH_FILE, expected_spec_hash
 

@@ -7,14 +7,14 @@ API; `response_errors` checks a body against the spec's schema for that status.
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
+from invoicexpress_core.machines import StateMachine
+from invoicexpress_core.spec import Operation, load_spec
 from invoicexpress_sandbox._catalog import DOC_TYPES, DocType
-from ixc.spec import Operation, load_spec
 
 SPEC = load_spec()
 CHANGE_STATE_OPS: list[Operation] = [op for op in SPEC if op.state_machine]
@@ -76,18 +76,8 @@ def change_state(
 
 def path_to(machine: dict[str, Any], target: str) -> list[str] | None:
     """The shortest list of events leading from the initial state to `target`."""
-    start = str(machine["initial"])
-    queue: deque[tuple[str, list[str]]] = deque([(start, [])])
-    seen = {start}
-    while queue:
-        state, events = queue.popleft()
-        if state == target:
-            return events
-        for t in machine["transitions"]:
-            if t["from"] == state and t["to"] not in seen:
-                seen.add(t["to"])
-                queue.append((t["to"], [*events, t["event"]]))
-    return None
+    steps = StateMachine.from_spec(machine).path(target)
+    return None if steps is None else [t.event for t in steps]
 
 
 def make_receipt(client: httpx.Client, amount: float = 10) -> dict[str, Any]:

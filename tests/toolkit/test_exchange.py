@@ -94,3 +94,21 @@ def test_logging_a_record_does_not_leak(caplog: pytest.LogCaptureFixture) -> Non
     with caplog.at_level(logging.INFO):
         logging.getLogger("ixc.test").info("exchange %s %s", record.url, json.dumps(record.meta))
     assert PLANTED not in caplog.text
+
+
+def test_a_short_key_is_masked_only_where_it_stands_alone() -> None:
+    """A key under 8 characters is not a substring pattern: other text keeps its letters."""
+    text = "httpx.ConnectError: x refused (GET /a.json?api_key=x&page=2)"
+    assert redact_text(text, ["x"]) == (
+        f"httpx.ConnectError: {REDACTED} refused (GET /a.json?api_key={REDACTED}&page=2)"
+    )
+
+
+def test_a_short_key_echoed_in_a_body_keeps_the_record_valid() -> None:
+    request = httpx.Request("GET", "http://127.0.0.1/clients.json?api_key=n")
+    response = httpx.Response(
+        200, json={"name": "n", "note": "line\nbreak", "n": 1}, request=request
+    )
+    record = Exchange.from_httpx(response, secrets=["n"])
+    assert record.response_body == {"name": REDACTED, "note": "line\nbreak", REDACTED: 1}
+    assert "api_key=%5BREDACTED%5D" in record.url or f"api_key={REDACTED}" in record.url

@@ -14,32 +14,40 @@ from collections.abc import Sequence
 
 from ixc.usage import Parser, UsageError
 
-COMMANDS = ("spec", "generate", "sandbox", "contract", "drift")
+# Each command and the extra of the distribution that brings what it needs (docs/PACKAGING.md).
+COMMANDS = {
+    "spec": "spec",
+    "generate": "codegen",
+    "sandbox": "sandbox",
+    "contract": "contract",
+    "drift": "drift",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="ixc", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name, extra in COMMANDS.items():
         try:
-            module = importlib.import_module(f"ixc.cmd_{name}")
+            importlib.import_module(f"ixc.cmd_{name}").register(sub)
         except ModuleNotFoundError as exc:  # an optional extra is not installed
             if exc.name and exc.name.startswith("ixc"):
-                continue
-            helper = sub.add_parser(name, help=f"unavailable: {exc.name} is not installed")
-            helper.set_defaults(func=lambda _a, e=exc: _missing(e))
-            continue
-        module.register(sub)
+                raise
+            message = (
+                f"`ixc {name}` needs {exc.name!r}, which is not installed; "
+                f"pip install 'invoicexpress-contract[{extra}]'"
+            )
+            # Any arguments are accepted (no option prefix), so the answer is always the extra.
+            helper = sub.add_parser(
+                name, help=f"unavailable: {exc.name} is not installed", prefix_chars="\0"
+            )
+            helper.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+            helper.set_defaults(func=lambda _a, m=message: _missing(m))
     return parser
 
 
-def _missing(exc: ModuleNotFoundError) -> int:
-    print(
-        f"ixc: this command needs {exc.name!r}; "
-        "install it with: pip install 'invoicexpress-contract[dev]'",
-        file=sys.stderr,
-    )
-    return 2
+def _missing(message: str) -> int:
+    raise UsageError(message)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,21 +1,34 @@
-"""`ixc contract`: run the contract suites (contract_tests/) with pytest, in parallel.
+"""`ixc contract`: run the contract suites (the `contract_tests` package) with pytest, in parallel.
 
 Default target: a fresh sandbox per pytest-xdist worker. The exit code is pytest's: 0 when the
-server honours the contract, non-zero otherwise.
+server honours the contract, non-zero otherwise. The suites run from wherever the package is
+installed (a checkout or site-packages) with their own pytest.ini, so the user's project
+configuration does not leak in; reports land under the user's working directory. The API key
+travels in the environment, never on the pytest command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ixc.usage import UsageError
+from ixc.usage import UsageError, require_extra
 
-REPO = Path(__file__).resolve().parents[2]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def suites_dir() -> Path:
+    """The installed `contract_tests` package folder (found without importing it)."""
+    spec = importlib.util.find_spec("contract_tests")
+    if spec is None or not spec.submodule_search_locations:
+        raise UsageError(
+            "the contract suites are not installed; pip install 'invoicexpress-contract[contract]'"
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,20 +59,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def pytest_args(args: argparse.Namespace) -> list[str]:
     """The pytest command line for these options (kept apart so it can be tested)."""
+    suites = suites_dir()
     out = [
-        str(REPO / "contract_tests"),
+        str(suites),
+        "-c",
+        str(suites / "pytest.ini"),
+        "--rootdir",
+        str(suites),
         "-p",
         "no:cacheprovider",
-        "--rootdir",
-        str(REPO),
-        "-o",
-        "testpaths=contract_tests",
         "--junitxml",
-        args.junit or f"{args.report_dir}/junit.xml",
+        str(junit_path(args).resolve()),
         "--record",
-        args.record or f"{args.report_dir}/exchanges.jsonl",
+        str(record_path(args).resolve()),
         "--report-dir",
-        args.report_dir,
+        str(Path(args.report_dir).resolve()),
         "-q",
         "--tb=short",
         "-p",
@@ -131,6 +145,14 @@ def check_reachable(url: str) -> None:
         ) from None
 
 
+def junit_path(args: argparse.Namespace) -> Path:
+    return Path(args.junit or Path(args.report_dir) / "junit.xml")
+
+
+def record_path(args: argparse.Namespace) -> Path:
+    return Path(args.record or Path(args.report_dir) / "exchanges.jsonl")
+
+
 def child_env(args: argparse.Namespace) -> dict[str, str]:
     """The pytest child's environment: the API key travels here, never on its command line
     (any local user can read a process's arguments)."""
@@ -143,19 +165,23 @@ def child_env(args: argparse.Namespace) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
+    require_extra("contract", "pytest", "xdist", "schemathesis", "starlette")
     check(args)
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
-    # xdist workers) whatever ixc imported before.
+    # xdist workers) whatever ixc imported before. It runs in the user's directory.
     code = subprocess.run(
-        [sys.executable, "-m", "pytest", *pytest_args(args)],
-        cwd=REPO,
-        check=False,
-        env=child_env(args),
+        [sys.executable, "-m", "pytest", *pytest_args(args)], env=child_env(args), check=False
     ).returncode
-    print(
-        f"ixc contract: report {args.report_dir}/index.html, summary {args.report_dir}/summary.md, "
-        f"JUnit {args.junit or args.report_dir + '/junit.xml'}, recording "
-        f"{args.record or args.report_dir + '/exchanges.jsonl'}",
-        file=sys.stderr,
-    )
+    report = Path(args.report_dir)
+    written = [
+        f"{label} {path}"
+        for label, path in (
+            ("report", report / "index.html"),
+            ("summary", report / "summary.md"),
+            ("JUnit", junit_path(args)),
+            ("recording", record_path(args)),
+        )
+        if path.is_file()
+    ]
+    print(f"ixc contract: {', '.join(written) or 'no report was written'}", file=sys.stderr)
     return int(code)

@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from invoicexpress_core.exchange import Exchange, Recorder, read_recording, redact_url
+from invoicexpress_core.spec import load_spec, spec_path
 from ixc.drift import (
     SERVER_RULES,
     SPEC_RULES,
@@ -23,8 +25,6 @@ from ixc.drift import (
     write_baseline,
 )
 from ixc.drift.render import to_json, to_junit, to_markdown
-from ixc.exchange import Exchange, Recorder, read_recording, redact_url
-from ixc.spec import load_spec, spec_path
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BASELINE = REPO / "drift-baseline.json"

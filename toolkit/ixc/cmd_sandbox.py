@@ -14,7 +14,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def register(subparsers: Any) -> None:
-    from invoicexpress_sandbox._serve import add_arguments
+    from invoicexpress_sandbox.cli import add_arguments
 
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "sandbox",
@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from invoicexpress_sandbox._serve import run
+    from invoicexpress_sandbox.cli import run
 
     check_port(args.port)
     check_rate_limit(args.rate_limit)

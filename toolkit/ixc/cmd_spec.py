@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ixc.usage import yaml_mapping
+from ixc.usage import UsageError, require_extra, yaml_mapping
 
 
 def register(sub: Any) -> None:
@@ -26,7 +26,14 @@ def register(sub: Any) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    require_extra("spec", "yaml")
     from ixc import specbuild
+
+    if not specbuild.SPEC_FILE.parent.is_dir():
+        raise UsageError(
+            f"{specbuild.SPEC_FILE.parent} not found; `ixc spec build` runs from a checkout of "
+            "invoicexpress-contract"
+        )
 
     if args.check:
         if specbuild.build(check=True):
@@ -44,9 +51,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    require_extra("spec", "openapi_spec_validator")
     from openapi_spec_validator import validate
 
-    from ixc.spec import spec_path
+    from invoicexpress_core.spec import spec_path
 
     path = args.path or spec_path()
     document = yaml_mapping(path, "spec")

@@ -46,3 +46,15 @@ def yaml_mapping(path: Path | str, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UsageError(f"{what} {p} does not hold a YAML mapping; give an OpenAPI document")
     return data
+
+
+def require_extra(extra: str, *modules: str) -> None:
+    """Raise a UsageError naming `extra` when one of `modules` cannot be imported."""
+    import importlib.util
+
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            raise UsageError(
+                f"this command needs {module!r}, which is not installed; "
+                f"pip install 'invoicexpress-contract[{extra}]'"
+            )

@@ -13,14 +13,14 @@ import datetime as _dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import Spec
 from ixc.drift._model import Finding, Level, Report, fingerprint
 from ixc.drift.baseline import apply_baseline, load_baseline, write_baseline
 from ixc.drift.inputs import InputError, label, read_document
 from ixc.drift.rules import SERVER_RULES, SPEC_RULES, Rule
 from ixc.drift.server import ServerDrift
 from ixc.drift.spec_diff import diff_documents
-from ixc.exchange import Exchange
-from ixc.spec import Spec
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 

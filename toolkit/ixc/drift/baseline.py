@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from invoicexpress_core.exchange import redact_text
 from ixc.drift._model import Finding
-from ixc.exchange import redact_text
 
 BASELINE_VERSION = 1
 

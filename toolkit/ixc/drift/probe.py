@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from ixc.exchange import Exchange
-from ixc.spec import Operation, Spec
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import Operation, Spec
 
 DOCS_PER_LIST = 2
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from invoicexpress_core.exchange import redact_text
 from ixc.drift._model import Finding, Level, Report
 from ixc.drift.rules import SERVER_RULES, SPEC_RULES
-from ixc.exchange import redact_text
 
 SCHEMA_VERSION = 1
 _ICON = {Level.ERR: "🔴 ERR", Level.WARN: "🟠 WARN", Level.INFO: "🔵 INFO"}

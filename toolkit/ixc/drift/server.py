@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from invoicexpress_core.exchange import Exchange, redact_json, redact_text, redact_url
+from invoicexpress_core.spec import Operation, Spec
 from ixc.drift._model import Finding, join_pointer
 from ixc.drift._schema import alternatives, json_type, merged, resolve, type_set
 from ixc.drift.rules import SERVER_RULES
-from ixc.exchange import Exchange, redact_json, redact_text, redact_url
-from ixc.spec import Operation, Spec
 
 _DDMMYYYY = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

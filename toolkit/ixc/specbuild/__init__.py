@@ -732,6 +732,18 @@ def build_document() -> dict[str, Any]:
         "tags": [{"name": t} for t in tags],
         "paths": paths,
         "components": comps,
+        # The document-type table, once, for every consumer (core.DocumentType).
+        "x-document-types": [
+            {
+                "segment": dt.segment,
+                "key": dt.key,
+                "type": dt.type_name,
+                "family": dt.family,
+                "generic_key": dt.generic_key,
+                "legacy": dt.legacy,
+            }
+            for dt in (*DOC_TYPES, RECEIPT)
+        ],
     }
 
 
@@ -744,9 +756,19 @@ def render() -> str:
 
 
 def build(check: bool = False, target: Path = SPEC_FILE) -> bool:
-    """Write the spec (or, with `check`, say whether the file is current)."""
+    """Write the spec and its fast-loading JSON twin (or, with `check`, say both are current)."""
+    from invoicexpress_core.spec import compiled_json, compiled_path
+
     text = render()
+    twin = compiled_json(text.encode("utf-8"), yaml.safe_load(text))
+    twin_path = compiled_path(target)
     if check:
-        return target.exists() and target.read_text(encoding="utf-8") == text
+        return (
+            target.exists()
+            and target.read_text(encoding="utf-8") == text
+            and twin_path.exists()
+            and twin_path.read_text(encoding="utf-8") == twin
+        )
     target.write_text(text, encoding="utf-8")
+    twin_path.write_text(twin, encoding="utf-8")
     return True
