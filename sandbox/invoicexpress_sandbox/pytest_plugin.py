@@ -165,7 +165,7 @@ def _names(value: Any, what: str) -> list[str]:
 
 
 def _check_names(faults: list[str], quirks: list[str]) -> None:
-    from ._faults import FAULTS, QUIRKS
+    from invoicexpress_sandbox import FAULTS, QUIRKS
 
     for names, known, what in ((faults, FAULTS, "fault"), (quirks, QUIRKS, "quirk")):
         unknown = [n for n in names if n not in known]
@@ -178,8 +178,17 @@ def _check_names(faults: list[str], quirks: list[str]) -> None:
 @pytest.fixture(scope="session")
 def ix_sandbox_server() -> Iterator[RunningSandbox]:
     """The session's sandbox process handles (one per xdist worker); prefer `ix_sandbox`."""
-    from .testing import running_sandbox
-
+    try:
+        from .testing import running_sandbox
+    except ImportError as exc:  # the plugin loads with the client alone; the server needs more
+        missing = (exc.name or "starlette").split(".")[0]
+    else:
+        missing = ""
+    if missing:
+        pytest.fail(
+            f"the sandbox fixtures need {missing!r}: pip install 'invoicexpress-contract[sandbox]'",
+            pytrace=False,
+        )
     with running_sandbox() as server:
         yield server
 

@@ -149,3 +149,22 @@ def test_wrong_marker_arguments_fail_the_test_with_the_fix(tmp_path: Path) -> No
     assert "now='tomorrow' is not an ISO date or datetime" in out
     assert "faults must be a list of names" in out
     assert "Traceback" not in out
+
+
+def test_the_plugin_loads_without_the_server_dependencies(tmp_path: Path) -> None:
+    """pytest imports the plugin in every project with this distribution installed, also one
+    with the client alone: Starlette and uvicorn must not be needed until a fixture is used."""
+    (tmp_path / "test_plain.py").write_text("def test_plain():\n    pass\n")
+    (tmp_path / "test_fixture.py").write_text("def test_uses_it(ix):\n    pass\n")
+    (tmp_path / "conftest.py").write_text(
+        "import sys\n"
+        "sys.modules['starlette'] = None  # as if the [sandbox] extra were not installed\n"
+    )
+    blocked = _pytest(tmp_path, "-p", "no:randomly", "-rE")
+    assert "1 passed, 1 error" in blocked.stdout, blocked.stdout + blocked.stderr
+    assert "the sandbox fixtures need 'starlette': pip install" in blocked.stdout
+    probe = "import invoicexpress_sandbox.pytest_plugin, sys; print(' '.join(sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert not {"starlette", "uvicorn", "jsonschema_rs"} & {m.split(".")[0] for m in loaded}

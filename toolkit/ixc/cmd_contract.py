@@ -102,7 +102,7 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
 def check(args: argparse.Namespace) -> None:
     """Mistakes found before any test runs (each would otherwise fail every test)."""
     if args.fault:
-        from invoicexpress_sandbox._faults import FAULTS, QUIRKS
+        from invoicexpress_sandbox import FAULTS, QUIRKS
 
         if args.base_url:
             raise UsageError(

@@ -43,7 +43,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def check_port(port: int) -> None:
     """A port number the sandbox can listen on now, or a UsageError saying what to do."""
-    from invoicexpress_sandbox._serve import HOST
+    from invoicexpress_sandbox.cli import HOST
 
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is not a TCP port; use 1-65535, or 0 for any free port")
@@ -61,7 +61,7 @@ def check_port(port: int) -> None:
 
 
 def check_rate_limit(value: str) -> None:
-    from invoicexpress_sandbox._serve import parse_rate_limit
+    from invoicexpress_sandbox.cli import parse_rate_limit
 
     try:
         limit = parse_rate_limit(value)
