@@ -162,7 +162,11 @@ def test_probe_follows_lists_to_documents(spec: Spec, sandbox: Any) -> None:
 
 
 def test_cli_probe_against_the_sandbox(
-    spec: Spec, sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spec: Spec,
+    sandbox: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     from ixc.cli import main
 
@@ -176,3 +180,40 @@ def test_cli_probe_against_the_sandbox(
     assert code == 0
     assert len(rec.read_text().splitlines()) == 8
     assert sandbox.api_key not in out.read_text() + rec.read_text()
+    # Progress went to stderr, one plain line per request: no control codes off a terminal.
+    err = capsys.readouterr().err
+    assert err.count("ixc drift server --probe: ") == 9
+    assert "\r" not in err
+    assert "\x1b" not in err
+    # An empty account is not a clean one: the report says what the probe could not check.
+    report = out.read_text()
+    assert "Probe coverage: " in report
+    assert "came back empty" in report
+    assert "the budget of 8 requests ran out" in report
+    assert "write operation(s) never probed" in report
+
+
+def test_one_renamed_field_is_one_row_per_rule(spec: Spec, sandbox: Any) -> None:
+    """`rename_field` touches every document answer: the report folds it, and its examples
+    are the offending values, never the whole object or its key list."""
+    from ixc.drift.render import rows, to_markdown
+
+    sandbox.reset()
+    sandbox.set_faults("rename_field")
+    try:
+        exchanges = _record(spec, sandbox)
+    finally:
+        sandbox.set_faults()
+    report = server_drift(spec, exchanges, source="rename_field")
+    findings = [f for f in report.findings if f.rule != "undocumented-operation"]
+    grouped = rows(findings, "server")
+    assert len(findings) > 2 * len(grouped)
+    assert {r.head.rule for r in grouped} == {
+        "missing-required-field",
+        "undocumented-response-field",
+    }
+    # the fault renames two fields (client.id, sequence_number): a missing and an extra each
+    assert len(grouped) == 4
+    for f in findings:
+        assert not isinstance(f.example, (dict, list))
+    assert "operations</summary>" in to_markdown(report)

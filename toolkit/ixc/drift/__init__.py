@@ -10,7 +10,7 @@ through ixc.exchange's redaction.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from invoicexpress_core.exchange import Exchange
@@ -35,7 +35,13 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def spec_drift(old: str, new: str, *, client_impact: bool = False) -> Report:
+def spec_drift(
+    old: str,
+    new: str,
+    *,
+    client_impact: bool = False,
+    on_step: Callable[[str], None] | None = None,
+) -> Report:
     """The changelog from spec `old` to spec `new` (files or git `REF:path`)."""
     old_doc, new_doc = read_document(old), read_document(new)
     findings, titles = diff_documents(old_doc, new_doc)
@@ -43,7 +49,7 @@ def spec_drift(old: str, new: str, *, client_impact: bool = False) -> Report:
     if client_impact:
         from ixc.drift.client_impact import client_impact as impact
 
-        report.client_impact = impact(old_doc, new_doc)
+        report.client_impact = impact(old_doc, new_doc, on_step)
     return report
 
 

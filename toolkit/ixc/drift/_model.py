@@ -55,6 +55,8 @@ class Finding:
     count: int = 1
     baselined: bool = False
     fingerprint: str = field(default="")
+    cause: str = ""  # the shared component the change lives in (a report folds on it)
+    cause_message: str = ""  # the change said once for every operation the cause reaches
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
@@ -74,6 +76,8 @@ class Finding:
             "message": self.message,
             "fingerprint": self.fingerprint,
         }
+        if self.cause:
+            data["cause"] = self.cause
         return data
 
 

@@ -11,6 +11,7 @@ import ast
 import contextlib
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +88,20 @@ def compare_symbols(
     return {"removed": removed, "added": added, "changed": changed}
 
 
-def client_impact(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> dict[str, Any]:
-    """Symbols removed/added/changed between the clients generated from the two documents."""
+def client_impact(
+    old_doc: dict[str, Any],
+    new_doc: dict[str, Any],
+    on_step: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Symbols removed/added/changed between the clients generated from the two documents.
+
+    `on_step(text)` hears about each stage (generation takes tens of seconds)."""
     with tempfile.TemporaryDirectory(prefix="ixc-drift-client-") as tmp:
         root = Path(tmp)
         packages = []
-        for name, doc in (("base", old_doc), ("revision", new_doc)):
+        for i, (name, doc) in enumerate((("base", old_doc), ("revision", new_doc)), 1):
+            if on_step is not None:
+                on_step(f"generating the client for the {name} spec ({i}/2)")
             spec_file = root / f"{name}.yaml"
             spec_file.write_text(
                 yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8"
@@ -101,6 +110,8 @@ def client_impact(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> dict[str,
                 packages.append(_generate(spec_file, root / name))
             except (RuntimeError, ImportError, OSError) as exc:
                 return {"error": f"{name}: {exc}", "removed": [], "added": [], "changed": []}
+        if on_step is not None:
+            on_step("comparing public symbols")
         result = compare_symbols(public_symbols(packages[0]), public_symbols(packages[1]))
         result["error"] = None
         return result

@@ -9,15 +9,30 @@ from typing import Any
 
 import yaml
 
+from invoicexpress_core.spec import compiled_path, load_spec
+
 
 class InputError(Exception):
     """A spec argument that names neither a readable file nor a git object."""
 
 
 def read_document(source: str, *, cwd: Path | None = None) -> dict[str, Any]:
+    """The parsed document; every way it can fail is an InputError naming the problem and fix."""
     path = Path(source)
+    if path.is_dir():
+        raise InputError(f"{source!r} is a directory; pass the spec file inside it")
+    if path.exists() and compiled_path(path).is_file():
+        try:  # the core's JSON twin (written by `ixc spec build`) parses far faster than YAML
+            return load_spec(path).document
+        except ValueError:
+            pass  # no current twin and not a spec: the YAML parse below says precisely why
     if path.exists():
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"cannot read {source!r} ({exc}); pass a UTF-8 YAML or JSON file"
+            ) from None
     elif ":" in source:
         try:
             text = subprocess.run(
@@ -28,13 +43,30 @@ def read_document(source: str, *, cwd: Path | None = None) -> dict[str, Any]:
                 text=True,
             ).stdout
         except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-            stderr = getattr(exc, "stderr", "") or str(exc)
-            raise InputError(f"cannot read {source!r} from git: {stderr.strip()}") from None
+            stderr = (getattr(exc, "stderr", "") or str(exc)).strip().splitlines()
+            reason = stderr[0] if stderr else "git failed"
+            raise InputError(
+                f"cannot read {source!r} from git ({reason}); "
+                "check the ref with `git log --oneline` and the path with `git ls-tree REF`"
+            ) from None
     else:
-        raise InputError(f"{source!r} is neither a file nor a git `REF:path`")
-    document = yaml.safe_load(text)
+        raise InputError(
+            f"{source!r} is neither a file nor a git `REF:path`; "
+            "pass an existing spec file or e.g. HEAD~1:spec/invoicexpress.yaml"
+        )
+    try:
+        document = yaml.load(text, Loader=yaml.CSafeLoader)  # libyaml: 6x the Python parser
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InputError(
+            f"{source!r} is not YAML or JSON (parse error{where}); pass an OpenAPI document"
+        ) from None
     if not isinstance(document, dict) or "openapi" not in document:
-        raise InputError(f"{source!r} is not an OpenAPI document (no 'openapi' key)")
+        raise InputError(
+            f"{source!r} is not an OpenAPI document (no top-level 'openapi' key); "
+            "pass an OpenAPI 3.x spec such as spec/invoicexpress.yaml"
+        )
     return document
 
 

@@ -7,8 +7,10 @@ second layer, so a secret that slipped into a message still never reaches a file
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -25,7 +27,10 @@ def _md_cell(text: str) -> str:
 
 
 def _example(value: Any) -> str:
-    """Strings as they are (easier to read), everything else, and the empty string, as JSON."""
+    """Strings as they are (easier to read), everything else, and the empty string, as JSON;
+    nothing (a missing field) as a dash."""
+    if value is None:
+        return "—"
     if isinstance(value, str) and value:
         text = value
     else:
@@ -40,9 +45,112 @@ def _group(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
     return dict(sorted(groups.items()))
 
 
+MARKDOWN_BUDGET = 60_000  # a GitHub comment holds 65,536 characters; keep a margin
+_LISTED_OPERATIONS = 25
+_LISTED_SYMBOLS = 120
+
+
+@dataclass
+class _Row:
+    """Findings with one root cause: one row naming the cause, counting what it reaches."""
+
+    findings: list[Finding]
+
+    @property
+    def head(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def operations(self) -> list[str]:
+        return sorted({f.operation for f in self.findings})
+
+    @property
+    def order(self) -> tuple[int, int, str, str]:
+        return (-self.head.level, -len(self.operations), self.head.rule, self.head.message)
+
+
+def _root(f: Finding, kind: str) -> tuple[str, ...]:
+    """What makes findings one change: a shared component (spec) or one field or status seen
+    across operations (server), else the finding itself."""
+    if kind == "spec":
+        if f.cause:
+            return (f.rule, f.cause, f.cause_message)
+        return (f.rule, f.operation, f.pointer)
+    if f.rule == "undocumented-operation":
+        return (f.rule, f.operation)
+    return (f.rule, _leaf(f.location) if f.location else f.pointer)
+
+
+def _leaf(location: str) -> str:
+    """The field name a location ends in: a server renaming `id` renames it at every depth."""
+    return re.split(r"[.\[\]]+", location.strip(".[]"))[-1]
+
+
+def _field(location: str) -> str:
+    """A location without its root key: `invoice.client.id` and `credit_note.client.id` are
+    one field of the shared document shape (`client.id`)."""
+    _, dot, rest = location.partition(".")
+    return rest if dot and rest else location
+
+
+def rows(findings: Iterable[Finding], kind: str) -> list[_Row]:
+    grouped: dict[tuple[str, ...], list[Finding]] = defaultdict(list)
+    for f in findings:
+        grouped[_root(f, kind)].append(f)
+    return sorted((_Row(items) for items in grouped.values()), key=lambda r: r.order)
+
+
+def _reach(row: _Row, titles: dict[str, str], fingerprints: bool) -> str:
+    ops = row.operations
+
+    def name(op: str) -> str:
+        prints = sorted({f.fingerprint for f in row.findings if f.operation == op})
+        tail = f" `{', '.join(prints)}`" if fingerprints else ""
+        title = titles.get(op, op)
+        if len(ops) > 1:  # in a list the operationId says enough
+            found = re.search(r"\(([^()]+)\)$", title)
+            title = found.group(1) if found else title
+        return f"`{_md_cell(title)}`{tail}"
+
+    if len(ops) == 1:
+        return name(ops[0])
+    listed = [name(op) for op in ops[:_LISTED_OPERATIONS]]
+    if len(ops) > _LISTED_OPERATIONS:
+        listed.append(f"… and {len(ops) - _LISTED_OPERATIONS} more (see the JSON)")
+    return f"<details><summary>{len(ops)} operations</summary>{'<br>'.join(listed)}</details>"
+
+
+def _row_md(row: _Row, report: Report) -> str:
+    f = row.head
+    if report.kind == "spec":
+        change = f.cause_message if f.cause else f.message
+        return (
+            f"| {_ICON[f.level]} | `{f.rule}` | {_md_cell(change)} | "
+            f"{_reach(row, report.operations, False)} |"
+        )
+    seen = sum(x.count for x in row.findings)
+    where = f.location or "-"
+    if len(row.operations) > 1:
+        places = sorted({_field(x.location) for x in row.findings if x.location})
+        shown = ", ".join(places[:4]) + (f" and {len(places) - 4} more" if len(places) > 4 else "")
+        where = f"{_leaf(f.location)} ({shown})" if len(places) > 1 else (places or [where])[0]
+    return (
+        f"| {_ICON[f.level]} | `{f.rule}` | {_md_cell(where)} | {seen}× | "
+        f"{_md_cell(f.message)} | {_example(f.example)} | "
+        f"{_reach(row, report.operations, True)} |"
+    )
+
+
 def to_markdown(
-    report: Report, *, secrets: Iterable[str] = (), fail_on: Level | None = None
+    report: Report,
+    *,
+    secrets: Iterable[str] = (),
+    fail_on: Level | None = None,
+    full_report: str | None = None,
+    budget: int = MARKDOWN_BUDGET,
 ) -> str:
+    """A pull-request comment: one row per cause, ordered by level then reach, never longer
+    than `budget` characters; what does not fit is counted and pointed to (`full_report`)."""
     counts = report.counts()
     title = "Spec changelog" if report.kind == "spec" else "Server drift"
     lines = [f"## {title}: `{report.base}` → `{report.revision}`", ""]
@@ -53,7 +161,9 @@ def to_markdown(
     accepted = len(report.findings) - len(new)
     noun = ("change" if report.kind == "spec" else "finding") + ("" if len(new) == 1 else "s")
     tail = f"; {accepted} accepted in the baseline" if accepted else ""
-    lines.append(f"**{len(new)} {noun}** ({summary}){tail}.")
+    grouped = rows(new, report.kind)
+    causes = f" from {len(grouped)} cause{'' if len(grouped) == 1 else 's'}" if new else ""
+    lines.append(f"**{len(new)} {noun}**{causes} ({summary}){tail}.")
     if report.kind == "spec":
         breaking = sum(1 for f in new if f.breaking)
         lines.append(f"Breaking (ERR or WARN): **{breaking}**.")
@@ -72,43 +182,70 @@ def to_markdown(
         lines.append("")
     else:
         lines += _by_rule(new, report.kind)
-    for op, items in _group(new).items():
-        lines.append(f"### {_md_cell(report.operations.get(op, op))}")
-        lines.append("")
+    footer = _footer(report, accepted)
+    if grouped:
         if report.kind == "spec":
-            lines.append("| Level | Rule | Where | Change | Fingerprint |")
-            lines.append("|---|---|---|---|---|")
-            for f in items:
-                lines.append(
-                    f"| {_ICON[f.level]} | `{f.rule}` | "
-                    f"{_md_cell(f.location or f.pointer or '-')} | "
-                    f"{_md_cell(f.message)} | `{f.fingerprint}` |"
-                )
+            lines += ["| Level | Rule | Change | Operations |", "|---|---|---|---|"]
         else:
-            lines.append("| Level | Rule | Where | Seen | Finding | Example | Fingerprint |")
-            lines.append("|---|---|---|---|---|---|---|")
-            for f in items:
-                lines.append(
-                    f"| {_ICON[f.level]} | `{f.rule}` | {_md_cell(f.location or '-')} | "
-                    f"{f.count}× | "
-                    f"{_md_cell(f.message)} | {_example(f.example)} | `{f.fingerprint}` |"
-                )
+            lines += [
+                "| Level | Rule | Where | Seen | Finding | Example | Operations |",
+                "|---|---|---|---|---|---|---|",
+            ]
+        reserve = _size("\n".join(footer)) + 600
+        used = sum(_size(x) + 1 for x in lines)
+        shown = 0
+        for row in grouped:
+            text = _row_md(row, report)
+            if used + _size(text) + 1 > budget - reserve:
+                break
+            lines.append(text)
+            used += _size(text) + 1
+            shown += 1
         lines.append("")
+        left = grouped[shown:]
+        if left:
+            tally: dict[str, int] = defaultdict(int)
+            for row in left:
+                tally[row.head.level.name] += 1
+            parts = ", ".join(f"{n} {lvl}" for lvl, n in sorted(tally.items(), key=_lvl))
+            where = f"`{full_report}`" if full_report else "`--json FILE` (or `--format json`)"
+            lines.append(
+                f"> ✂️ {len(left)} of {len(grouped)} rows left out to fit a comment ({parts}); "
+                f"every change is in the full JSON report: {where}."
+            )
+            lines.append("")
+    lines += footer
+    return redact_text("\n".join(lines) + "\n", tuple(secrets))
+
+
+def _size(text: str) -> int:
+    """UTF-8 bytes: never fewer than characters, so a byte budget also holds for characters."""
+    return len(text.encode("utf-8"))
+
+
+def _lvl(item: tuple[str, int]) -> int:
+    return -Level[item[0]]
+
+
+def _footer(report: Report, accepted: int) -> list[str]:
+    lines: list[str] = []
     if accepted:
         lines.append("<details><summary>Accepted in the baseline</summary>")
         lines.append("")
-        for f in report.findings:
-            if f.baselined:
-                lines.append(
-                    f"- `{f.fingerprint}` `{f.rule}` {_md_cell(f.operation)}: {_md_cell(f.message)}"
-                )
+        listed = [f for f in report.findings if f.baselined]
+        for f in listed[:100]:
+            lines.append(
+                f"- `{f.fingerprint}` `{f.rule}` {_md_cell(f.operation)}: {_md_cell(f.message)}"
+            )
+        if len(listed) > 100:
+            lines.append(f"- … and {len(listed) - 100} more (see the JSON)")
         lines.append("")
         lines.append("</details>")
         lines.append("")
     if report.client_impact is not None:
         lines += _client_impact_md(report.client_impact)
     lines.append(f"<sub>ixc drift {report.kind} · generated {report.generated_at}</sub>")
-    return redact_text("\n".join(lines) + "\n", tuple(secrets))
+    return lines
 
 
 def _by_rule(findings: list[Finding], kind: str) -> list[str]:
@@ -134,12 +271,14 @@ def _client_impact_md(impact: dict[str, Any]) -> list[str]:
         return lines
     lines.append("| Change | Kind | Symbol | Detail |")
     lines.append("|---|---|---|---|")
-    for change in ("removed", "changed", "added"):
-        for sym in impact.get(change, []):
-            lines.append(
-                f"| {change} | {sym['kind']} | `{_md_cell(sym['name'])}` | "
-                f"{_md_cell(sym.get('detail', ''))} |"
-            )
+    listed = [(c, sym) for c in ("removed", "changed", "added") for sym in impact.get(c, [])]
+    for change, sym in listed[:_LISTED_SYMBOLS]:
+        lines.append(
+            f"| {change} | {sym['kind']} | `{_md_cell(sym['name'])}` | "
+            f"{_md_cell(str(sym.get('detail', ''))[:200])} |"
+        )
+    if len(listed) > _LISTED_SYMBOLS:
+        lines.append(f"| … | | {len(listed) - _LISTED_SYMBOLS} more symbols | see the JSON |")
     lines.append("")
     return lines
 

@@ -190,7 +190,7 @@ class ServerDrift:
                     f"status {ex.status}",
                     f"status {ex.status} is not documented "
                     f"(documented: {', '.join(sorted(responses))})",
-                    {"status": ex.status, "body": ex.response_body},
+                    ex.status,
                 )
             ]
             if (
@@ -496,7 +496,7 @@ class _Validator:
                 where = f"{loc}.{name}" if loc else name
                 issues.append(
                     _Issue("missing-required-field", join_pointer(ptr, "properties", name), where,
-                           f"required field `{where}` is missing", sorted(value)[:20])
+                           f"required field `{where}` is missing", None)
                 )  # fmt: skip
         extra = s.get("additionalProperties")
         for name, item in value.items():
