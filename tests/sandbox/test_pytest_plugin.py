@@ -9,12 +9,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 README = Path(__file__).resolve().parents[2] / "README.md"
 
-# Runs in file order without xdist: the first test changes everything a test can change, the
-# second proves all of it was reset.
+# Runs in file order (on one xdist worker): the first test changes everything a test can change,
+# the second proves all of it was reset.
 BEHAVIOUR = """
 import asyncio
 
@@ -125,14 +123,11 @@ def _pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
-def test_readme_example_and_plugin_behaviour(tmp_path: Path, workers: list[str]) -> None:
+def test_readme_example_and_plugin_behaviour_under_xdist(tmp_path: Path) -> None:
     (tmp_path / "test_readme.py").write_text(_readme_block())
     (tmp_path / "test_behaviour.py").write_text(textwrap.dedent(BEHAVIOUR))
-    files = ["test_readme.py", "test_behaviour.py"]
-    if workers:  # order across workers is free: each file keeps its order on one worker
-        files.append("--dist=loadfile")
-    proc = _pytest(tmp_path, *workers, *files)
+    # Two workers, one sandbox each; --dist=loadfile keeps each file's order on one worker.
+    proc = _pytest(tmp_path, "-n", "2", "--dist=loadfile", "test_readme.py", "test_behaviour.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "5 passed" in proc.stdout
 
