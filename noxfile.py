@@ -160,6 +160,13 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
+def robustness(session: nox.Session) -> None:
+    """At least 10,000 malformed requests at the sandbox: 0 5xx, state unchanged (~10 min cap)."""
+    _install(session)
+    session.run("python", "-m", "tests.sandbox.robustness", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
 def regenerate(session: nox.Session) -> None:
     """After a spec change: regenerate the client, run the tests, write the spec changelog."""
     import argparse

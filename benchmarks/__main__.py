@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from invoicexpress_sandbox import SYNC_MODES, Store
 
 from ._load import Result, run
 
@@ -158,7 +161,7 @@ def _measure_all(targets: list[Target], args: argparse.Namespace) -> dict[str, d
 
 
 @contextmanager
-def _sandbox(doc_file: Path) -> Iterator[Target]:
+def _sandbox(doc_file: Path, label: str = "sandbox", *extra: str) -> Iterator[Target]:
     port = _free_port()
     cmd = [
         sys.executable,
@@ -168,10 +171,16 @@ def _sandbox(doc_file: Path) -> Iterator[Target]:
         str(port),
         "--rate-limit",
         "off",
+        *extra,
     ]
     base = f"http://{HOST}:{port}"
-    with _process(cmd, f"{base}/_sandbox/health"):
-        key = httpx.get(f"{base}/_sandbox/accounts").json()["accounts"][0]["api_key"]
+    token = secrets.token_urlsafe(18)
+    env = _env()
+    env["IXC_SANDBOX_TOKEN"] = token  # through the environment, never the command line
+    admin = {"X-Sandbox-Token": token}
+    with _process(cmd, f"{base}/invoices.json", env=env):
+        accounts = httpx.get(f"{base}/_sandbox/accounts", headers=admin).json()["accounts"]
+        key = accounts[0]["api_key"]
         with httpx.Client(base_url=base, params={"api_key": key}) as api:
             doc = api.post("/invoices.json", json=CREATE_BODY).json()["invoice"]
             final = api.put(
@@ -179,10 +188,11 @@ def _sandbox(doc_file: Path) -> Iterator[Target]:
             )
             final.raise_for_status()
             raw = api.get(f"/invoices/{doc['id']}.json").content
-        doc_file.write_bytes(raw)
-        print(f"  sandbox up; its document is {len(raw)} bytes", flush=True)
+        if label == "sandbox":
+            doc_file.write_bytes(raw)
+        print(f"  {label} up; its document is {len(raw)} bytes", flush=True)
         yield Target(
-            "sandbox",
+            label,
             f"{base}/invoices/{doc['id']}.json?api_key={key}",
             f"{base}/invoices.json?api_key={key}",
         )
@@ -256,6 +266,37 @@ def _prism(args: argparse.Namespace, notes: dict[str, str]) -> Iterator[Target |
         ctx.__exit__(None, None, None)
 
 
+def _commits_per_s(db: Path, mode: str, seconds: float) -> float:
+    """Single-row write transactions per second on a `--db` store in `mode` (no HTTP: the
+    load generator shares the machine, so only this isolates what each fsync costs)."""
+    store = Store(str(db), mode)
+    row = {"name": "Cliente Exemplo", "code": "C001", "observations": "x" * 200}
+    count, started = 0, time.perf_counter()
+    try:
+        while time.perf_counter() - started < seconds:
+            with store.write() as tx:
+                tx.put("client", tx.next_id("client"), "demo", row)
+            count += 1
+    finally:
+        store.close()
+    return count / (time.perf_counter() - started)
+
+
+def _durability(tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """synchronous=FULL vs NORMAL on the same disk, interleaved rounds, medians."""
+    rates: dict[str, list[float]] = {m: [] for m in SYNC_MODES}
+    for round_no in range(args.repeat):
+        for mode in SYNC_MODES:
+            rate = _commits_per_s(tmp / f"commits-{mode}.db", mode, args.duration / 2)
+            rates[mode].append(rate)
+            print(f"  [{round_no + 1}/{args.repeat}] store {mode:6} {rate:9.0f} commits/s")
+    med = {m: sorted(r)[len(r) // 2] for m, r in rates.items()}
+    return {
+        "commits_per_s": {m: round(v, 1) for m, v in med.items()},
+        "full_vs_normal": _ratio(med["full"], med["normal"]),
+    }
+
+
 def _ratio(a: float, b: float) -> float | None:
     return round(a / b, 3) if b else None
 
@@ -274,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="interleaved rounds; the median round is reported"
     )
     parser.add_argument("--no-prism", action="store_true")
+    parser.add_argument(
+        "--no-db", action="store_true", help="skip the --db synchronous=full vs normal pair"
+    )
     parser.add_argument("--prism-timeout", type=float, default=180.0)
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
     args = parser.parse_args(argv)
@@ -288,10 +332,19 @@ def main(argv: list[str] | None = None) -> int:
             stack.enter_context(_sandbox(doc_file)),
             stack.enter_context(_baseline(doc_file)),
         ]
+        if not args.no_db:  # the cost of durability: the same sandbox on a file, both modes
+            for mode in SYNC_MODES:
+                db = str(Path(tmp) / f"{mode}.db")
+                targets.append(
+                    stack.enter_context(
+                        _sandbox(doc_file, f"db_{mode}", "--db", db, "--db-sync", mode)
+                    )
+                )
         prism_target = stack.enter_context(_prism(args, notes))
         if prism_target is not None:
             targets.append(prism_target)
         results = _measure_all(targets, args)
+        durability = None if args.no_db else _durability(Path(tmp), args)
     sandbox, baseline = results["sandbox"], results["baseline"]
     prism: dict[str, Result] | str = results.get("prism") or notes.get("prism", "not run")
     report: dict[str, Any] = {
@@ -307,8 +360,14 @@ def main(argv: list[str] | None = None) -> int:
             "prism": (
                 {k: asdict(v) for k, v in prism.items()} if isinstance(prism, dict) else prism
             ),
+            **{
+                f"db_{m}": {k: asdict(v) for k, v in results[f"db_{m}"].items()}
+                for m in SYNC_MODES
+                if f"db_{m}" in results
+            },
         },
         "ratios": {},
+        "durability": durability,
     }
     for op in ("get", "create"):
         ratios = {
@@ -317,6 +376,10 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(prism, dict):
             ratios["sandbox_vs_prism"] = _ratio(
                 sandbox[op].requests_per_s, prism[op].requests_per_s
+            )
+        if "db_full" in results and "db_normal" in results:
+            ratios["db_full_vs_normal"] = _ratio(
+                results["db_full"][op].requests_per_s, results["db_normal"][op].requests_per_s
             )
         report["ratios"][op] = ratios
     args.out.mkdir(parents=True, exist_ok=True)
@@ -347,12 +410,25 @@ def _markdown(report: dict[str, Any]) -> str:
                 f"| {target} | {op} | {r['requests_per_s']:.0f} | {r['p50_ms']:.2f} | "
                 f"{r['p99_ms']:.2f} | {r['errors']} |"
             )
-    lines += ["", "| op | sandbox / baseline | sandbox / Prism |", "|---|---:|---:|"]
+    lines += [
+        "",
+        "| op | sandbox / baseline | sandbox / Prism | --db full / normal |",
+        "|---|---:|---:|---:|",
+    ]
     for op, ratios in report["ratios"].items():
-        prism = ratios.get("sandbox_vs_prism")
-        lines.append(
-            f"| {op} | {ratios['sandbox_vs_baseline']} | {prism if prism is not None else 'n/a'} |"
-        )
+        cells = [ratios.get(k) for k in ("sandbox_vs_prism", "db_full_vs_normal")]
+        shown = " | ".join("n/a" if c is None else str(c) for c in cells)
+        lines.append(f"| {op} | {ratios['sandbox_vs_baseline']} | {shown} |")
+    durability = report.get("durability")
+    if durability:
+        rates = durability["commits_per_s"]
+        lines += [
+            "",
+            "| --db store commits/s | full | normal | full / normal |",
+            "|---|---:|---:|---:|",
+            f"| single-row write transactions | {rates['full']} | {rates['normal']} | "
+            f"{durability['full_vs_normal']} |",
+        ]
     return "\n".join(lines) + "\n"
 
 

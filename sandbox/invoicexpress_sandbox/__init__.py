@@ -17,14 +17,31 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._app import Options, Sandbox, StartupError, create_app
     from ._faults import FAULTS, QUIRKS
+    from ._guard import TOKEN_ENV, TOKEN_HEADER
+    from ._store import SYNC_MODES, Store
 
-__all__ = ["FAULTS", "QUIRKS", "Options", "Sandbox", "StartupError", "create_app"]
+__all__ = [
+    "FAULTS",
+    "QUIRKS",
+    "SYNC_MODES",
+    "TOKEN_ENV",
+    "TOKEN_HEADER",
+    "Options",
+    "Sandbox",
+    "StartupError",
+    "Store",
+    "create_app",
+]
 _HOME = {
     "FAULTS": "._faults",
     "QUIRKS": "._faults",
+    "SYNC_MODES": "._store",
+    "TOKEN_ENV": "._guard",
+    "TOKEN_HEADER": "._guard",
     "Options": "._app",
     "Sandbox": "._app",
     "StartupError": "._app",
+    "Store": "._store",
     "create_app": "._app",
 }
 

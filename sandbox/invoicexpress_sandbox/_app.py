@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
+import secrets
 import threading
 import time
 from collections import deque
@@ -17,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+from urllib.parse import unquote_to_bytes
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -32,6 +36,7 @@ from ._catalog import DOC_TYPES
 from ._clock import Clock
 from ._errors import ApiError, render
 from ._faults import FAULTS, QUIRKS, mutate, unknown
+from ._guard import TOKEN_ENV, Guard
 from ._handlers import HANDLERS, HandlerSpec, RawJson, Req
 from ._machine import StateMachine
 from ._store import Store
@@ -40,6 +45,8 @@ from ._validation import BodyValidator
 SPEC_HASH_FILE = Path(__file__).with_name("spec.sha256")
 UPDATE_HINT = "python -m invoicexpress_sandbox.spec_hash --update"
 JSON_TYPE = "application/json; charset=utf-8"
+REASON_HEADER = "X-Sandbox-Reason"
+FILES_PREFIX = "/_files"  # placeholder PDFs, QR codes, SAF-T files (URLs given to API clients)
 MAX_BODY = 1_000_000
 MAX_DEPTH = 32
 
@@ -64,6 +71,9 @@ class Options:
     check_spec_hash: bool = True
     max_body: int = MAX_BODY
     max_depth: int = MAX_DEPTH
+    admin_token: str | None = None  # default: env IXC_SANDBOX_TOKEN, else random
+    db_sync: str = "full"  # SQLite synchronous mode for a --db file: full | normal
+    log: TextIO | None = None  # a request log line per API call goes here (`--log`)
 
 
 def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
@@ -74,7 +84,7 @@ def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
         return [_coerce(items, [v]) for v in values]
     raw = values[-1]
     if kind == "integer":
-        if not raw.lstrip("-").isdigit():
+        if not raw.lstrip("-").isdigit() or len(raw) > 18:  # beyond a 64-bit integer
             raise ValueError(raw)
         return int(raw)
     if kind == "number":
@@ -145,17 +155,22 @@ class Sandbox:
                 f"unknown fault or quirk: {', '.join(bad)}; known: "
                 f"{', '.join(sorted(FAULTS) + sorted(QUIRKS))}"
             )
-        self.faults: set[str] = {f for f in self.options.faults if f in FAULTS}
-        self.faults |= {q for q in self.options.quirks if q in FAULTS}
-        self.quirks: set[str] = {
-            q for q in (*self.options.faults, *self.options.quirks) if q in QUIRKS
-        }
+        self.faults, self.quirks = self._start_switches()
         self.rate_limit = self.options.rate_limit
+        self.admin_token = (
+            self.options.admin_token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(18)
+        )
         self.bound = self._bind()
-        self.store = Store(self.options.db)
+        self.store = Store(self.options.db, self.options.db_sync)
         self.clock = Clock()
         self._windows: dict[str, tuple[float, int]] = {}
         self._query_cache: dict[str, list[tuple[str, bool, str, dict[str, Any]]]] = {}
+        schemas = self.spec.document.get("components", {}).get("schemas", {})
+        self._date_formats = {
+            str(schemas[name]["pattern"]): fmt
+            for name, fmt in (("DateDMY", "%d/%m/%Y"), ("DateTimeDMY", "%d/%m/%Y %H:%M:%S"))
+            if "pattern" in schemas.get(name, {})
+        }
         self._keys: dict[str, d.Json] = {}
         self._lock = threading.Lock()
         self.calls: deque[dict[str, Any]] = deque(maxlen=1000)
@@ -163,9 +178,15 @@ class Sandbox:
             if tx.get("account", 1) is None:
                 d.seed(tx, self.clock.now())
         self._refresh_keys()
-        self.app = Starlette(routes=self._routes())
-        self.app.add_exception_handler(404, self._not_found)
-        self.app.add_exception_handler(405, self._not_allowed)
+        routes = Starlette(routes=self._routes())
+        routes.add_exception_handler(404, self._not_found)
+        routes.add_exception_handler(405, self._not_allowed)
+        self.app = Guard(routes, self.admin_token)
+
+    def _start_switches(self) -> tuple[set[str], set[str]]:
+        """(faults, quirks) as the options set them at start-up."""
+        names = (*self.options.faults, *self.options.quirks)
+        return {n for n in names if n in FAULTS}, {n for n in names if n in QUIRKS}
 
     # ------------------------------------------------------------------ binding
 
@@ -205,7 +226,12 @@ class Sandbox:
         async def endpoint(request: Request) -> Response:
             bound = methods.get(request.method)
             if bound is None:  # HEAD and friends
-                return self._json(405, {"errors": {"error": "Method not allowed"}})
+                return self._error(
+                    None,
+                    ApiError(
+                        405, "Method not allowed", reason=f": {request.method} not allowed here"
+                    ),
+                )
             return await self.handle(request, bound)
 
         return endpoint
@@ -215,6 +241,8 @@ class Sandbox:
     async def handle(self, request: Request, bound: BoundOperation) -> Response:
         op = bound.op
         faults = frozenset(self.faults)
+        started = time.perf_counter()
+        body: Any = None
         try:
             account = self._authenticate(request, faults)
             retry = self._rate_limited(str(account["name"]))
@@ -222,6 +250,9 @@ class Sandbox:
                 raise ApiError(
                     429, "Too many requests, slow down.", headers={"Retry-After": str(retry)}
                 )
+            problem = query_problem(request.scope.get("query_string", b""))
+            if problem:
+                raise ApiError(400, f"Query string is not valid: {problem}", reason=f": {problem}")
             body = await self._body(request, bound)
             req = Req(
                 op.operation_id,
@@ -236,23 +267,26 @@ class Sandbox:
                 bound, req, account, str(request.base_url).rstrip("/"), faults
             )
         except ApiError as err:
+            roots = [k for k in body if k != "proprietary_uid"] if isinstance(body, dict) else []
+            if len(roots) == 1:
+                err.within(roots[0])
             if err.status == 422 and 422 not in bound.shapes:
                 # A rule broken on an operation that documents no 422 (a list filter such as
                 # an impossible date) is malformed input: its documented answer is 400.
-                err = ApiError(400, err.message, shape="ErrorsObject")
+                err = ApiError(400, err.message, shape="ErrorsObject", reason=err.reason)
             response = self._error(bound, err)
-            self._record(request, op.operation_id, response.status_code)
+            self._record(request, op.operation_id, response.status_code, started, err.reason)
             return response
         if isinstance(payload, RawJson):
             if not faults:
-                self._record(request, op.operation_id, status)
+                self._record(request, op.operation_id, status, started)
                 return Response(payload.data, status_code=status, media_type=JSON_TYPE)
             payload = json.loads(payload.data)
         payload, status = (
             mutate(payload, faults, status, op.method) if faults else (payload, status)
         )
         media = "text/html; charset=utf-8" if "wrong_content_type" in faults else JSON_TYPE
-        self._record(request, op.operation_id, status)
+        self._record(request, op.operation_id, status, started)
         if payload is None:
             return Response(b"", status_code=status)
         return Response(_dumps(payload), status_code=status, media_type=media)
@@ -293,7 +327,12 @@ class Sandbox:
             return self._keys[next(iter(self._keys))]
         account = self._keys.get(key or "")
         if account is None:
-            raise ApiError(401, "Invalid API key", shape="ErrorsObject")
+            raise ApiError(
+                401,
+                "Invalid API key",
+                shape="ErrorsObject",
+                reason=f"/api_key: {'unknown key' if key else 'missing query parameter'}",
+            )
         return account
 
     def _refresh_keys(self) -> None:
@@ -347,7 +386,7 @@ class Sandbox:
         except UnicodeDecodeError:
             raise self._bad(bound, "Request body is not valid UTF-8", status=400) from None
         try:
-            body = json.loads(text, parse_constant=_reject_constant)
+            body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
         except RecursionError:
             raise self._bad(bound, "Request body is nested too deeply", status=400) from None
         except ValueError as exc:
@@ -355,6 +394,8 @@ class Sandbox:
         if _depth(body, self.options.max_depth) > self.options.max_depth:
             raise self._bad(bound, "Request body is nested too deeply", status=400)
         body = validator.normalise(body)
+        if "bad_date_today" in self.quirks and bound.op.family and isinstance(body, dict):
+            body = _date_fallback(body, validator.root_keys, self.clock.now())
         if (
             "tax_numeric_value_500" in self.quirks
             and bound.op.operation_id in ("createTax", "updateTax")
@@ -375,6 +416,8 @@ class Sandbox:
         value of the wrong type, range or enum, is bad input (the op's 422, else 400)."""
         for name, required, pointer, schema in self._query_params(bound.op):
             values = req.query.get(name)
+            if values and len(values) > 1 and schema.get("type") != "array":
+                raise self._bad(bound, f"{name} is given {len(values)} times")
             if not values:
                 # Operations that document a 422 name their own message for it (SAF-T's month).
                 if required and 422 not in bound.shapes:
@@ -385,8 +428,19 @@ class Sandbox:
             except ValueError:
                 raise self._bad(bound, f"{name} is not valid: {values[-1]!r}") from None
             error = next(iter(self.spec.validator_at(pointer).iter_errors(value)), None)
-            if error is not None:
+            if error is not None or not self._real_date(schema, value):
                 raise self._bad(bound, f"{name} is not valid: {values[-1]!r}")
+
+    def _real_date(self, schema: dict[str, Any], value: Any) -> bool:
+        """A value of a date type of the spec (by its pattern) names a day that exists."""
+        fmt = self._date_formats.get(str(schema.get("pattern")))
+        if fmt is None or not isinstance(value, str):
+            return True
+        try:
+            datetime.strptime(value, fmt)
+        except ValueError:
+            return False
+        return True
 
     def _query_params(self, op: Operation) -> list[tuple[str, bool, str, dict[str, Any]]]:
         """(name, required, schema pointer, resolved schema) per query parameter; cached."""
@@ -429,11 +483,19 @@ class Sandbox:
             ):
                 err.message = example
             body = render(err.shape or shape or "ErrorsObject", err)
-        return Response(
-            _dumps(body), status_code=err.status, media_type=JSON_TYPE, headers=err.headers
-        )
+        headers = dict(err.headers)
+        if err.status < 500:
+            headers[REASON_HEADER] = header_safe(err.reason)
+        return Response(_dumps(body), status_code=err.status, media_type=JSON_TYPE, headers=headers)
 
-    def _record(self, request: Request, operation_id: str, status: int) -> None:
+    def _record(
+        self,
+        request: Request,
+        operation_id: str,
+        status: int,
+        started: float,
+        reason: str | None = None,
+    ) -> None:
         """Capture the call; the URL is redacted when read (keeps the hot path cheap)."""
         self.calls.append(
             {
@@ -441,19 +503,33 @@ class Sandbox:
                 "url": request.url,
                 "operation_id": operation_id,
                 "status": status,
+                "reason": reason if status < 500 else None,
                 "at": time.time(),
             }
         )
+        log = self.options.log
+        if log is not None:
+            ms = (time.perf_counter() - started) * 1000
+            line = f"{request.method} {redact_url(_path_and_query(request))} {status} {ms:.1f}ms"
+            print(f"{line} {header_safe(reason)}" if reason else line, file=log, flush=True)
 
     @staticmethod
     def _json(status: int, body: Any) -> Response:
-        return Response(_dumps(body), status_code=status, media_type=JSON_TYPE)
+        """An admin answer; a refusal names its cause in the reason header too."""
+        headers = {}
+        if status >= 400 and isinstance(body, dict):
+            error = (body.get("errors") or {}).get("error")
+            headers[REASON_HEADER] = header_safe(f": {error}")
+        return Response(_dumps(body), status_code=status, media_type=JSON_TYPE, headers=headers)
 
     async def _not_found(self, request: Request, exc: Exception) -> Response:
-        return self._json(404, {"errors": {"error": "Not found"}})
+        return self._error(None, ApiError(404, "Not found", reason=": no such route"))
 
     async def _not_allowed(self, request: Request, exc: Exception) -> Response:
-        return self._json(405, {"errors": {"error": "Method not allowed"}})
+        return self._error(
+            None,
+            ApiError(405, "Method not allowed", reason=f": {request.method} not allowed here"),
+        )
 
     # ------------------------------------------------------------------ admin
 
@@ -468,7 +544,7 @@ class Sandbox:
             ("/_sandbox/rate-limit", self._rate, ["GET", "PUT"]),
             ("/_sandbox/calls", self._calls, ["GET", "DELETE"]),
             ("/_sandbox/state", self._state, ["GET"]),
-            ("/_sandbox/files/{name}", self._file, ["GET"]),
+            (f"{FILES_PREFIX}/{{name}}", self._file, ["GET"]),
         ]
 
     async def _admin_json(self, request: Request) -> dict[str, Any]:
@@ -491,6 +567,7 @@ class Sandbox:
                 "spec_sha256": self.spec.sha256,
                 "operations": len(self.bound),
                 "db": self.store.path,
+                "db_sync": self.store.synchronous,
             },
         )
 
@@ -501,10 +578,13 @@ class Sandbox:
         return account
 
     async def _reset(self, request: Request) -> Response:
+        """Back to the start configuration: state, faults, quirks, rate limit, clock, calls."""
+        self.clock.reset()
         with self.store.write() as tx:
             tx.wipe()
             d.seed(tx, self.clock.now())
-        self.clock.reset()
+        self.faults, self.quirks = self._start_switches()
+        self.rate_limit = self.options.rate_limit
         self._windows.clear()
         self.calls.clear()
         self._refresh_keys()
@@ -518,8 +598,20 @@ class Sandbox:
             except ApiError as err:
                 return self._json(err.status, {"errors": {"error": err.message}})
             name = str(data.get("name") or "").strip().lower()
-            if not name.isalnum():
-                return self._json(422, {"errors": {"error": "name must be letters and digits"}})
+            if not (name.isascii() and name.isalnum() and len(name) <= 60):
+                return self._json(
+                    422, {"errors": {"error": "name must be 1-60 ASCII letters and digits"}}
+                )
+            key = data.get("api_key")
+            if key is not None and not (
+                isinstance(key, str)
+                and key.isascii()
+                and key.isprintable()
+                and 8 <= len(key) <= 128
+            ):
+                return self._json(
+                    422, {"errors": {"error": "api_key must be 8-128 printable ASCII characters"}}
+                )
             with self.store.write() as tx:
                 if any(a["name"] == name for a in d.accounts(tx)):
                     return self._json(409, {"errors": {"error": f"account {name} exists"}})
@@ -631,6 +723,12 @@ class Sandbox:
                 "records": [list(r) for r in snap["records"]],
                 "counters": [list(r) for r in snap["counters"]],
                 "meta": [list(r) for r in snap["meta"]],
+                "switches": {
+                    "faults": sorted(self.faults),
+                    "quirks": sorted(self.quirks),
+                    "rate_limit": self.rate_limit,
+                    "clock": self.clock.setting(),
+                },
             },
         )
 
@@ -689,7 +787,25 @@ def _query(request: Request) -> dict[str, list[str]]:
 
 
 def _dumps(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """JSON bytes; never fails on text that UTF-8 cannot carry (a lone surrogate from an older
+    store is sent as its JSON escape), so an answer after a commit always goes out."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
+
+
+def header_safe(text: str | None) -> str:
+    """A header value: printable ASCII only (escapes the rest), at most 300 characters."""
+    raw = (text or "").encode("ascii", "backslashreplace").decode("ascii")
+    cleaned = "".join(c if " " <= c <= "~" else f"\\x{ord(c):02x}" for c in raw)
+    return cleaned if len(cleaned) <= 300 else cleaned[:297] + "..."
+
+
+def _path_and_query(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
 
 
 def _numeric_tax_value(body: Any) -> bool:
@@ -698,8 +814,51 @@ def _numeric_tax_value(body: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _date_fallback(body: dict[str, Any], root_keys: list[str], now: datetime) -> dict[str, Any]:
+    """Quirk `bad_date_today`: a document `date` that is no dd/mm/yyyy day becomes today."""
+    for key in root_keys or [k for k in body if k != "proprietary_uid"]:
+        root = body.get(key)
+        if isinstance(root, dict) and "date" in root:
+            try:
+                datetime.strptime(str(root["date"]), "%d/%m/%Y")
+            except ValueError:
+                return {**body, key: {**root, "date": now.strftime("%d/%m/%Y")}}
+    return body
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are unique: a repeated key (which value wins?) is bad input."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
+    return out
+
+
+_BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+def query_problem(raw: bytes) -> str | None:
+    """Why a raw query string cannot be read unambiguously (None: it can)."""
+    if b"%" not in raw:
+        return None
+    if _BAD_PERCENT.search(raw):
+        return "malformed percent-encoding"
+    decoded = unquote_to_bytes(raw.replace(b"+", b" "))
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return "percent-encoded bytes are not UTF-8"
+    if "\x00" in text:
+        return "NUL in the query string"
+    return None
 
 
 def _depth(node: Any, limit: int) -> int:
@@ -719,8 +878,8 @@ def _depth(node: Any, limit: int) -> int:
     return deepest
 
 
-def create_app(options: Options | None = None) -> Starlette:
-    """The ASGI app of a new sandbox (see `Sandbox` for the pieces)."""
+def create_app(options: Options | None = None) -> Guard:
+    """The ASGI app of a new sandbox, guarded (see `Sandbox` for the pieces)."""
     return Sandbox(options).app
 
 

@@ -22,6 +22,12 @@ class Clock:
                 return self._frozen
             return datetime.now().replace(microsecond=0) + self._offset
 
+    def setting(self) -> dict[str, object]:
+        """How the clock is set (not what time it is): for state snapshots."""
+        with self._lock:
+            frozen = self._frozen.isoformat() if self._frozen is not None else None
+            return {"frozen_at": frozen, "offset_seconds": self._offset.total_seconds()}
+
     def set(self, when: datetime, *, frozen: bool = False) -> None:
         with self._lock:
             if frozen:

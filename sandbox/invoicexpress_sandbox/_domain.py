@@ -8,7 +8,6 @@ rolls the whole request back. Records are stored in wire form (what a GET return
 from __future__ import annotations
 
 import base64
-import calendar
 import hashlib
 import math
 import re
@@ -89,13 +88,8 @@ def parse_date(value: object) -> date | None:
 
 
 def parse_filter_date(value: str) -> date | None:
-    """A list-filter date; a day past the month's end (31/04) means the month's last day."""
-    if not DATE_RE.match(value):
-        return None
-    day, month, year = (int(p) for p in value.split("/"))
-    if not (1 <= month <= 12 and 1 <= day <= 31 and year >= 1):
-        return None
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    """A list-filter date, as strict as a body's: an impossible day (31/02) is bad input."""
+    return parse_date(value)
 
 
 def fmt_date(value: date) -> str:
@@ -810,6 +804,12 @@ def build_document(
     """A draft document (new or replacing `current`) from a request's root object."""
     today = ctx.today
     date_raw = root.get("date")
+    if "quote_dates_required" in ctx.quirks and dt.family == "estimates":
+        for key in ("date", "due_date"):
+            if root.get(key) in (None, ""):
+                raise invalid("Date is not valid", field=key)
+    if "bad_date_today" in ctx.quirks and parse_date(date_raw) is None:
+        date_raw = fmt_date(today)  # api-docs 002: a badly formatted date is set to today
     doc_date = today if date_raw in (None, "") and dt.family != "invoices" else parse_date(date_raw)
     if doc_date is None:
         raise invalid("Date is not valid", field="date")
@@ -831,6 +831,11 @@ def build_document(
             field="tax_exemption",
         )
     if any(line.tax_pct == 0 for _, line in lines) and exemption in ("", "M00"):
+        if "exemption_required" in ctx.quirks:  # the documented rule for Portuguese accounts
+            raise invalid(
+                "Tax exemption should be one of: " + ", ".join(EXEMPTION_CODES[1:]),
+                field="tax_exemption",
+            )
         exemption = "M99"  # the live server stamps M99 silently instead of rejecting
     if _flag(root.get("mb_reference")) and not ctx.account.get("_payment_provider"):
         raise invalid(
@@ -937,7 +942,10 @@ def build_document(
         _guide_fields(ctx, root, doc)
     if dt.family == "purchase_orders":
         if root.get("loaded_at") not in (None, ""):
-            doc["loaded_at"] = _text(root.get("loaded_at"))
+            loaded = parse_date(_text(root.get("loaded_at")))
+            if loaded is None:
+                raise invalid("Loaded at is not valid", field="loaded_at")
+            doc["loaded_at"] = fmt_date(loaded)  # `3/12/2026` goes out as `03/12/2026`
         doc["delivery_site"] = _text(root.get("delivery_site"))
     doc.update(
         {
@@ -1091,6 +1099,18 @@ def change_state(
     if doc["status"] == machine.initial and transition.target not in (machine.initial, "deleted"):
         _finalize(ctx, dt, doc)
     if transition.target == "settled":
+        due = Decimal(str(doc.get("_outstanding", "0")))
+        if doc["status"] == "final" and doc["type"] in PAYABLE and due > 0:
+            # "When changing state to settled, a new receipt will be created" (api-docs 002)
+            series = ctx.tx.get("sequence", int(doc["_series"]), ctx.name)
+            assert series is not None
+            # Dated today, or later when the document or the series' last receipt is later
+            # (a receipt may not predate either).
+            receipts = series["_types"][_seq_type_key(DOC_TYPES["receipts"])]
+            last = parse_iso(receipts.get("last_date"))
+            when = max(d for d in (ctx.today, parse_date(doc["date"]), last) if d is not None)
+            receipt = _receipt(ctx, doc, due, "TB", when, series, message)
+            doc.setdefault("_related", []).append(int(receipt["id"]))
         doc["_outstanding"] = "0.00"
     elif doc["status"] == "settled" and transition.target == "final":
         doc["_outstanding"] = str(r2(Decimal(str(doc["total"]))))
@@ -1126,7 +1146,6 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
         if parsed is None:
             raise invalid("Payment date is not valid", field="payment_date")
         pay_date = parsed
-    dt = DOC_TYPES["receipts"]
     serie = _text(root.get("serie"))
     series = None
     if serie:
@@ -1136,8 +1155,22 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
     else:
         series = ctx.tx.get("sequence", int(doc["_series"]), ctx.name)
     assert series is not None
-    receipt_id = ctx.tx.next_id("document")
     amount = r2(amount)
+    receipt = _receipt(ctx, doc, amount, mechanism, pay_date, series, _text(root.get("note")))
+    doc["_outstanding"] = str(outstanding - amount)
+    doc.setdefault("_related", []).append(int(receipt["id"]))
+    if Decimal(doc["_outstanding"]) == 0:
+        doc["status"] = "settled"
+    save_document(ctx, doc)
+    return receipt
+
+
+def _receipt(
+    ctx: Ctx, doc: Json, amount: Decimal, mechanism: str, pay_date: date, series: Json, note: str
+) -> Json:
+    """A final, numbered receipt of `amount` paid on `doc` (by a payment or by settling)."""
+    dt = DOC_TYPES["receipts"]
+    receipt_id = ctx.tx.next_id("document")
     receipt: Json = {
         "id": receipt_id,
         "status": "final",
@@ -1151,7 +1184,7 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
         "date": fmt_date(pay_date),
         "due_date": fmt_date(pay_date),
         "reference": doc.get("sequence_number", ""),
-        "observations": _text(root.get("note")),
+        "observations": note,
         "retention": "0.0",
         "permalink": None,
         "saft_hash": None,
@@ -1186,11 +1219,6 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
     }
     _finalize(ctx, dt, receipt)
     ctx.tx.put("document", receipt_id, ctx.name, receipt)
-    doc["_outstanding"] = str(outstanding - amount)
-    doc.setdefault("_related", []).append(receipt_id)
-    if Decimal(doc["_outstanding"]) == 0:
-        doc["status"] = "settled"
-    save_document(ctx, doc)
     return receipt
 
 
@@ -1370,6 +1398,8 @@ def filter_documents(ctx: Ctx, rows: list[Json], query: Mapping[str, list[str]])
                     doc["sequence_number"],
                     doc["reference"],
                     doc["observations"],
+                    # "Search for estimate, client or item details" (api-docs 002)
+                    *(str(i.get(k) or "") for i in doc["items"] for k in ("name", "description")),
                 )
             ).lower()
         ):

@@ -35,6 +35,7 @@ class ApiError(Exception):
         shape: str | None = None,
         body: Any = None,
         headers: dict[str, str] | None = None,
+        reason: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -44,6 +45,15 @@ class ApiError(Exception):
         self.shape = shape
         self.body = body
         self.headers = headers or {}
+        # For the developer only (`X-Sandbox-Reason`, `/_sandbox/calls`, `--log`):
+        # `<json-pointer>: <cause>`; the API's body keeps the vendor's wording.
+        self.reason = reason or f"{'/' + field if field and field != 'base' else ''}: {message}"
+        self.reason_given = reason is not None
+
+    def within(self, root: str) -> None:
+        """A rule's field named inside the request's root object (`/date` -> `/invoice/date`)."""
+        if not self.reason_given and self.field and self.field != "base":
+            self.reason = f"/{root}{self.reason}"
 
 
 def invalid(message: str, *, field: str | None = None, code: str | None = None) -> ApiError:

@@ -29,6 +29,14 @@ QUIRKS: dict[str, str] = {
     "treasury_delete_500": "DELETE of a treasury movement is applied, then answers 500 "
     "(a retry gets 404)",
     "tax_numeric_value_500": "creating or updating a tax with a JSON-number `value` answers 500",
+    # Documented behaviours where live evidence says otherwise (spec/CHANGELOG.md, issue 13):
+    # the sandbox follows the evidence by default; these switch to the documentation.
+    "exemption_required": "a 0 % line without `tax_exemption` answers 422 (as documented) "
+    "instead of being stamped M99 (as observed live)",
+    "bad_date_today": "a badly formatted document `date` becomes today's date (as documented) "
+    "instead of 422 `Date is not valid`",
+    "quote_dates_required": "estimates without `date` or `due_date` answer 422 (as the issue "
+    "reads the docs) instead of defaulting to today",
 }
 
 _DMY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")

@@ -192,7 +192,7 @@ def _pdf(ctx: d.Ctx, req: Req) -> Reply:
         d.save_document(ctx, doc)
         return 202, None
     suffix = "-2via" if second_copy else ""
-    return 200, {"output": {"pdfUrl": f"{ctx.base_url}/_sandbox/files/{doc['id']}{suffix}.pdf"}}
+    return 200, {"output": {"pdfUrl": f"{ctx.base_url}/_files/{doc['id']}{suffix}.pdf"}}
 
 
 _register("generatePdf", _pdf, writes=True)
@@ -216,7 +216,7 @@ def _qr(ctx: d.Ctx, req: Req) -> Reply:
         doc["_qr"] = True
         d.save_document(ctx, doc)
         return 202, {"qr_code": {"status": "In progress"}}
-    return 200, {"qr_code": {"url": f"{ctx.base_url}/_sandbox/files/{doc_id}-qr.png"}}
+    return 200, {"qr_code": {"url": f"{ctx.base_url}/_files/{doc_id}-qr.png"}}
 
 
 _register("getQrCode", _qr, writes=True)
@@ -251,7 +251,7 @@ def _saft(ctx: d.Ctx, req: Req) -> Reply:
             "message": "The SAF-T file generation was started. Please keep requesting "
             "until you get back the url."
         }
-    return 200, {"url": f"{ctx.base_url}/_sandbox/files/saft-{int(year)}-{int(month):02d}.xml"}
+    return 200, {"url": f"{ctx.base_url}/_files/saft-{int(year)}-{int(month):02d}.xml"}
 
 
 _register("exportSaft", _saft, writes=True)

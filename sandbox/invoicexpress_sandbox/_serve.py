@@ -12,14 +12,34 @@ import uvicorn
 
 from ._app import Options, Sandbox, StartupError
 from ._faults import FAULTS, QUIRKS
+from ._guard import TOKEN_ENV, TOKEN_HEADER
+from ._store import SYNC_MODES
 
 HOST = "127.0.0.1"
 
 
+def port_number(value: str) -> int:
+    """argparse type: a TCP port, 0 to 65535 (0 = any free port)."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0-65535")
+    return port
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    parser.add_argument("--port", type=port_number, default=8765, help="port (0: any free port)")
     parser.add_argument(
         "--db", help="SQLite file that keeps state across restarts (default: in memory)"
+    )
+    parser.add_argument(
+        "--db-sync",
+        choices=SYNC_MODES,
+        default="full",
+        help="full (default): every acknowledged write survives a power loss; normal: faster, "
+        "a power loss can drop the last writes",
     )
     parser.add_argument(
         "--rate-limit",
@@ -36,6 +56,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="switch on a fault or a known live quirk (repeatable)",
     )
     parser.add_argument("--spec", type=Path, help="spec file (default: the repository's)")
+    parser.add_argument(
+        "--admin-token",
+        help=f"the {TOKEN_HEADER} the /_sandbox/ routes require (default: env {TOKEN_ENV}, "
+        "else random; printed at start)",
+    )
+    parser.add_argument(
+        "--log",
+        action="store_true",
+        help="print a line per API call on stderr (method, path with the key redacted, "
+        "status, ms, reason of a 4xx)",
+    )
 
 
 def parse_rate_limit(value: str) -> int | None:
@@ -75,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
             rate_limit=parse_rate_limit(args.rate_limit),
             faults=tuple(args.fault),
             spec_path=args.spec,
+            admin_token=getattr(args, "admin_token", None),
+            db_sync=getattr(args, "db_sync", "full"),
+            log=sys.stderr if getattr(args, "log", False) else None,
         )
         sandbox = Sandbox(options)
     except (StartupError, ValueError) as exc:
@@ -96,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
     print(f"  admin:        http://{HOST}:{port}/_sandbox/health", flush=True)
+    print(f"  admin token:  {sandbox.admin_token} (header {TOKEN_HEADER})", flush=True)
     server_for(sandbox, sock).run(sockets=[sock])
     return 0
 

@@ -56,6 +56,8 @@ class Tx:
         if kind in PUBLIC_KINDS:
             public = {k: v for k, v in data.items() if not k.startswith("_")}
             pub = json.dumps(public, ensure_ascii=False, separators=(",", ":"))
+            if not pub.isascii() and _unencodable(pub):
+                pub = json.dumps(public, separators=(",", ":"))  # escapes what UTF-8 cannot hold
         self._conn.execute(
             "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -123,18 +125,37 @@ class Tx:
         }
 
 
-class Store:
-    """Owns the connection; hand out `Tx` objects through `write()` and `read()`."""
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
-    def __init__(self, path: str | None = None) -> None:
+
+SYNC_MODES = ("full", "normal")
+
+
+class Store:
+    """Owns the connection; hand out `Tx` objects through `write()` and `read()`.
+
+    A file runs WAL with `synchronous=FULL` by default: each commit is fsynced before the
+    answer goes out, so an acknowledged write survives a power loss, not only a killed
+    process. `normal` (faster; `--db-sync normal`) can lose the last commits on power loss.
+    """
+
+    def __init__(self, path: str | None = None, synchronous: str = "full") -> None:
+        if synchronous not in SYNC_MODES:
+            raise ValueError(f"synchronous must be one of {', '.join(SYNC_MODES)}")
         self.path = path or ":memory:"
+        self.synchronous = synchronous
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
             self.path, check_same_thread=False, isolation_level=None, timeout=30
         )
         if self.path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
         self._conn.executescript(_SCHEMA)
         columns = {r[1] for r in self._conn.execute("PRAGMA table_info(records)")}
         for column in ("tag", "pub"):  # files written before these columns existed

@@ -8,6 +8,8 @@ violation read the same way a client would see them from InvoiceXpress.
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
@@ -38,7 +40,7 @@ class BodyValidator:
     @functools.cached_property
     def _validator(self) -> Any:
         """Compiled on the first body: compiling all 69 at start-up delayed the first answer."""
-        return jsonschema_rs.validator_for(self._schema)
+        return jsonschema_rs.validator_for(self._schema, validate_formats=True)
 
     def normalise(self, body: Any) -> Any:
         """Move a body sent under an accepted alternative root key to the primary key."""
@@ -51,14 +53,62 @@ class BodyValidator:
         return body
 
     def check(self, body: Any) -> None:
-        for error in self._validator.iter_errors(body):
-            message, field = translate(self.op, error, body)
+        """Text first (what no schema keyword says), then the schema; the first error wins."""
+        code = "001" if self.op.operation_id == "createSequence" else None
+        for path, cause in bad_text(body):
+            leaf = next((str(p) for p in reversed(path) if isinstance(p, str)), "body")
             raise ApiError(
                 422,
-                message,
-                field=field,
-                code="001" if self.op.operation_id == "createSequence" else None,
+                f"{_humanise(leaf)} contains characters that are not allowed",
+                field=leaf,
+                code=code,
+                reason=f"{pointer(path)}: {cause}",
             )
+        for error in self._validator.iter_errors(body):
+            message, field = translate(self.op, error, body)
+            raise ApiError(422, message, field=field, code=code, reason=reason_of(error))
+
+
+# C0 controls but tab, LF and CR; DEL and C1; lone surrogates; the XML non-characters. None can
+# be written into SAF-T (XML 1.0) and a lone surrogate cannot even be encoded as UTF-8.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def bad_text(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path, cause) of every key or string value holding a character the API cannot store."""
+    if isinstance(node, str):
+        found = _BAD_CHAR.search(node)
+        if found:
+            char = ord(found.group())
+            kind = "lone surrogate" if 0xD800 <= char <= 0xDFFF else "control character"
+            yield path, f"{kind} U+{char:04X} at offset {found.start()}"
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from bad_text(key, (*path, key))
+            yield from bad_text(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from bad_text(value, (*path, i))
+
+
+def pointer(path: Any) -> str:
+    """A JSON pointer (RFC 6901) for a path of keys and indexes; `` is the whole body."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def reason_of(error: Any) -> str:
+    """`<json-pointer>: <cause>` for a schema error (the developer's view of a 422)."""
+    path = list(error.instance_path)
+    kind = error.kind.name
+    if kind == "required":
+        return f"{pointer([*path, error.kind.property])}: required"
+    if kind == "additionalProperties":
+        unexpected = [str(u) for u in getattr(error.kind, "unexpected", []) or []]
+        return f"{pointer([*path, unexpected[0] if unexpected else ''])}: unknown field"
+    if kind == "maxLength":
+        return f"{pointer(path)}: longer than {error.kind.limit} characters"
+    message = str(error.message)
+    return f"{pointer(path)}: {message if len(message) <= 200 else message[:197] + '...'}"
 
 
 def _humanise(name: str) -> str:
@@ -75,6 +125,9 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
     value = error.instance
     op_id = op.operation_id
     family = op.family or ""
+    if kind == "maxLength":  # the Rails wording InvoiceXpress uses for its length limits
+        limit = error.kind.limit
+        return f"{_humanise(leaf or 'body')} is too long (maximum is {limit} characters)", leaf
     if op_id.startswith(("create", "update")) and family and "Field" not in op_id:
         return _document_message(names, leaf, kind, value, missing, error)
     if op_id.startswith("change") or op_id == "cancelReceipt":

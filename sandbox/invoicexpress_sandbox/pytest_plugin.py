@@ -15,13 +15,14 @@ which sends the `X-Sandbox-Token` header.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import httpx
 import pytest
+
+from invoicexpress_sandbox import TOKEN_HEADER
 
 if TYPE_CHECKING:
     from invoicexpress import AsyncInvoiceXpress, InvoiceXpress
@@ -33,8 +34,6 @@ MARKER_HELP = (
     "ix_sandbox(faults=[...], quirks=[...], now='2026-12-01', rate_limit=N): sandbox settings "
     "for one test (invoicexpress_sandbox plugin); reset after the test"
 )
-TOKEN_ENV = "IXC_SANDBOX_TOKEN"  # noqa: S105 (a variable name, not a secret)
-TOKEN_HEADER = "X-Sandbox-Token"  # noqa: S105 (a header name)
 _MARKER_KEYS = frozenset({"faults", "quirks", "now", "rate_limit"})
 
 
@@ -44,11 +43,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 class SandboxAdmin:
     """The one way this plugin talks to `/_sandbox/...`: every request carries the admin token
-    (the running sandbox's `admin_token`, else `$IXC_SANDBOX_TOKEN`, else none)."""
+    (the running sandbox's, which `$IXC_SANDBOX_TOKEN` fixes)."""
 
-    def __init__(self, base_url: str, token: str | None) -> None:
-        headers = {TOKEN_HEADER: token} if token else {}
-        self._http = httpx.Client(base_url=base_url, headers=headers, timeout=30)
+    def __init__(self, base_url: str, token: str) -> None:
+        self._http = httpx.Client(base_url=base_url, headers={TOKEN_HEADER: token}, timeout=30)
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         response = self._http.request(method, f"/_sandbox/{path}", json=body)
@@ -195,8 +193,7 @@ def ix_sandbox_server() -> Iterator[RunningSandbox]:
 
 @pytest.fixture(scope="session")
 def _ix_sandbox_admin(ix_sandbox_server: RunningSandbox) -> Iterator[SandboxAdmin]:
-    token = getattr(ix_sandbox_server, "admin_token", None) or os.environ.get(TOKEN_ENV)
-    admin = SandboxAdmin(ix_sandbox_server.base_url, token)
+    admin = SandboxAdmin(ix_sandbox_server.base_url, ix_sandbox_server.admin_token)
     yield admin
     admin.close()
 

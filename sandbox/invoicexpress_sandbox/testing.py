@@ -5,19 +5,22 @@
     with running_sandbox() as sb:                   # in-memory, rate limit off
         client = sb.client()                        # httpx.Client with base_url and api_key
         r = client.get("/invoices.json")
-        sb.admin.put("/_sandbox/faults", json={"faults": ["wrong_type"]})
-        sb.reset()                                  # back to the seeded demo account
+        sb.admin.put("/_sandbox/faults", json={"faults": ["wrong_type"]})  # token sent
+        sb.reset()                                  # back to the start configuration
 
 `running_sandbox(rate_limit=None, db=None, faults=(), quirks=(), spec_path=None,
 port=0, in_process=True)`: the server runs in a background thread (or, with
 `in_process=False`, in a subprocess running `python -m invoicexpress_sandbox`); the context
-manager waits until `/_sandbox/health` answers and stops the server on exit.
+manager waits until `/_sandbox/health` answers and stops the server on exit. The admin token
+is random per run (or `IXC_SANDBOX_TOKEN`); `sb.admin` (also callable: `sb.admin()`) sends it.
+Secrets reach a subprocess through its environment, never its command line.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 import threading
@@ -26,14 +29,35 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import httpx
 
 from ._app import Options, Sandbox
+from ._guard import TOKEN_ENV, TOKEN_HEADER
 from ._serve import HOST, bind, server_for
 
 START_TIMEOUT = 30.0
+
+
+class AdminClient(httpx.Client):
+    """An httpx client on the admin routes that sends the admin token (and JSON bodies).
+
+    Calling it returns itself, so `sb.admin.get(...)` and `sb.admin().get(...)` both work.
+    """
+
+    def __init__(self, base_url: str, token: str) -> None:
+        super().__init__(
+            base_url=base_url,
+            timeout=30,
+            headers={TOKEN_HEADER: token, "Content-Type": "application/json"},
+        )
+
+    def __call__(self) -> AdminClient:
+        return self
+
+    def __repr__(self) -> str:
+        return f"AdminClient({self.base_url})"
 
 
 @dataclass
@@ -43,8 +67,9 @@ class RunningSandbox:
     base_url: str
     api_key: str = field(repr=False)
     account_name: str
-    admin: httpx.Client = field(repr=False)
+    admin: AdminClient = field(repr=False)
     sandbox: Sandbox | None = field(default=None, repr=False)  # None when in a subprocess
+    admin_token: str = field(default="", repr=False)
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """An httpx client for the API, authenticated as the demo account."""
@@ -53,9 +78,9 @@ class RunningSandbox:
         return httpx.Client(base_url=self.base_url, params=params, timeout=30, **kwargs)
 
     def reset(self) -> None:
-        """Wipe all state back to the seeded demo account (the API key stays the same)."""
-        self.admin.post("/_sandbox/reset").raise_for_status()
-        self.set_faults()
+        """Back to the start configuration: the seeded demo account (same API key), faults,
+        quirks, rate limit and clock as the sandbox started."""
+        self.admin.post("/_sandbox/reset", json={}).raise_for_status()
 
     def set_faults(self, *names: str) -> None:
         self.admin.put("/_sandbox/faults", json={"faults": list(names)}).raise_for_status()
@@ -97,10 +122,12 @@ def running_sandbox(
     spec_path: Path | None = None,
     port: int = 0,
     in_process: bool = True,
+    log: TextIO | None = None,
 ) -> Iterator[RunningSandbox]:
     """Start a sandbox, wait until it answers, yield handles, stop it."""
+    token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(18)
     if not in_process:
-        with _subprocess_sandbox(rate_limit, db, [*faults, *quirks], spec_path, port) as sb:
+        with _subprocess_sandbox(rate_limit, db, [*faults, *quirks], spec_path, port, token) as sb:
             yield sb
         return
     sandbox = Sandbox(
@@ -110,6 +137,8 @@ def running_sandbox(
             faults=tuple(faults),
             quirks=tuple(quirks),
             spec_path=spec_path,
+            admin_token=token,
+            log=log,
         )
     )
     sock = bind(port)
@@ -119,11 +148,13 @@ def running_sandbox(
         target=server.run, kwargs={"sockets": [sock]}, name="invoicexpress-sandbox", daemon=True
     )
     thread.start()
-    admin = httpx.Client(base_url=base_url, timeout=30)
+    admin = AdminClient(base_url, token)
     try:
         _wait_healthy(admin, thread.is_alive)
         demo = sandbox.demo()
-        yield RunningSandbox(base_url, str(demo["api_key"]), str(demo["name"]), admin, sandbox)
+        yield RunningSandbox(
+            base_url, str(demo["api_key"]), str(demo["name"]), admin, sandbox, token
+        )
     finally:
         admin.close()
         server.should_exit = True
@@ -139,6 +170,7 @@ def _subprocess_sandbox(
     names: list[str],
     spec_path: Path | None,
     port: int,
+    token: str,
 ) -> Iterator[RunningSandbox]:
     cmd = [
         sys.executable,
@@ -156,6 +188,7 @@ def _subprocess_sandbox(
     for name in names:
         cmd += ["--fault", name]
     env = dict(os.environ)
+    env[TOKEN_ENV] = token  # the environment, not argv: `ps` shows every user the command line
     env["PYTHONPATH"] = os.pathsep.join(
         [
             str(Path(__file__).resolve().parents[1]),
@@ -172,10 +205,10 @@ def _subprocess_sandbox(
         if match is None:
             err = proc.stderr.read() if proc.stderr and proc.poll() is not None else ""
             raise RuntimeError(f"the sandbox did not start: {text}{err}")
-        admin = httpx.Client(base_url=match[1], timeout=30)
+        admin = AdminClient(match[1], token)
         try:
             _wait_healthy(admin, lambda: proc.poll() is None)
-            yield RunningSandbox(match[1], match[3], match[2], admin, None)
+            yield RunningSandbox(match[1], match[3], match[2], admin, None, token)
         finally:
             admin.close()
     finally:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.credit_note_state_change import CreditNoteStateChange
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="CreditNoteChangeStateRequest")
 
 @_attrs_define
 class CreditNoteChangeStateRequest:
-    """Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place (one of the
+    two).
 
-    Attributes:
-        credit_note (CreditNoteStateChange):
+        Attributes:
+            credit_note (CreditNoteStateChange | Unset):
+            invoice (CreditNoteStateChange | Unset):
     """
 
-    credit_note: CreditNoteStateChange
+    credit_note: CreditNoteStateChange | Unset = UNSET
+    invoice: CreditNoteStateChange | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        credit_note = self.credit_note.to_dict()
+        credit_note: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.credit_note, Unset):
+            credit_note = self.credit_note.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "credit_note": credit_note,
-            }
-        )
+        field_dict.update({})
+        if credit_note is not UNSET:
+            field_dict["credit_note"] = credit_note
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
 
         return field_dict
 
@@ -43,10 +54,23 @@ class CreditNoteChangeStateRequest:
         from ..models.credit_note_state_change import CreditNoteStateChange
 
         d = dict(src_dict)
-        credit_note = CreditNoteStateChange.from_dict(d.pop("credit_note"))
+        _credit_note = d.pop("credit_note", UNSET)
+        credit_note: CreditNoteStateChange | Unset
+        if isinstance(_credit_note, Unset):
+            credit_note = UNSET
+        else:
+            credit_note = CreditNoteStateChange.from_dict(_credit_note)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: CreditNoteStateChange | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = CreditNoteStateChange.from_dict(_invoice)
 
         credit_note_change_state_request = cls(
             credit_note=credit_note,
+            invoice=invoice,
         )
 
         return credit_note_change_state_request

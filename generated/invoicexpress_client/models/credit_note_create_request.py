@@ -19,29 +19,38 @@ T = TypeVar("T", bound="CreditNoteCreateRequest")
 
 @_attrs_define
 class CreditNoteCreateRequest:
-    """Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place (one of the
+    two).
 
-    Attributes:
-        credit_note (InvoicesFields): Fields of a invoices document on create and update.
-        proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
-            first is under way answers 409. A sibling of the root key.
+        Attributes:
+            credit_note (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
+                first is under way answers 409. A sibling of the root key.
     """
 
-    credit_note: InvoicesFields
+    credit_note: InvoicesFields | Unset = UNSET
+    invoice: InvoicesFields | Unset = UNSET
     proprietary_uid: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        credit_note = self.credit_note.to_dict()
+        credit_note: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.credit_note, Unset):
+            credit_note = self.credit_note.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         proprietary_uid = self.proprietary_uid
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "credit_note": credit_note,
-            }
-        )
+        field_dict.update({})
+        if credit_note is not UNSET:
+            field_dict["credit_note"] = credit_note
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
         if proprietary_uid is not UNSET:
             field_dict["proprietary_uid"] = proprietary_uid
 
@@ -52,12 +61,25 @@ class CreditNoteCreateRequest:
         from ..models.invoices_fields import InvoicesFields
 
         d = dict(src_dict)
-        credit_note = InvoicesFields.from_dict(d.pop("credit_note"))
+        _credit_note = d.pop("credit_note", UNSET)
+        credit_note: InvoicesFields | Unset
+        if isinstance(_credit_note, Unset):
+            credit_note = UNSET
+        else:
+            credit_note = InvoicesFields.from_dict(_credit_note)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoicesFields | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoicesFields.from_dict(_invoice)
 
         proprietary_uid = d.pop("proprietary_uid", UNSET)
 
         credit_note_create_request = cls(
             credit_note=credit_note,
+            invoice=invoice,
             proprietary_uid=proprietary_uid,
         )
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.invoices_fields import InvoicesFields
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="CreditNoteUpdateRequest")
 
 @_attrs_define
 class CreditNoteUpdateRequest:
-    """Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `credit_note`. The API also accepts the family's generic key `invoice` in its place (one of the
+    two).
 
-    Attributes:
-        credit_note (InvoicesFields): Fields of a invoices document on create and update.
+        Attributes:
+            credit_note (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
     """
 
-    credit_note: InvoicesFields
+    credit_note: InvoicesFields | Unset = UNSET
+    invoice: InvoicesFields | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        credit_note = self.credit_note.to_dict()
+        credit_note: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.credit_note, Unset):
+            credit_note = self.credit_note.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "credit_note": credit_note,
-            }
-        )
+        field_dict.update({})
+        if credit_note is not UNSET:
+            field_dict["credit_note"] = credit_note
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
 
         return field_dict
 
@@ -43,10 +54,23 @@ class CreditNoteUpdateRequest:
         from ..models.invoices_fields import InvoicesFields
 
         d = dict(src_dict)
-        credit_note = InvoicesFields.from_dict(d.pop("credit_note"))
+        _credit_note = d.pop("credit_note", UNSET)
+        credit_note: InvoicesFields | Unset
+        if isinstance(_credit_note, Unset):
+            credit_note = UNSET
+        else:
+            credit_note = InvoicesFields.from_dict(_credit_note)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoicesFields | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoicesFields.from_dict(_invoice)
 
         credit_note_update_request = cls(
             credit_note=credit_note,
+            invoice=invoice,
         )
 
         return credit_note_update_request

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.debit_note_state_change import DebitNoteStateChange
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="DebitNoteChangeStateRequest")
 
 @_attrs_define
 class DebitNoteChangeStateRequest:
-    """Send the body under `debit_note`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `debit_note`. The API also accepts the family's generic key `invoice` in its place (one of the
+    two).
 
-    Attributes:
-        debit_note (DebitNoteStateChange):
+        Attributes:
+            debit_note (DebitNoteStateChange | Unset):
+            invoice (DebitNoteStateChange | Unset):
     """
 
-    debit_note: DebitNoteStateChange
+    debit_note: DebitNoteStateChange | Unset = UNSET
+    invoice: DebitNoteStateChange | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        debit_note = self.debit_note.to_dict()
+        debit_note: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.debit_note, Unset):
+            debit_note = self.debit_note.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "debit_note": debit_note,
-            }
-        )
+        field_dict.update({})
+        if debit_note is not UNSET:
+            field_dict["debit_note"] = debit_note
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
 
         return field_dict
 
@@ -43,10 +54,23 @@ class DebitNoteChangeStateRequest:
         from ..models.debit_note_state_change import DebitNoteStateChange
 
         d = dict(src_dict)
-        debit_note = DebitNoteStateChange.from_dict(d.pop("debit_note"))
+        _debit_note = d.pop("debit_note", UNSET)
+        debit_note: DebitNoteStateChange | Unset
+        if isinstance(_debit_note, Unset):
+            debit_note = UNSET
+        else:
+            debit_note = DebitNoteStateChange.from_dict(_debit_note)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: DebitNoteStateChange | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = DebitNoteStateChange.from_dict(_invoice)
 
         debit_note_change_state_request = cls(
             debit_note=debit_note,
+            invoice=invoice,
         )
 
         return debit_note_change_state_request

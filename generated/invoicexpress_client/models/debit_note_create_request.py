@@ -19,29 +19,38 @@ T = TypeVar("T", bound="DebitNoteCreateRequest")
 
 @_attrs_define
 class DebitNoteCreateRequest:
-    """Send the body under `debit_note`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `debit_note`. The API also accepts the family's generic key `invoice` in its place (one of the
+    two).
 
-    Attributes:
-        debit_note (InvoicesFields): Fields of a invoices document on create and update.
-        proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
-            first is under way answers 409. A sibling of the root key.
+        Attributes:
+            debit_note (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
+                first is under way answers 409. A sibling of the root key.
     """
 
-    debit_note: InvoicesFields
+    debit_note: InvoicesFields | Unset = UNSET
+    invoice: InvoicesFields | Unset = UNSET
     proprietary_uid: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        debit_note = self.debit_note.to_dict()
+        debit_note: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.debit_note, Unset):
+            debit_note = self.debit_note.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         proprietary_uid = self.proprietary_uid
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "debit_note": debit_note,
-            }
-        )
+        field_dict.update({})
+        if debit_note is not UNSET:
+            field_dict["debit_note"] = debit_note
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
         if proprietary_uid is not UNSET:
             field_dict["proprietary_uid"] = proprietary_uid
 
@@ -52,12 +61,25 @@ class DebitNoteCreateRequest:
         from ..models.invoices_fields import InvoicesFields
 
         d = dict(src_dict)
-        debit_note = InvoicesFields.from_dict(d.pop("debit_note"))
+        _debit_note = d.pop("debit_note", UNSET)
+        debit_note: InvoicesFields | Unset
+        if isinstance(_debit_note, Unset):
+            debit_note = UNSET
+        else:
+            debit_note = InvoicesFields.from_dict(_debit_note)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoicesFields | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoicesFields.from_dict(_invoice)
 
         proprietary_uid = d.pop("proprietary_uid", UNSET)
 
         debit_note_create_request = cls(
             debit_note=debit_note,
+            invoice=invoice,
             proprietary_uid=proprietary_uid,
         )
 

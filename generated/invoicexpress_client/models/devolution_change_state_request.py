@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.devolution_state_change import DevolutionStateChange
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="DevolutionChangeStateRequest")
 
 @_attrs_define
 class DevolutionChangeStateRequest:
-    """Send the body under `devolution`. The API also accepts the family's generic key `shipping` in its place.
+    """Send the body under `devolution`. The API also accepts the family's generic key `shipping` in its place (one of the
+    two).
 
-    Attributes:
-        devolution (DevolutionStateChange):
+        Attributes:
+            devolution (DevolutionStateChange | Unset):
+            shipping (DevolutionStateChange | Unset):
     """
 
-    devolution: DevolutionStateChange
+    devolution: DevolutionStateChange | Unset = UNSET
+    shipping: DevolutionStateChange | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        devolution = self.devolution.to_dict()
+        devolution: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.devolution, Unset):
+            devolution = self.devolution.to_dict()
+
+        shipping: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.shipping, Unset):
+            shipping = self.shipping.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "devolution": devolution,
-            }
-        )
+        field_dict.update({})
+        if devolution is not UNSET:
+            field_dict["devolution"] = devolution
+        if shipping is not UNSET:
+            field_dict["shipping"] = shipping
 
         return field_dict
 
@@ -43,10 +54,23 @@ class DevolutionChangeStateRequest:
         from ..models.devolution_state_change import DevolutionStateChange
 
         d = dict(src_dict)
-        devolution = DevolutionStateChange.from_dict(d.pop("devolution"))
+        _devolution = d.pop("devolution", UNSET)
+        devolution: DevolutionStateChange | Unset
+        if isinstance(_devolution, Unset):
+            devolution = UNSET
+        else:
+            devolution = DevolutionStateChange.from_dict(_devolution)
+
+        _shipping = d.pop("shipping", UNSET)
+        shipping: DevolutionStateChange | Unset
+        if isinstance(_shipping, Unset):
+            shipping = UNSET
+        else:
+            shipping = DevolutionStateChange.from_dict(_shipping)
 
         devolution_change_state_request = cls(
             devolution=devolution,
+            shipping=shipping,
         )
 
         return devolution_change_state_request

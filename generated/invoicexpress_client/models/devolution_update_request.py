@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.guides_fields import GuidesFields
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="DevolutionUpdateRequest")
 
 @_attrs_define
 class DevolutionUpdateRequest:
-    """Send the body under `devolution`. The API also accepts the family's generic key `shipping` in its place.
+    """Send the body under `devolution`. The API also accepts the family's generic key `shipping` in its place (one of the
+    two).
 
-    Attributes:
-        devolution (GuidesFields): Fields of a guides document on create and update.
+        Attributes:
+            devolution (GuidesFields | Unset): Fields of a guides document on create and update.
+            shipping (GuidesFields | Unset): Fields of a guides document on create and update.
     """
 
-    devolution: GuidesFields
+    devolution: GuidesFields | Unset = UNSET
+    shipping: GuidesFields | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        devolution = self.devolution.to_dict()
+        devolution: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.devolution, Unset):
+            devolution = self.devolution.to_dict()
+
+        shipping: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.shipping, Unset):
+            shipping = self.shipping.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "devolution": devolution,
-            }
-        )
+        field_dict.update({})
+        if devolution is not UNSET:
+            field_dict["devolution"] = devolution
+        if shipping is not UNSET:
+            field_dict["shipping"] = shipping
 
         return field_dict
 
@@ -43,10 +54,23 @@ class DevolutionUpdateRequest:
         from ..models.guides_fields import GuidesFields
 
         d = dict(src_dict)
-        devolution = GuidesFields.from_dict(d.pop("devolution"))
+        _devolution = d.pop("devolution", UNSET)
+        devolution: GuidesFields | Unset
+        if isinstance(_devolution, Unset):
+            devolution = UNSET
+        else:
+            devolution = GuidesFields.from_dict(_devolution)
+
+        _shipping = d.pop("shipping", UNSET)
+        shipping: GuidesFields | Unset
+        if isinstance(_shipping, Unset):
+            shipping = UNSET
+        else:
+            shipping = GuidesFields.from_dict(_shipping)
 
         devolution_update_request = cls(
             devolution=devolution,
+            shipping=shipping,
         )
 
         return devolution_update_request

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.fees_note_state_change import FeesNoteStateChange
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="FeesNoteChangeStateRequest")
 
 @_attrs_define
 class FeesNoteChangeStateRequest:
-    """Send the body under `fees_note`. The API also accepts the family's generic key `quote` in its place.
+    """Send the body under `fees_note`. The API also accepts the family's generic key `quote` in its place (one of the
+    two).
 
-    Attributes:
-        fees_note (FeesNoteStateChange):
+        Attributes:
+            fees_note (FeesNoteStateChange | Unset):
+            quote (FeesNoteStateChange | Unset):
     """
 
-    fees_note: FeesNoteStateChange
+    fees_note: FeesNoteStateChange | Unset = UNSET
+    quote: FeesNoteStateChange | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        fees_note = self.fees_note.to_dict()
+        fees_note: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.fees_note, Unset):
+            fees_note = self.fees_note.to_dict()
+
+        quote: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.quote, Unset):
+            quote = self.quote.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "fees_note": fees_note,
-            }
-        )
+        field_dict.update({})
+        if fees_note is not UNSET:
+            field_dict["fees_note"] = fees_note
+        if quote is not UNSET:
+            field_dict["quote"] = quote
 
         return field_dict
 
@@ -43,10 +54,23 @@ class FeesNoteChangeStateRequest:
         from ..models.fees_note_state_change import FeesNoteStateChange
 
         d = dict(src_dict)
-        fees_note = FeesNoteStateChange.from_dict(d.pop("fees_note"))
+        _fees_note = d.pop("fees_note", UNSET)
+        fees_note: FeesNoteStateChange | Unset
+        if isinstance(_fees_note, Unset):
+            fees_note = UNSET
+        else:
+            fees_note = FeesNoteStateChange.from_dict(_fees_note)
+
+        _quote = d.pop("quote", UNSET)
+        quote: FeesNoteStateChange | Unset
+        if isinstance(_quote, Unset):
+            quote = UNSET
+        else:
+            quote = FeesNoteStateChange.from_dict(_quote)
 
         fees_note_change_state_request = cls(
             fees_note=fees_note,
+            quote=quote,
         )
 
         return fees_note_change_state_request

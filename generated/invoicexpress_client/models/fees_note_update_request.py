@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.estimates_fields import EstimatesFields
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="FeesNoteUpdateRequest")
 
 @_attrs_define
 class FeesNoteUpdateRequest:
-    """Send the body under `fees_note`. The API also accepts the family's generic key `quote` in its place.
+    """Send the body under `fees_note`. The API also accepts the family's generic key `quote` in its place (one of the
+    two).
 
-    Attributes:
-        fees_note (EstimatesFields): Fields of a estimates document on create and update.
+        Attributes:
+            fees_note (EstimatesFields | Unset): Fields of a estimates document on create and update.
+            quote (EstimatesFields | Unset): Fields of a estimates document on create and update.
     """
 
-    fees_note: EstimatesFields
+    fees_note: EstimatesFields | Unset = UNSET
+    quote: EstimatesFields | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        fees_note = self.fees_note.to_dict()
+        fees_note: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.fees_note, Unset):
+            fees_note = self.fees_note.to_dict()
+
+        quote: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.quote, Unset):
+            quote = self.quote.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "fees_note": fees_note,
-            }
-        )
+        field_dict.update({})
+        if fees_note is not UNSET:
+            field_dict["fees_note"] = fees_note
+        if quote is not UNSET:
+            field_dict["quote"] = quote
 
         return field_dict
 
@@ -43,10 +54,23 @@ class FeesNoteUpdateRequest:
         from ..models.estimates_fields import EstimatesFields
 
         d = dict(src_dict)
-        fees_note = EstimatesFields.from_dict(d.pop("fees_note"))
+        _fees_note = d.pop("fees_note", UNSET)
+        fees_note: EstimatesFields | Unset
+        if isinstance(_fees_note, Unset):
+            fees_note = UNSET
+        else:
+            fees_note = EstimatesFields.from_dict(_fees_note)
+
+        _quote = d.pop("quote", UNSET)
+        quote: EstimatesFields | Unset
+        if isinstance(_quote, Unset):
+            quote = UNSET
+        else:
+            quote = EstimatesFields.from_dict(_quote)
 
         fees_note_update_request = cls(
             fees_note=fees_note,
+            quote=quote,
         )
 
         return fees_note_update_request

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.invoice_receipt_state_change import InvoiceReceiptStateChange
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="InvoiceReceiptChangeStateRequest")
 
 @_attrs_define
 class InvoiceReceiptChangeStateRequest:
-    """Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place (one of
+    the two).
 
-    Attributes:
-        invoice_receipt (InvoiceReceiptStateChange):
+        Attributes:
+            invoice_receipt (InvoiceReceiptStateChange | Unset):
+            invoice (InvoiceReceiptStateChange | Unset):
     """
 
-    invoice_receipt: InvoiceReceiptStateChange
+    invoice_receipt: InvoiceReceiptStateChange | Unset = UNSET
+    invoice: InvoiceReceiptStateChange | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        invoice_receipt = self.invoice_receipt.to_dict()
+        invoice_receipt: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice_receipt, Unset):
+            invoice_receipt = self.invoice_receipt.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "invoice_receipt": invoice_receipt,
-            }
-        )
+        field_dict.update({})
+        if invoice_receipt is not UNSET:
+            field_dict["invoice_receipt"] = invoice_receipt
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
 
         return field_dict
 
@@ -43,10 +54,23 @@ class InvoiceReceiptChangeStateRequest:
         from ..models.invoice_receipt_state_change import InvoiceReceiptStateChange
 
         d = dict(src_dict)
-        invoice_receipt = InvoiceReceiptStateChange.from_dict(d.pop("invoice_receipt"))
+        _invoice_receipt = d.pop("invoice_receipt", UNSET)
+        invoice_receipt: InvoiceReceiptStateChange | Unset
+        if isinstance(_invoice_receipt, Unset):
+            invoice_receipt = UNSET
+        else:
+            invoice_receipt = InvoiceReceiptStateChange.from_dict(_invoice_receipt)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoiceReceiptStateChange | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoiceReceiptStateChange.from_dict(_invoice)
 
         invoice_receipt_change_state_request = cls(
             invoice_receipt=invoice_receipt,
+            invoice=invoice,
         )
 
         return invoice_receipt_change_state_request

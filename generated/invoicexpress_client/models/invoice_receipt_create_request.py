@@ -19,29 +19,38 @@ T = TypeVar("T", bound="InvoiceReceiptCreateRequest")
 
 @_attrs_define
 class InvoiceReceiptCreateRequest:
-    """Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place (one of
+    the two).
 
-    Attributes:
-        invoice_receipt (InvoicesFields): Fields of a invoices document on create and update.
-        proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
-            first is under way answers 409. A sibling of the root key.
+        Attributes:
+            invoice_receipt (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
+                first is under way answers 409. A sibling of the root key.
     """
 
-    invoice_receipt: InvoicesFields
+    invoice_receipt: InvoicesFields | Unset = UNSET
+    invoice: InvoicesFields | Unset = UNSET
     proprietary_uid: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        invoice_receipt = self.invoice_receipt.to_dict()
+        invoice_receipt: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice_receipt, Unset):
+            invoice_receipt = self.invoice_receipt.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         proprietary_uid = self.proprietary_uid
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "invoice_receipt": invoice_receipt,
-            }
-        )
+        field_dict.update({})
+        if invoice_receipt is not UNSET:
+            field_dict["invoice_receipt"] = invoice_receipt
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
         if proprietary_uid is not UNSET:
             field_dict["proprietary_uid"] = proprietary_uid
 
@@ -52,12 +61,25 @@ class InvoiceReceiptCreateRequest:
         from ..models.invoices_fields import InvoicesFields
 
         d = dict(src_dict)
-        invoice_receipt = InvoicesFields.from_dict(d.pop("invoice_receipt"))
+        _invoice_receipt = d.pop("invoice_receipt", UNSET)
+        invoice_receipt: InvoicesFields | Unset
+        if isinstance(_invoice_receipt, Unset):
+            invoice_receipt = UNSET
+        else:
+            invoice_receipt = InvoicesFields.from_dict(_invoice_receipt)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoicesFields | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoicesFields.from_dict(_invoice)
 
         proprietary_uid = d.pop("proprietary_uid", UNSET)
 
         invoice_receipt_create_request = cls(
             invoice_receipt=invoice_receipt,
+            invoice=invoice,
             proprietary_uid=proprietary_uid,
         )
 

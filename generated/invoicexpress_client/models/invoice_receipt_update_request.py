@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.invoices_fields import InvoicesFields
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="InvoiceReceiptUpdateRequest")
 
 @_attrs_define
 class InvoiceReceiptUpdateRequest:
-    """Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `invoice_receipt`. The API also accepts the family's generic key `invoice` in its place (one of
+    the two).
 
-    Attributes:
-        invoice_receipt (InvoicesFields): Fields of a invoices document on create and update.
+        Attributes:
+            invoice_receipt (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
     """
 
-    invoice_receipt: InvoicesFields
+    invoice_receipt: InvoicesFields | Unset = UNSET
+    invoice: InvoicesFields | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        invoice_receipt = self.invoice_receipt.to_dict()
+        invoice_receipt: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice_receipt, Unset):
+            invoice_receipt = self.invoice_receipt.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "invoice_receipt": invoice_receipt,
-            }
-        )
+        field_dict.update({})
+        if invoice_receipt is not UNSET:
+            field_dict["invoice_receipt"] = invoice_receipt
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
 
         return field_dict
 
@@ -43,10 +54,23 @@ class InvoiceReceiptUpdateRequest:
         from ..models.invoices_fields import InvoicesFields
 
         d = dict(src_dict)
-        invoice_receipt = InvoicesFields.from_dict(d.pop("invoice_receipt"))
+        _invoice_receipt = d.pop("invoice_receipt", UNSET)
+        invoice_receipt: InvoicesFields | Unset
+        if isinstance(_invoice_receipt, Unset):
+            invoice_receipt = UNSET
+        else:
+            invoice_receipt = InvoicesFields.from_dict(_invoice_receipt)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoicesFields | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoicesFields.from_dict(_invoice)
 
         invoice_receipt_update_request = cls(
             invoice_receipt=invoice_receipt,
+            invoice=invoice,
         )
 
         return invoice_receipt_update_request

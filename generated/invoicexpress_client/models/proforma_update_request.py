@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.estimates_fields import EstimatesFields
 
@@ -17,24 +19,32 @@ T = TypeVar("T", bound="ProformaUpdateRequest")
 
 @_attrs_define
 class ProformaUpdateRequest:
-    """Send the body under `proforma`. The API also accepts the family's generic key `quote` in its place.
+    """Send the body under `proforma`. The API also accepts the family's generic key `quote` in its place (one of the two).
 
     Attributes:
-        proforma (EstimatesFields): Fields of a estimates document on create and update.
+        proforma (EstimatesFields | Unset): Fields of a estimates document on create and update.
+        quote (EstimatesFields | Unset): Fields of a estimates document on create and update.
     """
 
-    proforma: EstimatesFields
+    proforma: EstimatesFields | Unset = UNSET
+    quote: EstimatesFields | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        proforma = self.proforma.to_dict()
+        proforma: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.proforma, Unset):
+            proforma = self.proforma.to_dict()
+
+        quote: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.quote, Unset):
+            quote = self.quote.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "proforma": proforma,
-            }
-        )
+        field_dict.update({})
+        if proforma is not UNSET:
+            field_dict["proforma"] = proforma
+        if quote is not UNSET:
+            field_dict["quote"] = quote
 
         return field_dict
 
@@ -43,10 +53,23 @@ class ProformaUpdateRequest:
         from ..models.estimates_fields import EstimatesFields
 
         d = dict(src_dict)
-        proforma = EstimatesFields.from_dict(d.pop("proforma"))
+        _proforma = d.pop("proforma", UNSET)
+        proforma: EstimatesFields | Unset
+        if isinstance(_proforma, Unset):
+            proforma = UNSET
+        else:
+            proforma = EstimatesFields.from_dict(_proforma)
+
+        _quote = d.pop("quote", UNSET)
+        quote: EstimatesFields | Unset
+        if isinstance(_quote, Unset):
+            quote = UNSET
+        else:
+            quote = EstimatesFields.from_dict(_quote)
 
         proforma_update_request = cls(
             proforma=proforma,
+            quote=quote,
         )
 
         return proforma_update_request

@@ -19,29 +19,38 @@ T = TypeVar("T", bound="SimplifiedInvoiceCreateRequest")
 
 @_attrs_define
 class SimplifiedInvoiceCreateRequest:
-    """Send the body under `simplified_invoice`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `simplified_invoice`. The API also accepts the family's generic key `invoice` in its place (one
+    of the two).
 
-    Attributes:
-        simplified_invoice (InvoicesFields): Fields of a invoices document on create and update.
-        proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
-            first is under way answers 409. A sibling of the root key.
+        Attributes:
+            simplified_invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
+                first is under way answers 409. A sibling of the root key.
     """
 
-    simplified_invoice: InvoicesFields
+    simplified_invoice: InvoicesFields | Unset = UNSET
+    invoice: InvoicesFields | Unset = UNSET
     proprietary_uid: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        simplified_invoice = self.simplified_invoice.to_dict()
+        simplified_invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.simplified_invoice, Unset):
+            simplified_invoice = self.simplified_invoice.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         proprietary_uid = self.proprietary_uid
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "simplified_invoice": simplified_invoice,
-            }
-        )
+        field_dict.update({})
+        if simplified_invoice is not UNSET:
+            field_dict["simplified_invoice"] = simplified_invoice
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
         if proprietary_uid is not UNSET:
             field_dict["proprietary_uid"] = proprietary_uid
 
@@ -52,12 +61,25 @@ class SimplifiedInvoiceCreateRequest:
         from ..models.invoices_fields import InvoicesFields
 
         d = dict(src_dict)
-        simplified_invoice = InvoicesFields.from_dict(d.pop("simplified_invoice"))
+        _simplified_invoice = d.pop("simplified_invoice", UNSET)
+        simplified_invoice: InvoicesFields | Unset
+        if isinstance(_simplified_invoice, Unset):
+            simplified_invoice = UNSET
+        else:
+            simplified_invoice = InvoicesFields.from_dict(_simplified_invoice)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoicesFields | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoicesFields.from_dict(_invoice)
 
         proprietary_uid = d.pop("proprietary_uid", UNSET)
 
         simplified_invoice_create_request = cls(
             simplified_invoice=simplified_invoice,
+            invoice=invoice,
             proprietary_uid=proprietary_uid,
         )
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.invoices_fields import InvoicesFields
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="SimplifiedInvoiceUpdateRequest")
 
 @_attrs_define
 class SimplifiedInvoiceUpdateRequest:
-    """Send the body under `simplified_invoice`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `simplified_invoice`. The API also accepts the family's generic key `invoice` in its place (one
+    of the two).
 
-    Attributes:
-        simplified_invoice (InvoicesFields): Fields of a invoices document on create and update.
+        Attributes:
+            simplified_invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
     """
 
-    simplified_invoice: InvoicesFields
+    simplified_invoice: InvoicesFields | Unset = UNSET
+    invoice: InvoicesFields | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        simplified_invoice = self.simplified_invoice.to_dict()
+        simplified_invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.simplified_invoice, Unset):
+            simplified_invoice = self.simplified_invoice.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "simplified_invoice": simplified_invoice,
-            }
-        )
+        field_dict.update({})
+        if simplified_invoice is not UNSET:
+            field_dict["simplified_invoice"] = simplified_invoice
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
 
         return field_dict
 
@@ -43,10 +54,23 @@ class SimplifiedInvoiceUpdateRequest:
         from ..models.invoices_fields import InvoicesFields
 
         d = dict(src_dict)
-        simplified_invoice = InvoicesFields.from_dict(d.pop("simplified_invoice"))
+        _simplified_invoice = d.pop("simplified_invoice", UNSET)
+        simplified_invoice: InvoicesFields | Unset
+        if isinstance(_simplified_invoice, Unset):
+            simplified_invoice = UNSET
+        else:
+            simplified_invoice = InvoicesFields.from_dict(_simplified_invoice)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoicesFields | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoicesFields.from_dict(_invoice)
 
         simplified_invoice_update_request = cls(
             simplified_invoice=simplified_invoice,
+            invoice=invoice,
         )
 
         return simplified_invoice_update_request

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.transport_state_change import TransportStateChange
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="TransportChangeStateRequest")
 
 @_attrs_define
 class TransportChangeStateRequest:
-    """Send the body under `transport`. The API also accepts the family's generic key `shipping` in its place.
+    """Send the body under `transport`. The API also accepts the family's generic key `shipping` in its place (one of the
+    two).
 
-    Attributes:
-        transport (TransportStateChange):
+        Attributes:
+            transport (TransportStateChange | Unset):
+            shipping (TransportStateChange | Unset):
     """
 
-    transport: TransportStateChange
+    transport: TransportStateChange | Unset = UNSET
+    shipping: TransportStateChange | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        transport = self.transport.to_dict()
+        transport: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.transport, Unset):
+            transport = self.transport.to_dict()
+
+        shipping: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.shipping, Unset):
+            shipping = self.shipping.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "transport": transport,
-            }
-        )
+        field_dict.update({})
+        if transport is not UNSET:
+            field_dict["transport"] = transport
+        if shipping is not UNSET:
+            field_dict["shipping"] = shipping
 
         return field_dict
 
@@ -43,10 +54,23 @@ class TransportChangeStateRequest:
         from ..models.transport_state_change import TransportStateChange
 
         d = dict(src_dict)
-        transport = TransportStateChange.from_dict(d.pop("transport"))
+        _transport = d.pop("transport", UNSET)
+        transport: TransportStateChange | Unset
+        if isinstance(_transport, Unset):
+            transport = UNSET
+        else:
+            transport = TransportStateChange.from_dict(_transport)
+
+        _shipping = d.pop("shipping", UNSET)
+        shipping: TransportStateChange | Unset
+        if isinstance(_shipping, Unset):
+            shipping = UNSET
+        else:
+            shipping = TransportStateChange.from_dict(_shipping)
 
         transport_change_state_request = cls(
             transport=transport,
+            shipping=shipping,
         )
 
         return transport_change_state_request

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.guides_fields import GuidesFields
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="TransportCreateRequest")
 
 @_attrs_define
 class TransportCreateRequest:
-    """Send the body under `transport`. The API also accepts the family's generic key `shipping` in its place.
+    """Send the body under `transport`. The API also accepts the family's generic key `shipping` in its place (one of the
+    two).
 
-    Attributes:
-        transport (GuidesFields): Fields of a guides document on create and update.
+        Attributes:
+            transport (GuidesFields | Unset): Fields of a guides document on create and update.
+            shipping (GuidesFields | Unset): Fields of a guides document on create and update.
     """
 
-    transport: GuidesFields
+    transport: GuidesFields | Unset = UNSET
+    shipping: GuidesFields | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        transport = self.transport.to_dict()
+        transport: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.transport, Unset):
+            transport = self.transport.to_dict()
+
+        shipping: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.shipping, Unset):
+            shipping = self.shipping.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "transport": transport,
-            }
-        )
+        field_dict.update({})
+        if transport is not UNSET:
+            field_dict["transport"] = transport
+        if shipping is not UNSET:
+            field_dict["shipping"] = shipping
 
         return field_dict
 
@@ -43,10 +54,23 @@ class TransportCreateRequest:
         from ..models.guides_fields import GuidesFields
 
         d = dict(src_dict)
-        transport = GuidesFields.from_dict(d.pop("transport"))
+        _transport = d.pop("transport", UNSET)
+        transport: GuidesFields | Unset
+        if isinstance(_transport, Unset):
+            transport = UNSET
+        else:
+            transport = GuidesFields.from_dict(_transport)
+
+        _shipping = d.pop("shipping", UNSET)
+        shipping: GuidesFields | Unset
+        if isinstance(_shipping, Unset):
+            shipping = UNSET
+        else:
+            shipping = GuidesFields.from_dict(_shipping)
 
         transport_create_request = cls(
             transport=transport,
+            shipping=shipping,
         )
 
         return transport_create_request

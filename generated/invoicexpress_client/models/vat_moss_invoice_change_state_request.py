@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.vat_moss_invoice_state_change import VatMossInvoiceStateChange
 
@@ -17,24 +19,33 @@ T = TypeVar("T", bound="VatMossInvoiceChangeStateRequest")
 
 @_attrs_define
 class VatMossInvoiceChangeStateRequest:
-    """Send the body under `vat_moss_invoice`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `vat_moss_invoice`. The API also accepts the family's generic key `invoice` in its place (one of
+    the two).
 
-    Attributes:
-        vat_moss_invoice (VatMossInvoiceStateChange):
+        Attributes:
+            vat_moss_invoice (VatMossInvoiceStateChange | Unset):
+            invoice (VatMossInvoiceStateChange | Unset):
     """
 
-    vat_moss_invoice: VatMossInvoiceStateChange
+    vat_moss_invoice: VatMossInvoiceStateChange | Unset = UNSET
+    invoice: VatMossInvoiceStateChange | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        vat_moss_invoice = self.vat_moss_invoice.to_dict()
+        vat_moss_invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.vat_moss_invoice, Unset):
+            vat_moss_invoice = self.vat_moss_invoice.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "vat_moss_invoice": vat_moss_invoice,
-            }
-        )
+        field_dict.update({})
+        if vat_moss_invoice is not UNSET:
+            field_dict["vat_moss_invoice"] = vat_moss_invoice
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
 
         return field_dict
 
@@ -43,10 +54,23 @@ class VatMossInvoiceChangeStateRequest:
         from ..models.vat_moss_invoice_state_change import VatMossInvoiceStateChange
 
         d = dict(src_dict)
-        vat_moss_invoice = VatMossInvoiceStateChange.from_dict(d.pop("vat_moss_invoice"))
+        _vat_moss_invoice = d.pop("vat_moss_invoice", UNSET)
+        vat_moss_invoice: VatMossInvoiceStateChange | Unset
+        if isinstance(_vat_moss_invoice, Unset):
+            vat_moss_invoice = UNSET
+        else:
+            vat_moss_invoice = VatMossInvoiceStateChange.from_dict(_vat_moss_invoice)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: VatMossInvoiceStateChange | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = VatMossInvoiceStateChange.from_dict(_invoice)
 
         vat_moss_invoice_change_state_request = cls(
             vat_moss_invoice=vat_moss_invoice,
+            invoice=invoice,
         )
 
         return vat_moss_invoice_change_state_request

@@ -19,29 +19,38 @@ T = TypeVar("T", bound="VatMossInvoiceCreateRequest")
 
 @_attrs_define
 class VatMossInvoiceCreateRequest:
-    """Send the body under `vat_moss_invoice`. The API also accepts the family's generic key `invoice` in its place.
+    """Send the body under `vat_moss_invoice`. The API also accepts the family's generic key `invoice` in its place (one of
+    the two).
 
-    Attributes:
-        vat_moss_invoice (InvoicesFields): Fields of a invoices document on create and update.
-        proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
-            first is under way answers 409. A sibling of the root key.
+        Attributes:
+            vat_moss_invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            invoice (InvoicesFields | Unset): Fields of a invoices document on create and update.
+            proprietary_uid (str | Unset): Your own unique id for this creation; a second request with the same id while the
+                first is under way answers 409. A sibling of the root key.
     """
 
-    vat_moss_invoice: InvoicesFields
+    vat_moss_invoice: InvoicesFields | Unset = UNSET
+    invoice: InvoicesFields | Unset = UNSET
     proprietary_uid: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        vat_moss_invoice = self.vat_moss_invoice.to_dict()
+        vat_moss_invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.vat_moss_invoice, Unset):
+            vat_moss_invoice = self.vat_moss_invoice.to_dict()
+
+        invoice: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.invoice, Unset):
+            invoice = self.invoice.to_dict()
 
         proprietary_uid = self.proprietary_uid
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "vat_moss_invoice": vat_moss_invoice,
-            }
-        )
+        field_dict.update({})
+        if vat_moss_invoice is not UNSET:
+            field_dict["vat_moss_invoice"] = vat_moss_invoice
+        if invoice is not UNSET:
+            field_dict["invoice"] = invoice
         if proprietary_uid is not UNSET:
             field_dict["proprietary_uid"] = proprietary_uid
 
@@ -52,12 +61,25 @@ class VatMossInvoiceCreateRequest:
         from ..models.invoices_fields import InvoicesFields
 
         d = dict(src_dict)
-        vat_moss_invoice = InvoicesFields.from_dict(d.pop("vat_moss_invoice"))
+        _vat_moss_invoice = d.pop("vat_moss_invoice", UNSET)
+        vat_moss_invoice: InvoicesFields | Unset
+        if isinstance(_vat_moss_invoice, Unset):
+            vat_moss_invoice = UNSET
+        else:
+            vat_moss_invoice = InvoicesFields.from_dict(_vat_moss_invoice)
+
+        _invoice = d.pop("invoice", UNSET)
+        invoice: InvoicesFields | Unset
+        if isinstance(_invoice, Unset):
+            invoice = UNSET
+        else:
+            invoice = InvoicesFields.from_dict(_invoice)
 
         proprietary_uid = d.pop("proprietary_uid", UNSET)
 
         vat_moss_invoice_create_request = cls(
             vat_moss_invoice=vat_moss_invoice,
+            invoice=invoice,
             proprietary_uid=proprietary_uid,
         )
 

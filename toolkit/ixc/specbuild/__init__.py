@@ -658,8 +658,8 @@ def attach_vendor_examples(paths: dict[str, Any], comps: dict[str, Any]) -> None
     """Reference each vendor example from the concrete operations it documents.
 
     A templated vendor operation covers several of ours; the example goes to those whose body
-    has the example's root keys (the vendor's `invoice` body belongs to createInvoice, not to
-    createCreditNote, whose root key is `credit_note`).
+    accepts the example's root keys (the vendor's `invoice` body documents createInvoice and,
+    through the generic root key, createCreditNote and createDebitNote too).
     """
     examples = comps.get("examples", {})
 
@@ -696,6 +696,7 @@ def build_document() -> dict[str, Any]:
     if examples:
         comps["examples"] = examples
         attach_vendor_examples(paths, comps)
+    apply_text_limits(paths, comps)
     tags = sorted({op["tags"][0] for item in paths.values() for op in item.values()})
     return {
         "openapi": "3.1.0",
@@ -745,6 +746,60 @@ def build_document() -> dict[str, Any]:
             for dt in (*DOC_TYPES, RECEIPT)
         ],
     }
+
+
+def apply_text_limits(paths: dict[str, Any], comps: dict[str, Any]) -> None:
+    """Give every free-text string a request can carry a `maxLength` (facts.TEXT_LIMITS), so
+    servers, clients and drift all see the same limits. Enums, patterns and dates are bounded
+    already; a schema reached from a request body is bounded wherever it is used."""
+    schemas = comps["schemas"]
+    seen: set[str] = set()
+    todo: list[str] = []
+
+    def refs_in(node: Any) -> None:
+        if isinstance(node, dict):
+            target = node.get("$ref")
+            if isinstance(target, str) and target.startswith("#/components/schemas/"):
+                name = target.rsplit("/", 1)[-1]
+                if name not in seen:
+                    seen.add(name)
+                    todo.append(name)
+            for value in node.values():
+                refs_in(value)
+        elif isinstance(node, list):
+            for value in node:
+                refs_in(value)
+
+    for item in paths.values():
+        for op in item.values():
+            refs_in(op.get("requestBody"))
+    while todo:
+        name = todo.pop()
+        refs_in(schemas[name])
+        _limit_strings(name, schemas[name])
+
+
+def _limit_strings(component: str, node: Any) -> None:
+    if not isinstance(node, dict):
+        return
+    for prop, sub in (node.get("properties") or {}).items():
+        kinds = sub.get("type") if isinstance(sub, dict) else None
+        kinds = [kinds] if isinstance(kinds, str) else kinds or []
+        if (
+            "string" in kinds
+            and "number" not in kinds
+            and not {"maxLength", "enum", "pattern", "const", "$ref"} & sub.keys()
+            and sub.get("format") in (None, "email")
+        ):
+            sub["maxLength"] = facts.TEXT_LIMITS_BY_SCHEMA.get(
+                (component, prop), facts.TEXT_LIMITS.get(prop, facts.TEXT_LIMIT_DEFAULT)
+            )
+        _limit_strings(component, sub)
+    for key in ("items", "additionalProperties"):
+        _limit_strings(component, node.get(key))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(key) or []:
+            _limit_strings(component, sub)
 
 
 def render() -> str:

@@ -426,3 +426,32 @@ MESSAGE_PDF_INVALID_STATE = "The document-id provided is in an invalid state."  
 MESSAGE_INVALID_API_KEY = "Invalid API key"  # surface §7
 MESSAGE_DOCUMENT_NOT_FOUND = "Document not found"  # surface §4.2
 MESSAGE_DUPLICATE_UID = "There's an ongoing document creation with the provided UID {uid}"
+
+# Text limits on requests. The vendor documents none; every document ends up in the SAF-T (PT)
+# file, whose XSD (Portaria 302/2016, SAF-T PT 1.04_01) caps these fields, so a longer value
+# cannot be exported: CustomerID 30, CompanyName 100, AddressDetail 100, City 50,
+# PostalCode 20, Telephone/Fax 20, Email 254, Website 60, ProductCode 60,
+# ProductDescription 200, CustomerTaxID 30. Any other text field gets a stated limit: 255
+# characters, or 5,000 for free text (observations, e-mail bodies, messages).
+TEXT_LIMIT_EVIDENCE = "SAF-T PT 1.04_01 XSD field lengths; otherwise a stated sandbox limit"
+TEXT_LIMITS = {
+    "code": 30,
+    "name": 100,
+    "address": 100,
+    "city": 50,
+    "postal_code": 20,
+    "phone": 20,
+    "fax": 20,
+    "email": 254,
+    "website": 60,
+    "fiscal_id": 30,
+    "description": 200,
+    "observations": 5000,
+    "body": 5000,
+    "message": 5000,
+    "subject": 255,
+    "cc": 1000,
+    "bcc": 1000,
+}
+TEXT_LIMITS_BY_SCHEMA = {("DocumentItemInput", "name"): 60, ("ItemRequest", "name"): 60}
+TEXT_LIMIT_DEFAULT = 255

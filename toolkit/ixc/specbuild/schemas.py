@@ -497,21 +497,32 @@ def fields_schema(family: str) -> Schema:
 
 
 def wrapped(dt: DocType, inner: Schema, *, with_uid: bool = False) -> Schema:
-    """`{<type key>: inner}`. The family's generic key is accepted too (surface §3), which
-    `x-accepted-root-keys` records; a `oneOf` would turn the generated body into `Any`."""
+    """`{<type key>: inner}`, or the same fields under the family's generic key (surface §3; the
+    vendor's own credit-note example sends `invoice`). Exactly one of the two, said with
+    `if`/`then`/`else`: a `oneOf` would turn the generated body into `Any`, while this keeps a
+    typed model with both keys. `x-accepted-root-keys` names the primary key first."""
     props: dict[str, Schema] = {dt.key: inner}
+    generic = dt.generic_key != dt.key
+    if generic:
+        props[dt.generic_key] = {
+            **inner,
+            "description": f"The same fields under the family's key, instead of `{dt.key}`.",
+        }
     if with_uid:
         props["proprietary_uid"] = string(
             "Your own unique id for this creation; a second request with the same id while "
             "the first is under way answers 409. A sibling of the root key.",
             minLength=1,
         )
-    out = obj(props, [dt.key], closed=True)
-    if dt.generic_key != dt.key:
+    out = obj(props, [] if generic else [dt.key], closed=True)
+    if generic:
         out["description"] = (
             f"Send the body under `{dt.key}`. The API also accepts the "
-            f"family's generic key `{dt.generic_key}` in its place."
+            f"family's generic key `{dt.generic_key}` in its place (one of the two)."
         )
+        out["if"] = {"required": [dt.generic_key]}
+        out["then"] = {"not": {"required": [dt.key]}}
+        out["else"] = {"required": [dt.key]}
         out["x-accepted-root-keys"] = [dt.key, dt.generic_key]
     return out
 

@@ -92,7 +92,7 @@ def sync_detailed(
 
     Args:
         body (ProformaCreateRequest): Send the body under `proforma`. The API also accepts the
-            family's generic key `quote` in its place.
+            family's generic key `quote` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,7 +126,7 @@ def sync(
 
     Args:
         body (ProformaCreateRequest): Send the body under `proforma`. The API also accepts the
-            family's generic key `quote` in its place.
+            family's generic key `quote` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,7 +155,7 @@ async def asyncio_detailed(
 
     Args:
         body (ProformaCreateRequest): Send the body under `proforma`. The API also accepts the
-            family's generic key `quote` in its place.
+            family's generic key `quote` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,7 +187,7 @@ async def asyncio(
 
     Args:
         body (ProformaCreateRequest): Send the body under `proforma`. The API also accepts the
-            family's generic key `quote` in its place.
+            family's generic key `quote` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

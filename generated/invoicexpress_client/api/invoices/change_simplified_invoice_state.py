@@ -101,7 +101,7 @@ def sync_detailed(
     Args:
         document_id (int):
         body (SimplifiedInvoiceChangeStateRequest): Send the body under `simplified_invoice`. The
-            API also accepts the family's generic key `invoice` in its place.
+            API also accepts the family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,7 +137,7 @@ def sync(
     Args:
         document_id (int):
         body (SimplifiedInvoiceChangeStateRequest): Send the body under `simplified_invoice`. The
-            API also accepts the family's generic key `invoice` in its place.
+            API also accepts the family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,7 +168,7 @@ async def asyncio_detailed(
     Args:
         document_id (int):
         body (SimplifiedInvoiceChangeStateRequest): Send the body under `simplified_invoice`. The
-            API also accepts the family's generic key `invoice` in its place.
+            API also accepts the family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,7 +202,7 @@ async def asyncio(
     Args:
         document_id (int):
         body (SimplifiedInvoiceChangeStateRequest): Send the body under `simplified_invoice`. The
-            API also accepts the family's generic key `invoice` in its place.
+            API also accepts the family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

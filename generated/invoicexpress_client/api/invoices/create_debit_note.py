@@ -98,7 +98,7 @@ def sync_detailed(
 
     Args:
         body (DebitNoteCreateRequest): Send the body under `debit_note`. The API also accepts the
-            family's generic key `invoice` in its place.
+            family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,7 +132,7 @@ def sync(
 
     Args:
         body (DebitNoteCreateRequest): Send the body under `debit_note`. The API also accepts the
-            family's generic key `invoice` in its place.
+            family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,7 +161,7 @@ async def asyncio_detailed(
 
     Args:
         body (DebitNoteCreateRequest): Send the body under `debit_note`. The API also accepts the
-            family's generic key `invoice` in its place.
+            family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,7 +193,7 @@ async def asyncio(
 
     Args:
         body (DebitNoteCreateRequest): Send the body under `debit_note`. The API also accepts the
-            family's generic key `invoice` in its place.
+            family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

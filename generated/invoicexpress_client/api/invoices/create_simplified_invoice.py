@@ -99,7 +99,7 @@ def sync_detailed(
 
     Args:
         body (SimplifiedInvoiceCreateRequest): Send the body under `simplified_invoice`. The API
-            also accepts the family's generic key `invoice` in its place.
+            also accepts the family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,7 +134,7 @@ def sync(
 
     Args:
         body (SimplifiedInvoiceCreateRequest): Send the body under `simplified_invoice`. The API
-            also accepts the family's generic key `invoice` in its place.
+            also accepts the family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,7 +164,7 @@ async def asyncio_detailed(
 
     Args:
         body (SimplifiedInvoiceCreateRequest): Send the body under `simplified_invoice`. The API
-            also accepts the family's generic key `invoice` in its place.
+            also accepts the family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,7 +197,7 @@ async def asyncio(
 
     Args:
         body (SimplifiedInvoiceCreateRequest): Send the body under `simplified_invoice`. The API
-            also accepts the family's generic key `invoice` in its place.
+            also accepts the family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

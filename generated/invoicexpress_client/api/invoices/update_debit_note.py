@@ -102,7 +102,7 @@ def sync_detailed(
     Args:
         document_id (int):
         body (DebitNoteUpdateRequest): Send the body under `debit_note`. The API also accepts the
-            family's generic key `invoice` in its place.
+            family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +138,7 @@ def sync(
     Args:
         document_id (int):
         body (DebitNoteUpdateRequest): Send the body under `debit_note`. The API also accepts the
-            family's generic key `invoice` in its place.
+            family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +169,7 @@ async def asyncio_detailed(
     Args:
         document_id (int):
         body (DebitNoteUpdateRequest): Send the body under `debit_note`. The API also accepts the
-            family's generic key `invoice` in its place.
+            family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,7 +203,7 @@ async def asyncio(
     Args:
         document_id (int):
         body (DebitNoteUpdateRequest): Send the body under `debit_note`. The API also accepts the
-            family's generic key `invoice` in its place.
+            family's generic key `invoice` in its place (one of the two).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
