@@ -49,6 +49,8 @@ class SandboxAdmin:
         self._http = httpx.Client(base_url=base_url, headers={TOKEN_HEADER: token}, timeout=30)
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        if body is None and method in ("POST", "PUT"):
+            body = {}  # admin writes are JSON, also when there is nothing to say
         response = self._http.request(method, f"/_sandbox/{path}", json=body)
         if response.is_error:
             raise RuntimeError(

@@ -139,7 +139,8 @@ def test_wrong_marker_arguments_fail_the_test_with_the_fix(tmp_path: Path) -> No
     assert proc.returncode == 1, out + proc.stderr
     assert "5 errors" in out  # raised in the fixture: setup errors
     assert "unknown fault 'no_such_fault'; known: allow_forbidden_transition," in out
-    assert "unknown quirk 'wrong_status'; known: guide_update_500," in out
+    assert "unknown quirk 'wrong_status'; known: " in out
+    assert "guide_update_500" in out
     assert "unknown argument clock; use faults, now, quirks, rate_limit" in out
     assert "now='tomorrow' is not an ISO date or datetime" in out
     assert "faults must be a list of names" in out
