@@ -14,8 +14,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def _snippet() -> str:
     blocks: list[str] = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
-    # The other Python block is the pytest plugin's (tests/sandbox/test_pytest_plugin.py).
-    [client] = [b for b in blocks if "@pytest.mark" not in b]
+    [client] = [b for b in blocks if "from invoicexpress import InvoiceXpress" in b]
     return client
 
 
