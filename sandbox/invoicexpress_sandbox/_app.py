@@ -32,6 +32,7 @@ from invoicexpress_core.exchange import redact_url
 from invoicexpress_core.spec import Operation, Spec, load_spec
 
 from . import _domain as d
+from . import _faults
 from ._catalog import DOC_TYPES
 from ._clock import Clock
 from ._errors import ApiError, render
@@ -49,6 +50,15 @@ REASON_HEADER = "X-Sandbox-Reason"
 FILES_PREFIX = "/_files"  # placeholder PDFs, QR codes, SAF-T files (URLs given to API clients)
 MAX_BODY = 1_000_000
 MAX_DEPTH = 32
+
+
+class _Forgotten(Exception):
+    """A fault's answered-but-not-stored write: raised inside the transaction to roll it back."""
+
+    def __init__(self, status: int, payload: Any) -> None:
+        super().__init__(status)
+        self.status = status
+        self.payload = payload
 
 
 class StartupError(RuntimeError):
@@ -71,6 +81,7 @@ class Options:
     check_spec_hash: bool = True
     max_body: int = MAX_BODY
     max_depth: int = MAX_DEPTH
+    admin_routes: bool = True  # off for --live-like: a real account has none
     admin_token: str | None = None  # default: env IXC_SANDBOX_TOKEN, else random
     db_sync: str = "full"  # SQLite synchronous mode for a --db file: full | normal
     log: TextIO | None = None  # a request log line per API call goes here (`--log`)
@@ -214,7 +225,8 @@ class Sandbox:
         by_path: dict[str, dict[str, BoundOperation]] = {}
         for b in self.bound.values():
             by_path.setdefault(b.op.path, {})[b.op.method] = b
-        routes = [Route(p, e, methods=m) for p, e, m in self._admin_routes()]
+        admin = self._admin_routes() if self.options.admin_routes else []
+        routes = [Route(p, e, methods=m) for p, e, m in admin]
         for path in sorted(by_path, key=lambda p: (p.count("{"), p)):
             methods = by_path[path]
             routes.append(
@@ -262,6 +274,8 @@ class Sandbox:
                 bound.handler.doc_type,
                 bound.machine,
             )
+            if faults:
+                req.query, req.body = _faults.before(op.operation_id, req.query, req.body, faults)
             self._check_query(bound, req)
             status, payload = self._run(
                 bound, req, account, str(request.base_url).rstrip("/"), faults
@@ -274,6 +288,9 @@ class Sandbox:
                 # A rule broken on an operation that documents no 422 (a list filter such as
                 # an impossible date) is malformed input: its documented answer is 400.
                 err = ApiError(400, err.message, shape="ErrorsObject", reason=err.reason)
+            if faults:
+                err.status, err.message = _faults.on_error(err.status, err.message, faults)
+                err.headers = _faults.headers(err.status, faults, err.headers)
             response = self._error(bound, err)
             self._record(request, op.operation_id, response.status_code, started, err.reason)
             return response
@@ -283,15 +300,30 @@ class Sandbox:
                 return Response(payload.data, status_code=status, media_type=JSON_TYPE)
             payload = json.loads(payload.data)
         payload, status = (
-            mutate(payload, faults, status, op.method) if faults else (payload, status)
+            mutate(payload, faults, status, op.method, op.operation_id)
+            if faults
+            else (payload, status)
         )
-        media = "text/html; charset=utf-8" if "wrong_content_type" in faults else JSON_TYPE
+        media = _faults.media_type(faults, JSON_TYPE)
         self._record(request, op.operation_id, status, started)
         if payload is None:
             return Response(b"", status_code=status)
         return Response(_dumps(payload), status_code=status, media_type=media)
 
     def _run(
+        self,
+        bound: BoundOperation,
+        req: Req,
+        account: d.Json,
+        base_url: str,
+        faults: frozenset[str],
+    ) -> tuple[int, Any]:
+        try:
+            return self._run_in(bound, req, account, base_url, faults)
+        except _Forgotten as forgotten:
+            return forgotten.status, forgotten.payload
+
+    def _run_in(
         self,
         bound: BoundOperation,
         req: Req,
@@ -317,13 +349,17 @@ class Sandbox:
                 base_url=base_url,
             )
             status, payload = bound.handler.fn(ctx, req)
+            if faults and 200 <= status < 300 and _faults.forgets(bound.op.operation_id, faults):
+                raise _Forgotten(status, payload)  # answered, then rolled back
         if bound.op.operation_id.startswith(("createAccount", "updateAccount")):
             self._refresh_keys()
         return status, payload
 
     def _authenticate(self, request: Request, faults: frozenset[str]) -> d.Json:
         key = request.query_params.get("api_key")
-        if not key and "skip_auth" in faults:
+        if (not key and "skip_auth" in faults) or (
+            key and key not in self._keys and "wrong_key_accepted" in faults
+        ):
             return self._keys[next(iter(self._keys))]
         account = self._keys.get(key or "")
         if account is None:
