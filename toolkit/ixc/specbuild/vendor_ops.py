@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ixc.specbuild.files import VENDOR_OPS_FILE
+from ixc.specbuild.files import VENDOR_OPS_FILE as VENDOR_OPS_FILE  # where the list lives
 
 TEMPLATE_PARAMS = frozenset({"invoices-type", "estimates-type", "guides-type"})
 
