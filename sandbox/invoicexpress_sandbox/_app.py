@@ -34,7 +34,7 @@ from invoicexpress_core.spec import Operation, Spec, load_spec
 from . import _domain as d
 from ._catalog import DOC_TYPES
 from ._clock import Clock
-from ._errors import ApiError, render
+from ._errors import ApiError, render, say
 from ._faults import FAULTS, QUIRKS, mutate, unknown
 from ._guard import TOKEN_ENV, Guard
 from ._handlers import HANDLERS, HandlerSpec, RawJson, Req
@@ -329,7 +329,7 @@ class Sandbox:
         if account is None:
             raise ApiError(
                 401,
-                "Invalid API key",
+                say("invalid_api_key"),
                 shape="ErrorsObject",
                 reason=f"/api_key: {'unknown key' if key else 'missing query parameter'}",
             )

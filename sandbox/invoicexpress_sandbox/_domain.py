@@ -28,12 +28,12 @@ from ._catalog import (
     PAYMENT_MECHANISMS,
     SEQUENCE_TYPES,
     TAX_CODES,
-    TAX_REGIONS,
+    TAX_REGION,
     TREASURY_PAYMENT_METHODS,
     UNITS,
     DocType,
 )
-from ._errors import ApiError, invalid, not_found
+from ._errors import ApiError, humanise, invalid, not_found, say
 from ._machine import StateMachine
 from ._money import ZERO, LineIn, compute, decimal_text, r2, to_decimal, wire
 from ._store import Tx
@@ -59,7 +59,6 @@ class Ctx:
     quirks: frozenset[str] = frozenset()
     faults: frozenset[str] = frozenset()
     base_url: str = "http://127.0.0.1"
-    machines: Mapping[str, StateMachine] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # per-request read cache
 
     @property
@@ -215,36 +214,29 @@ def accounts(tx: Tx) -> list[Json]:
     return rows
 
 
-def account_by_key(tx: Tx, api_key: str) -> Json | None:
-    for rec in accounts(tx):
-        if secrets.compare_digest(str(rec["api_key"]), api_key):
-            return rec
-    return None
-
-
 def validate_account_fields(ctx_tx: Tx, fields: Mapping[str, Any], *, current: Json | None) -> None:
     email = fields.get("email")
     if email is not None and not EMAIL_RE.match(_text(email)):
-        raise invalid("Email is invalid", field="email")
+        raise invalid("email_invalid", field="email")
     postal = fields.get("postal_code")
     if postal not in (None, "") and not POSTAL_RE.match(_text(postal)):
-        raise invalid("Postal Code must have the following format DDDD-DDD", field="postal_code")
+        raise invalid("postal_code_format", field="postal_code")
     fiscal = fields.get("fiscal_id")
     if "terms" in fields and not _flag(fields.get("terms")):
-        raise invalid("Terms and Conditions must be accepted", field="terms")
+        raise invalid("terms_not_accepted", field="terms")
     if (
         current is not None
         and current["fiscal_id"]
         and fiscal not in (None, "")
         and _text(fiscal) != current["fiscal_id"]
     ):
-        raise invalid("Vat Number can't be changed", field="fiscal_id")
+        raise invalid("vat_number_locked", field="fiscal_id")
     if fiscal not in (None, ""):
         for other in accounts(ctx_tx):
             if other["fiscal_id"] == _text(fiscal) and (
                 current is None or other["id"] != current["id"]
             ):
-                raise invalid("Vat Number is already used in another account", field="fiscal_id")
+                raise invalid("vat_number_taken", field="fiscal_id")
 
 
 ACCOUNT_FIELDS = (
@@ -304,26 +296,26 @@ def get_tax(ctx: Ctx, tax_id: int) -> Json:
 def save_tax(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -> Json:
     name = _text(fields.get("name", current["name"] if current else "")).strip()
     if not name:
-        raise invalid("Name can't be blank", field="name")
+        raise invalid("blank", what="Name", field="name")
     other = tax_by_name(ctx, name)
     if other is not None and (current is None or other["id"] != current["id"]):
-        raise invalid("Name has already been taken", field="name")
+        raise invalid("taken", what="Name", field="name")
     raw_value = fields.get("value", current["value"] if current else None)
     if raw_value is None or _text(raw_value).strip() == "":
-        raise invalid("Value can't be blank", field="value")
+        raise invalid("blank", what="Value", field="value")
     if not isinstance(raw_value, str) and "tax_numeric_value_500" in ctx.quirks:
         raise ApiError(500, "Internal Server Error", shape="ErrorsObject")
     value = to_decimal(raw_value)
     if value is None or value < 0 or value > Decimal("99.99"):
-        raise invalid("Value must be a number between 0 and 99.99", field="value")
+        raise invalid("tax_value_out_of_range", field="value")
     region = _text(fields.get("region", current["region"] if current else "")).strip()
     if not region:
-        raise invalid("Tax region is empty", field="base")
-    if region not in TAX_REGIONS and not re.fullmatch(r"[A-Z]{2}", region):
-        raise invalid("Tax region is not valid", field="base")
+        raise invalid("tax_region_empty", field="base")
+    if not TAX_REGION.fullmatch(region):
+        raise invalid("tax_region_invalid", field="base")
     code = _text(fields.get("code", current.get("code") if current else "NOR")) or "NOR"
     if code not in TAX_CODES:
-        raise invalid("Code is not included in the list", field="code")
+        raise invalid("not_in_list", what="Code", field="code")
     default = _flag(fields.get("default_tax", current.get("default_tax") if current else 0))
     tax_id = current["id"] if current else ctx.tx.next_id("tax")
     if default:
@@ -398,33 +390,33 @@ def client_by(ctx: Ctx, key: str, value: str) -> Json | None:
 
 def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -> None:
     if not isinstance(fields, Mapping):
-        raise invalid("Client is invalid", field="client")
+        raise invalid("client_invalid", field="client")
     name = _text(fields.get("name", current["name"] if current else "")).strip()
     if not name:
-        raise invalid("Name can't be blank", field="name")
+        raise invalid("blank", what="Name", field="name")
     other = client_by(ctx, "name", name)
     if other is not None and (current is None or other["id"] != current["id"]):
-        raise invalid("Name has already been taken", field="name")
+        raise invalid("taken", what="Name", field="name")
     email = fields.get("email")
     if email not in (None, "") and not EMAIL_RE.match(_text(email)):
-        raise invalid("Email must be an email address", field="email")
+        raise invalid("email_not_an_email_address", field="email")
     country = fields.get("country")
     if country not in (None, "") and _text(country) not in COUNTRIES:
-        raise invalid(f"Country {_text(country)} was not found", field="country")
+        raise invalid("country_not_found", value=_text(country), field="country")
     send = fields.get("send_options")
     if send not in (None, ""):
         number = to_decimal(send)
         if number is None:
-            raise invalid("Send options is not a number", field="send_options")
+            raise invalid("not_a_number", what="Send options", field="send_options")
         if number not in (1, 2, 3):
-            raise invalid("Send options must be within 1 and 3", field="send_options")
+            raise invalid("send_options_out_of_range", field="send_options")
     contact = fields.get("preferred_contact")
     if contact not in (None, ""):
         if not isinstance(contact, Mapping):
-            raise invalid("Client contact is invalid", field="preferred_contact")
+            raise invalid("client_contact_invalid", field="preferred_contact")
         contact_email = contact.get("email")
         if contact_email not in (None, "") and not EMAIL_RE.match(_text(contact_email)):
-            raise invalid("Preferred contact: email must be an email", field="preferred_contact")
+            raise invalid("contact_email_invalid", field="preferred_contact")
 
 
 def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -> Json:
@@ -474,7 +466,7 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
 def upsert_client(ctx: Ctx, fields: object) -> Json:
     """Document client: an existing name wins (other fields ignored), else a new client."""
     if not isinstance(fields, Mapping) or not _text(fields.get("name")).strip():
-        raise invalid("Client is invalid", field="client")
+        raise invalid("client_invalid", field="client")
     existing = client_by(ctx, "name", _text(fields["name"]).strip())
     if existing is not None:
         return existing
@@ -520,23 +512,21 @@ def save_item(
 ) -> Json:
     name = _text(fields.get("name", current["name"] if current else "")).strip()
     if not name:
-        raise invalid("Name can't be blank", field="name")
+        raise invalid("blank", what="Name", field="name")
     other = item_by_name(ctx, name) if standalone else current
     if standalone and other is not None and (current is None or other["id"] != current["id"]):
-        raise invalid("Name has already been taken", field="name")
+        raise invalid("taken", what="Name", field="name")
     if standalone and current is not None and name != current["name"] and current.get("_used"):
-        raise invalid(
-            "Name can't be changed because it is already associated with invoices", field="name"
-        )
+        raise invalid("item_name_locked", field="name")
     raw_price = fields.get("unit_price", current["unit_price"] if current else None)
     if raw_price is None or _text(raw_price).strip() == "":
-        raise invalid("Unit price can't be blank", field="unit_price")
+        raise invalid("blank", what="Unit price", field="unit_price")
     price = to_decimal(raw_price)
     if price is None:
-        raise invalid("Unit price is not a number", field="unit_price")
+        raise invalid("not_a_number", what="Unit price", field="unit_price")
     unit = _text(fields.get("unit", current.get("unit") if current else "")) or ""
     if unit and unit not in UNITS:
-        raise invalid(f"Unit {unit} is not included in the list of accepted units", field="unit")
+        raise invalid("unit_not_accepted", value=unit, field="unit")
     if "tax" in fields or current is None:
         tax = _resolve_tax(ctx, fields.get("tax"))
     else:
@@ -645,12 +635,12 @@ def get_sequence(ctx: Ctx, seq_id: int) -> Json:
 def new_sequence(ctx: Ctx, fields: Mapping[str, Any]) -> Json:
     serie = _text(fields.get("serie")).strip()
     if not serie or not re.fullmatch(r"[A-Za-z0-9._-]{1,20}", serie):
-        raise invalid("The sequence name is invalid", field="serie", code="001")
+        raise invalid("sequence_name_invalid", field="serie", code="001")
     existing = next((s for s in sequences(ctx) if s["serie"] == serie), None)
     if existing is not None:
         if _pending_registration(ctx, existing):
             raise ApiError(409, "The sequence is already being registered.", code="006")
-        raise invalid("Serie has already been taken", field="serie", code="002")
+        raise invalid("taken", what="Serie", field="serie", code="002")
     return create_sequence_record(
         ctx.tx,
         ctx.name,
@@ -665,7 +655,7 @@ def register_sequence(ctx: Ctx, seq_id: int) -> Json:
     if seq["_registered"]:
         raise ApiError(409, "All the sequence's document types are already registered.", code="005")
     if not ctx.account.get("at_configured"):
-        raise invalid("Invalid AT credentials.", code="002")
+        raise invalid("at_credentials_invalid", code="002")
     seq["_registered"] = True
     for name, entry in seq["_types"].items():
         entry["validation_code"] = _validation_code(ctx.name, seq_id, name, True)
@@ -681,7 +671,7 @@ def _pending_registration(ctx: Ctx, seq: Json) -> bool:
 def set_current_sequence(ctx: Ctx, seq_id: int) -> None:
     if _pending_registration(ctx, get_sequence(ctx, seq_id)):
         # Documents of an AT-configured account must go on registered series (ATCUD).
-        raise invalid("The sequence is invalid.", code="003")
+        raise invalid("sequence_unregistered", code="003")
     for seq in sequences(ctx):
         seq["default_sequence"] = 1 if seq["id"] == seq_id else 0
         ctx.tx.put("sequence", seq["id"], ctx.name, seq)
@@ -693,14 +683,14 @@ def _sequence_for(ctx: Ctx, dt: DocType, raw: object) -> tuple[Json, int]:
     if raw not in (None, ""):
         ref = to_decimal(raw)
         if ref is None or ref != ref.to_integral_value():
-            raise invalid("Sequence is invalid", field="sequence_id")
+            raise invalid("invalid", what="Sequence", field="sequence_id")
         type_rec = ctx.tx.get("seqtype", int(ref), ctx.name)
         if type_rec is not None:
             seq = get_sequence(ctx, int(type_rec["sequence"]))
             return seq, int(type_rec["id"])
         series = ctx.tx.get("sequence", int(ref), ctx.name)
         if series is None:
-            raise invalid("Sequence is invalid", field="sequence_id")
+            raise invalid("invalid", what="Sequence", field="sequence_id")
         return series, int(series["_types"][seq_key]["sequence_id"])
     seq = _default_sequence(ctx)
     return seq, int(seq["_types"][seq_key]["sequence_id"])
@@ -737,7 +727,7 @@ def root_of(body: object, dt: DocType) -> Json:
             value = body.get(key)
             if isinstance(value, Mapping):
                 return dict(value)
-    raise invalid(f"Elemento {dt.key} não fornecido", field=dt.key)
+    raise invalid("element_missing", root=dt.key, field=dt.key)
 
 
 def _check_retention(value: object) -> Decimal:
@@ -745,36 +735,34 @@ def _check_retention(value: object) -> Decimal:
         return ZERO
     number = to_decimal(value)
     if number is None or number < 0 or number > Decimal("99.99"):
-        raise invalid("Retention must be a number between 0 and 99.99", field="retention")
+        raise invalid("retention_out_of_range", field="retention")
     return number
 
 
 def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]]:
     if not isinstance(raw_items, list):
-        raise invalid("Items element should be of type array", field="items")
+        raise invalid("items_not_array", field="items")
     if not raw_items:
-        raise invalid("Document should have at least one item", field="items")
+        raise invalid("at_least_one_item", field="items")
     out: list[tuple[Json, LineIn]] = []
     for raw in raw_items:
         if not isinstance(raw, Mapping) or not _text(raw.get("name")).strip():
-            raise invalid("Invoice items is invalid", field="items")
+            raise invalid("invoice_items_invalid", field="items")
         price = to_decimal(raw.get("unit_price"))
         if price is None or price < 0:
-            raise invalid("Unit price must be a number", field="unit_price")
+            raise invalid("unit_price_must_be_number", field="unit_price")
         quantity = to_decimal(raw.get("quantity"))
         if quantity is None or quantity <= 0:
-            raise invalid("Quantity must be a number greater than 0", field="quantity")
+            raise invalid("quantity_not_positive", field="quantity")
         discount = ZERO
         if raw.get("discount") not in (None, ""):
             parsed = to_decimal(raw.get("discount"))
             if parsed is None or parsed < 0 or parsed > 100:
-                raise invalid("Discount is not a number", field="discount")
+                raise invalid("not_a_number", what="Discount", field="discount")
             discount = parsed
         unit = _text(raw.get("unit"))
         if unit and unit not in UNITS:
-            raise invalid(
-                f"Unit {unit} is not included in the list of accepted units", field="unit"
-            )
+            raise invalid("unit_not_accepted", value=unit, field="unit")
         # Purchase orders: an unknown tax name means no tax; everything else: the default tax.
         tax = _resolve_tax(ctx, raw.get("tax"), fallback_default=dt.family != "purchase_orders")
         out.append(
@@ -807,39 +795,41 @@ def build_document(
     if "quote_dates_required" in ctx.quirks and dt.family == "estimates":
         for key in ("date", "due_date"):
             if root.get(key) in (None, ""):
-                raise invalid("Date is not valid", field=key)
+                raise invalid("not_valid", what="Date", field=key)
     if "bad_date_today" in ctx.quirks and parse_date(date_raw) is None:
         date_raw = fmt_date(today)  # api-docs 002: a badly formatted date is set to today
     doc_date = today if date_raw in (None, "") and dt.family != "invoices" else parse_date(date_raw)
     if doc_date is None:
-        raise invalid("Date is not valid", field="date")
+        raise invalid("not_valid", what="Date", field="date")
     due_raw = root.get("due_date")
     due = doc_date if due_raw in (None, "") else parse_date(due_raw)
     if due is None:
-        raise invalid("Due date is not valid", field="due_date")
+        raise invalid("not_valid", what="Due date", field="due_date")
     if due < doc_date:
-        raise invalid("Due date must be later than date", field="due_date")
+        raise invalid("due_date_before_date", field="due_date")
     retention = _check_retention(root.get("retention"))
     if "client" not in root or root.get("client") in (None, ""):
-        raise invalid("Elemento client não fornecido", field="client")
+        raise invalid("element_missing", root="client", field="client")
     client = upsert_client(ctx, root.get("client"))
     lines = _lines(ctx, dt, root.get("items"))
     exemption = _text(root.get("tax_exemption") or root.get("tax_exemption_reason") or "")
     if exemption and exemption not in EXEMPTION_CODES:
         raise invalid(
-            "Tax exemption should be one of: " + ", ".join(EXEMPTION_CODES[1:]),
+            "exemption_not_accepted",
+            codes=", ".join(EXEMPTION_CODES[1:]),
             field="tax_exemption",
         )
     if any(line.tax_pct == 0 for _, line in lines) and exemption in ("", "M00"):
         if "exemption_required" in ctx.quirks:  # the documented rule for Portuguese accounts
             raise invalid(
-                "Tax exemption should be one of: " + ", ".join(EXEMPTION_CODES[1:]),
+                "exemption_not_accepted",
+                codes=", ".join(EXEMPTION_CODES[1:]),
                 field="tax_exemption",
             )
         exemption = "M99"  # the live server stamps M99 silently instead of rejecting
     if _flag(root.get("mb_reference")) and not ctx.account.get("_payment_provider"):
         raise invalid(
-            "Option to generate MB reference is set but no payment provider is configurated",
+            "mb_reference_unavailable",
             field="mb_reference",
         )
     global_type: str | None = None
@@ -849,9 +839,9 @@ def build_document(
         global_type = _text(gd.get("value_type"))
         parsed = to_decimal(gd.get("value"))
         if global_type not in ("percentage", "absolute") or parsed is None or parsed < 0:
-            raise invalid("Discount is not a number", field="global_discount")
+            raise invalid("not_a_number", what="Discount", field="global_discount")
         if global_type == "percentage" and parsed > 100:
-            raise invalid("Discount is not a number", field="global_discount")
+            raise invalid("not_a_number", what="Discount", field="global_discount")
         global_value = parsed
     totals = compute(
         [line for _, line in lines],
@@ -860,7 +850,7 @@ def build_document(
         retention_pct=retention,
     )
     if global_type == "absolute" and global_value > totals.sum:
-        raise invalid("Discount is not a number", field="global_discount")
+        raise invalid("not_a_number", what="Discount", field="global_discount")
     series, type_seq_id = _sequence_for(ctx, dt, root.get("sequence_id"))
     doc_id = int(current["id"]) if current else ctx.tx.next_id("document")
     owner = root.get("owner_invoice_id")
@@ -868,10 +858,10 @@ def build_document(
     if owner not in (None, ""):
         parsed_owner = to_decimal(owner)
         if parsed_owner is None:
-            raise invalid("Owner invoice is invalid", field="owner_invoice_id")
+            raise invalid("invalid", what="Owner invoice", field="owner_invoice_id")
         owner_doc = ctx.tx.get("document", int(parsed_owner), ctx.name)
         if owner_doc is None:
-            raise invalid("Owner invoice is invalid", field="owner_invoice_id")
+            raise invalid("invalid", what="Owner invoice", field="owner_invoice_id")
         owner_id = int(parsed_owner)
     doc_items = []
     for (raw, line), out in zip(lines, totals.lines, strict=True):
@@ -944,7 +934,7 @@ def build_document(
         if root.get("loaded_at") not in (None, ""):
             loaded = parse_date(_text(root.get("loaded_at")))
             if loaded is None:
-                raise invalid("Loaded at is not valid", field="loaded_at")
+                raise invalid("not_valid", what="Loaded at", field="loaded_at")
             doc["loaded_at"] = fmt_date(loaded)  # `3/12/2026` goes out as `03/12/2026`
         doc["delivery_site"] = _text(root.get("delivery_site"))
     doc.update(
@@ -963,25 +953,25 @@ def build_document(
 def _guide_fields(ctx: Ctx, root: Mapping[str, Any], doc: Json) -> None:
     loaded = root.get("loaded_at")
     if loaded in (None, ""):
-        raise invalid("Loaded at can't be blank", field="loaded_at")
+        raise invalid("blank", what="Loaded at", field="loaded_at")
     text = _text(loaded)
     if not DATETIME_RE.match(text):
-        raise invalid("Loaded at is not valid", field="loaded_at")
+        raise invalid("not_valid", what="Loaded at", field="loaded_at")
     fmt = "%d/%m/%Y %H:%M:%S" if text.count(":") == 2 else "%d/%m/%Y %H:%M"
     try:
         when = datetime.strptime(text, fmt)
     except ValueError:
-        raise invalid("Loaded at is not valid", field="loaded_at") from None
+        raise invalid("not_valid", what="Loaded at", field="loaded_at") from None
     if when < ctx.now.replace(second=0):
-        raise invalid("Loaded at can't be in the past", field="loaded_at")
+        raise invalid("loaded_at_in_past", field="loaded_at")
     doc["loaded_at"] = when.strftime("%d/%m/%Y %H:%M:%S")
     for key in ("address_from", "address_to"):
         addr = root.get(key)
         if not isinstance(addr, Mapping):
-            raise invalid(f"{key.replace('_', ' ').capitalize()} is invalid", field=key)
+            raise invalid("invalid", what=humanise(key), field=key)
         country = _text(addr.get("country"))
         if country and country not in COUNTRIES:
-            raise invalid(f"Country {country} was not found", field="country")
+            raise invalid("country_not_found", value=country, field="country")
         doc[key] = {k: _text(addr.get(k)) for k in ("detail", "city", "postal_code", "country")}
     doc["license_plate"] = _text(root.get("license_plate"))
     doc["at_doc_code_id"] = ""
@@ -1013,7 +1003,7 @@ def create_document(ctx: Ctx, dt: DocType, body: Mapping[str, Any]) -> Json:
         if ctx.tx.meta(key) is not None:
             raise ApiError(
                 409,
-                f"There's an ongoing document creation with the provided UID {_text(uid)}",
+                say("duplicate_uid", uid=_text(uid)),
                 shape="ReasonError",
             )
     doc = build_document(ctx, dt, root_of(body, dt))
@@ -1026,7 +1016,7 @@ def create_document(ctx: Ctx, dt: DocType, body: Mapping[str, Any]) -> Json:
 def update_document(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any]) -> Json:
     current = get_document(ctx, doc_id, dt)
     if current["status"] != "draft":
-        raise invalid("Invoice has been settled so can't be changed anymore", field="base")
+        raise invalid("document_settled", field="base")
     if dt.family == "guides" and "guide_update_500" in ctx.quirks:
         raise ApiError(500, "Internal Server Error")
     doc = build_document(ctx, dt, root_of(body, dt), current)
@@ -1044,8 +1034,8 @@ def _finalize(ctx: Ctx, dt: DocType, doc: Json) -> None:
     last = parse_iso(entry.get("last_date"))
     if last is not None and doc_date < last:
         raise invalid(
-            "The date of the document can't be earlier than the date of the last "
-            f"finalized document of the series ({fmt_date(last)})",
+            "date_before_series",
+            date=fmt_date(last),
             field="date",
         )
     number = int(entry["number"]) + 1
@@ -1082,20 +1072,17 @@ def change_state(
     doc = get_document(ctx, doc_id, dt)
     root = body.get(dt.key) if isinstance(body.get(dt.key), Mapping) else body.get(dt.generic_key)
     if not isinstance(root, Mapping):
-        raise invalid(machine.error_message("invalid_transition", "Invalid state"))
+        raise invalid("invalid_state")
     event = _text(root.get("state"))
     transition = machine.find(doc["status"], event, dt.segment)
     if transition is None and "allow_forbidden_transition" in ctx.faults:
         targets = [t for t in machine.transitions if t.event == machine.canonical(event)]
         transition = targets[0] if targets else None
     if transition is None:
-        raise invalid(machine.error_message("invalid_transition", "Invalid state"), field="state")
+        raise invalid("invalid_state", field="state")
     message = _text(root.get("message")).strip()
     if "message" in transition.requires and not message:
-        raise invalid(
-            machine.error_message("message_required", "Cancel message can't be blank"),
-            field="message",
-        )
+        raise invalid("cancel_message_required", field="message")
     if doc["status"] == machine.initial and transition.target not in (machine.initial, "deleted"):
         _finalize(ctx, dt, doc)
     if transition.target == "settled":
@@ -1128,30 +1115,30 @@ def partial_payment(ctx: Ctx, doc_id: int, body: Mapping[str, Any]) -> Json:
     doc = get_document(ctx, doc_id)
     root = body.get("partial_payment")
     if not isinstance(root, Mapping):
-        raise invalid("Amount can't be blank", field="amount")
+        raise invalid("blank", what="Amount", field="amount")
     if doc["type"] not in PAYABLE or doc["status"] not in ("final",):
-        raise invalid("The document is in an invalid state for payments", field="base")
+        raise invalid("payment_invalid_state", field="base")
     amount = to_decimal(root.get("amount"))
     if amount is None or amount <= 0:
-        raise invalid("Amount is not a number", field="amount")
+        raise invalid("not_a_number", what="Amount", field="amount")
     outstanding = Decimal(doc["_outstanding"])
     if r2(amount) > outstanding:
-        raise invalid("Amount must be less than or equal to the amount due", field="amount")
+        raise invalid("amount_over_due", field="amount")
     mechanism = _text(root.get("payment_mechanism") or "TB")
     if mechanism not in PAYMENT_MECHANISMS:
-        raise invalid("payment_mechanism is invalid", field="payment_mechanism")
+        raise invalid("payment_mechanism_invalid", field="payment_mechanism")
     pay_date = ctx.today
     if root.get("payment_date") not in (None, ""):
         parsed = parse_date(root.get("payment_date"))
         if parsed is None:
-            raise invalid("Payment date is not valid", field="payment_date")
+            raise invalid("not_valid", what="Payment date", field="payment_date")
         pay_date = parsed
     serie = _text(root.get("serie"))
     series = None
     if serie:
         series = next((s for s in sequences(ctx) if s["serie"] == serie), None)
         if series is None:
-            raise invalid("Serie is invalid", field="serie")
+            raise invalid("invalid", what="Serie", field="serie")
     else:
         series = ctx.tx.get("sequence", int(doc["_series"]), ctx.name)
     assert series is not None
@@ -1228,20 +1215,20 @@ def cancel_receipt(
     receipt = get_document(ctx, receipt_id, DOC_TYPES["receipts"])
     root = body.get("receipt")
     if not isinstance(root, Mapping):
-        raise invalid("Invalid state", field="state")
+        raise invalid("invalid_state", field="state")
     event = _text(root.get("state"))
     if machine is not None:
         transition = machine.find(receipt["status"], event, "receipts")
         if transition is None:
-            raise invalid(machine.error_message("invalid_transition", "Invalid state"))
+            raise invalid("invalid_state")
         requires_message = "message" in transition.requires
         target = transition.target
     else:
         if event != "canceled" or receipt["status"] != "final":
-            raise invalid("Invalid state")
+            raise invalid("invalid_state")
         requires_message, target = True, "canceled"
     if requires_message and not _text(root.get("message")).strip():
-        raise invalid("Cancel message can't be blank", field="message")
+        raise invalid("cancel_message_required", field="message")
     receipt["status"] = target
     save_document(ctx, receipt)
     owner_id = receipt.get("_payment_of")
@@ -1274,17 +1261,17 @@ def email_document(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any]) 
     doc = get_document(ctx, doc_id, dt)
     message = body.get("message")
     if not isinstance(message, Mapping):
-        raise invalid("Email is a required field", field="email")
+        raise invalid("email_required", field="email")
     client = message.get("client")
     email = _text(client.get("email")) if isinstance(client, Mapping) else ""
     if not email:
-        raise invalid("Email is a required field", field="email")
+        raise invalid("email_required", field="email")
     if not EMAIL_RE.match(email):
-        raise invalid("Email: is an invalid email", field="email")
+        raise invalid("address_invalid", what="Email", field="email")
     for key in ("cc", "bcc"):
         for addr in _addresses(message.get(key)):
             if not EMAIL_RE.match(addr):
-                raise invalid(f"{key.capitalize()}: is an invalid email", field=key)
+                raise invalid("address_invalid", what=key.capitalize(), field=key)
     if isinstance(client, Mapping) and _flag(client.get("save")):
         record = get_client(ctx, int(doc["client"]["id"]))
         record["email"] = email
@@ -1325,9 +1312,9 @@ def paginate(rows: list[Json], query: Mapping[str, list[str]]) -> tuple[list[Jso
         try:
             value = int(values[-1])
         except ValueError:
-            raise invalid(f"{name} is not a number", field=name) from None
+            raise invalid("not_a_number", what=name, field=name) from None
         if value < 1:
-            raise invalid(f"{name} must be greater than 0", field=name)
+            raise invalid("not_positive", what=name, field=name)
         return value
 
     per_page = min(number("per_page", 10), 1000)
@@ -1366,7 +1353,7 @@ def filter_documents(ctx: Ctx, rows: list[Json], query: Mapping[str, list[str]])
         low = parse(lo[-1]) if lo else None
         high = parse(hi[-1]) if hi else None
         if (lo and low is None) or (hi and high is None):
-            raise invalid(f"{name.replace('_', ' ').capitalize()} is not valid", field=name)
+            raise invalid("not_valid", what=humanise(name), field=name)
         return low, high
 
     date_lo, date_hi = bound("date", parse_filter_date)
@@ -1483,10 +1470,10 @@ def balance(ctx: Ctx, client_id: int) -> Json:
 
 def _treasury_date(value: object, label: str = "Date") -> str:
     if value in (None, ""):
-        raise invalid(f"{label} can't be blank", field="date")
+        raise invalid("blank", what=label, field="date")
     parsed = parse_iso(value)
     if parsed is None:
-        raise invalid(f"{label} is not valid", field="date")
+        raise invalid("not_valid", what=label, field="date")
     return parsed.isoformat()
 
 
@@ -1494,10 +1481,10 @@ def set_initial_balance(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Js
     client = get_client(ctx, client_id)
     root = body.get("initial_balance")
     if not isinstance(root, Mapping):
-        raise invalid("Value can't be blank", field="value")
+        raise invalid("blank", what="Value", field="value")
     value = to_decimal(root.get("value"))
     if value is None:
-        raise invalid("Value is not a number", field="value")
+        raise invalid("not_a_number", what="Value", field="value")
     when = _treasury_date(root.get("date"))
     record = {"value": wire(value), "date": when, "observation": _text(root.get("observation"))}
     client["_initial_balance"] = record
@@ -1509,14 +1496,14 @@ def add_regularization(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Jso
     client = get_client(ctx, client_id)
     root = body.get("regularization")
     if not isinstance(root, Mapping):
-        raise invalid("Value can't be blank", field="value")
+        raise invalid("blank", what="Value", field="value")
     value = to_decimal(root.get("value"))
     if value is None or value <= 0:
-        raise invalid("Value is not a number", field="value")
+        raise invalid("not_a_number", what="Value", field="value")
     when = _treasury_date(root.get("date"))
     remaining = Decimal(str(balance(ctx, client_id)["remaining_balance"]["value"]))
     if value > remaining:
-        raise invalid("Value must be less than or equal to the remaining balance", field="value")
+        raise invalid("value_over_balance", field="value")
     reg_id = ctx.tx.next_id("regularization")
     count = len(client.get("_regularizations", [])) + 1
     record = {
@@ -1545,19 +1532,23 @@ def add_movement(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Json:
     client = get_client(ctx, client_id)
     root = body.get("treasury_movement")
     if not isinstance(root, Mapping):
-        raise invalid("Validation failed: Value is not a number", field="value")
+        raise invalid("validation_failed", detail=say("not_a_number", what="Value"), field="value")
     value = to_decimal(root.get("value"))
     if value is None or value <= 0:
-        raise invalid("Validation failed: Value is not a number", field="value")
+        raise invalid("validation_failed", detail=say("not_a_number", what="Value"), field="value")
     kind = _text(root.get("movement_type"))
     if kind not in ("Reimbursement", "Payment"):
         raise invalid(
-            "Validation failed: Movement type is not included in the list", field="movement_type"
+            "validation_failed",
+            detail=say("not_in_list", what="Movement type"),
+            field="movement_type",
         )
     method = _text(root.get("payment_method"))
     if method and method not in TREASURY_PAYMENT_METHODS:
         raise invalid(
-            "Validation failed: Payment method is not included in the list", field="payment_method"
+            "validation_failed",
+            detail=say("not_in_list", what="Payment method"),
+            field="payment_method",
         )
     when = _treasury_date(root.get("date"))
     mov_id = ctx.tx.next_id("movement")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invoicexpress_core.spec import load_spec
+
 SHAPES = (
     "ErrorsObject",
     "ErrorsList",
@@ -56,8 +58,21 @@ class ApiError(Exception):
             self.reason = f"/{root}{self.reason}"
 
 
-def invalid(message: str, *, field: str | None = None, code: str | None = None) -> ApiError:
-    return ApiError(422, message, field=field, code=code)
+def humanise(name: str) -> str:
+    """`due_date` -> `Due date`: how the API names a field in its messages."""
+    return name.replace("_", " ").capitalize()
+
+
+def say(key: str, **values: object) -> str:
+    """The wording of message `key`: the spec's `x-error-catalogue`, read by the core."""
+    return load_spec().message(key, **values)
+
+
+def invalid(
+    key: str, *, field: str | None = None, code: str | None = None, **values: object
+) -> ApiError:
+    """A 422 for the rule whose message is `key` (placeholders from `values`)."""
+    return ApiError(422, say(key, **values), field=field, code=code)
 
 
 def not_found(message: str = "Document not found") -> ApiError:

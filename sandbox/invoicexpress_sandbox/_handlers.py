@@ -14,7 +14,7 @@ from typing import Any
 
 from . import _domain as d
 from ._catalog import DOC_TYPES, DocType
-from ._errors import ApiError, invalid, not_found
+from ._errors import ApiError, invalid, not_found, say
 from ._machine import StateMachine
 from ._money import to_decimal
 
@@ -184,7 +184,7 @@ _register("listRelatedDocuments", _related, writes=False)
 def _pdf(ctx: d.Ctx, req: Req) -> Reply:
     doc = d.get_document(ctx, req.int_param("document_id", "id"))
     if doc["status"] == "deleted":
-        raise ApiError(406, "The document-id provided is in an invalid state.")
+        raise ApiError(406, say("pdf_invalid_state"))
     second_copy = (req.q("second_copy") or "").lower() in ("true", "1")
     key = "_pdf_second" if second_copy else "_pdf"
     if not doc.get(key):
@@ -224,26 +224,19 @@ _register("getQrCode", _qr, writes=True)
 
 def _saft(ctx: d.Ctx, req: Req) -> Reply:
     if ctx.account.get("trial"):
-        raise invalid(
-            "That option is not available during the trial period, it becomes so "
-            "only after the first payment."
-        )
+        raise invalid("saft_trial")
     month_raw = req.q("month")
     if month_raw in (None, ""):
-        raise invalid("You need to send the month in the request body.")
+        raise invalid("saft_month_missing")
     year_raw = req.q("year") or req.q("years") or str(ctx.today.year)
     month = to_decimal(month_raw)
     year = to_decimal(year_raw)
     if month is None or year is None or not 1 <= month <= 12 or month % 1 or year % 1:
-        raise invalid("You need to send the month in the request body.")
+        raise invalid("saft_month_missing")
     if not all(ctx.account.get(k) for k in ("address", "postal_code", "city", "fiscal_id")):
-        raise invalid(
-            "Warning! There is required information missing from Company information. Before "
-            "you export the SAF-T PT, please go to Company information and fill out the "
-            "missing fields."
-        )
+        raise invalid("saft_company_incomplete")
     if not d.saft_period_has_documents(ctx, int(month), int(year)):
-        raise invalid("There aren't any documents to export on the selected period.")
+        raise invalid("saft_no_documents")
     key = f"saft:{ctx.name}:{int(year)}-{int(month):02d}"
     if ctx.tx.meta(key) is None:
         ctx.tx.set_meta(key, "started")
@@ -273,7 +266,7 @@ def _list_clients(ctx: d.Ctx, req: Req) -> Reply:
 def _create_client(ctx: d.Ctx, req: Req) -> Reply:
     root = req.json.get("client")
     if not isinstance(root, Mapping):
-        raise invalid("Name can't be blank", field="name")
+        raise invalid("blank", what="Name", field="name")
     return 201, _client_reply(d.save_client(ctx, root))
 
 
@@ -285,7 +278,7 @@ def _update_client(ctx: d.Ctx, req: Req) -> Reply:
     current = d.get_client(ctx, req.int_param("client_id", "id"))
     root = req.json.get("client")
     if not isinstance(root, Mapping):
-        raise invalid("Name can't be blank", field="name")
+        raise invalid("blank", what="Name", field="name")
     d.save_client(ctx, root, current)
     return 200, None
 
@@ -354,7 +347,7 @@ def _list_items(ctx: d.Ctx, req: Req) -> Reply:
 def _item_root(req: Req) -> Mapping[str, Any]:
     root = req.json.get("item")
     if not isinstance(root, Mapping):
-        raise invalid("Name can't be blank", field="name")
+        raise invalid("blank", what="Name", field="name")
     return root
 
 
@@ -387,7 +380,7 @@ _register("deleteItem", _delete_item, writes=True)
 def _tax_root(req: Req) -> Mapping[str, Any]:
     root = req.json.get("tax")
     if not isinstance(root, Mapping):
-        raise invalid("Value can't be blank", field="value")
+        raise invalid("blank", what="Value", field="value")
     return root
 
 
@@ -434,7 +427,7 @@ def _list_sequences(ctx: d.Ctx, req: Req) -> Reply:
 def _create_sequence(ctx: d.Ctx, req: Req) -> Reply:
     root = req.json.get("sequence") or req.json.get("sequences")
     if not isinstance(root, Mapping):
-        raise invalid("The sequence name is invalid", field="serie", code="001")
+        raise invalid("sequence_name_invalid", field="serie", code="001")
     seq = d.new_sequence(ctx, root)
     return 201, {_sequence_key(req): d.render_sequence(seq)}
 
@@ -530,14 +523,14 @@ _register("deleteClientTreasuryMovement", _delete_movement, writes=True)
 def _account_root(req: Req) -> Mapping[str, Any]:
     root = req.json.get("account")
     if not isinstance(root, Mapping):
-        raise invalid("Email is invalid", field="email")
+        raise invalid("email_invalid", field="email")
     return root
 
 
 def _create_account(ctx: d.Ctx, req: Req) -> Reply:
     root = _account_root(req)
     if not d._flag(root.get("terms")):
-        raise invalid("Terms and Conditions must be accepted", field="terms")
+        raise invalid("terms_not_accepted", field="terms")
     d.validate_account_fields(ctx.tx, root, current=None)
     account = _new_account(ctx, root)
     return 201, {"account": d.render_account(account)}
@@ -574,10 +567,10 @@ def _create_account_existing(ctx: d.Ctx, req: Req) -> Reply:
     email = d._text(root.get("email"))
     password = d._text(root.get("password"))
     if not d._flag(root.get("terms")):
-        raise invalid("Terms and Conditions must be accepted", field="terms")
+        raise invalid("terms_not_accepted", field="terms")
     d.validate_account_fields(ctx.tx, root, current=None)
     if not any(a["email"] == email and a["_password"] == password for a in d.accounts(ctx.tx)):
-        raise ApiError(401, "Invalid API key")
+        raise ApiError(401, say("invalid_api_key"))
     account = _new_account(ctx, root)
     return 200, {"account": d.render_account(account)}
 
@@ -615,12 +608,12 @@ def _update_account(ctx: d.Ctx, req: Req) -> Reply:
 def _configure_at(ctx: d.Ctx, req: Req) -> Reply:
     root = req.json.get("at_communication")
     if not isinstance(root, Mapping):
-        raise invalid("The field at_subuser has an incorrect size", field="at_subuser")
+        raise invalid("at_subuser_size", field="at_subuser")
     subuser = d._text(root.get("at_subuser"))
     if not (3 <= len(subuser) <= 20) or "/" not in subuser:
-        raise invalid("The field at_subuser has an incorrect size", field="at_subuser")
+        raise invalid("at_subuser_size", field="at_subuser")
     if not d._text(root.get("at_password")):
-        raise invalid("The field at_password can't be blank", field="at_password")
+        raise invalid("at_field_blank", what="at_password", field="at_password")
     ctx.account["at_configured"] = True
     ctx.tx.put("account", int(ctx.account["id"]), ctx.name, ctx.account)
     return 200, {"success": "true"}

@@ -745,6 +745,8 @@ def build_document() -> dict[str, Any]:
             }
             for dt in (*DOC_TYPES, RECEIPT)
         ],
+        # Every error wording by key, once (core.Spec.message); x-error-messages quote it.
+        "x-error-catalogue": dict(facts.ERRORS),
     }
 
 

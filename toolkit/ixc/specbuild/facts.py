@@ -241,8 +241,6 @@ MACHINES["receipts"] = Machine(
     evidence="bundle cancelReceipt: only `canceled`, message required (surface §5.6)",
 )
 
-INVALID_STATE_MESSAGE = "Invalid state"  # api-docs 002, Change State
-CANCEL_MESSAGE_REQUIRED = "Cancel message can't be blank"  # api-docs 002, Change State
 
 # Status values a list filter takes (`sent` means final; surface §5.1).
 LIST_STATUS_FILTER = {
@@ -356,76 +354,176 @@ TAX_CODES = ("NOR", "INT", "RED", "OUT", "ISE")
 TAX_REGIONS = ("PT", "PT-AC", "PT-MA", "Desconhecido")
 AT_COMMUNICATION_TYPES = ("auto", "manual", "guides", "portal_at")
 
+# --- error wording, once, by key (`x-error-catalogue`) ---------------------------------------
+# Every message the API (and so the sandbox) gives, keyed, with `{name}` placeholders filled in
+# by the caller (`core.Spec.message(key, **values)`). The sandbox answers a rule by its key; the
+# per-operation `x-error-messages` lists below are built from these templates.
+ERRORS: dict[str, str] = {
+    # generic rule wordings (the Rails validation phrases InvoiceXpress uses)
+    "blank": "{what} can't be blank",
+    "invalid": "{what} is invalid",
+    "not_valid": "{what} is not valid",
+    "not_a_number": "{what} is not a number",
+    "not_in_list": "{what} is not included in the list",
+    "not_positive": "{what} must be greater than 0",
+    "too_long": "{what} is too long (maximum is {limit} characters)",
+    "taken": "{what} has already been taken",
+    "unknown_field": "Unknown field: {fields}",
+    "not_allowed_characters": "{what} contains characters that are not allowed",
+    "validation_failed": "Validation failed: {detail}",
+    # documents (api-docs 002 and surface §4, §7)
+    "element_missing": "Elemento {root} não fornecido",
+    "items_not_array": "Items element should be of type array",
+    "at_least_one_item": "Document should have at least one item",
+    "invoice_items_invalid": "Invoice items is invalid",
+    "client_invalid": "Client is invalid",
+    "country_not_found": "Country {value} was not found",
+    "email_not_an_email_address": "Email must be an email address",
+    "retention_out_of_range": "Retention must be a number between 0 and 99.99",
+    "due_date_before_date": "Due date must be later than date",
+    "quantity_not_positive": "Quantity must be a number greater than 0",
+    "unit_price_must_be_number": "Unit price must be a number",
+    "unit_not_accepted": "Unit {value} is not included in the list of accepted units",
+    "mb_reference_unavailable": (
+        "Option to generate MB reference is set but no payment provider is configurated"
+    ),
+    "document_settled": "Invoice has been settled so can't be changed anymore",
+    "exemption_not_accepted": "Tax exemption should be one of: {codes}",
+    "loaded_at_in_past": "Loaded at can't be in the past",
+    "date_before_series": (
+        "The date of the document can't be earlier than the date of the last finalized "
+        "document of the series ({date})"
+    ),
+    "pdf_invalid_state": "The document-id provided is in an invalid state.",
+    "document_not_found": "Document not found",
+    "duplicate_uid": "There's an ongoing document creation with the provided UID {uid}",
+    # change state (api-docs 002, Change State)
+    "invalid_state": "Invalid state",
+    "cancel_message_required": "Cancel message can't be blank",
+    # e-mail
+    "email_content_type": "No content type or wrongly specified",
+    "email_required": "Email is a required field",
+    "address_invalid": "{what}: is an invalid email",
+    # payments
+    "payment_invalid_state": "The document is in an invalid state for payments",
+    "amount_over_due": "Amount must be less than or equal to the amount due",
+    "payment_mechanism_invalid": "payment_mechanism is invalid",
+    # clients
+    "client_contact_invalid": "Client contact is invalid",
+    "contact_email_invalid": "Preferred contact: email must be an email",
+    "send_options_out_of_range": "Send options must be within 1 and 3",
+    # accounts
+    "postal_code_format": "Postal Code must have the following format DDDD-DDD",
+    "email_invalid": "Email is invalid",
+    "vat_number_locked": "Vat Number can't be changed",
+    "vat_number_taken": "Vat Number is already used in another account",
+    "terms_not_accepted": "Terms and Conditions must be accepted",
+    "invalid_api_key": "Invalid API key",
+    # items and taxes
+    "item_name_locked": "Name can't be changed because it is already associated with invoices",
+    "tax_value_out_of_range": "Value must be a number between 0 and 99.99",
+    "tax_region_empty": "Tax region is empty",
+    "tax_region_invalid": "Tax region is not valid",
+    # sequences
+    "sequence_name_invalid": "The sequence name is invalid",
+    "sequence_unregistered": "The sequence is invalid.",
+    "at_credentials_invalid": "Invalid AT credentials.",
+    # treasury
+    "value_over_balance": "Value must be less than or equal to the remaining balance",
+    # AT communication
+    "at_subuser_size": "The field at_subuser has an incorrect size",
+    "at_field_invalid": "The field {what} is invalid",
+    "at_field_blank": "The field {what} can't be blank",
+    # SAF-T
+    "saft_trial": (
+        "That option is not available during the trial period, it becomes so only after the "
+        "first payment."
+    ),
+    "saft_no_documents": "There aren't any documents to export on the selected period.",
+    "saft_company_incomplete": (
+        "Warning! There is required information missing from Company information. Before you "
+        "export the SAF-T PT, please go to Company information and fill out the missing fields."
+    ),
+    "saft_month_missing": "You need to send the month in the request body.",
+}
+
+
+def say(key: str, **values: object) -> str:
+    """The wording of `ERRORS[key]` with its placeholders filled in."""
+    return ERRORS[key].format(**values)
+
+
+INVALID_STATE_MESSAGE = say("invalid_state")
+CANCEL_MESSAGE_REQUIRED = say("cancel_message_required")
+
 # --- the 422 catalogue (api-docs 002), by resource ----------------------------------------------
 MESSAGES_DOCUMENT_WRITE = (
-    "Items element should be of type array",
-    "Country Germani was not found",
-    "Retention must be a number between 0 and 99.99",
-    "Invoice items is invalid",
-    "Client is invalid",
-    "Due date must be later than date",
-    "Email must be an email address",
-    "Discount is not a number",
-    "Quantity must be a number greater than 0",
-    "Unit price must be a number",
-    "Unit kg is not included in the list of accepted units",
-    "Option to generate MB reference is set but no payment provider is configurated",
-    "Invoice has been settled so can't be changed anymore",
+    say("items_not_array"),
+    say("country_not_found", value="Germani"),
+    say("retention_out_of_range"),
+    say("invoice_items_invalid"),
+    say("client_invalid"),
+    say("due_date_before_date"),
+    say("email_not_an_email_address"),
+    say("not_a_number", what="Discount"),
+    say("quantity_not_positive"),
+    say("unit_price_must_be_number"),
+    say("unit_not_accepted", value="kg"),
+    say("mb_reference_unavailable"),
+    say("document_settled"),
 )
 MESSAGES_EMAIL = (
-    "No content type or wrongly specified",
-    "Email: is an invalid email",
-    "Cc: is an invalid email",
-    "Bcc: is an invalid email",
+    say("email_content_type"),
+    say("address_invalid", what="Email"),
+    say("address_invalid", what="Cc"),
+    say("address_invalid", what="Bcc"),
 )
 MESSAGES_CHANGE_STATE = (INVALID_STATE_MESSAGE, CANCEL_MESSAGE_REQUIRED)
 MESSAGES_CLIENTS = (
-    "Name has already been taken",
-    "Client contact is invalid",
-    "Send options is not a number",
-    "Send options must be within 1 and 3",
-    "Preferred contact: email must be an email",
-    "Country Germani was not found",
+    say("taken", what="Name"),
+    say("client_contact_invalid"),
+    say("not_a_number", what="Send options"),
+    say("send_options_out_of_range"),
+    say("contact_email_invalid"),
+    say("country_not_found", value="Germani"),
 )
 MESSAGES_ACCOUNTS = (
-    "Postal Code must have the following format DDDD-DDD",
-    "Email is invalid",
-    "Vat Number can't be changed",
-    "Vat Number is already used in another account",
-    "Terms and Conditions must be accepted",
+    say("postal_code_format"),
+    say("email_invalid"),
+    say("vat_number_locked"),
+    say("vat_number_taken"),
+    say("terms_not_accepted"),
 )
 MESSAGES_ITEMS = (
-    "Name has already been taken",
-    "Unit price can't be blank",
-    "Unit price is not a number",
-    "Unit kg is not included in the list of accepted units",
+    say("taken", what="Name"),
+    say("blank", what="Unit price"),
+    say("not_a_number", what="Unit price"),
+    say("unit_not_accepted", value="kg"),
 )
 MESSAGES_TAXES = (
-    "Name has already been taken",
-    "Value can't be blank",
-    "Value must be a number between 0 and 99.99",
-    "Tax region is empty",
-    "Tax region is not valid",
+    say("taken", what="Name"),
+    say("blank", what="Value"),
+    say("tax_value_out_of_range"),
+    say("tax_region_empty"),
+    say("tax_region_invalid"),
 )
-MESSAGES_SEQUENCES = ("Serie has already been taken", "The sequence name is invalid")
+MESSAGES_SEQUENCES = (say("taken", what="Serie"), say("sequence_name_invalid"))
 MESSAGES_SAFT = (
-    "That option is not available during the trial period, it becomes so only after the first "
-    "payment.",
-    "There aren't any documents to export on the selected period.",
-    "Warning! There is required information missing from Company information. Before you "
-    "export the SAF-T PT, please go to Company information and fill out the missing fields.",
-    "You need to send the month in the request body.",
+    say("saft_trial"),
+    say("saft_no_documents"),
+    say("saft_company_incomplete"),
+    say("saft_month_missing"),
 )
 # Observed elsewhere (surface §4, §7), produced by the rules they name.
 MESSAGES_DOCUMENT_OBSERVED = (
-    "Document should have at least one item",
-    "Date is not valid",
-    "Elemento client não fornecido",
+    say("at_least_one_item"),
+    say("not_valid", what="Date"),
+    say("element_missing", root="client"),
 )
-MESSAGE_PDF_INVALID_STATE = "The document-id provided is in an invalid state."  # api-docs 002
-MESSAGE_INVALID_API_KEY = "Invalid API key"  # surface §7
-MESSAGE_DOCUMENT_NOT_FOUND = "Document not found"  # surface §4.2
-MESSAGE_DUPLICATE_UID = "There's an ongoing document creation with the provided UID {uid}"
+MESSAGE_PDF_INVALID_STATE = say("pdf_invalid_state")  # api-docs 002
+MESSAGE_INVALID_API_KEY = say("invalid_api_key")  # surface §7
+MESSAGE_DOCUMENT_NOT_FOUND = say("document_not_found")  # surface §4.2
+MESSAGE_DUPLICATE_UID = ERRORS["duplicate_uid"]
 
 # Text limits on requests. The vendor documents none; every document ends up in the SAF-T (PT)
 # file, whose XSD (Portaria 302/2016, SAF-T PT 1.04_01) caps these fields, so a longer value

@@ -166,8 +166,8 @@ FAMILY_TAG = {
     "receipts": "Invoices",
 }
 FAMILY_VENDOR = {"invoices": "Invoice", "estimates": "Estimate", "guides": "Guide"}
-_MB_MESSAGE = "Option to generate MB reference is set but no payment provider is configurated"
-_SETTLED_MESSAGE = "Invoice has been settled so can't be changed anymore"
+_MB_MESSAGE = facts.say("mb_reference_unavailable")
+_SETTLED_MESSAGE = facts.say("document_settled")
 
 
 def document_write_messages(dt: DocType, *, update: bool) -> tuple[str, ...]:
@@ -178,7 +178,7 @@ def document_write_messages(dt: DocType, *, update: bool) -> tuple[str, ...]:
     if dt.family not in ("invoices", "estimates"):  # no `mb_reference` field
         messages = tuple(m for m in messages if m != _MB_MESSAGE)
     if dt.segment in ("credit_notes", "debit_notes"):  # they correct an existing invoice
-        messages += ("Owner invoice is invalid",)
+        messages += (facts.say("invalid", what="Owner invoice"),)
     return messages
 
 
