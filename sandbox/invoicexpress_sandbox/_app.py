@@ -29,6 +29,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from invoicexpress_core.exchange import redact_url
+from invoicexpress_core.machines import StateMachine
 from invoicexpress_core.spec import Operation, Spec, load_spec
 
 from . import _domain as d
@@ -38,7 +39,6 @@ from ._errors import ApiError, render, say
 from ._faults import FAULTS, QUIRKS, mutate, unknown
 from ._guard import TOKEN_ENV, Guard
 from ._handlers import HANDLERS, HandlerSpec, RawJson, Req
-from ._machine import StateMachine
 from ._store import Store
 from ._validation import BodyValidator
 
@@ -200,12 +200,11 @@ class Sandbox:
         bound: dict[str, BoundOperation] = {}
         for op in self.spec:
             validator = BodyValidator(self.spec, op) if op.raw.get("requestBody") else None
-            sm = op.state_machine
             bound[op.operation_id] = BoundOperation(
                 op,
                 HANDLERS[op.operation_id],
                 validator,
-                StateMachine.from_spec(sm) if sm else None,
+                op.machine,
                 _shape_of(self.spec, op),
             )
         return bound
@@ -380,7 +379,7 @@ class Sandbox:
             return {}
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != "application/json" and not ctype.endswith("+json"):
-            raise self._bad(bound, "No content type or wrongly specified", status=415)
+            raise self._bad(bound, say("email_content_type"), status=415)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -31,9 +31,6 @@ SEQUENCE_TYPES = tuple(
 )
 COUNTRIES = frozenset(_SPEC.enums["Country"])
 PAYMENT_MECHANISMS: tuple[str, ...] = _SPEC.enums["PaymentMechanism"]
-TREASURY_PAYMENT_METHODS = tuple(
-    _property("TreasuryMovementRequest", "treasury_movement", "payment_method")["enum"]
-)
 UNITS: tuple[str, ...] = _SPEC.enums["Unit"]
 EXEMPTION_CODES: tuple[str, ...] = _SPEC.enums["TaxExemptionCode"]
 TAX_CODES = tuple(_property("TaxRequest", "tax", "code")["enum"])

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from invoicexpress_core.machines import StateMachine
+
 from ._catalog import (
     ATCUD_NOT_APPLICABLE,
     BY_TYPE,
@@ -29,12 +31,10 @@ from ._catalog import (
     SEQUENCE_TYPES,
     TAX_CODES,
     TAX_REGION,
-    TREASURY_PAYMENT_METHODS,
     UNITS,
     DocType,
 )
 from ._errors import ApiError, humanise, invalid, not_found, say
-from ._machine import StateMachine
 from ._money import ZERO, LineIn, compute, decimal_text, r2, to_decimal, wire
 from ._store import Tx
 
@@ -1074,7 +1074,7 @@ def change_state(
     if not isinstance(root, Mapping):
         raise invalid("invalid_state")
     event = _text(root.get("state"))
-    transition = machine.find(doc["status"], event, dt.segment)
+    transition = machine.find(doc["status"], event)
     if transition is None and "allow_forbidden_transition" in ctx.faults:
         targets = [t for t in machine.transitions if t.event == machine.canonical(event)]
         transition = targets[0] if targets else None
@@ -1210,25 +1210,18 @@ def _receipt(
 
 
 def cancel_receipt(
-    ctx: Ctx, receipt_id: int, body: Mapping[str, Any], machine: StateMachine | None
+    ctx: Ctx, receipt_id: int, body: Mapping[str, Any], machine: StateMachine
 ) -> Json:
     receipt = get_document(ctx, receipt_id, DOC_TYPES["receipts"])
     root = body.get("receipt")
     if not isinstance(root, Mapping):
         raise invalid("invalid_state", field="state")
-    event = _text(root.get("state"))
-    if machine is not None:
-        transition = machine.find(receipt["status"], event, "receipts")
-        if transition is None:
-            raise invalid("invalid_state")
-        requires_message = "message" in transition.requires
-        target = transition.target
-    else:
-        if event != "canceled" or receipt["status"] != "final":
-            raise invalid("invalid_state")
-        requires_message, target = True, "canceled"
-    if requires_message and not _text(root.get("message")).strip():
+    transition = machine.find(receipt["status"], _text(root.get("state")))
+    if transition is None:
+        raise invalid("invalid_state")
+    if "message" in transition.requires and not _text(root.get("message")).strip():
         raise invalid("cancel_message_required", field="message")
+    target = transition.target
     receipt["status"] = target
     save_document(ctx, receipt)
     owner_id = receipt.get("_payment_of")
@@ -1529,27 +1522,13 @@ def delete_regularization(ctx: Ctx, client_id: int, reg_id: int) -> None:
 
 
 def add_movement(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Json:
+    """The request schema already holds the value (> 0), the type and the method to its enums."""
     client = get_client(ctx, client_id)
-    root = body.get("treasury_movement")
-    if not isinstance(root, Mapping):
-        raise invalid("validation_failed", detail=say("not_a_number", what="Value"), field="value")
-    value = to_decimal(root.get("value"))
-    if value is None or value <= 0:
-        raise invalid("validation_failed", detail=say("not_a_number", what="Value"), field="value")
-    kind = _text(root.get("movement_type"))
-    if kind not in ("Reimbursement", "Payment"):
-        raise invalid(
-            "validation_failed",
-            detail=say("not_in_list", what="Movement type"),
-            field="movement_type",
-        )
+    root = body["treasury_movement"]
+    value = to_decimal(root["value"])
+    assert value is not None
+    kind = _text(root["movement_type"])
     method = _text(root.get("payment_method"))
-    if method and method not in TREASURY_PAYMENT_METHODS:
-        raise invalid(
-            "validation_failed",
-            detail=say("not_in_list", what="Payment method"),
-            field="payment_method",
-        )
     when = _treasury_date(root.get("date"))
     mov_id = ctx.tx.next_id("movement")
     record = {

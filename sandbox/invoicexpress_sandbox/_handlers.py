@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from invoicexpress_core.machines import StateMachine
+
 from . import _domain as d
 from ._catalog import DOC_TYPES, DocType
 from ._errors import ApiError, invalid, not_found, say
-from ._machine import StateMachine
 from ._money import to_decimal
 
 
@@ -46,6 +47,12 @@ class Req:
     def q(self, name: str) -> str | None:
         values = self.query.get(name)
         return values[-1] if values else None
+
+    def state_machine(self) -> StateMachine:
+        """The operation's `x-state-machine` (a 500 when the spec gives it none)."""
+        if self.machine is None:
+            raise ApiError(500, f"the spec gives {self.operation_id} no x-state-machine")
+        return self.machine
 
     @property
     def json(self) -> Mapping[str, Any]:
@@ -112,10 +119,8 @@ def _make_document_handlers(dt: DocType) -> None:
         return 200, _doc_reply(dt, doc)
 
     def change(ctx: d.Ctx, req: Req) -> Reply:
-        machine = req.machine
-        if machine is None:
-            raise ApiError(500, f"the spec gives change{s}State no x-state-machine")
-        doc = d.change_state(ctx, dt, req.int_param("document_id", "id"), req.json, machine)
+        doc_id = req.int_param("document_id", "id")
+        doc = d.change_state(ctx, dt, doc_id, req.json, req.state_machine())
         return 200, _doc_reply(dt, doc)
 
     def email(ctx: d.Ctx, req: Req) -> Reply:
@@ -158,7 +163,9 @@ _register("listPurchaseOrders", _family_list("purchase_orders", "purchase_orders
 
 
 def _cancel_receipt(ctx: d.Ctx, req: Req) -> Reply:
-    receipt = d.cancel_receipt(ctx, req.int_param("receipt_id", "id"), req.json, req.machine)
+    receipt = d.cancel_receipt(
+        ctx, req.int_param("receipt_id", "id"), req.json, req.state_machine()
+    )
     return 200, {"receipt": d.public(receipt)}
 
 
