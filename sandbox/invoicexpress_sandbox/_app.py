@@ -32,15 +32,16 @@ from invoicexpress_core.exchange import redact_url
 from invoicexpress_core.machines import StateMachine
 from invoicexpress_core.spec import Operation, Spec, load_spec
 
-from . import _domain as d
 from ._catalog import DOC_TYPES
 from ._clock import Clock
 from ._errors import ApiError, render, say
 from ._faults import FAULTS, QUIRKS, mutate, unknown
 from ._guard import TOKEN_ENV, Guard
-from ._handlers import HANDLERS, HandlerSpec, RawJson, Req
 from ._store import Store
 from ._validation import BodyValidator
+from .areas._base import Ctx, Json
+from .areas.accounts_saft import accounts, new_account, seed
+from .handlers import HANDLERS, HandlerSpec, RawJson, Req
 
 SPEC_HASH_FILE = Path(__file__).with_name("spec.sha256")
 UPDATE_HINT = "python -m invoicexpress_sandbox.spec_hash --update"
@@ -171,12 +172,12 @@ class Sandbox:
             for name, fmt in (("DateDMY", "%d/%m/%Y"), ("DateTimeDMY", "%d/%m/%Y %H:%M:%S"))
             if "pattern" in schemas.get(name, {})
         }
-        self._keys: dict[str, d.Json] = {}
+        self._keys: dict[str, Json] = {}
         self._lock = threading.Lock()
         self.calls: deque[dict[str, Any]] = deque(maxlen=1000)
         with self.store.write() as tx:
             if tx.get("account", 1) is None:
-                d.seed(tx, self.clock.now())
+                seed(tx, self.clock.now())
         self._refresh_keys()
         routes = Starlette(routes=self._routes())
         routes.add_exception_handler(404, self._not_found)
@@ -195,7 +196,8 @@ class Sandbox:
         if missing:
             raise StartupError(
                 f"the spec has {len(missing)} operation(s) without a sandbox handler: "
-                f"{', '.join(missing)}. Add them to invoicexpress_sandbox/_handlers.py."
+                f"{', '.join(missing)}. Add them to the area's module under "
+                "invoicexpress_sandbox/handlers/."
             )
         bound: dict[str, BoundOperation] = {}
         for op in self.spec:
@@ -294,7 +296,7 @@ class Sandbox:
         self,
         bound: BoundOperation,
         req: Req,
-        account: d.Json,
+        account: Json,
         base_url: str,
         faults: frozenset[str],
     ) -> tuple[int, Any]:
@@ -307,7 +309,7 @@ class Sandbox:
                 if (bound.handler.writes)
                 else account
             )
-            ctx = d.Ctx(
+            ctx = Ctx(
                 tx=tx,
                 account=fresh,
                 now=self.clock.now(),
@@ -320,7 +322,7 @@ class Sandbox:
             self._refresh_keys()
         return status, payload
 
-    def _authenticate(self, request: Request, faults: frozenset[str]) -> d.Json:
+    def _authenticate(self, request: Request, faults: frozenset[str]) -> Json:
         key = request.query_params.get("api_key")
         if not key and "skip_auth" in faults:
             return self._keys[next(iter(self._keys))]
@@ -336,7 +338,7 @@ class Sandbox:
 
     def _refresh_keys(self) -> None:
         with self.store.read() as tx:
-            self._keys = {str(a["api_key"]): a for a in d.accounts(tx)}
+            self._keys = {str(a["api_key"]): a for a in accounts(tx)}
 
     def _rate_limited(self, account: str) -> int | None:
         limit = self.rate_limit
@@ -570,7 +572,7 @@ class Sandbox:
             },
         )
 
-    def demo(self) -> d.Json:
+    def demo(self) -> Json:
         with self.store.read() as tx:
             account = tx.get("account", 1)
         assert account is not None
@@ -581,7 +583,7 @@ class Sandbox:
         self.clock.reset()
         with self.store.write() as tx:
             tx.wipe()
-            d.seed(tx, self.clock.now())
+            seed(tx, self.clock.now())
         self.faults, self.quirks = self._start_switches()
         self.rate_limit = self.options.rate_limit
         self._windows.clear()
@@ -612,9 +614,9 @@ class Sandbox:
                     422, {"errors": {"error": "api_key must be 8-128 printable ASCII characters"}}
                 )
             with self.store.write() as tx:
-                if any(a["name"] == name for a in d.accounts(tx)):
+                if any(a["name"] == name for a in accounts(tx)):
                     return self._json(409, {"errors": {"error": f"account {name} exists"}})
-                account = d.new_account(
+                account = new_account(
                     tx,
                     self.clock.now(),
                     name=name,
@@ -627,13 +629,13 @@ class Sandbox:
             self._refresh_keys()
             return self._json(201, _admin_account(account))
         with self.store.read() as tx:
-            rows = [_admin_account(a) for a in d.accounts(tx)]
+            rows = [_admin_account(a) for a in accounts(tx)]
         return self._json(200, {"accounts": rows})
 
     async def _outbox(self, request: Request) -> Response:
         with self.store.write() as tx:
-            mails: list[d.Json] = []
-            for account in d.accounts(tx):
+            mails: list[Json] = []
+            for account in accounts(tx):
                 for mail in tx.all("mail", str(account["name"])):
                     mail["account"] = account["name"]
                     mails.append(mail)
@@ -751,7 +753,7 @@ def _admin_extra(data: dict[str, Any]) -> dict[str, Any]:
     return extra
 
 
-def _admin_account(account: d.Json) -> d.Json:
+def _admin_account(account: Json) -> Json:
     return {
         "id": account["id"],
         "name": account["name"],
