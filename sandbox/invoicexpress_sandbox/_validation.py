@@ -136,6 +136,23 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
         if missing in ("client", "email", "message"):
             return say("email_required"), "email"
         return say("address_invalid", what="Email"), "email"
+    found = _resource_message(op_id, names, leaf, missing, value) or _money_message(
+        op_id, leaf, missing
+    )
+    if found is not None:
+        return found
+    if kind == "additionalProperties":
+        unexpected = list(getattr(error.kind, "unexpected", []) or [])
+        return say("unknown_field", fields=", ".join(map(str, unexpected))), "base"
+    if missing:
+        return say("blank", what=humanise(missing)), missing
+    return say("invalid", what=humanise(leaf or "body")), leaf or "base"
+
+
+def _resource_message(
+    op_id: str, names: list[str], leaf: str, missing: str, value: Any
+) -> tuple[str, str] | None:
+    """Clients, items, taxes and accounts: their documented wording per field."""
     if op_id in ("createClient", "updateClient"):
         if "preferred_contact" in names:
             if leaf == "email":
@@ -175,6 +192,11 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
             return say("email_invalid"), leaf
         if leaf == "postal_code":
             return say("postal_code_format"), leaf
+    return None
+
+
+def _money_message(op_id: str, leaf: str, missing: str) -> tuple[str, str] | None:
+    """Payments, treasury, sequences and AT communication: their wording per field."""
     if op_id == "createPartialPayment":
         if leaf == "payment_mechanism":
             return say("payment_mechanism_invalid"), leaf
@@ -198,12 +220,7 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
         if leaf == "at_subuser":
             return say("at_subuser_size"), leaf
         return say("at_field_invalid", what=leaf or "at_communication"), leaf
-    if kind == "additionalProperties":
-        unexpected = list(getattr(error.kind, "unexpected", []) or [])
-        return say("unknown_field", fields=", ".join(map(str, unexpected))), "base"
-    if missing:
-        return say("blank", what=humanise(missing)), missing
-    return say("invalid", what=humanise(leaf or "body")), leaf or "base"
+    return None
 
 
 def _document_message(

@@ -19,7 +19,7 @@ from .._catalog import (
     DocType,
 )
 from .._errors import ApiError, humanise, invalid, say
-from .._money import ZERO, LineIn, compute, decimal_text, r2, to_decimal, wire
+from .._money import ZERO, LineIn, Totals, compute, decimal_text, r2, to_decimal, wire
 from ._base import (
     DATETIME_RE,
     DRAFT_NUMBER,
@@ -110,60 +110,20 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
 def build_document(
     ctx: Ctx, dt: DocType, root: Mapping[str, Any], current: Json | None = None
 ) -> Json:
-    """A draft document (new or replacing `current`) from a request's root object."""
-    today = ctx.today
-    date_raw = root.get("date")
-    if "quote_dates_required" in ctx.quirks and dt.family == "estimates":
-        for key in ("date", "due_date"):
-            if root.get(key) in (None, ""):
-                raise invalid("not_valid", what="Date", field=key)
-    if "bad_date_today" in ctx.quirks and parse_date(date_raw) is None:
-        date_raw = fmt_date(today)  # api-docs 002: a badly formatted date is set to today
-    doc_date = today if date_raw in (None, "") and dt.family != "invoices" else parse_date(date_raw)
-    if doc_date is None:
-        raise invalid("not_valid", what="Date", field="date")
-    due_raw = root.get("due_date")
-    due = doc_date if due_raw in (None, "") else parse_date(due_raw)
-    if due is None:
-        raise invalid("not_valid", what="Due date", field="due_date")
-    if due < doc_date:
-        raise invalid("due_date_before_date", field="due_date")
+    """A draft document (new or replacing `current`) from a request's root object.
+
+    The checks run in the order the live API reports them (the first broken rule answers).
+    """
+    doc_date, due = _dates(ctx, dt, root)
     retention = _check_retention(root.get("retention"))
     if "client" not in root or root.get("client") in (None, ""):
         raise invalid("element_missing", root="client", field="client")
     client = upsert_client(ctx, root.get("client"))
     lines = _lines(ctx, dt, root.get("items"))
-    exemption = as_text(root.get("tax_exemption") or root.get("tax_exemption_reason") or "")
-    if exemption and exemption not in EXEMPTION_CODES:
-        raise invalid(
-            "exemption_not_accepted",
-            codes=", ".join(EXEMPTION_CODES[1:]),
-            field="tax_exemption",
-        )
-    if any(line.tax_pct == 0 for _, line in lines) and exemption in ("", "M00"):
-        if "exemption_required" in ctx.quirks:  # the documented rule for Portuguese accounts
-            raise invalid(
-                "exemption_not_accepted",
-                codes=", ".join(EXEMPTION_CODES[1:]),
-                field="tax_exemption",
-            )
-        exemption = "M99"  # the live server stamps M99 silently instead of rejecting
+    exemption = _exemption(ctx, root, lines)
     if as_flag(root.get("mb_reference")) and not ctx.account.get("_payment_provider"):
-        raise invalid(
-            "mb_reference_unavailable",
-            field="mb_reference",
-        )
-    global_type: str | None = None
-    global_value = ZERO
-    gd = root.get("global_discount")
-    if isinstance(gd, Mapping) and gd:
-        global_type = as_text(gd.get("value_type"))
-        parsed = to_decimal(gd.get("value"))
-        if global_type not in ("percentage", "absolute") or parsed is None or parsed < 0:
-            raise invalid("not_a_number", what="Discount", field="global_discount")
-        if global_type == "percentage" and parsed > 100:
-            raise invalid("not_a_number", what="Discount", field="global_discount")
-        global_value = parsed
+        raise invalid("mb_reference_unavailable", field="mb_reference")
+    global_type, global_value = _global_discount(root)
     totals = compute(
         [line for _, line in lines],
         global_type=global_type,
@@ -174,34 +134,7 @@ def build_document(
         raise invalid("not_a_number", what="Discount", field="global_discount")
     series, type_seq_id = sequence_for(ctx, dt, root.get("sequence_id"))
     doc_id = int(current["id"]) if current else ctx.tx.next_id("document")
-    owner = root.get("owner_invoice_id")
-    owner_id: int | None = None
-    if owner not in (None, ""):
-        parsed_owner = to_decimal(owner)
-        if parsed_owner is None:
-            raise invalid("invalid", what="Owner invoice", field="owner_invoice_id")
-        owner_doc = ctx.tx.get("document", int(parsed_owner), ctx.name)
-        if owner_doc is None:
-            raise invalid("invalid", what="Owner invoice", field="owner_invoice_id")
-        owner_id = int(parsed_owner)
-    doc_items = []
-    for (raw, line), out in zip(lines, totals.lines, strict=True):
-        tax = raw.get("_tax")
-        doc_items.append(
-            {
-                "name": as_text(raw["name"]).strip(),
-                "description": as_text(raw.get("description")),
-                "unit_price": decimal_text(line.unit_price),
-                "unit": as_text(raw.get("unit")),
-                "quantity": decimal_text(line.quantity),
-                "tax": tax_ref(tax if isinstance(tax, dict) else None),
-                "discount": wire(line.discount_pct),
-                "subtotal": wire(out.subtotal),
-                "tax_amount": wire(out.tax_amount),
-                "discount_amount": wire(out.discount_amount),
-                "total": wire(out.total),
-            }
-        )
+    owner_id = _owner(ctx, root)
     doc: Json = dict(current) if current else {}
     doc.update(
         {
@@ -236,7 +169,7 @@ def build_document(
                 "country": client.get("country") or "Portugal",
                 "email": client.get("email") or None,
             },
-            "items": doc_items,
+            "items": _item_rows(lines, totals),
         }
     )
     if global_type:
@@ -249,15 +182,7 @@ def build_document(
         }
     if owner_id is not None:
         doc["owner_invoice_id"] = owner_id
-    if dt.family == "guides":
-        _guide_fields(ctx, root, doc)
-    if dt.family == "purchase_orders":
-        if root.get("loaded_at") not in (None, ""):
-            loaded = parse_date(as_text(root.get("loaded_at")))
-            if loaded is None:
-                raise invalid("not_valid", what="Loaded at", field="loaded_at")
-            doc["loaded_at"] = fmt_date(loaded)  # `3/12/2026` goes out as `03/12/2026`
-        doc["delivery_site"] = as_text(root.get("delivery_site"))
+    _family_fields(ctx, dt, root, doc)
     doc.update(
         {
             "_series": int(series["id"]),
@@ -269,6 +194,102 @@ def build_document(
     if owner_id is not None:
         _link(ctx, doc, owner_id)
     return doc
+
+
+def _dates(ctx: Ctx, dt: DocType, root: Mapping[str, Any]) -> tuple[date, date]:
+    """(date, due date); estimates and guides default to today, invoices must say."""
+    today = ctx.today
+    date_raw = root.get("date")
+    if "quote_dates_required" in ctx.quirks and dt.family == "estimates":
+        for key in ("date", "due_date"):
+            if root.get(key) in (None, ""):
+                raise invalid("not_valid", what="Date", field=key)
+    if "bad_date_today" in ctx.quirks and parse_date(date_raw) is None:
+        date_raw = fmt_date(today)  # api-docs 002: a badly formatted date is set to today
+    doc_date = today if date_raw in (None, "") and dt.family != "invoices" else parse_date(date_raw)
+    if doc_date is None:
+        raise invalid("not_valid", what="Date", field="date")
+    due_raw = root.get("due_date")
+    due = doc_date if due_raw in (None, "") else parse_date(due_raw)
+    if due is None:
+        raise invalid("not_valid", what="Due date", field="due_date")
+    if due < doc_date:
+        raise invalid("due_date_before_date", field="due_date")
+    return doc_date, due
+
+
+def _exemption(ctx: Ctx, root: Mapping[str, Any], lines: list[tuple[Json, LineIn]]) -> str:
+    """The exemption code; a 0 % line without one is stamped M99 as the live server does."""
+    exemption = as_text(root.get("tax_exemption") or root.get("tax_exemption_reason") or "")
+    refusal = invalid(
+        "exemption_not_accepted", codes=", ".join(EXEMPTION_CODES[1:]), field="tax_exemption"
+    )
+    if exemption and exemption not in EXEMPTION_CODES:
+        raise refusal
+    if any(line.tax_pct == 0 for _, line in lines) and exemption in ("", "M00"):
+        if "exemption_required" in ctx.quirks:  # the documented rule for Portuguese accounts
+            raise refusal
+        exemption = "M99"
+    return exemption
+
+
+def _global_discount(root: Mapping[str, Any]) -> tuple[str | None, Decimal]:
+    """(value type, value) of `global_discount`, or (None, 0) when there is none."""
+    gd = root.get("global_discount")
+    if not isinstance(gd, Mapping) or not gd:
+        return None, ZERO
+    kind = as_text(gd.get("value_type"))
+    value = to_decimal(gd.get("value"))
+    if kind not in ("percentage", "absolute") or value is None or value < 0:
+        raise invalid("not_a_number", what="Discount", field="global_discount")
+    if kind == "percentage" and value > 100:
+        raise invalid("not_a_number", what="Discount", field="global_discount")
+    return kind, value
+
+
+def _owner(ctx: Ctx, root: Mapping[str, Any]) -> int | None:
+    """The invoice a credit or debit note corrects (it must exist)."""
+    owner = root.get("owner_invoice_id")
+    if owner in (None, ""):
+        return None
+    parsed = to_decimal(owner)
+    if parsed is None or ctx.tx.get("document", int(parsed), ctx.name) is None:
+        raise invalid("invalid", what="Owner invoice", field="owner_invoice_id")
+    return int(parsed)
+
+
+def _item_rows(lines: list[tuple[Json, LineIn]], totals: Totals) -> list[Json]:
+    rows = []
+    for (raw, line), out in zip(lines, totals.lines, strict=True):
+        tax = raw.get("_tax")
+        rows.append(
+            {
+                "name": as_text(raw["name"]).strip(),
+                "description": as_text(raw.get("description")),
+                "unit_price": decimal_text(line.unit_price),
+                "unit": as_text(raw.get("unit")),
+                "quantity": decimal_text(line.quantity),
+                "tax": tax_ref(tax if isinstance(tax, dict) else None),
+                "discount": wire(line.discount_pct),
+                "subtotal": wire(out.subtotal),
+                "tax_amount": wire(out.tax_amount),
+                "discount_amount": wire(out.discount_amount),
+                "total": wire(out.total),
+            }
+        )
+    return rows
+
+
+def _family_fields(ctx: Ctx, dt: DocType, root: Mapping[str, Any], doc: Json) -> None:
+    if dt.family == "guides":
+        _guide_fields(ctx, root, doc)
+    if dt.family == "purchase_orders":
+        if root.get("loaded_at") not in (None, ""):
+            loaded = parse_date(as_text(root.get("loaded_at")))
+            if loaded is None:
+                raise invalid("not_valid", what="Loaded at", field="loaded_at")
+            doc["loaded_at"] = fmt_date(loaded)  # `3/12/2026` goes out as `03/12/2026`
+        doc["delivery_site"] = as_text(root.get("delivery_site"))
 
 
 def _guide_fields(ctx: Ctx, root: Mapping[str, Any], doc: Json) -> None:

@@ -109,19 +109,11 @@ def add_regularization(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Jso
         "date": when,
         "observation": as_text(root.get("observation")),
     }
-    client.setdefault("_regularizations", []).append(record)
-    ctx.tx.put("client", client_id, ctx.name, client)
-    return record
+    return _append_entry(ctx, client, "_regularizations", record)
 
 
 def delete_regularization(ctx: Ctx, client_id: int, reg_id: int) -> None:
-    client = get_client(ctx, client_id)
-    regs = client.get("_regularizations", [])
-    kept = [r for r in regs if int(r["id"]) != reg_id]
-    if len(kept) == len(regs):
-        raise not_found("Regularization not found")
-    client["_regularizations"] = kept
-    ctx.tx.put("client", client_id, ctx.name, client)
+    _delete_entry(ctx, client_id, "_regularizations", reg_id, "Regularization not found")
 
 
 def add_movement(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Json:
@@ -143,16 +135,25 @@ def add_movement(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Json:
         "serie": as_text(root.get("serie")),
         "observation": as_text(root.get("observation")),
     }
-    client.setdefault("_movements", []).append(record)
-    ctx.tx.put("client", client_id, ctx.name, client)
-    return record
+    return _append_entry(ctx, client, "_movements", record)
 
 
 def delete_movement(ctx: Ctx, client_id: int, mov_id: int) -> None:
+    _delete_entry(ctx, client_id, "_movements", mov_id, "Treasury movement not found")
+
+
+def _append_entry(ctx: Ctx, client: Json, key: str, record: Json) -> Json:
+    client.setdefault(key, []).append(record)
+    ctx.tx.put("client", int(client["id"]), ctx.name, client)
+    return record
+
+
+def _delete_entry(ctx: Ctx, client_id: int, key: str, entry_id: int, missing: str) -> None:
+    """Drop entry `entry_id` from a client's list `key` (regularizations, movements)."""
     client = get_client(ctx, client_id)
-    moves = client.get("_movements", [])
-    kept = [m for m in moves if int(m["id"]) != mov_id]
-    if len(kept) == len(moves):
-        raise not_found("Treasury movement not found")
-    client["_movements"] = kept
+    entries = client.get(key, [])
+    kept = [e for e in entries if int(e["id"]) != entry_id]
+    if len(kept) == len(entries):
+        raise not_found(missing)
+    client[key] = kept
     ctx.tx.put("client", client_id, ctx.name, client)

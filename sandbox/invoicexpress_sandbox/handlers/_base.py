@@ -80,6 +80,16 @@ def register(op_id: str, fn: Handler, *, writes: bool, dt: DocType | None = None
     HANDLERS[op_id] = HandlerSpec(fn, writes, dt)
 
 
+def handles(op_id: str, *, writes: bool) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of `op_id`."""
+
+    def decorate(fn: Handler) -> Handler:
+        register(op_id, fn, writes=writes)
+        return fn
+
+    return decorate
+
+
 def pascal(key: str) -> str:
     return "".join(part.capitalize() for part in key.split("_"))
 

@@ -16,9 +16,10 @@ from ..areas.accounts_saft import (
     saft_period_has_documents,
     validate_account_fields,
 )
-from ._base import Reply, Req, register
+from ._base import Reply, Req, handles
 
 
+@handles("exportSaft", writes=True)
 def _saft(ctx: Ctx, req: Req) -> Reply:
     if ctx.account.get("trial"):
         raise invalid("saft_trial")
@@ -44,9 +45,6 @@ def _saft(ctx: Ctx, req: Req) -> Reply:
     return 200, {"url": f"{ctx.base_url}/_files/saft-{int(year)}-{int(month):02d}.xml"}
 
 
-register("exportSaft", _saft, writes=True)
-
-
 def _account_root(req: Req) -> Mapping[str, Any]:
     root = req.json.get("account")
     if not isinstance(root, Mapping):
@@ -54,6 +52,7 @@ def _account_root(req: Req) -> Mapping[str, Any]:
     return root
 
 
+@handles("createAccount", writes=True)
 def _create_account(ctx: Ctx, req: Req) -> Reply:
     root = _account_root(req)
     if not as_flag(root.get("terms")):
@@ -89,6 +88,7 @@ def _new_account(ctx: Ctx, root: Mapping[str, Any]) -> Json:
     )
 
 
+@handles("createAccountForExistingUser", writes=True)
 def _create_account_existing(ctx: Ctx, req: Req) -> Reply:
     root = _account_root(req)
     email = as_text(root.get("email"))
@@ -109,6 +109,7 @@ def _own_account(ctx: Ctx, req: Req) -> Json:
     return ctx.account
 
 
+@handles("getAccount", writes=False)
 def _get_account(ctx: Ctx, req: Req) -> Reply:
     account = _own_account(ctx, req)
     return 200, {
@@ -119,6 +120,7 @@ def _get_account(ctx: Ctx, req: Req) -> Reply:
     }
 
 
+@handles("updateAccount", writes=True)
 def _update_account(ctx: Ctx, req: Req) -> Reply:
     account = _own_account(ctx, req)
     root = _account_root(req)
@@ -132,6 +134,7 @@ def _update_account(ctx: Ctx, req: Req) -> Reply:
     return 200, None
 
 
+@handles("configureAtCommunication", writes=True)
 def _configure_at(ctx: Ctx, req: Req) -> Reply:
     root = req.json.get("at_communication")
     if not isinstance(root, Mapping):
@@ -144,18 +147,3 @@ def _configure_at(ctx: Ctx, req: Req) -> Reply:
     ctx.account["at_configured"] = True
     ctx.tx.put("account", int(ctx.account["id"]), ctx.name, ctx.account)
     return 200, {"success": "true"}
-
-
-register("createAccount", _create_account, writes=True)
-
-
-register("createAccountForExistingUser", _create_account_existing, writes=True)
-
-
-register("getAccount", _get_account, writes=False)
-
-
-register("updateAccount", _update_account, writes=True)
-
-
-register("configureAtCommunication", _configure_at, writes=True)

@@ -8,19 +8,21 @@ from typing import Any
 from .._errors import invalid, not_found
 from ..areas._base import Ctx, doc_type_of, documents, paginate, public
 from ..areas.clients import client_by, clients, get_client, save_client
-from ._base import Handler, Reply, Req, register
+from ._base import Handler, Reply, Req, handles, register
 
 
 def _client_reply(client: Mapping[str, Any]) -> Any:
     return {"client": public(client)}
 
 
+@handles("listClients", writes=False)
 def _list_clients(ctx: Ctx, req: Req) -> Reply:
     rows = sorted(clients(ctx), key=lambda c: int(c["id"]))
     page, pagination = paginate(rows, req.query)
     return 200, {"clients": [public(c) for c in page], "pagination": pagination}
 
 
+@handles("createClient", writes=True)
 def _create_client(ctx: Ctx, req: Req) -> Reply:
     root = req.json.get("client")
     if not isinstance(root, Mapping):
@@ -28,10 +30,12 @@ def _create_client(ctx: Ctx, req: Req) -> Reply:
     return 201, _client_reply(save_client(ctx, root))
 
 
+@handles("getClient", writes=False)
 def _get_client(ctx: Ctx, req: Req) -> Reply:
     return 200, _client_reply(get_client(ctx, req.int_param("client_id", "id")))
 
 
+@handles("updateClient", writes=True)
 def _update_client(ctx: Ctx, req: Req) -> Reply:
     current = get_client(ctx, req.int_param("client_id", "id"))
     root = req.json.get("client")
@@ -52,6 +56,7 @@ def _find_client(key: str, param: str) -> Handler:
     return find
 
 
+@handles("listClientInvoices", writes=False)
 def _client_invoices(ctx: Ctx, req: Req) -> Reply:
     client_id = req.int_param("client_id", "id")
     get_client(ctx, client_id)
@@ -84,22 +89,5 @@ def _client_invoices(ctx: Ctx, req: Req) -> Reply:
     return 200, {"invoices": [public(r) for r in page], "pagination": pagination}
 
 
-register("listClients", _list_clients, writes=False)
-
-
-register("createClient", _create_client, writes=True)
-
-
-register("getClient", _get_client, writes=False)
-
-
-register("updateClient", _update_client, writes=True)
-
-
 register("findClientByName", _find_client("name", "client_name"), writes=False)
-
-
 register("findClientByCode", _find_client("code", "client_code"), writes=False)
-
-
-register("listClientInvoices", _client_invoices, writes=False)

@@ -12,7 +12,7 @@ from ..areas.documents import (
     related,
     update_document,
 )
-from ._base import Handler, RawJson, Reply, Req, doc_reply, list_reply, pascal, register
+from ._base import Handler, RawJson, Reply, Req, doc_reply, handles, list_reply, pascal, register
 
 
 def _make_document_handlers(dt: DocType) -> None:
@@ -70,25 +70,18 @@ def _family_list(family: str, key: str) -> Handler:
 # `/invoices.json` is the family list with all filters (CONVENTIONS), so it overrides the
 # per-type `listInvoices` made above.
 register("listInvoices", _family_list("invoices", "invoices"), writes=False)
-
-
 register("listEstimates", _family_list("estimates", "estimates"), writes=False)
-
-
 register("listGuides", _family_list("guides", "guides"), writes=False)
-
-
 register("listPurchaseOrders", _family_list("purchase_orders", "purchase_orders"), writes=False)
 
 
+@handles("listRelatedDocuments", writes=False)
 def _related(ctx: Ctx, req: Req) -> Reply:
     docs = related(ctx, req.int_param("document_id", "id"))
     return 200, {"documents": [public(x) for x in docs]}
 
 
-register("listRelatedDocuments", _related, writes=False)
-
-
+@handles("generatePdf", writes=True)
 def _pdf(ctx: Ctx, req: Req) -> Reply:
     doc = get_document(ctx, req.int_param("document_id", "id"))
     if doc["status"] == "deleted":
@@ -103,9 +96,7 @@ def _pdf(ctx: Ctx, req: Req) -> Reply:
     return 200, {"output": {"pdfUrl": f"{ctx.base_url}/_files/{doc['id']}{suffix}.pdf"}}
 
 
-register("generatePdf", _pdf, writes=True)
-
-
+@handles("getQrCode", writes=True)
 def _qr(ctx: Ctx, req: Req) -> Reply:
     doc_id = req.int_param("document_id", "id")
     doc = ctx.tx.get("document", doc_id, ctx.name)
@@ -125,6 +116,3 @@ def _qr(ctx: Ctx, req: Req) -> Reply:
         save_document(ctx, doc)
         return 202, {"qr_code": {"status": "In progress"}}
     return 200, {"qr_code": {"url": f"{ctx.base_url}/_files/{doc_id}-qr.png"}}
-
-
-register("getQrCode", _qr, writes=True)

@@ -17,9 +17,10 @@ from ..areas.items_taxes import (
     save_tax,
     taxes,
 )
-from ._base import Reply, Req, register
+from ._base import Reply, Req, handles
 
 
+@handles("listItems", writes=False)
 def _list_items(ctx: Ctx, req: Req) -> Reply:
     rows = sorted(items(ctx), key=lambda c: int(c["id"]))
     page, pagination = paginate(rows, req.query)
@@ -33,38 +34,27 @@ def _item_root(req: Req) -> Mapping[str, Any]:
     return root
 
 
+@handles("createItem", writes=True)
 def _create_item(ctx: Ctx, req: Req) -> Reply:
     return 201, {"item": public(save_item(ctx, _item_root(req)))}
 
 
+@handles("getItem", writes=False)
 def _get_item(ctx: Ctx, req: Req) -> Reply:
     return 200, {"item": public(get_item(ctx, req.int_param("item_id", "id")))}
 
 
+@handles("updateItem", writes=True)
 def _update_item(ctx: Ctx, req: Req) -> Reply:
     current = get_item(ctx, req.int_param("item_id", "id"))
     save_item(ctx, _item_root(req), current)
     return 200, None
 
 
+@handles("deleteItem", writes=True)
 def _delete_item(ctx: Ctx, req: Req) -> Reply:
     delete_item(ctx, req.int_param("item_id", "id"))
     return 200, None
-
-
-register("listItems", _list_items, writes=False)
-
-
-register("createItem", _create_item, writes=True)
-
-
-register("getItem", _get_item, writes=False)
-
-
-register("updateItem", _update_item, writes=True)
-
-
-register("deleteItem", _delete_item, writes=True)
 
 
 def _tax_root(req: Req) -> Mapping[str, Any]:
@@ -74,38 +64,28 @@ def _tax_root(req: Req) -> Mapping[str, Any]:
     return root
 
 
+@handles("listTaxes", writes=False)
 def _list_taxes(ctx: Ctx, req: Req) -> Reply:
     return 200, {"taxes": [public(t) for t in taxes(ctx)]}
 
 
+@handles("createTax", writes=True)
 def _create_tax(ctx: Ctx, req: Req) -> Reply:
     return 201, {"tax": public(save_tax(ctx, _tax_root(req)))}
 
 
+@handles("getTax", writes=False)
 def _get_tax(ctx: Ctx, req: Req) -> Reply:
     return 200, {"tax": public(get_tax(ctx, req.int_param("tax_id", "id")))}
 
 
+@handles("updateTax", writes=True)
 def _update_tax(ctx: Ctx, req: Req) -> Reply:
     save_tax(ctx, _tax_root(req), get_tax(ctx, req.int_param("tax_id", "id")))
     return 200, None
 
 
+@handles("deleteTax", writes=True)
 def _delete_tax(ctx: Ctx, req: Req) -> Reply:
     delete_tax(ctx, req.int_param("tax_id", "id"))
     return 200, None
-
-
-register("listTaxes", _list_taxes, writes=False)
-
-
-register("createTax", _create_tax, writes=True)
-
-
-register("getTax", _get_tax, writes=False)
-
-
-register("updateTax", _update_tax, writes=True)
-
-
-register("deleteTax", _delete_tax, writes=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._catalog import DOC_TYPES
 from ..areas._base import Ctx, public
 from ..areas.payments_receipts import cancel_receipt, partial_payment
-from ._base import Reply, Req, register
+from ._base import Reply, Req, handles, register
 
 
 def _cancel_receipt(ctx: Ctx, req: Req) -> Reply:
@@ -16,9 +16,7 @@ def _cancel_receipt(ctx: Ctx, req: Req) -> Reply:
 register("cancelReceipt", _cancel_receipt, writes=True, dt=DOC_TYPES["receipts"])
 
 
+@handles("createPartialPayment", writes=True)
 def _partial_payment(ctx: Ctx, req: Req) -> Reply:
     receipt = partial_payment(ctx, req.int_param("document_id", "id"), req.json)
     return 201, {"receipt": public(receipt)}
-
-
-register("createPartialPayment", _partial_payment, writes=True)

@@ -14,17 +14,19 @@ from ..areas.sequences import (
     sequences,
     set_current_sequence,
 )
-from ._base import Reply, Req, register
+from ._base import Reply, Req, handles
 
 
 def _sequence_key(req: Req) -> str:
     return str(req.extra.get("sequence_key", "sequence"))
 
 
+@handles("listSequences", writes=False)
 def _list_sequences(ctx: Ctx, req: Req) -> Reply:
     return 200, {"sequences": [render_sequence(s) for s in sequences(ctx)]}
 
 
+@handles("createSequence", writes=True)
 def _create_sequence(ctx: Ctx, req: Req) -> Reply:
     root = req.json.get("sequence") or req.json.get("sequences")
     if not isinstance(root, Mapping):
@@ -33,31 +35,19 @@ def _create_sequence(ctx: Ctx, req: Req) -> Reply:
     return 201, {_sequence_key(req): render_sequence(seq)}
 
 
+@handles("getSequence", writes=False)
 def _get_sequence(ctx: Ctx, req: Req) -> Reply:
     seq = get_sequence(ctx, req.int_param("sequence_id", "id"))
     return 200, {_sequence_key(req): render_sequence(seq)}
 
 
+@handles("registerSequence", writes=True)
 def _register_sequence(ctx: Ctx, req: Req) -> Reply:
     register_sequence(ctx, req.int_param("sequence_id", "id"))
     return 200, {"sequences": [render_sequence(s) for s in sequences(ctx)]}
 
 
+@handles("setCurrentSequence", writes=True)
 def _set_current(ctx: Ctx, req: Req) -> Reply:
     set_current_sequence(ctx, req.int_param("sequence_id", "id"))
     return 200, None
-
-
-register("listSequences", _list_sequences, writes=False)
-
-
-register("createSequence", _create_sequence, writes=True)
-
-
-register("getSequence", _get_sequence, writes=False)
-
-
-register("registerSequence", _register_sequence, writes=True)
-
-
-register("setCurrentSequence", _set_current, writes=True)

@@ -13,21 +13,24 @@ from ..areas.treasury import (
     delete_regularization,
     set_initial_balance,
 )
-from ._base import Reply, Req, register
+from ._base import Reply, Req, handles
 
 
 def _client_id(req: Req) -> int:
     return req.int_param("client_id", "id")
 
 
+@handles("getClientBalance", writes=False)
 def _get_balance(ctx: Ctx, req: Req) -> Reply:
     return 200, balance(ctx, _client_id(req))
 
 
+@handles("updateClientInitialBalance", writes=True)
 def _initial_balance(ctx: Ctx, req: Req) -> Reply:
     return 200, {"initial_balance": set_initial_balance(ctx, _client_id(req), req.json)}
 
 
+@handles("listClientRegularizations", writes=False)
 def _list_regularizations(ctx: Ctx, req: Req) -> Reply:
     client = get_client(ctx, _client_id(req))
     rows = list(client.get("_regularizations", []))
@@ -35,21 +38,25 @@ def _list_regularizations(ctx: Ctx, req: Req) -> Reply:
     return 200, {"regularization": page, "pagination": pagination}
 
 
+@handles("createClientRegularization", writes=True)
 def _create_regularization(ctx: Ctx, req: Req) -> Reply:
     record = add_regularization(ctx, _client_id(req), req.json)
     return 201, {"regularization": [record]}
 
 
+@handles("deleteClientRegularization", writes=True)
 def _delete_regularization(ctx: Ctx, req: Req) -> Reply:
     reg_id = _other_id(req, "regularization_id")
     delete_regularization(ctx, _client_id(req), reg_id)
     return 200, None
 
 
+@handles("createClientTreasuryMovement", writes=True)
 def _create_movement(ctx: Ctx, req: Req) -> Reply:
     return 201, {"treasury_movement": add_movement(ctx, _client_id(req), req.json)}
 
 
+@handles("deleteClientTreasuryMovement", writes=True)
 def _delete_movement(ctx: Ctx, req: Req) -> Reply:
     delete_movement(ctx, _client_id(req), _other_id(req, "treasury_movement_id", "movement_id"))
     if "treasury_delete_500" in ctx.quirks:  # applied (committed), then a 500 as live
@@ -65,24 +72,3 @@ def _other_id(req: Req, *names: str) -> int:
     if ids and ids[-1].isdigit():
         return int(ids[-1])
     raise not_found()
-
-
-register("getClientBalance", _get_balance, writes=False)
-
-
-register("updateClientInitialBalance", _initial_balance, writes=True)
-
-
-register("listClientRegularizations", _list_regularizations, writes=False)
-
-
-register("createClientRegularization", _create_regularization, writes=True)
-
-
-register("deleteClientRegularization", _delete_regularization, writes=True)
-
-
-register("createClientTreasuryMovement", _create_movement, writes=True)
-
-
-register("deleteClientTreasuryMovement", _delete_movement, writes=True)
