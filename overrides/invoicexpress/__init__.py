@@ -6,11 +6,14 @@
 
 Requests are made by the generated package `invoicexpress_client` (from spec/); this package
 adds configuration, pacing, retries, typed errors, pagination, polling and namespaces.
+Request TypedDicts are in `invoicexpress.requests`, response models in `invoicexpress.models`
+(both generated from the spec into `invoicexpress_client.typed`).
 """
 
 from invoicexpress_core.errors import error_messages
 
 from ._client import AsyncInvoiceXpress, InvoiceXpress, page_items
+from ._decode import ResponseDriftWarning
 from ._exceptions import (
     APIStatusError,
     AuthenticationError,
@@ -27,12 +30,11 @@ from ._exceptions import (
     UnexpectedResponseError,
     ValidationError,
 )
-from ._resources import DOCUMENT_TYPES, Call, DocumentType, ListFilters
+from ._resources import Call
 from ._transport import Clock, Pacer, RetryPolicy, SystemClock
 from ._wire import parse_date, to_decimal, to_wire
 
 __all__ = [
-    "DOCUMENT_TYPES",
     "APIStatusError",
     "AsyncInvoiceXpress",
     "AuthenticationError",
@@ -40,16 +42,15 @@ __all__ = [
     "Clock",
     "ConfigurationError",
     "ConflictError",
-    "DocumentType",
     "InvoiceXpress",
     "InvoiceXpressError",
-    "ListFilters",
     "NotAcceptableError",
     "NotFoundError",
     "Pacer",
     "PollTimeoutError",
     "RateLimitError",
     "RequestInfo",
+    "ResponseDriftWarning",
     "RetryPolicy",
     "ServerError",
     "SystemClock",

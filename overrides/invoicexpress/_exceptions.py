@@ -4,7 +4,7 @@
     ├── ConfigurationError              no API key / account: set INVOICEXPRESS_* variables
     ├── TransportError                  the request never got an HTTP answer (after safe retries)
     ├── PollTimeoutError                a PDF / QR code / SAF-T export was still 202 at the deadline
-    ├── UnexpectedResponseError         a 2xx body the generated models could not parse (drift)
+    ├── UnexpectedResponseError         a 2xx body that does not fit its schema (drift)
     └── APIStatusError                  the server answered >= 400; carries status, body, request
         ├── AuthenticationError         401
         ├── NotFoundError               404
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from invoicexpress_core.errors import error_messages
 from invoicexpress_core.exchange import Exchange, redact_text
@@ -81,11 +80,12 @@ class APIStatusError(InvoiceXpressError):
         self,
         *,
         status: int,
-        body: Any,
+        body: object,
         request: RequestInfo,
         exchange: Exchange | None = None,
         secrets: Iterable[str] = (),
         retry_after: float | None = None,
+        reason: str | None = None,
     ) -> None:
         self.status = status
         self.body = body
@@ -93,8 +93,11 @@ class APIStatusError(InvoiceXpressError):
         self.exchange = exchange
         self.retry_after = retry_after
         self.messages = [redact_text(m, secrets) for m in error_messages(body)]
+        #: the sandbox's `X-Sandbox-Reason` header (`<json-pointer>: <cause>`), when present
+        self.reason = redact_text(reason, secrets) if reason else None
         detail = "; ".join(self.messages) or "no error message in the body"
-        super().__init__(f"{request.method} {request.url} -> {status}: {detail}.")
+        why = f" [sandbox: {self.reason}]" if self.reason else ""
+        super().__init__(f"{request.method} {request.url} -> {status}: {detail}.{why}")
 
     def __repr__(self) -> str:
         return (

@@ -100,8 +100,16 @@ class Pacer:
         self._lock = threading.Lock()  # one client may be shared by threads
 
     def reserve(self) -> float:
+        """Seconds to wait before the next request; waits over a second are logged at INFO."""
         with self._lock:
-            return self._reserve()
+            wait = self._reserve()
+        if wait > 1.0:
+            logger.info(
+                "pacing: waiting %.1f s to stay under %d requests per minute",
+                wait,
+                self.per_minute,
+            )
+        return wait
 
     def _reserve(self) -> float:
         now = self.clock.monotonic()
@@ -246,6 +254,7 @@ class _Policy:
             exchange=exchange,
             secrets=[self._secret],
             retry_after=retry_after,
+            reason=response.headers.get("x-sandbox-reason"),
         )
 
 

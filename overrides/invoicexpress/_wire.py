@@ -75,7 +75,15 @@ def shape_body(value: Any, annotation: Any) -> Any:
     the way that field wants. Keys the model does not know are passed through unchanged.
     """
     kinds = _kinds(annotation)
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool):  # our flags are bool; the wire wants "0"/"1" or 0/1 there
+        for kind in kinds:
+            values = {m.value for m in kind} if issubclass(kind, enum.Enum) else set()
+            if values == {"0", "1"}:
+                return "1" if value else "0"
+            if values == {0, 1}:
+                return int(value)
+        return value
+    if value is None:
         return value
     if isinstance(value, Decimal):
         if str in kinds or not kinds & {float, int}:

@@ -29,6 +29,8 @@ QUIRKS: dict[str, str] = {
     "treasury_delete_500": "DELETE of a treasury movement is applied, then answers 500 "
     "(a retry gets 404)",
     "tax_numeric_value_500": "creating or updating a tax with a JSON-number `value` answers 500",
+    "uid_replay": "a create reusing the `proprietary_uid` of a finished create answers 201 with "
+    "that document instead of 409 (the other plausible reading of the docs)",
     # Documented behaviours where live evidence says otherwise (spec/CHANGELOG.md, issue 13):
     # the sandbox follows the evidence by default; these switch to the documentation.
     "exemption_required": "a 0 % line without `tax_exemption` answers 422 (as documented) "

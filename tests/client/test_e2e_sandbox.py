@@ -10,17 +10,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from invoicexpress import (
-    DOCUMENT_TYPES,
     AsyncInvoiceXpress,
     AuthenticationError,
     ConflictError,
-    DocumentType,
     InvoiceXpress,
     NotFoundError,
     RateLimitError,
@@ -31,6 +30,27 @@ from invoicexpress_client.api import OPERATIONS
 from invoicexpress_sandbox import testing
 from ixc.exchange import Exchange
 from ixc.spec import load_spec
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A document type as the spec's operations name it (`x-document-type`, `x-family`)."""
+
+    segment: str
+    key: str
+    family: str
+
+
+def _document_types() -> list[DocumentType]:
+    found: dict[str, DocumentType] = {}
+    for op in load_spec():
+        segment, family = op.raw.get("x-document-type"), op.raw.get("x-family")
+        if segment and op.operation_id.startswith("get"):
+            key = op.operation_id.removeprefix("get")
+            snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in key).lstrip("_")
+            found[segment] = DocumentType(segment, snake, str(family))
+    return sorted(found.values(), key=lambda d: d.segment)
+
 
 Scenario = Callable[[InvoiceXpress, Any], None]
 SCENARIOS: dict[str, Scenario] = {}
@@ -93,8 +113,10 @@ def drive_document_type(ix: InvoiceXpress, sb: Any, doc: DocumentType) -> None:
     if "owner_invoice_id" in body:  # credit/debit notes correct a final invoice
         body = {**body, "owner_invoice_id": _final_invoice(ix).id}
     # proprietary_uid is an invoices-family feature (the spec puts it on those creates only)
-    uid = f"e2e-{doc.key}" if doc.family == "invoices" else None
-    created = getattr(resource.create(body, proprietary_uid=uid), doc.key)
+    if doc.family == "invoices":
+        created = getattr(resource.create(body, proprietary_uid=f"e2e-{doc.key}"), doc.key)
+    else:
+        created = getattr(resource.create(body), doc.key)
     assert created.status == "draft"
     doc_id = created.id
 
@@ -111,14 +133,17 @@ def drive_document_type(ix: InvoiceXpress, sb: Any, doc: DocumentType) -> None:
     assert changed.status == target
 
     before = len(sb.outbox())
-    resource.email(doc_id, to="cliente@example.com", subject="e2e", body="see attached")
+    resource.email(
+        doc_id,
+        {"client": {"email": "cliente@example.com", "save": False}, "subject": "e2e"},
+    )
     assert len(sb.outbox()) == before + 1
 
     assert ix.pdf.wait(doc_id, interval=0.05).output.pdf_url.startswith("http")
     ix.documents.related(doc_id)
 
 
-DOCUMENTS = [d for d in DOCUMENT_TYPES if d.segment != "receipts"]
+DOCUMENTS = [d for d in _document_types() if d.segment != "receipts"]
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=[d.segment for d in DOCUMENTS])
@@ -162,57 +187,38 @@ def scenario_family_lists(ix: InvoiceXpress, sb: Any) -> None:
 
 @scenario
 def scenario_clients(ix: InvoiceXpress, sb: Any) -> None:
-    body = spec_request_example("createClient")["client"]
-    client = ix.clients.create({**body, "name": "E2E Client", "code": "E2E1"}).client
+    # Spec examples are wire-shaped JSON (Any); typed values are merged into them.
+    body: Any = spec_request_example("createClient")["client"]
+    client = ix.clients.create(body | {"name": "E2E Client", "code": "E2E1"}).client
     assert ix.clients.get(client.id).client.name == "E2E Client"
-    ix.clients.update(client.id, {**body, "name": "E2E Client", "code": "E2E1", "city": "Porto"})
+    ix.clients.update(client.id, body | {"name": "E2E Client", "code": "E2E1", "city": "Porto"})
     assert ix.clients.find_by_name("E2E Client").client.code == "E2E1"
     assert ix.clients.find_by_code("E2E1").client.name == "E2E Client"
     assert "E2E1" in [c.code for c in ix.clients.iter()]
-    ix.invoices.create(
-        {
-            **spec_request_example("createInvoice")["invoice"],
-            "client": {"name": "E2E Client", "code": "E2E1"},
-        }
-    )
-    listed = ix.clients.invoices(client.id, filter={"status": ["draft"]})
+    invoice: Any = spec_request_example("createInvoice")["invoice"]
+    ix.invoices.create(invoice | {"client": {"name": "E2E Client", "code": "E2E1"}})
+    listed = ix.clients.invoices(client.id, {"filter": {"status": ["draft"]}})
     assert len(listed.invoices) >= 1
 
 
 @scenario
 def scenario_items_and_taxes(ix: InvoiceXpress, sb: Any) -> None:
-    item = ix.items.create(
-        {
-            **spec_request_example("createItem")["item"],
-            "name": "E2E item",
-            "unit_price": Decimal("12.50"),
-        }
-    ).item
+    item_body: Any = spec_request_example("createItem")["item"]
+    item = ix.items.create(item_body | {"name": "E2E item", "unit_price": Decimal("12.50")}).item
     assert ix.items.get(item.id).item.name == "E2E item"
-    ix.items.update(item.id, {**spec_request_example("updateItem")["item"], "name": "E2E item"})
+    update_body: Any = spec_request_example("updateItem")["item"]
+    ix.items.update(item.id, update_body | {"name": "E2E item"})
     assert item.id in [i.id for i in ix.items.iter()]
     ix.items.delete(item.id)
     with pytest.raises(NotFoundError):
         ix.items.get(item.id)
 
-    tax = ix.taxes.create(
-        {
-            **spec_request_example("createTax")["tax"],
-            "name": "E2E13",
-            "value": "13.0",
-            "default_tax": 0,
-        }
-    ).tax
+    tax_body: Any = spec_request_example("createTax")["tax"]
+    e2e13 = {"name": "E2E13", "value": Decimal("13.0"), "default_tax": False}
+    tax = ix.taxes.create(tax_body | e2e13).tax
     assert ix.taxes.get(tax.id).tax.name == "E2E13"
-    ix.taxes.update(
-        tax.id,
-        {
-            **spec_request_example("updateTax")["tax"],
-            "name": "E2E13",
-            "value": "13.0",
-            "default_tax": 0,
-        },
-    )
+    tax_update: Any = spec_request_example("updateTax")["tax"]
+    ix.taxes.update(tax.id, tax_update | e2e13)
     assert "E2E13" in [t.name for t in ix.taxes.iter()]
     ix.taxes.delete(tax.id)
 
@@ -231,8 +237,8 @@ def scenario_sequences(ix: InvoiceXpress, sb: Any) -> None:
 @scenario
 def scenario_accounts(ix: InvoiceXpress, sb: Any) -> None:
     created = ix.accounts.create(spec_request_example("createAccount")["account"]).account
-    body = spec_request_example("createAccountForExistingUser")["account"]
-    ix.accounts.create_for_existing_user({**body, "organization_name": "Segunda Empresa"})
+    body: Any = spec_request_example("createAccountForExistingUser")["account"]
+    ix.accounts.create_for_existing_user(body | {"organization_name": "Segunda Empresa"})
     with pytest.raises(NotFoundError):  # an account is only visible with its own key
         ix.accounts.get(created.id)
     with ix.for_account(created.name, created.api_key) as own:
@@ -271,9 +277,9 @@ def scenario_treasury(ix: InvoiceXpress, sb: Any) -> None:
 def scenario_saft(ix: InvoiceXpress, sb: Any) -> None:
     invoice = ix.invoices.create(spec_request_example("createInvoice")["invoice"]).invoice
     final = ix.invoices.change_state(invoice.id, "finalized").invoice
-    when = dt.datetime.strptime(final.date, "%d/%m/%Y")
+    when = final.date
     ready = ix.saft.wait(month=when.month, year=when.year, interval=0.05, timeout=30)
-    assert isinstance(ready.url, str)  # the spec leaves `url` optional (Unset)
+    assert isinstance(ready.url, str)  # the spec leaves `url` optional (None when absent)
     assert ready.url.startswith("http")
 
 
@@ -339,12 +345,10 @@ def test_async_client_drives_an_invoice_over_http(sb: Any) -> None:
         async with AsyncInvoiceXpress(
             sb.account_name, sb.api_key, base_url=sb.base_url, requests_per_minute=0
         ) as ix:
-            body = spec_request_example("createInvoice")
+            body = spec_request_example("createInvoice")["invoice"]
             created = (await ix.invoices.create(body)).invoice
             final = (await ix.invoices.change_state(created.id, "finalized")).invoice
-            await ix.documents.pay(
-                created.id, {"amount": Decimal(str(final.total)), "payment_mechanism": "TB"}
-            )
+            await ix.documents.pay(created.id, {"amount": final.total, "payment_mechanism": "TB"})
             pdf = await ix.pdf.wait(created.id, interval=0.05)
             ids = [d.id async for d in ix.invoices.iter(status=["settled"])]
             settled = (await ix.invoices.get(created.id)).invoice.status

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -18,6 +21,7 @@ from invoicexpress import (
     NotAcceptableError,
     NotFoundError,
     RateLimitError,
+    ResponseDriftWarning,
     ServerError,
     UnexpectedResponseError,
     ValidationError,
@@ -177,9 +181,83 @@ def test_a_2xx_body_that_does_not_match_the_spec_is_reported_as_drift(
     mock_api: respx.MockRouter, make_client: Any
 ) -> None:
     mock_api.get("/invoices/1.json").mock(return_value=httpx.Response(200, json={"nope": 1}))
-    with pytest.raises(UnexpectedResponseError, match="get_invoice: the 200 response") as info:
+    with pytest.raises(
+        UnexpectedResponseError, match="getInvoice: /invoice: expected a required"
+    ) as info:
         make_client().invoices.get(1)
     assert "ixc drift" in str(info.value)
+
+
+def _invoice_with(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = copy.deepcopy(example("getInvoice", 200))
+    body["invoice"].update(changes)
+    return body
+
+
+def test_a_wrong_type_names_the_operation_pointer_and_expected_type(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    mock_api.get("/invoices/1.json").mock(
+        return_value=httpx.Response(200, json=_invoice_with(total="30 EUR"))
+    )
+    with pytest.raises(UnexpectedResponseError) as info:
+        make_client().invoices.get(1)
+    assert info.value.message == "getInvoice: /invoice/total: expected a number, got '30 EUR'"
+
+
+def test_an_iso_date_where_dd_mm_yyyy_is_documented_is_drift(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    mock_api.get("/invoices/1.json").mock(
+        return_value=httpx.Response(200, json=_invoice_with(date="2026-11-27"))
+    )
+    with pytest.raises(UnexpectedResponseError, match=r"/invoice/date: expected a date dd/mm/yyyy"):
+        make_client().invoices.get(1)
+
+
+def test_strict_false_warns_and_keeps_the_raw_value(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    mock_api.get("/invoices/1.json").mock(
+        return_value=httpx.Response(200, json=_invoice_with(total="30 EUR", status="archived"))
+    )
+    with pytest.warns(ResponseDriftWarning) as caught:
+        doc = make_client(strict=False).invoices.get(1).invoice
+    assert doc.total == "30 EUR"
+    assert doc.status == "archived"
+    assert [str(w.message).split(":")[1].strip() for w in caught] == [
+        "/invoice/status",
+        "/invoice/total",
+    ]
+
+
+def test_responses_are_converted_money_dates_ids_flags(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    body = _invoice_with(total=24.6, date="27/11/2026", sequence_id="7")
+    body["invoice"]["items"][0].update(unit_price="100.0", quantity=3, subtotal=300)
+    mock_api.get("/invoices/1.json").mock(return_value=httpx.Response(200, json=body))
+    doc = make_client().invoices.get(1).invoice
+    assert doc.total == Decimal("24.6")
+    assert isinstance(doc.total, Decimal)
+    assert doc.date == dt.date(2026, 11, 27)
+    assert doc.sequence_id == 7
+    item = doc.items[0]
+    assert (item.unit_price, item.quantity, item.subtotal) == (Decimal(100), 3, 300)
+    assert all(isinstance(v, Decimal) for v in (item.unit_price, item.quantity, item.subtotal))
+    assert isinstance(doc.archived, bool)
+
+
+def test_repr_shows_only_the_fields_that_are_set(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    mock_api.get("/invoices/1.json").mock(
+        return_value=httpx.Response(200, json=example("getInvoice", 200))
+    )
+    text = repr(make_client().invoices.get(1))
+    assert text.startswith("InvoiceResponse(invoice=Invoice(id=")
+    for noise in ("Unset", "None", " at 0x"):
+        assert noise not in text
 
 
 def test_generated_unexpected_status_keeps_the_body_out_of_its_message() -> None:

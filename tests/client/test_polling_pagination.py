@@ -12,7 +12,12 @@ import httpx
 import pytest
 import respx
 
-from invoicexpress import AsyncInvoiceXpress, PollTimeoutError
+from invoicexpress import (
+    AsyncInvoiceXpress,
+    PollTimeoutError,
+    ResponseDriftWarning,
+    UnexpectedResponseError,
+)
 from invoicexpress.testing import FakeClock
 from invoicexpress.testing import spec_example as example
 from invoicexpress_client.api import OPERATIONS
@@ -121,7 +126,7 @@ def test_typed_filters_go_out_as_bracket_names_and_dd_mm_yyyy(
     )
     make_client().invoices.list(
         type=["Invoice", "CreditNote"],
-        status=["final"],
+        status=["sent"],
         date_from=dt.date(2026, 1, 31),
         date_to=dt.date(2026, 2, 1),
         total_before_taxes_from=Decimal("10.50"),
@@ -130,7 +135,7 @@ def test_typed_filters_go_out_as_bracket_names_and_dd_mm_yyyy(
     )
     query = parse_qs(route.calls[0].request.url.query.decode())
     assert query["type[]"] == ["Invoice", "CreditNote"]
-    assert query["status[]"] == ["final"]
+    assert query["status[]"] == ["sent"]
     assert query["date[from]"] == ["31/01/2026"]
     assert query["date[to]"] == ["01/02/2026"]
     assert query["total_before_taxes[from]"] == ["10.50"]
@@ -139,16 +144,39 @@ def test_typed_filters_go_out_as_bracket_names_and_dd_mm_yyyy(
     assert query["per_page"] == ["30"]
 
 
-def test_a_status_the_spec_does_not_know_is_still_sent_and_parsed(
+def test_a_filter_value_outside_the_spec_is_refused_before_any_request(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    route = mock_api.get("/invoices.json")
+    with pytest.raises(ValueError, match=r"status\[\] does not accept 'final'.*'sent'"):
+        make_client().invoices.list(status=["final"])
+    assert not route.called
+
+
+def test_family_lists_default_to_the_namespaces_own_type(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    route = mock_api.get("/invoices.json").mock(
+        return_value=httpx.Response(200, json=_page(1, 1, [1]))
+    )
+    ix = make_client()
+    list(ix.invoices.iter())
+    list(ix.invoices.iter(type=["Invoice", "CreditNote"]))
+    sent = [c.request.url.params.get_list("type[]") for c in route.calls]
+    assert sent == [["Invoice"], ["Invoice", "CreditNote"]]
+
+
+def test_a_status_the_spec_does_not_know_is_drift_unless_strict_is_off(
     mock_api: respx.MockRouter, make_client: Any
 ) -> None:
     body = _page(1, 1, [1])
     body["invoices"][0]["status"] = "brand_new_state"
-    route = mock_api.get("/invoices.json").mock(return_value=httpx.Response(200, json=body))
-    [doc] = list(make_client().invoices.iter(status=["brand_new_state"]))
-    assert route.calls[0].request.url.params["status[]"] == "brand_new_state"
+    mock_api.get("/invoices.json").mock(return_value=httpx.Response(200, json=body))
+    with pytest.raises(UnexpectedResponseError, match="/invoices/0/status: expected one of"):
+        list(make_client().invoices.iter())
+    with pytest.warns(ResponseDriftWarning):
+        [doc] = list(make_client(strict=False).invoices.iter())
     assert doc.status == "brand_new_state"
-    assert doc.status.known is False
 
 
 def test_quotes_list_uses_the_estimates_list_filtered_by_type(
@@ -163,7 +191,7 @@ def test_quotes_list_uses_the_estimates_list_filtered_by_type(
 
 
 def test_an_unknown_filter_is_a_type_error_naming_the_valid_ones(make_client: Any) -> None:
-    with pytest.raises(TypeError, match=r"date\[from\]"):
+    with pytest.raises(TypeError, match="date_from"):
         make_client().invoice_receipts.list(date_from=dt.date(2026, 1, 1))
 
 

@@ -17,6 +17,7 @@ from invoicexpress import (
     RateLimitError,
     RetryPolicy,
     TransportError,
+    ValidationError,
 )
 from invoicexpress._transport import retry_after_seconds
 from invoicexpress.testing import FakeClock
@@ -204,3 +205,37 @@ def test_async_client_retries_429_and_paces(mock_api: respx.MockRouter, clock: F
     assert route.call_count == 3
     assert clock.sleeps == [4.0, 60.0 - 4.0]
     assert [g.invoice.id for g in got] == [1001, 1001]
+
+
+def test_pacing_logs_at_info_only_when_it_waits_longer_than_a_second(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = FakeClock()
+    pacer = Pacer(2, clock)
+    with caplog.at_level("INFO", logger="invoicexpress"):
+        pacer.reserve()
+        pacer.reserve()
+        assert caplog.records == []
+        pacer.reserve()  # the third request of the minute waits 60 s
+    [record] = caplog.records
+    assert record.levelname == "INFO"
+    assert record.getMessage() == "pacing: waiting 60.0 s to stay under 2 requests per minute"
+
+
+def test_the_sandboxs_reason_header_is_in_the_error(
+    mock_api: respx.MockRouter, make_client: Any
+) -> None:
+    mock_api.get("/invoices/1.json").mock(
+        return_value=httpx.Response(
+            422,
+            json={"errors": [{"error": "Date is not valid"}]},
+            headers={"X-Sandbox-Reason": "/invoice/date: not a dd/mm/yyyy date"},
+        )
+    )
+    with pytest.raises(ValidationError) as info:
+        make_client().invoices.get(1)
+    assert info.value.reason == "/invoice/date: not a dd/mm/yyyy date"
+    assert str(info.value).startswith(
+        "GET https://acme.app.invoicexpress.com/invoices/1.json?api_key=[REDACTED] -> 422: "
+        "Date is not valid. [sandbox: /invoice/date: not a dd/mm/yyyy date]"
+    )

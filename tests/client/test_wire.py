@@ -53,3 +53,16 @@ def test_to_wire_and_back() -> None:
     assert parse_date("2026-03-04") == dt.date(2026, 3, 4)
     with pytest.raises(ValueError, match="not a decimal"):
         to_decimal("abc")
+
+
+def test_bool_flags_go_out_as_the_wire_writes_them() -> None:
+    from invoicexpress_client.models.email_document_request_message_client import (
+        EmailDocumentRequestMessageClient,
+    )
+    from invoicexpress_client.models.tax_request_tax import TaxRequestTax
+
+    assert shape_body({"email": "a@b.pt", "save": True}, EmailDocumentRequestMessageClient) == {
+        "email": "a@b.pt",
+        "save": "1",
+    }
+    assert shape_body({"name": "X", "default_tax": False}, TaxRequestTax)["default_tax"] == 0

@@ -72,8 +72,23 @@ def generate_into(spec: Path, out: Path) -> int:
         return proc.returncode or 1
     if warnings:
         print(f"ixc generate: warnings from {GENERATOR}:\n{warnings}", file=sys.stderr)
+    write_typed(spec, out / PACKAGE)
     (out / PROVENANCE).write_text(json.dumps(provenance(spec), indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def write_typed(spec: Path, package: Path) -> None:
+    """The typed layer (`typed/`, see ixc.typedgen), formatted and stamped like the rest."""
+    import yaml
+
+    from ixc.typedgen import write
+
+    write(yaml.safe_load(spec.read_text(encoding="utf-8")), package)
+    typed = package / "typed"
+    ruff = [sys.executable, "-m", "ruff"]
+    common = ["--isolated", "--no-cache", "--target-version", "py311", "--line-length", "120"]
+    subprocess.run([*ruff, "format", str(typed), *common, "--quiet"], check=True)
+    stamp_headers(typed, marker=False)
 
 
 def provenance(spec: Path) -> dict[str, object]:
@@ -93,6 +108,8 @@ def provenance(spec: Path) -> dict[str, object]:
         "spec": shown,
         "spec_sha256": sha256_of(spec),
         "config_sha256": sha256_of(CONFIG),
+        "typedgen_sha256": sha256_of(Path(__file__).with_name("typedgen.py")),
+        "typed_runtime_sha256": sha256_of(CODEGEN / "typed_runtime.py"),
         "templates_sha256": templates,
         "templates_tree_sha256": hashlib.sha256(
             json.dumps(templates, sort_keys=True).encode()
@@ -137,7 +154,7 @@ def _files(root: Path) -> set[str]:
     return found
 
 
-def stamp_headers(root: Path) -> None:
+def stamp_headers(root: Path, *, marker: bool = True) -> None:
     """Post-hook: put the do-not-edit header on every generated Python file (idempotent)."""
     header = HEADER.format(version=GENERATOR_VERSION)
     for path in sorted(root.rglob("*.py")):
@@ -145,5 +162,5 @@ def stamp_headers(root: Path) -> None:
         if not text.startswith(header):
             path.write_text(header + text, encoding="utf-8")
     typed = root / "py.typed"
-    if not typed.exists():
+    if marker and not typed.exists():
         typed.write_text("# PEP 561 marker: this generated package ships type information.\n")

@@ -338,7 +338,10 @@ def create_document(ctx: Ctx, dt: DocType, body: Mapping[str, Any]) -> Json:
     uid = body.get("proprietary_uid")
     if uid not in (None, ""):
         key = f"uid:{ctx.name}:{as_text(uid)}"
-        if ctx.tx.meta(key) is not None:
+        done = ctx.tx.meta(key)
+        if done is not None and "uid_replay" in ctx.quirks:
+            return get_document(ctx, int(done), dt)
+        if done is not None:
             raise ApiError(
                 409,
                 say("duplicate_uid", uid=as_text(uid)),
