@@ -51,6 +51,7 @@ class ApiError(Exception):
         # `<json-pointer>: <cause>`; the API's body keeps the vendor's wording.
         self.reason = reason or f"{'/' + field if field and field != 'base' else ''}: {message}"
         self.reason_given = reason is not None
+        self.generic = False  # a generic 404 the operation's documented wording replaces
 
     def within(self, root: str) -> None:
         """A rule's field named inside the request's root object (`/date` -> `/invoice/date`)."""
@@ -75,8 +76,11 @@ def invalid(
     return ApiError(422, say(key, **values), field=field, code=code)
 
 
-def not_found(message: str = "Document not found") -> ApiError:
-    return ApiError(404, message)
+def not_found(what: str = "Document") -> ApiError:
+    """`<what> not found`; an operation that documents its own 404 wording answers with that."""
+    err = ApiError(404, say("not_found", what=what))
+    err.generic = True
+    return err
 
 
 def render(shape: str, err: ApiError) -> Any:

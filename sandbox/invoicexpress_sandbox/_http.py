@@ -172,22 +172,7 @@ class HttpLayer(RequestReading):
             body = err.body
         else:
             shape, example = bound.shapes.get(err.status, ("", None)) if bound else ("", None)
-            if (
-                err.status == 404
-                and example
-                and shape != "SimpleError"
-                and (
-                    err.message
-                    in (
-                        "Document not found",
-                        "Client not found",
-                        "Item not found",
-                        "Tax not found",
-                        "Regularization not found",
-                        "Treasury movement not found",
-                    )
-                )
-            ):
+            if err.generic and example and shape != "SimpleError":
                 err.message = example
             body = render(err.shape or shape or "ErrorsObject", err)
         headers = dict(err.headers)

@@ -212,8 +212,9 @@ def _money_message(op_id: str, leaf: str, missing: str) -> tuple[str, str] | Non
     if op_id == "createClientTreasuryMovement":
         if leaf == "date":
             return say("blank" if missing else "not_valid", what="Date"), leaf
-        rule = "not_a_number" if leaf in ("", "value") else "invalid"
-        return say("validation_failed", detail=say(rule, what=humanise(leaf or "value"))), leaf
+        what = humanise(leaf or "value")
+        detail = say("not_a_number" if leaf in ("", "value") else "invalid", what=what)
+        return say("validation_failed", detail=detail), leaf
     if op_id == "createSequence":
         return say("sequence_name_invalid"), "serie"
     if op_id == "configureAtCommunication":

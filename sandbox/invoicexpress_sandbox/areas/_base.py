@@ -108,12 +108,10 @@ def doc_type_of(doc: Mapping[str, Any]) -> DocType:
     return BY_TYPE[str(doc["type"])]
 
 
-def get_document(
-    ctx: Ctx, doc_id: int, dt: DocType | None = None, message: str = "Document not found"
-) -> Json:
+def get_document(ctx: Ctx, doc_id: int, dt: DocType | None = None) -> Json:
     doc = ctx.tx.get("document", doc_id, ctx.name)
     if doc is None or (dt is not None and doc["type"] != dt.type):
-        raise not_found(message)
+        raise not_found()
     return doc
 
 

@@ -35,10 +35,10 @@ def clients(ctx: Ctx) -> list[Json]:
     return ctx.tx.all("client", ctx.name)
 
 
-def get_client(ctx: Ctx, client_id: int, message: str = "Client not found") -> Json:
+def get_client(ctx: Ctx, client_id: int) -> Json:
     client = ctx.tx.get("client", client_id, ctx.name)
     if client is None:
-        raise not_found(message)
+        raise not_found("Client")
     return client
 
 

@@ -42,7 +42,7 @@ def tax_by_name(ctx: Ctx, name: str) -> Json | None:
 def get_tax(ctx: Ctx, tax_id: int) -> Json:
     tax = ctx.tx.get("tax", tax_id, ctx.name)
     if tax is None:
-        raise not_found("Tax not found")
+        raise not_found("Tax")
     return tax
 
 
@@ -109,7 +109,7 @@ def items(ctx: Ctx) -> list[Json]:
 def get_item(ctx: Ctx, item_id: int) -> Json:
     item = ctx.tx.get("item", item_id, ctx.name)
     if item is None:
-        raise not_found("Item not found")
+        raise not_found("Item")
     return item
 
 

@@ -113,7 +113,7 @@ def add_regularization(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Jso
 
 
 def delete_regularization(ctx: Ctx, client_id: int, reg_id: int) -> None:
-    _delete_entry(ctx, client_id, "_regularizations", reg_id, "Regularization not found")
+    _delete_entry(ctx, client_id, "_regularizations", reg_id, "Regularization")
 
 
 def add_movement(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Json:
@@ -139,7 +139,7 @@ def add_movement(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Json:
 
 
 def delete_movement(ctx: Ctx, client_id: int, mov_id: int) -> None:
-    _delete_entry(ctx, client_id, "_movements", mov_id, "Treasury movement not found")
+    _delete_entry(ctx, client_id, "_movements", mov_id, "Treasury movement")
 
 
 def _append_entry(ctx: Ctx, client: Json, key: str, record: Json) -> Json:
@@ -148,12 +148,12 @@ def _append_entry(ctx: Ctx, client: Json, key: str, record: Json) -> Json:
     return record
 
 
-def _delete_entry(ctx: Ctx, client_id: int, key: str, entry_id: int, missing: str) -> None:
+def _delete_entry(ctx: Ctx, client_id: int, key: str, entry_id: int, what: str) -> None:
     """Drop entry `entry_id` from a client's list `key` (regularizations, movements)."""
     client = get_client(ctx, client_id)
     entries = client.get(key, [])
     kept = [e for e in entries if int(e["id"]) != entry_id]
     if len(kept) == len(entries):
-        raise not_found(missing)
+        raise not_found(what)
     client[key] = kept
     ctx.tx.put("client", client_id, ctx.name, client)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import ApiError, invalid, not_found, say
+from .._errors import ApiError, invalid, say
 from .._money import to_decimal
 from ..areas._base import Ctx, Json, as_flag, as_text
 from ..areas.accounts_saft import (
@@ -105,7 +105,7 @@ def _create_account_existing(ctx: Ctx, req: Req) -> Reply:
 def _own_account(ctx: Ctx, req: Req) -> Json:
     raw = req.params.get("account_id") or next(iter(req.params.values()), "")
     if raw != str(ctx.account["id"]):
-        raise not_found("The account doesn't exist.")
+        raise ApiError(404, "The account doesn't exist.")
     return ctx.account
 
 

@@ -50,7 +50,7 @@ def _find_client(key: str, param: str) -> Handler:
         value = req.q(param) or ""
         client = client_by(ctx, key, value)
         if client is None:
-            raise not_found("Client not found")
+            raise not_found("Client")
         return 200, _client_reply(client)
 
     return find

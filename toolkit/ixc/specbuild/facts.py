@@ -361,6 +361,7 @@ AT_COMMUNICATION_TYPES = ("auto", "manual", "guides", "portal_at")
 ERRORS: dict[str, str] = {
     # generic rule wordings (the Rails validation phrases InvoiceXpress uses)
     "blank": "{what} can't be blank",
+    "not_found": "{what} not found",
     "invalid": "{what} is invalid",
     "not_valid": "{what} is not valid",
     "not_a_number": "{what} is not a number",
@@ -395,7 +396,6 @@ ERRORS: dict[str, str] = {
         "document of the series ({date})"
     ),
     "pdf_invalid_state": "The document-id provided is in an invalid state.",
-    "document_not_found": "Document not found",
     "duplicate_uid": "There's an ongoing document creation with the provided UID {uid}",
     # change state (api-docs 002, Change State)
     "invalid_state": "Invalid state",
@@ -522,7 +522,7 @@ MESSAGES_DOCUMENT_OBSERVED = (
 )
 MESSAGE_PDF_INVALID_STATE = say("pdf_invalid_state")  # api-docs 002
 MESSAGE_INVALID_API_KEY = say("invalid_api_key")  # surface §7
-MESSAGE_DOCUMENT_NOT_FOUND = say("document_not_found")  # surface §4.2
+MESSAGE_DOCUMENT_NOT_FOUND = say("not_found", what="Document")  # surface §4.2
 MESSAGE_DUPLICATE_UID = ERRORS["duplicate_uid"]
 
 # Text limits on requests. The vendor documents none; every document ends up in the SAF-T (PT)
