@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -463,85 +464,74 @@ def _addresses(value: object) -> list[str]:
 
 def filter_documents(ctx: Ctx, rows: list[Json], query: Mapping[str, list[str]]) -> list[Json]:
     """The list filters of api-surface §4.9 (status `sent` matches finalised documents)."""
+    tests = _document_tests(query)
+    return [doc for doc in rows if all(test(doc) for test in tests)]
+
+
+Test = Callable[[Json], bool]
+
+
+def _document_tests(query: Mapping[str, list[str]]) -> list[Test]:
+    """One test per filter the query sets; a bad bound is a 422 naming the filter."""
 
     def values(name: str) -> list[str]:
         return [v for v in query.get(name, []) + query.get(name + "[]", []) if v != ""]
 
+    tests: list[Test] = []
     types = set(values("type"))
+    if types:
+        tests.append(lambda doc: doc["type"] in types)
     statuses = set(values("status"))
     if "sent" in statuses:
         statuses.add("final")
-    text = " ".join(values("text")).lower()
-    reference = " ".join(values("reference")).lower()
+    if statuses:
+        tests.append(lambda doc: doc["status"] in statuses)
     archived = values("archived")
-    non_archived = values("non_archived")
-    show_archived = as_flag(archived[-1]) if archived else None
-    show_active = as_flag(non_archived[-1]) if non_archived else None
+    active = values("non_archived")
+    if archived or active:
+        show_archived = bool(archived) and as_flag(archived[-1])
+        show_active = bool(active) and as_flag(active[-1])
+        tests.append(lambda doc: show_archived if doc["archived"] else show_active)
+    text = " ".join(values("text")).lower()
+    if text:
+        tests.append(lambda doc: text in _searchable(doc))
+    reference = " ".join(values("reference")).lower()
+    if reference:
+        tests.append(lambda doc: reference in doc["reference"].lower())
+    ranges: tuple[tuple[str, Callable[[str], Any], Callable[[Json], Any]], ...] = (
+        ("date", parse_filter_date, lambda doc: parse_date(doc["date"])),
+        ("due_date", parse_filter_date, lambda doc: parse_date(doc["due_date"])),
+        ("total_before_taxes", to_decimal, lambda doc: Decimal(str(doc["before_taxes"]))),
+        ("loaded_at", _day_of, lambda doc: _day_of(doc.get("loaded_at", ""))),
+    )
+    for name, parse, read in ranges:
+        low = _bound(values(f"{name}[from]"), parse, name)
+        high = _bound(values(f"{name}[to]"), parse, name)
+        if low is not None or high is not None:
+            tests.append(functools.partial(_within, read, low, high))
+    return tests
 
-    def bound(name: str, parse: Callable[[str], Any]) -> tuple[Any, Any]:
-        lo = values(f"{name}[from]")
-        hi = values(f"{name}[to]")
-        low = parse(lo[-1]) if lo else None
-        high = parse(hi[-1]) if hi else None
-        if (lo and low is None) or (hi and high is None):
-            raise invalid("not_valid", what=humanise(name), field=name)
-        return low, high
 
-    date_lo, date_hi = bound("date", parse_filter_date)
-    due_lo, due_hi = bound("due_date", parse_filter_date)
-    tbt_lo, tbt_hi = bound("total_before_taxes", to_decimal)
+def _bound(given: list[str], parse: Callable[[str], Any], name: str) -> Any:
+    if not given:
+        return None
+    value = parse(given[-1])
+    if value is None:
+        raise invalid("not_valid", what=humanise(name), field=name)
+    return value
 
-    def loaded(value: str) -> date | None:
-        return parse_filter_date(value[:10])
 
-    load_lo, load_hi = bound("loaded_at", loaded)
-    out = []
-    for doc in rows:
-        if types and doc["type"] not in types:
-            continue
-        if statuses and doc["status"] not in statuses:
-            continue
-        if show_archived is not None or show_active is not None:
-            wanted = (bool(show_archived) and doc["archived"]) or (
-                bool(show_active) and not doc["archived"]
-            )
-            if not wanted:
-                continue
-        if (
-            text
-            and text
-            not in " ".join(
-                (
-                    doc["client"]["name"],
-                    doc["sequence_number"],
-                    doc["reference"],
-                    doc["observations"],
-                    # "Search for estimate, client or item details" (api-docs 002)
-                    *(str(i.get(k) or "") for i in doc["items"] for k in ("name", "description")),
-                )
-            ).lower()
-        ):
-            continue
-        if reference and reference not in doc["reference"].lower():
-            continue
-        doc_date = parse_date(doc["date"])
-        if date_lo and (doc_date is None or doc_date < date_lo):
-            continue
-        if date_hi and (doc_date is None or doc_date > date_hi):
-            continue
-        due = parse_date(doc["due_date"])
-        if due_lo and (due is None or due < due_lo):
-            continue
-        if due_hi and (due is None or due > due_hi):
-            continue
-        before = Decimal(str(doc["before_taxes"]))
-        if tbt_lo is not None and before < tbt_lo:
-            continue
-        if tbt_hi is not None and before > tbt_hi:
-            continue
-        if load_lo or load_hi:
-            when = loaded(doc.get("loaded_at", ""))
-            if when is None or (load_lo and when < load_lo) or (load_hi and when > load_hi):
-                continue
-        out.append(doc)
-    return out
+def _within(read: Callable[[Json], Any], low: Any, high: Any, doc: Json) -> bool:
+    value = read(doc)
+    return value is not None and (low is None or value >= low) and (high is None or value <= high)
+
+
+def _day_of(value: str) -> date | None:
+    return parse_filter_date(value[:10])
+
+
+def _searchable(doc: Json) -> str:
+    """What `text` searches: "estimate, client or item details" (api-docs 002)."""
+    items = (str(i.get(k) or "") for i in doc["items"] for k in ("name", "description"))
+    parts = (doc["client"]["name"], doc["sequence_number"], doc["reference"], doc["observations"])
+    return " ".join((*parts, *items)).lower()
