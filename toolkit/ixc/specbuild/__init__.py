@@ -17,6 +17,7 @@ import yaml
 
 from ixc.specbuild import facts, schemas
 from ixc.specbuild.facts import DOC_TYPES, RECEIPT
+from ixc.specbuild.messages import ERRORS
 from ixc.specbuild.operations import all_paths
 from ixc.specbuild.schemas import array, obj, ref, string
 
@@ -746,7 +747,7 @@ def build_document() -> dict[str, Any]:
             for dt in (*DOC_TYPES, RECEIPT)
         ],
         # Every error wording by key, once (core.Spec.message); x-error-messages quote it.
-        "x-error-catalogue": dict(facts.ERRORS),
+        "x-error-catalogue": dict(ERRORS),
     }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ixc.specbuild import facts, samples
 from ixc.specbuild.facts import BY_SEGMENT, DOC_TYPES, RECEIPT, DocType
+from ixc.specbuild.messages import say
 from ixc.specbuild.schemas import array, obj, ref, string
 
 Node = dict[str, Any]
@@ -166,8 +167,8 @@ FAMILY_TAG = {
     "receipts": "Invoices",
 }
 FAMILY_VENDOR = {"invoices": "Invoice", "estimates": "Estimate", "guides": "Guide"}
-_MB_MESSAGE = facts.say("mb_reference_unavailable")
-_SETTLED_MESSAGE = facts.say("document_settled")
+_MB_MESSAGE = say("mb_reference_unavailable")
+_SETTLED_MESSAGE = say("document_settled")
 
 
 def document_write_messages(dt: DocType, *, update: bool) -> tuple[str, ...]:
@@ -178,7 +179,7 @@ def document_write_messages(dt: DocType, *, update: bool) -> tuple[str, ...]:
     if dt.family not in ("invoices", "estimates"):  # no `mb_reference` field
         messages = tuple(m for m in messages if m != _MB_MESSAGE)
     if dt.segment in ("credit_notes", "debit_notes"):  # they correct an existing invoice
-        messages += (facts.say("invalid", what="Owner invoice"),)
+        messages += (say("invalid", what="Owner invoice"),)
     return messages
 
 
