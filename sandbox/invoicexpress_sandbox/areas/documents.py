@@ -157,19 +157,9 @@ def build_document(
             else "0.0",
             "permalink": f"{ctx.base_url}/documents/{doc_id}-public",
             "saft_hash": None,
-            "sum": wire(totals.sum),
-            "discount": wire(totals.discount),
-            "before_taxes": wire(totals.before_taxes),
-            "taxes": wire(totals.taxes),
-            "total": wire(totals.total),
+            **_money_fields(totals),
             "currency": _currency_name(as_text(root.get("currency_code")) or "EUR"),
-            "client": {
-                "id": int(client["id"]),
-                "name": client["name"],
-                "code": client.get("code") or None,
-                "country": client.get("country") or "Portugal",
-                "email": client.get("email") or None,
-            },
+            "client": _client_ref(client),
             "items": _item_rows(lines, totals),
         }
     )
@@ -195,6 +185,27 @@ def build_document(
     if owner_id is not None:
         _link(ctx, doc, owner_id)
     return doc
+
+
+def _money_fields(totals: Totals) -> Json:
+    return {
+        "sum": wire(totals.sum),
+        "discount": wire(totals.discount),
+        "before_taxes": wire(totals.before_taxes),
+        "taxes": wire(totals.taxes),
+        "total": wire(totals.total),
+    }
+
+
+def _client_ref(client: Json) -> Json:
+    """The client as a document shows it."""
+    return {
+        "id": int(client["id"]),
+        "name": client["name"],
+        "code": client.get("code") or None,
+        "country": client.get("country") or "Portugal",
+        "email": client.get("email") or None,
+    }
 
 
 def _dates(ctx: Ctx, dt: DocType, root: Mapping[str, Any]) -> tuple[date, date]:
