@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import nox
@@ -13,7 +17,20 @@ nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests"]
 nox.options.error_on_missing_interpreters = True
 
-PYTHON = "3.11"
+
+def _python() -> str:
+    """The interpreter running nox when pyproject's requires-python accepts it, else the oldest
+    it accepts: any installed 3.11+ will do (`nox --force-python 3.13` picks another)."""
+    with (Path(__file__).parent / "pyproject.toml").open("rb") as f:
+        requires = tomllib.load(f)["project"]["requires-python"]
+    found = re.fullmatch(r">=\s*3\.(\d+)", requires.strip())
+    assert found, f"requires-python {requires!r} is not of the form >=3.N"
+    minimum = int(found[1])
+    running = sys.version_info[:2]
+    return f"3.{running[1]}" if running[0] == 3 and running[1] >= minimum else f"3.{minimum}"
+
+
+PYTHON = _python()
 # Hand-written code: linted, formatted and type-checked strictly. generated/ is only
 # type-checked (it is the generator's output, like a vendored package).
 TYPED = [
@@ -163,6 +180,13 @@ def regenerate(session: nox.Session) -> None:
         args = parser.parse_args(session.posargs)
     except SystemExit:
         session.error("Usage: nox -s regenerate -- [--base origin/main] [--fail-on ERR|WARN]")
+    known = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{args.base}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    if known.returncode:
+        session.error(f"unknown git ref {args.base!r}; give a branch, tag or commit (--base)")
     _install(session)
     session.run("ixc", "generate")
     session.run("pytest", "-n", "auto", "tests")

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from ixc.exchange import read_recording, redact_text
+from ixc.exchange import REDACTED, Exchange, read_recording, redact_text
 from ixc.spec import load_spec
 
+from ._html import render_html
 from ._ledger import (
     Ledger,
     documented_messages,
@@ -82,7 +83,8 @@ class _Plugin:
             (ln for ln in lines if _OP_RE.search(ln) or re.search(r"ST\d{3}|Received:", ln)),
             lines[-1] if lines else "",
         )
-        self.failures[str(op)].append({"test": report.nodeid, "message": first[:500]})
+        curl = next((ln.strip() for ln in lines if ln.strip().startswith("curl ")), "")
+        self.failures[str(op)].append({"test": report.nodeid, "message": first[:500], "curl": curl})
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
@@ -104,8 +106,11 @@ class _Plugin:
             for path in sorted(parts.glob("recording-*.jsonl")):
                 out.write(path.read_text(encoding="utf-8"))
         recorded = revalidate(record)
-        for op, message in recorded:
-            self.failures[op].append({"test": "(recording re-validation)", "message": message})
+        for op, message, curl in recorded:
+            self.failures[op].append(
+                {"test": "(recording re-validation)", "message": message, "curl": curl}
+            )
+        add_curl_lines(self.failures, record)
         summary = build_summary(merged, self.failures, record)
         write_summary(summary, Path(self.config.getoption("--report-dir")))
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
@@ -114,6 +119,37 @@ class _Plugin:
             reporter.write_line(render_text(summary))
         if recorded and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def add_curl_lines(failures: dict[str, list[dict[str, str]]], record: Path) -> None:
+    """A failure without a curl line of its own gets one: the last exchange its test made with
+    the operation the failure names (else its last exchange). The recording is redacted; the
+    line reads the key from $INVOICEXPRESS_API_KEY."""
+    wanted = {f["test"] for items in failures.values() for f in items if not f.get("curl")}
+    if not wanted or not record.exists():
+        return
+    last: dict[tuple[str, str], Exchange] = {}
+    for ex in read_recording(record):
+        test = str(ex.meta.get("test", ""))
+        if test in wanted:
+            last[(test, "")] = ex
+            last[(test, ex.operation_id or "")] = ex
+    for op, items in failures.items():
+        for f in items:
+            found = last.get((f["test"], op)) or last.get((f["test"], ""))
+            if not f.get("curl") and found is not None:
+                f["curl"] = curl_line(found)
+
+
+def curl_line(ex: Exchange) -> str:
+    """A shell command that sends the recorded request again."""
+    url = ex.url.replace(f"api_key={REDACTED}", "api_key=${INVOICEXPRESS_API_KEY}")
+    parts = ["curl", "-X", ex.method, f'"{url}"']
+    if ex.request_body is not None:
+        body = json.dumps(ex.request_body, ensure_ascii=False, separators=(",", ":"))
+        quoted = "'" + body.replace("'", "'\\''") + "'"
+        parts += ["-H", "'Content-Type: application/json'", "-d", quoted]
+    return " ".join(parts)
 
 
 _CURL_RE = re.compile(r"curl -X (\w+)\b[^\n]*?'https?://[^/']+([^?']*)")
@@ -130,11 +166,12 @@ def _ops_from_curl(text: str) -> list[str]:
     return out
 
 
-def revalidate(record: Path) -> list[tuple[str, str]]:
+def revalidate(record: Path) -> list[tuple[str, str, str]]:
     """Every recorded response against its documented schema (the compiled validators are the
-    spec's cached ones, so each schema is compiled once per run)."""
+    spec's cached ones, so each schema is compiled once per run); each finding carries the curl
+    line of its first exchange."""
     spec = load_spec()
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     seen: set[tuple[str, int, str]] = set()
     for ex in read_recording(record):
         op = spec.operations.get(ex.operation_id or "") or spec.find(ex.method, ex.path)
@@ -159,7 +196,7 @@ def revalidate(record: Path) -> list[tuple[str, str]]:
         key = (op.operation_id, ex.status, msg)
         if key not in seen:
             seen.add(key)
-            out.append((op.operation_id, msg))
+            out.append((op.operation_id, msg, curl_line(ex)))
     return out
 
 
@@ -213,6 +250,7 @@ def build_summary(
             "per_operation": {
                 op: sorted({s for (o, s) in seen_pairs if o == op}) for op in statuses
             },
+            "documented": statuses,
         },
         "transitions": {
             "total": total_trans,
@@ -220,12 +258,14 @@ def build_summary(
             "percent": pct(total_trans - miss_t, total_trans),
             "forbidden_events_tried": sum(1 for _ in led.forbidden),
             "missing": missing_trans,
+            "per_family": {dt: len(ts) for dt, ts in transitions.items()},
         },
         "error_messages": {
             "total": total_msgs,
             "exercised": total_msgs - miss_m,
             "percent": pct(total_msgs - miss_m, total_msgs),
             "missing": missing_msgs,
+            "per_operation": {op: len(ms) for op, ms in messages.items()},
         },
         "failures": dict(sorted(failures.items())),
         "failure_count": sum(len(v) for v in failures.values()),
@@ -260,6 +300,19 @@ def render_markdown(s: dict[str, Any]) -> str:
         "",
         f"Requests: {s['requests']}. Recording: `{s['recording']}`.",
         "",
+        f"## Failures by operation ({s['failure_count']})",
+        "",
+    ]
+    for op, items in s["failures"].items():
+        out.append(f"### `{op}` ({len(items)})")
+        for it in items:
+            out.append(f"- `{it['test']}`: {it['message']}")
+            if it.get("curl"):
+                out.append(f"  `{it['curl']}`")
+    out += [
+        "",
+        "## Coverage",
+        "",
         "| measure | exercised | total | % |",
         "|---|---|---|---|",
     ]
@@ -274,10 +327,6 @@ def render_markdown(s: dict[str, Any]) -> str:
             out += ["", f"## Missing {key.replace('_', ' ')}", ""]
             items = missing.items() if isinstance(missing, dict) else [(m, "") for m in missing]
             out += [f"- `{op}` {what}" for op, what in items]
-    out += ["", f"## Failures by operation ({s['failure_count']})", ""]
-    for op, items in s["failures"].items():
-        out.append(f"### `{op}` ({len(items)})")
-        out += [f"- `{it['test']}`: {it['message']}" for it in items]
     return "\n".join(out) + "\n"
 
 
@@ -287,3 +336,4 @@ def write_summary(s: dict[str, Any], report_dir: Path) -> None:
         json.dumps(s, indent=2, sort_keys=True), encoding="utf-8"
     )
     (report_dir / "summary.md").write_text(render_markdown(s), encoding="utf-8")
+    (report_dir / "index.html").write_text(render_html(s), encoding="utf-8")

@@ -309,13 +309,19 @@ def test_subprocess_sandbox_gets_its_token_from_the_environment() -> None:
 
 
 def test_ixc_contract_passes_the_key_by_environment(tmp_path: Path) -> None:
+    # `ixc contract` checks up front that --base-url answers: point it at a live sandbox.
+    with running_sandbox() as sb:
+        _pytest_child_without_the_key(tmp_path, sb.base_url)
+
+
+def _pytest_child_without_the_key(tmp_path: Path, base_url: str) -> None:
     cmd = [
         sys.executable,
         "-m",
         "ixc.cli",
         "contract",
         "--base-url",
-        "http://127.0.0.1:9",
+        base_url,
         "--api-key",
         PLANTED,
         "-n",

@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from ixc.usage import UsageError
+from ixc.usage import Parser, UsageError
 
 # Each command and the extra of the distribution that brings what it needs (docs/PACKAGING.md).
 COMMANDS = {
@@ -25,7 +25,7 @@ COMMANDS = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ixc", description=__doc__.splitlines()[0])
+    parser = Parser(prog="ixc", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, extra in COMMANDS.items():
         try:
@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"ixc: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("ixc: interrupted", file=sys.stderr)
+        return 130
     return result
 
 

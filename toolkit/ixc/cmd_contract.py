@@ -14,8 +14,11 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ixc.usage import UsageError, require_extra
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def suites_dir() -> Path:
@@ -38,13 +41,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--send-email", action="store_true", help="live: run e-mail operations")
     p.add_argument("--live-429", action="store_true", help="live: provoke 429 on purpose")
     p.add_argument("-n", "--workers", default="auto", help="pytest-xdist workers (auto)")
-    p.add_argument("--junit", default="reports/contract/junit.xml", help="JUnit XML path")
+    p.add_argument("--junit", help="JUnit XML path (default: REPORT_DIR/junit.xml)")
     p.add_argument(
         "--record",
-        default="reports/contract/exchanges.jsonl",
-        help="recording of every exchange (JSON Lines, redacted)",
+        help="recording of every exchange, JSON Lines, redacted (REPORT_DIR/exchanges.jsonl)",
     )
-    p.add_argument("--report-dir", default="reports/contract", help="summary directory")
+    p.add_argument(
+        "--report-dir",
+        default="reports/contract",
+        help="summary.md, summary.json and index.html (default reports/contract)",
+    )
     p.add_argument("--fault", action="append", default=[], help="sandbox fault to switch on")
     p.add_argument("-k", dest="keyword", help="only tests matching this pytest expression")
     p.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
@@ -63,13 +69,17 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         "-p",
         "no:cacheprovider",
         "--junitxml",
-        str(Path(args.junit).resolve()),
+        str(junit_path(args).resolve()),
         "--record",
-        str(Path(args.record).resolve()),
+        str(record_path(args).resolve()),
         "--report-dir",
         str(Path(args.report_dir).resolve()),
         "-q",
         "--tb=short",
+        "-p",
+        "ixc.contract_progress",  # suite-by-suite progress instead of dots, a table at the end
+        "-o",
+        "console_output_style=classic",
     ]
     if args.workers not in ("0", "1"):
         out += ["-n", str(args.workers)]
@@ -89,24 +99,87 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
     return out + list(args.pytest_args)
 
 
+def check(args: argparse.Namespace) -> None:
+    """Mistakes found before any test runs (each would otherwise fail every test)."""
+    if args.fault:
+        from invoicexpress_sandbox import FAULTS, QUIRKS
+
+        if args.base_url:
+            raise UsageError(
+                "--fault switches a fault on in the bundled sandbox; drop --base-url to use it"
+            )
+        unknown = [name for name in args.fault if name not in FAULTS and name not in QUIRKS]
+        if unknown:
+            raise UsageError(
+                f"unknown --fault {', '.join(unknown)}; choose from "
+                f"{', '.join(sorted(FAULTS) + sorted(QUIRKS))}"
+            )
+    if args.workers != "auto" and not (args.workers.isdigit()):
+        raise UsageError(f"-n {args.workers} is not a worker count; give a number or auto")
+    if args.base_url:
+        url = args.base_url
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--base-url {url} is not an http(s) URL; e.g. http://127.0.0.1:8765")
+        if parts.hostname not in LOOPBACK and not args.live:
+            raise UsageError(
+                f"{parts.hostname} is not a local server; add --live to run against a real "
+                "account (documents are marked and cleaned up)"
+            )
+        if not (args.api_key or os.environ.get("INVOICEXPRESS_API_KEY")):
+            raise UsageError("--base-url needs --api-key KEY (or INVOICEXPRESS_API_KEY)")
+        check_reachable(url)
+
+
+def check_reachable(url: str) -> None:
+    """The server answers HTTP at all (any status will do): a typo fails here, not per test."""
+    import httpx
+
+    try:
+        with httpx.Client(timeout=10) as http:
+            http.get(url)
+    except httpx.HTTPError as exc:
+        raise UsageError(
+            f"--base-url {url} is not reachable ({type(exc).__name__}); start the server "
+            "(ixc sandbox) or fix the URL"
+        ) from None
+
+
+def junit_path(args: argparse.Namespace) -> Path:
+    return Path(args.junit or Path(args.report_dir) / "junit.xml")
+
+
+def record_path(args: argparse.Namespace) -> Path:
+    return Path(args.record or Path(args.report_dir) / "exchanges.jsonl")
+
+
+def child_env(args: argparse.Namespace) -> dict[str, str]:
+    """The pytest child's environment: the API key travels here, never on its command line
+    (any local user can read a process's arguments)."""
+    env = dict(os.environ)
+    if args.api_key:
+        env["INVOICEXPRESS_API_KEY"] = args.api_key
+    return env
+
+
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
     require_extra("contract", "pytest", "xdist", "schemathesis", "starlette")
-    env = dict(os.environ)
-    if args.api_key:
-        env["INVOICEXPRESS_API_KEY"] = args.api_key
+    check(args)
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
     # xdist workers) whatever ixc imported before. It runs in the user's directory.
     code = subprocess.run(
-        [sys.executable, "-m", "pytest", *pytest_args(args)], env=env, check=False
+        [sys.executable, "-m", "pytest", *pytest_args(args)], env=child_env(args), check=False
     ).returncode
+    report = Path(args.report_dir)
     written = [
         f"{label} {path}"
         for label, path in (
-            ("JUnit", Path(args.junit)),
-            ("recording", Path(args.record)),
-            ("summary", Path(args.report_dir) / "summary.md"),
+            ("report", report / "index.html"),
+            ("summary", report / "summary.md"),
+            ("JUnit", junit_path(args)),
+            ("recording", record_path(args)),
         )
         if path.is_file()
     ]

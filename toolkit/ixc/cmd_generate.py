@@ -26,7 +26,7 @@ from ixc.codegen import (
     generate_into,
     stamp_headers,
 )
-from ixc.usage import UsageError, require_extra
+from ixc.usage import UsageError, require_extra, yaml_mapping
 
 __all__ = ["CONFIG", "GENERATOR_VERSION", "HEADER", "TEMPLATES", "compare", "register", "run"]
 
@@ -47,9 +47,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     spec = Path(args.spec) if args.spec else spec_path()
-    if not spec.exists():
-        print(f"ixc generate: no spec at {spec}; run `ixc spec build` first", file=sys.stderr)
-        return 2
+    if not args.spec and not spec.exists():
+        raise UsageError(f"no spec at {spec}; run `ixc spec build` first")
+    if "openapi" not in yaml_mapping(spec, "--spec"):
+        raise UsageError(f"--spec {spec} has no `openapi` version key; give an OpenAPI document")
+    output: Path = args.output
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output {output} is a file; give a folder")
     require_extra("codegen", "openapi_python_client")
     if not CONFIG.exists():
         raise UsageError(
@@ -57,13 +61,10 @@ def run(args: argparse.Namespace) -> int:
         )
     installed = metadata.version(GENERATOR)
     if installed != GENERATOR_VERSION:
-        print(
-            f"ixc generate: {GENERATOR} {installed} is installed but the templates are pinned to "
-            f"{GENERATOR_VERSION}; run: uv pip install '{GENERATOR}=={GENERATOR_VERSION}'",
-            file=sys.stderr,
+        raise UsageError(
+            f"{GENERATOR} {installed} is installed but the templates are pinned to "
+            f"{GENERATOR_VERSION}; run: uv pip install '{GENERATOR}=={GENERATOR_VERSION}'"
         )
-        return 2
-    output: Path = args.output
     with tempfile.TemporaryDirectory(prefix="ixc-generate-") as tmp:
         fresh = Path(tmp) / "out"
         code = generate_into(spec, fresh)

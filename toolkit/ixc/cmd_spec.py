@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ixc.usage import UsageError, require_extra
+from ixc.usage import UsageError, require_extra, yaml_mapping
 
 
 def register(sub: Any) -> None:
@@ -53,12 +53,11 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     require_extra("spec", "openapi_spec_validator")
     from openapi_spec_validator import validate
-    from openapi_spec_validator.readers import read_from_filename
 
     from invoicexpress_core.spec import spec_path
 
     path = args.path or spec_path()
-    document, _ = read_from_filename(str(path))
+    document = yaml_mapping(path, "spec")
     try:
         validate(document)
     except Exception as exc:  # the validator raises several unrelated types

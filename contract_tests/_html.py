@@ -1,0 +1,166 @@
+"""`index.html` of a contract run: one self-contained page (inline CSS, no scripts, nothing
+fetched) with the failures first, each with a curl line, then the coverage matrix: operations x
+documented status codes, transitions per document family, documented 422 messages."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d232a}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.muted{color:#5b6670}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
+.card{border:1px solid #d5dbe1;border-radius:6px;padding:10px 14px;min-width:150px}
+.card b{display:block;font-size:20px}.bad{color:#b3261e}.good{color:#1b7f3b}
+table{border-collapse:collapse;margin:6px 0}th,td{border:1px solid #d5dbe1;padding:3px 7px}
+th{background:#f3f5f7;text-align:left;font-weight:600}
+td.c{text-align:center;min-width:30px}.y{background:#d8f3df}.n{background:#fadbd8}
+.u{background:#fde7c7}.x{background:#fafbfc}
+pre{background:#f6f8fa;border:1px solid #d5dbe1;padding:6px 8px;white-space:pre-wrap;
+word-break:break-all;margin:4px 0 12px}
+.matrix th.op{position:sticky;left:0;background:#fff;font-family:ui-monospace,monospace;
+font-weight:400}.matrix thead th{position:sticky;top:0}
+details{margin:2px 0}summary{cursor:pointer}li{margin:2px 0}code{font-size:13px}
+"""
+
+LEGEND = (
+    '<p class="muted"><span class="c y">&#10003;</span> exercised &nbsp; '
+    '<span class="c n">&#10007;</span> documented, not exercised &nbsp; '
+    '<span class="c u">!</span> answered but not documented &nbsp; blank: not documented</p>'
+)
+
+
+def render_html(s: dict[str, Any]) -> str:
+    """The whole page from a summary built by `_summary.build_summary`."""
+    failed = s["failure_count"]
+    verdict = (
+        f'<b class="bad">{failed} failure{"s" if failed != 1 else ""}</b>'
+        if failed
+        else '<b class="good">no failures</b>'
+    )
+    cards = [f'<div class="card">result{verdict}</div>']
+    for key in ("operations", "status_codes", "transitions", "error_messages"):
+        part = s[key]
+        cls = "good" if part["exercised"] == part["total"] else "bad"
+        cards.append(
+            f'<div class="card">{key.replace("_", " ")}<b class="{cls}">'
+            f"{part['exercised']}/{part['total']}</b>{part['percent']}%</div>"
+        )
+    body = [
+        "<h1>Contract run</h1>",
+        f'<p class="muted">{s["requests"]} requests; recording '
+        f"<code>{escape(s['recording'])}</code></p>",
+        f'<div class="cards">{"".join(cards)}</div>',
+        _failures(s["failures"]),
+        _status_matrix(s["status_codes"]),
+        _transitions(s["transitions"]),
+        _messages(s["error_messages"]),
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Contract run: {failed} failures</title><style>{CSS}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+def _failures(failures: dict[str, list[dict[str, str]]]) -> str:
+    count = sum(len(v) for v in failures.values())
+    out = [f"<h2>Failures by operation ({count})</h2>"]
+    if not count:
+        out.append('<p class="good">Every test passed.</p>')
+    else:
+        out.append(
+            '<p class="muted">Each curl line repeats the failing request (schemathesis, '
+            "recorded responses) or the test's last request to the operation named; the API "
+            "key is redacted (<code>$INVOICEXPRESS_API_KEY</code> or <code>[REDACTED]</code>: "
+            "put yours there).</p>"
+        )
+    for op, items in failures.items():
+        out.append(f"<h3><code>{escape(op)}</code> ({len(items)})</h3>")
+        for it in items:
+            out.append(
+                f"<p><code>{escape(it['test'])}</code><br>"
+                f"{escape(it['message'].removeprefix('E ').strip())}</p>"
+                + (f"<pre>{escape(it['curl'])}</pre>" if it.get("curl") else "")
+            )
+    return "".join(out)
+
+
+def _status_matrix(part: dict[str, Any]) -> str:
+    documented: dict[str, list[int]] = part["documented"]
+    seen: dict[str, list[int]] = part["per_operation"]
+    codes = sorted(
+        {c for cs in documented.values() for c in cs} | {c for cs in seen.values() for c in cs}
+    )
+    head = "".join(f"<th>{c}</th>" for c in codes)
+    rows = []
+    for op in sorted(documented):
+        cells = []
+        for c in codes:
+            doc, got = c in documented[op], c in seen.get(op, [])
+            if doc and got:
+                cells.append('<td class="c y" title="exercised">&#10003;</td>')
+            elif doc:
+                cells.append('<td class="c n" title="not exercised">&#10007;</td>')
+            elif got:
+                cells.append('<td class="c u" title="not documented">!</td>')
+            else:
+                cells.append('<td class="c x"></td>')
+        rows.append(f'<tr><th class="op">{escape(op)}</th>{"".join(cells)}</tr>')
+    return (
+        f"<h2>Status codes: operations x documented codes ({part['exercised']}/"
+        f"{part['total']})</h2>{LEGEND}"
+        f'<table class="matrix"><thead><tr><th>operation</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _transitions(part: dict[str, Any]) -> str:
+    missing: dict[str, list[str]] = part["missing"]
+    rows = []
+    for family, total in sorted(part["per_family"].items()):
+        lost = missing.get(family, [])
+        cls = "y" if not lost else "n"
+        detail = (
+            "<details><summary>not exercised</summary><ul>"
+            + "".join(f"<li><code>{escape(t)}</code></li>" for t in lost)
+            + "</ul></details>"
+            if lost
+            else ""
+        )
+        rows.append(
+            f'<tr><th class="op">{escape(family)}</th><td class="c {cls}">'
+            f"{total - len(lost)}/{total}</td><td>{detail}</td></tr>"
+        )
+    return (
+        f"<h2>Transitions per family ({part['exercised']}/{part['total']}; "
+        f"{part['forbidden_events_tried']} forbidden events tried)</h2>"
+        "<table><thead><tr><th>family</th><th>exercised</th><th></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _messages(part: dict[str, Any]) -> str:
+    missing: dict[str, list[str]] = part["missing"]
+    rows = []
+    for op, total in sorted(part["per_operation"].items()):
+        lost = missing.get(op, [])
+        cls = "y" if not lost else "n"
+        detail = (
+            "<details><summary>not exercised</summary><ul>"
+            + "".join(f"<li>{escape(m)}</li>" for m in lost)
+            + "</ul></details>"
+            if lost
+            else ""
+        )
+        rows.append(
+            f'<tr><th class="op">{escape(op)}</th><td class="c {cls}">'
+            f"{total - len(lost)}/{total}</td><td>{detail}</td></tr>"
+        )
+    return (
+        f"<h2>Documented 422 messages ({part['exercised']}/{part['total']})</h2>"
+        "<table><thead><tr><th>operation</th><th>exercised</th><th></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

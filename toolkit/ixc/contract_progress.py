@@ -1,0 +1,158 @@
+"""pytest plugin for `ixc contract` runs: progress suite by suite, then a table per suite.
+
+Loaded with `-p ixc.contract_progress` (only by `ixc contract`). It replaces pytest's dots with
+one line per finished suite (a test file) and, on a terminal, a status line rewritten in place;
+when the output is not a terminal (CI logs) it writes plain lines only, no control codes: a line
+per finished suite and at most one "still running" line every `HEARTBEAT` seconds. At the end:
+a table of suite, tests, failures and seconds. pytest-xdist's own "bringing up nodes..." lines
+(printed twice when not on a terminal) are replaced by one line saying how many workers run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+HEARTBEAT = 30.0
+
+
+@dataclass
+class Suite:
+    name: str
+    total: int = 0
+    done: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    finished: bool = False
+
+
+def suite_of(nodeid: str) -> str:
+    """`contract_tests/test_error_codes.py::test_x[a]` -> `test_error_codes.py`."""
+    return nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+
+
+def render_table(suites: Sequence[Suite]) -> list[str]:
+    """The end-of-run table; seconds are test time summed over workers."""
+    width = max([len("suite"), len("total"), *(len(s.name) for s in suites)])
+    lines = [f"{'suite':<{width}}  {'tests':>6}  {'failures':>8}  {'seconds':>8}"]
+    for s in suites:
+        lines.append(f"{s.name:<{width}}  {s.done:>6}  {s.failures:>8}  {s.seconds:>8.1f}")
+    total = Suite(
+        "total",
+        done=sum(s.done for s in suites),
+        failures=sum(s.failures for s in suites),
+        seconds=sum(s.seconds for s in suites),
+    )
+    lines.append(
+        f"{total.name:<{width}}  {total.done:>6}  {total.failures:>8}  {total.seconds:>8.1f}"
+    )
+    return lines
+
+
+class Progress:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.reporter: Any = None  # registered after this plugin: looked up at session start
+        self.tty = False
+        self.suites: dict[str, Suite] = {}
+        self.started = time.monotonic()
+        self.last_line = self.started
+        self.failed_ids: set[str] = set()
+
+    # -- collection: how many tests each suite has
+
+    def _collected(self, nodeids: Sequence[str]) -> None:
+        if self.suites:  # each xdist worker reports the same collection
+            return
+        counts = Counter(suite_of(n) for n in nodeids)
+        self.suites = {name: Suite(name, total) for name, total in counts.items()}
+        plural = "s" if len(counts) != 1 else ""
+        self._say(f"{len(nodeids)} tests in {len(counts)} suite{plural}")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if session.items:
+            self._collected([item.nodeid for item in session.items])
+
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: Sequence[str]) -> None:
+        self._collected(ids)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        self.tty = bool(self.reporter is not None and self.reporter.isatty)
+        trdist = self.config.pluginmanager.get_plugin("terminaldistreporter")
+        if trdist is not None and not self.tty:
+            trdist.ensure_show_status = lambda: None  # its status line, written twice in logs
+            workers = getattr(self.config.option, "numprocesses", None)
+            self._say(f"starting pytest-xdist workers ({workers})")
+
+    # -- results: pytest's dots are silenced, suites are counted
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport, config: pytest.Config
+    ) -> Generator[None, Any, Any]:
+        category, _letter, _word = yield
+        return category, "", ""
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        suite = self.suites.get(suite_of(report.nodeid))
+        if suite is None:
+            return
+        suite.seconds += report.duration
+        if report.failed and report.nodeid not in self.failed_ids:
+            self.failed_ids.add(report.nodeid)
+            suite.failures += 1
+        if report.when == "teardown":
+            suite.done += 1
+            if suite.done == suite.total:
+                suite.finished = True
+                self._finished(suite)
+            else:
+                self._status()
+
+    def _finished(self, suite: Suite) -> None:
+        ended = sum(1 for s in self.suites.values() if s.finished)
+        failed = f", {suite.failures} failed" if suite.failures else ""
+        self._say(
+            f"[{ended}/{len(self.suites)}] {suite.name}: {suite.total} tests{failed} "
+            f"({time.monotonic() - self.started:.0f} s since start)"
+        )
+
+    def _status(self) -> None:
+        done = sum(s.done for s in self.suites.values())
+        total = sum(s.total for s in self.suites.values())
+        line = f"{done}/{total} tests, {len(self.failed_ids)} failed"
+        now = time.monotonic()
+        if self.tty:
+            self.reporter.rewrite(f"  {line} ", erase=True)
+        elif now - self.last_line >= HEARTBEAT:
+            self._say(f"... {line} ({now - self.started:.0f} s)")
+
+    def _say(self, line: str) -> None:
+        if self.reporter is None:
+            return
+        self.last_line = time.monotonic()
+        if self.tty:
+            self.reporter.rewrite("", erase=True)
+        self.reporter.ensure_newline()
+        self.reporter.write_line(f"contract: {line}")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.suites:
+            return
+        terminalreporter.write_sep("=", "contract suites")
+        for line in render_table(list(self.suites.values())):
+            terminalreporter.write_line(line)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if getattr(config, "workerinput", None) is None:  # the controller only
+        config.pluginmanager.register(Progress(config), "ixc-contract-progress")
