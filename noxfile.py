@@ -196,3 +196,19 @@ def regenerate(session: nox.Session) -> None:
     outputs = [f"--{fmt}={args.out}.{ext}" for fmt, ext in
                (("markdown", "md"), ("json", "json"), ("junit", "xml"))]  # fmt: skip
     session.run("ixc", "drift", "spec", old, args.spec, "--client-impact", *outputs, *fail_on)
+
+
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
+def detection(session: nox.Session) -> None:
+    """The mutation catalogue's score beside plain `schemathesis run`, same faults, same run
+    (one full `--quick` run per fault: long). Posargs: fault names, --max-time N."""
+    _install(session)
+    session.run("python", "tests/contract/detection.py", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
+def rehearsal(session: nox.Session) -> None:
+    """The live profile against `ixc sandbox --live-like`: <= 600 requests, no unhandled 429,
+    nothing touched that the run did not create, nothing left but marked clients."""
+    _install(session)
+    session.run("python", "tests/contract/rehearsal.py", *session.posargs)

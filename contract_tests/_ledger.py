@@ -24,7 +24,9 @@ class Ledger:
     transitions: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     forbidden: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     messages: Counter[tuple[str, str]] = field(default_factory=Counter)
+    findings: Counter[str] = field(default_factory=Counter)  # reported, not failures
     requests: int = 0
+    throttled: int = 0  # 429s waited out and retried
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -32,7 +34,9 @@ class Ledger:
             "transitions": [[*k, n] for k, n in self.transitions.items()],
             "forbidden": [[*k, n] for k, n in self.forbidden.items()],
             "messages": [[*k, n] for k, n in self.messages.items()],
+            "findings": dict(self.findings),
             "requests": self.requests,
+            "throttled": self.throttled,
         }
 
     def write(self, path: Path) -> None:
@@ -42,7 +46,8 @@ class Ledger:
     @classmethod
     def read(cls, path: Path) -> Ledger:
         data = json.loads(path.read_text(encoding="utf-8"))
-        led = cls(requests=int(data.get("requests", 0)))
+        led = cls(requests=int(data.get("requests", 0)), throttled=int(data.get("throttled", 0)))
+        led.findings.update(data.get("findings", {}))
         for op, st, n in data["statuses"]:
             led.statuses[(op, int(st))] += n
         for dt, frm, ev, to, n in data["transitions"]:
@@ -58,7 +63,9 @@ class Ledger:
         self.transitions.update(other.transitions)
         self.forbidden.update(other.forbidden)
         self.messages.update(other.messages)
+        self.findings.update(other.findings)
         self.requests += other.requests
+        self.throttled += other.throttled
 
 
 def documented_statuses(spec: Spec) -> dict[str, list[int]]:

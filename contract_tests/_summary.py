@@ -19,6 +19,7 @@ import pytest
 from ixc.exchange import REDACTED, Exchange, read_recording, redact_text
 from ixc.spec import load_spec
 
+from ._drift import drift_of_recording
 from ._html import render_html
 from ._ledger import (
     Ledger,
@@ -110,6 +111,10 @@ class _Plugin:
             self.failures[op].append(
                 {"test": "(recording re-validation)", "message": message, "curl": curl}
             )
+        drifted, notes = drift_of_recording(record, self._secrets())
+        for op, message in drifted:
+            self.failures[op].append({"test": "(server drift)", "message": message})
+        merged.findings.update(notes)
         add_curl_lines(self.failures, record)
         summary = build_summary(merged, self.failures, record)
         write_summary(summary, Path(self.config.getoption("--report-dir")))
@@ -117,7 +122,7 @@ class _Plugin:
         if reporter is not None:
             reporter.write_sep("=", "contract summary")
             reporter.write_line(render_text(summary))
-        if recorded and session.exitstatus == 0:
+        if (recorded or drifted) and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -235,6 +240,8 @@ def build_summary(
     miss_m = sum(len(v) for v in missing_msgs.values())
     return {
         "requests": led.requests,
+        "throttled": led.throttled,
+        "findings": dict(sorted(led.findings.items())),
         "recording": str(record),
         "operations": {
             "total": len(statuses),
@@ -273,7 +280,11 @@ def build_summary(
 
 
 def render_text(s: dict[str, Any]) -> str:
-    lines = [f"requests: {s['requests']}  recording: {s['recording']}"]
+    lines = [
+        f"requests: {s['requests']} (429s waited out: {s['throttled']})  "
+        f"recording: {s['recording']}"
+    ]
+    lines += [f"finding: {text} (x{n})" for text, n in s["findings"].items()]
     for key in ("operations", "status_codes", "transitions", "error_messages"):
         part = s[key]
         lines.append(
@@ -298,7 +309,10 @@ def render_markdown(s: dict[str, Any]) -> str:
     out = [
         "# Contract run summary",
         "",
-        f"Requests: {s['requests']}. Recording: `{s['recording']}`.",
+        f"Requests: {s['requests']} (429s waited out: {s['throttled']}). "
+        f"Recording: `{s['recording']}`.",
+        "",
+        *[f"- Finding (not a failure): {text} (x{n})" for text, n in s["findings"].items()],
         "",
         f"## Failures by operation ({s['failure_count']})",
         "",

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+import secrets
 from typing import Any
+
+import pytest
 
 from ixc.spec import Operation, Spec
 
-from ._client import ContractClient
+from ._client import KEY, ContractClient
 
 _counter = itertools.count(1)
 
@@ -56,6 +59,13 @@ def root_key(spec: Spec, op: Operation) -> str | None:
     return str(required[0]) if len(required) == 1 else None
 
 
+def fresh_nif() -> str:
+    """A valid Portuguese company NIF (mod-11 check digit) no earlier run is likely to use."""
+    digits = [5] + [secrets.randbelow(10) for _ in range(7)]
+    rest = sum(d * (9 - i) for i, d in enumerate(digits)) % 11
+    return "".join(map(str, digits)) + str(0 if rest < 2 else 11 - rest)
+
+
 class World:
     """Lazily created resources of one worker (ids by kind), all marked with the run id."""
 
@@ -68,7 +78,7 @@ class World:
         self.created_other: list[tuple[str, dict[str, Any]]] = []  # (delete op, params)
 
     def unique(self, stem: str) -> str:
-        return f"{self.target.marker}-{stem}-{next(_counter)}"
+        return f"{self.target.worker_marker}-{stem}-{next(_counter)}"
 
     # ---- documents --------------------------------------------------------------------
     def create_op(self, document_type: str) -> Operation:
@@ -93,16 +103,44 @@ class World:
         body.pop("proprietary_uid", None)
         root = body[root_key(self.spec, op) or next(iter(body))]
         root["reference"] = self.unique("doc")
-        root["observations"] = self.target.marker
+        series = self.series_id()
+        if series is not None and "sequence_id" not in overrides:
+            root["sequence_id"] = series
+        root["observations"] = self.target.worker_marker
         if self.target.live and isinstance(root.get("client"), dict):
             root["client"]["name"] = f"{self.target.marker}-client"
             root["client"]["code"] = f"{self.target.marker}-client"[:30]
+        if self.target.live:  # documents make items of their lines: those must be ours too
+            for n, item in enumerate(root.get("items") or []):
+                item["name"] = f"{self.target.marker}-item-{n}"
         if "owner_invoice_id" in root:  # credit/debit notes correct a final invoice
             if "owner" not in self._cache:
                 self._cache["owner"] = self.final_invoice()["id"]
             root["owner_invoice_id"] = self._cache["owner"]
         root.update(overrides)
         return body
+
+    def series_id(self) -> int | None:
+        """This worker's own series, so numbering checks read no other writer's numbers.
+
+        Made once with createSequence and registered (200, or 409 when the server registered
+        it at once). None on a live account (series are account-wide settings) or when the
+        server refuses a new series; documents then go on the account's default series."""
+        if "series" not in self._cache:
+            self._cache["series"] = None
+            if not self.target.live:
+                op = self.spec.operations["createSequence"]
+                body = example_request(self.spec, op)
+                tag = "".join(ch for ch in self.target.worker_marker[-12:] if ch.isalnum())
+                body["sequence"]["serie"] = f"W{next(_counter)}{tag}"[:20]
+                made = self.api.call("createSequence", json=body)
+                if made.status_code == 201:
+                    sid = int(next(iter(made.json().values()))["id"])
+                    reg = self.api.call("registerSequence", {"sequence-id": sid})
+                    if reg.status_code in (200, 409):
+                        self._cache["series"] = sid
+        series: int | None = self._cache["series"]
+        return series
 
     def new_document(self, document_type: str, **overrides: Any) -> dict[str, Any]:
         """Create a draft of `document_type`; returns the document object of the response."""
@@ -124,7 +162,11 @@ class World:
         message: str | None = None,
         check: bool = True,
     ) -> Any:
-        op = self.op_for(document_type, "change")
+        op = next(
+            o
+            for o in self.spec
+            if o.state_machine and o.state_machine["document_type"] == document_type
+        )
         key = root_key(self.spec, op) or "invoice"
         state: dict[str, Any] = {"state": event}
         if message is not None:
@@ -146,9 +188,11 @@ class World:
         body = example_request(self.spec, self.spec.operations["createPartialPayment"])
         body["partial_payment"]["amount"] = inv["total"]
         body["partial_payment"]["payment_date"] = inv["date"]
+        body["partial_payment"]["note"] = self.target.worker_marker  # the receipt's observations
         response = self.api.call("createPartialPayment", {"document-id": inv["id"]}, json=body)
         assert response.status_code == 201, self.api.describe(response)
         out: dict[str, Any] = response.json()["receipt"]
+        self.created_documents.append(("receipts", int(out["id"])))
         return out
 
     # ---- other resources ----------------------------------------------------------------
@@ -157,6 +201,8 @@ class World:
     ) -> dict[str, Any]:
         op = self.spec.operations[operation_id]
         body = example_request(self.spec, op)
+        if operation_id == "createTax":
+            body["tax"]["default_tax"] = 0  # the account's default tax is not ours to change
         if mutate is not None:
             mutate(body)
         response = self.api.call(operation_id, params or {}, json=body)
@@ -207,20 +253,44 @@ class World:
         sequences = response.json()["sequences"]
         return int(sequences[0]["id"])
 
-    def account_id(self) -> str:
-        sb = self.target.sandbox
-        if sb is not None and "account" not in self._cache:
-            rows = sb.admin.get("/_sandbox/accounts").json()["accounts"]
-            mine = next(a for a in rows if a["name"] == self.target.account_name)
-            self._cache["account"] = {"id": mine["id"]}
+    def account(self) -> tuple[str, str]:
+        """An account the suites may read and update, with the key that owns it.
+
+        Managed sandbox: the key's own account (admin route). Elsewhere: `--account-id` (the
+        account behind `--api-key`); else, off a live account, one made with createAccount,
+        which answers its id and its own key. A live run without `--account-id` skips, naming
+        it: nothing else reveals the account behind a key."""
         if "account" not in self._cache:
+            if self.target.is_sandbox:
+                rows = self.target.admin.get("/_sandbox/accounts").json()["accounts"]
+                mine = next(a for a in rows if a["name"] == self.target.account_name)
+                self._cache["account"] = (str(mine["id"]), self.target.api_key)
+            elif self.target.account_id:
+                self._cache["account"] = (self.target.account_id, self.target.api_key)
+            elif self.target.live:
+                pytest.skip("needs --account-id (the account behind --api-key) on a live account")
+            else:
 
-            def named(body: Any) -> None:
-                body["account"]["email"] = f"{self.unique('acc')}@example.com"
-                body["account"]["organization_name"] = self.unique("org")
+                def named(body: Any) -> None:
+                    body["account"]["email"] = f"{self.unique('acc')}@example.com"
+                    body["account"]["organization_name"] = self.unique("org")
+                    body["account"]["fiscal_id"] = fresh_nif()
 
-            self._cache["account"] = self._create("createAccount", mutate=named)
-        return str(self._cache["account"]["id"])
+                made = self._create("createAccount", mutate=named)
+                key = str(made.get("api_key") or "")
+                if not key:
+                    pytest.skip("createAccount answered no api_key; pass --account-id")
+                self.api.target_secrets.append(key)
+                self._cache["account"] = (str(made["id"]), key)
+        account: tuple[str, str] = self._cache["account"]
+        return account
+
+    def account_id(self) -> str:
+        return self.account()[0]
+
+    def key_for(self, params: dict[str, Any]) -> Any:
+        """The key to send with `params`: an account's own key for account operations."""
+        return self.account()[1] if "account-id" in params else KEY
 
     def named_resource(self, kind: str) -> dict[str, Any]:
         """A new Client, Item or Tax with a unique name (whole response object)."""
@@ -240,7 +310,7 @@ class World:
         sb = self.target.sandbox
         assert sb is not None, "sandbox only"
         name = "ixc" + str(next(_counter)) + self.target.run_id[-4:].replace("-", "")
-        response = sb.admin.post("/_sandbox/accounts", json={"name": name, **flags})
+        response = self.target.admin.post("/_sandbox/accounts", json={"name": name, **flags})
         assert response.status_code == 201, response.text
         self.api.target_secrets.append(str(response.json()["api_key"]))
         out: dict[str, Any] = response.json()
@@ -261,8 +331,8 @@ class World:
 
     def other_account_fiscal_id(self) -> str:
         """A fiscal id some other account already uses."""
-        account = self.account_id()
-        response = self.api.call("getAccount", {"account-id": account})
+        account, key = self.account()
+        response = self.api.call("getAccount", {"account-id": account}, key=key)
         return str(response.json()["account"]["fiscal_id"])
 
     def regularization_id(self, client_id: int) -> int:
@@ -324,23 +394,87 @@ class World:
         """Live runs: delete our drafts, cancel our finals with a message, delete our items and
         taxes; touch nothing else. (Clients cannot be deleted through the API; ours carry the
         run marker in their name.)"""
-        for delete_op, params in reversed(self.created_other):
+        others = [*self.created_other, *self.api.created_other]
+        for delete_op, params in reversed(list({str(o): o for o in others}.values())):
             self.api.call(delete_op, params, check=False)
-        for document_type, doc_id in reversed(self.created_documents):
-            get = self.op_for(document_type, "get")
+        self._cleanup_documents()
+        # items made by our documents' lines carry the marker in their name
+        page = 1
+        while True:
+            listed = self.api.call("listItems", query={"per_page": 100, "page": page}).json()
+            rows = listed.get("items") or []
+            for row in rows:
+                if self.target.marker in str(row.get("name", "")):
+                    self.api.call("deleteItem", {"item-id": row["id"]}, check=False)
+            if len(rows) < 100:
+                break
+            page += 1
+
+    def _cleanup_documents(self) -> None:
+        """Receipts first (read one by one: no list filters them; cancelling one frees its
+        invoice), then every other document's state from the lists filtered on the run marker
+        (a few requests for all of them), newest first."""
+        made = {
+            doc_id: document_type
+            for document_type, doc_id in [*self.created_documents, *self.api.created_documents]
+        }
+        for doc_id in sorted((i for i, dt in made.items() if dt == "receipts"), reverse=True):
+            get = self.op_for("receipts", "get")
             response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)
-            if response.status_code != 200:
-                continue
-            doc = next(iter(response.json().values()))
-            if self.target.marker not in str(doc.get("observations", "")):
-                continue  # never touch what this run did not create
-            if doc.get("status") == "draft":
-                self.change_state(document_type, doc_id, "deleted", check=False)
-            elif doc.get("status") not in ("canceled", "deleted"):
-                self.change_state(
-                    document_type,
-                    doc_id,
-                    "canceled",
-                    check=False,
-                    message=f"{self.target.marker}: contract test clean-up",
-                )
+            if response.status_code == 200:
+                self._retire("receipts", doc_id, next(iter(response.json().values())))
+        found: dict[int, dict[str, Any]] = {}
+        for list_op in ("listInvoices", "listEstimates", "listGuides", "listPurchaseOrders"):
+            page = 1
+            while True:
+                query = {"text": self.target.marker, "per_page": 100, "page": page}
+                response = self.api.call(list_op, query=query, check=False)
+                if response.status_code != 200:
+                    break
+                body = response.json()
+                rows = next((v for k, v in body.items() if isinstance(v, list)), [])
+                found.update({int(r["id"]): r for r in rows if int(r.get("id", 0)) in made})
+                if page >= int((body.get("pagination") or {}).get("total_pages") or 1):
+                    break
+                page += 1
+        for doc_id in sorted((i for i, dt in made.items() if dt != "receipts"), reverse=True):
+            doc = found.get(doc_id)
+            if doc is None:
+                get = self.op_for(made[doc_id], "get")
+                response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)
+                if response.status_code != 200:
+                    continue
+                doc = next(iter(response.json().values()))
+            self._retire(made[doc_id], doc_id, doc)
+
+    def _retire(self, document_type: str, doc_id: int, doc: dict[str, Any]) -> None:
+        if self.target.marker not in str(doc.get("observations", "")):
+            return  # never touch what this run did not create
+        for event in self.way_out(document_type, str(doc.get("status"))) or []:
+            message = f"{self.target.marker}: contract test clean-up"
+            self.change_state(document_type, doc_id, event, check=False, message=message)
+
+    def way_out(self, document_type: str, status: str) -> list[str] | None:
+        """The shortest run of events (the state machine's) from `status` to deleted or
+        canceled (a draft is deleted, a final cancelled); None when there is none."""
+        machine = next(
+            (
+                o.state_machine
+                for o in self.spec
+                if o.state_machine and o.state_machine["document_type"] == document_type
+            ),
+            None,
+        )
+        if machine is None:
+            return None
+        paths: dict[str, list[str]] = {status: []}
+        queue = [status]
+        while queue:
+            state = queue.pop(0)
+            if state in ("deleted", "canceled"):
+                return paths[state]
+            for t in machine["transitions"]:
+                if t["from"] == state and t["to"] not in paths:
+                    paths[t["to"]] = [*paths[state], t["event"]]
+                    queue.append(t["to"])
+        return None

@@ -28,6 +28,7 @@ from ._world import World
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LIVE_PER_MINUTE = 90  # under the documented 100/min (api-surface §2), shared by all workers
+LIVE_BUDGET = 600
 _SECRETS: list[str] = []
 _LEDGER = Ledger()
 
@@ -43,6 +44,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--api-key",
         default=os.environ.get("INVOICEXPRESS_API_KEY"),
         help="its API key (env INVOICEXPRESS_API_KEY)",
+    )
+    group.addoption(
+        "--account-id",
+        default=os.environ.get("INVOICEXPRESS_ACCOUNT_ID"),
+        help="the account behind --api-key (account operations skip without it elsewhere)",
     )
     group.addoption(
         "--live", action="store_true", help="allow a real account: mark, clean up, pace, budget"
@@ -99,6 +105,46 @@ def pytest_configure(config: pytest.Config) -> None:
     _summary.configure(config)
 
 
+# Under a request budget, what tells most goes first: every operation once, one test of each
+# error family, every transition and the behavioural oracles; then everything else.
+_FIRST = ("test_operation_answers_its_documented_success",)
+_THEN = ("test_allowed_transition_gives_documented_status", "test_behaviour.py::")
+_ONE_EACH = (
+    "test_missing_and_wrong_key_give_401",
+    "test_unknown_ids_give_404",
+    "test_documented_422_message",
+    "test_malformed_request_gives_400",
+    "test_body_not_json_content_type_gives_415",
+    "test_duplicate_proprietary_uid_gives_409",
+    "test_forbidden_events_give_documented_422",
+    "test_totals_numbering_and_dates",
+)
+CLEANUP_SHARE = 3  # live: a third of the budget is kept for the clean-up
+
+
+def _budget(config: pytest.Config) -> int:
+    budget = int(config.getoption("--max-requests"))
+    return budget or (LIVE_BUDGET if config.getoption("--live") else 0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _budget(config):
+        return
+    seen: set[str] = set()
+
+    def rank(item: pytest.Item) -> int:
+        if any(key in item.nodeid for key in _FIRST):
+            return 0
+        name = getattr(item, "originalname", item.name)
+        if name in _ONE_EACH and name not in seen:
+            seen.add(name)
+            return 1
+        return 2 if any(key in item.nodeid for key in _THEN) else 3
+
+    ranks = {id(item): rank(item) for item in items}
+    items.sort(key=lambda item: ranks[id(item)])
+
+
 @pytest.fixture(scope="session")
 def spec() -> Spec:
     return load_spec()
@@ -134,10 +180,16 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             api_key=api_key,
             live=live,
             run_id=run_id,
-            max_requests=(budget or (600 if live else 0)) // workers,
+            max_requests=_budget(pytestconfig)
+            * (CLEANUP_SHARE - 1 if live else CLEANUP_SHARE)
+            // CLEANUP_SHARE
+            // workers,
             per_minute=(LIVE_PER_MINUTE // workers) if live else 0,
             send_email=bool(pytestconfig.getoption("--send-email")) or not live,
             allow_429=bool(pytestconfig.getoption("--live-429")) or not live,
+            account_id=str(pytestconfig.getoption("--account-id") or ""),
+            workers=workers,
+            worker=_worker(pytestconfig),
         )
         return
     try:
@@ -156,9 +208,11 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             account_name=sb.account_name,
             sandbox=sb,
             run_id=run_id,
-            max_requests=budget,
+            max_requests=budget // _workers(pytestconfig),
             send_email=True,
             allow_429=True,
+            workers=_workers(pytestconfig),
+            worker=_worker(pytestconfig),
         )
 
 
@@ -173,10 +227,11 @@ def api(target: Target, spec: Spec, pytestconfig: pytest.Config) -> Iterator[Con
 
 
 @pytest.fixture(scope="session")
-def world(api: ContractClient) -> Iterator[World]:
+def world(api: ContractClient, pytestconfig: pytest.Config) -> Iterator[World]:
     w = World(api)
     yield w
     if api.target.live:
+        api.budget = 0  # the clean-up always runs; the tests left it its share
         w.cleanup()
 
 

@@ -32,7 +32,7 @@ def _expect(
     )
     if message is not None:
         found = error_messages(response.json())
-        assert message.lower() in {m.lower() for m in found}, (
+        assert message in found, (  # word for word
             f"[{op_id}] {status} does not carry the documented message {message!r}: {found}"
         )
         api.ledger.messages[(op_id, message)] += 1

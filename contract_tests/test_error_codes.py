@@ -20,6 +20,7 @@ SPEC = load_spec()
 OPS = sorted(SPEC.operations)
 UNKNOWN = 987654321
 WRONG_KEY = "ixc-contract-wrong-key-0000"
+READS_FOR_429 = 800  # past the larger documented limit (780/min)
 
 
 def _unknown_params(op_id: str) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def expect_422(api: ContractClient, operation_id: str, response: Any, message: s
         f"[{operation_id}] expected 422 {message!r}, got {api.describe(response)}"
     )
     found = error_messages(response.json())
-    assert message.lower() in {m.lower() for m in found}, (
+    assert message in found, (  # word for word
         f"[{operation_id}] 422 does not carry the documented message {message!r}: {found}"
     )
     api.ledger.messages[(operation_id, message)] += 1
@@ -187,7 +188,7 @@ def test_documented_422_message(
         recipes_for(operation_id, op.family)[message](body, key)
     if message == "Vat Number is already used in another account":
         body[key]["fiscal_id"] = world.other_account_fiscal_id()
-    response = api.call(operation_id, params, json=body)
+    response = api.call(operation_id, params, json=body, key=world.key_for(params))
     expect_422(api, operation_id, response, message)
 
 
@@ -280,27 +281,41 @@ def test_every_operation_gives_429_past_the_rate_limit(
     if not api.target.allow_429:
         pytest.skip("live: exhausting the rate limit needs --live-429")
     if api.target.sandbox is None:
-        # A real server's limit cannot be lowered: read until it answers 429 (within budget).
-        for _ in range(400):
-            response = api.call("listTaxes")
+        # A server's limit cannot be lowered from here: read until it answers 429. A server
+        # with no limit (a staging copy may rightly have none) is a finding, not a break.
+        for _ in range(READS_FOR_429):
+            response = api.call("listTaxes", retry_429=False)
             if response.status_code == 429:
                 return
-        pytest.fail("[listTaxes] 400 reads in a row never gave 429")
+        api.ledger.findings[
+            f"no rate limit seen: {READS_FOR_429} reads in a row never gave 429 "
+            "(InvoiceXpress documents 100 or 780 requests a minute)"
+        ] += 1
+        return
     params = {
         o: world.params_for(SPEC.operations[o]) if not quick else _unknown_params(o) for o in OPS
     }
-    admin = api.target.sandbox.admin
+    admin = api.target.admin
     admin.put("/_sandbox/rate-limit", json={"per_minute": 1}).raise_for_status()
     try:
-        api.call("listTaxes")  # spends the one allowed request
+        api.call("listTaxes", retry_429=False)  # spends the one allowed request
         bad = []
         for op_id in OPS:
             op = SPEC.operations[op_id]
             response = api.call(
-                op_id, params[op_id], query=_required_query(op_id), json=example_request(SPEC, op)
+                op_id,
+                params[op_id],
+                query=_required_query(op_id),
+                json=example_request(SPEC, op),
+                retry_429=False,
             )
             if response.status_code != 429:
                 bad.append(f"[{op_id}] expected 429, got {response.status_code}")
+            elif not response.headers.get("retry-after", "0").isdigit():
+                bad.append(
+                    f"[{op_id}] 429 Retry-After {response.headers['retry-after']!r} is not the "
+                    "documented integer number of seconds"
+                )
         assert not bad, "\n".join(bad)
     finally:
         admin.put("/_sandbox/rate-limit", json={"per_minute": None}).raise_for_status()

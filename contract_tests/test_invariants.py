@@ -108,7 +108,9 @@ def test_pagination_consistent_with_filters(
     for _ in range(3):
         world.new_document("invoices")
     per_page = 2
-    first = api.call("listInvoices", query={filter_name: value, "per_page": per_page}).json()
+    mine = api.target.worker_marker  # other workers (and the account's own data) stay out
+    query = {filter_name: value, "per_page": per_page, "text": mine}
+    first = api.call("listInvoices", query=query).json()
     pagination = first["pagination"]
     total = int(pagination["total_entries"])
     pages = int(pagination["total_pages"])
@@ -117,9 +119,7 @@ def test_pagination_consistent_with_filters(
         problems.append(f"[listInvoices] total_pages {pages} != ceil({total}/{per_page})")
     seen = 0
     for page in range(1, pages + 1):
-        body = api.call(
-            "listInvoices", query={filter_name: value, "per_page": per_page, "page": page}
-        ).json()
+        body = api.call("listInvoices", query={**query, "page": page}).json()
         rows = body["invoices"]
         seen += len(rows)
         if int(body["pagination"]["current_page"]) != page:
@@ -133,6 +133,8 @@ def test_pagination_consistent_with_filters(
             for r in rows
             if r.get(field) != expected
         ]
+    if total < 3:
+        problems.append(f"[listInvoices] text={mine} found {total} of the 3 documents made")
     if seen != total:
         problems.append(f"[listInvoices] pages hold {seen} rows, total_entries says {total}")
     assert not problems, "\n".join(problems[:10])

@@ -100,7 +100,12 @@ def _apply(
         f"[{op.operation_id}] {t['from']} --{t['event']}--> should give status "
         f"{t['to']!r}, got {status!r}"
     )
-    if record:
+    if record:  # the transition under test (not the walk to its source) is read back
+        stored = _status_of(api, world, dt, doc_id)
+        assert stored == t["to"], (
+            f"[{op.operation_id}] {t['from']} --{t['event']}--> answered {t['to']!r}, but the "
+            f"next read says {stored!r}"
+        )
         api.ledger.transitions[(dt, t["from"], t["event"], t["to"])] += 1
     return response
 
@@ -131,6 +136,8 @@ TRANSITIONS = [
 def test_allowed_transition_gives_documented_status(
     api: ContractClient, world: World, document_type: str, transition: dict[str, Any]
 ) -> None:
+    if api.target.live and world.way_out(document_type, transition["to"]) is None:
+        pytest.skip(f"live: nothing leads out of {transition['to']!r}; the clean-up could not")
     doc_id = _reach(api, world, document_type, transition["from"])
     _apply(api, world, document_type, doc_id, transition)
 

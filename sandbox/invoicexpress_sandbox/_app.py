@@ -120,7 +120,8 @@ class Sandbox(HttpLayer, AdminRoutes):
         by_path: dict[str, dict[str, BoundOperation]] = {}
         for b in self.bound.values():
             by_path.setdefault(b.op.path, {})[b.op.method] = b
-        routes = [Route(p, e, methods=m) for p, e, m in self._admin_routes()]
+        admin = self._admin_routes() if self.options.admin_routes else []
+        routes = [Route(p, e, methods=m) for p, e, m in admin]
         for path in sorted(by_path, key=lambda p: (p.count("{"), p)):
             methods = by_path[path]
             routes.append(

@@ -1,28 +1,149 @@
-"""Named switches: faults (deliberate contract breaks) and known live quirks.
+"""Named switches: faults (a mutation catalogue of deliberate contract breaks) and known live
+quirks.
 
-Faults exist to prove that the contract suites catch a misbehaving server; each one breaks one
-promise of the spec in responses. Quirks reproduce server bugs of the live API (api-surface §8)
-so users can test their code against them. Both are off by default.
+Faults exist to prove that the contract suites catch a misbehaving server. Each breaks one
+promise of the contract, in one of five places of a request's life: the request as the handler
+sees it (`before`), the transaction (`forgets`: answered, then rolled back), the success body
+and status (`mutate`), the error (`on_error`), and the response's headers (`headers`).
+`schema_valid` faults keep every response valid against its schema: only behaviour shows them.
+Quirks reproduce server bugs of the live API (api-surface §8) so users can test their code
+against them. Both are off by default.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
-from typing import Any
+from collections.abc import Callable
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, NamedTuple
 
-FAULTS: dict[str, str] = {
-    "rename_field": "document responses carry `sequence_num` instead of `sequence_number` "
-    "(other responses: `ident` instead of `id`)",
-    "wrong_type": "`total` (or the first number field) is sent as a non-numeric string",
-    "drop_required": "the required `id` is missing from every response object",
-    "wrong_status": "creates answer 200 instead of 201, and 200 answers become 201",
-    "allow_forbidden_transition": "change-state applies an event from any state",
-    "skip_auth": "a request without api_key is served as the demo account instead of 401",
-    "totals_off_by_cent": "document `total` is one cent more than `before_taxes + taxes`",
-    "iso_dates": "document dates are sent as yyyy-mm-dd instead of dd/mm/yyyy",
-    "enum_changed": "status values are sent in upper case (`FINAL` instead of `final`)",
-    "wrong_content_type": "JSON responses are labelled text/html",
+
+class Fault(NamedTuple):
+    category: str
+    description: str
+    schema_valid: bool
+
+
+CATALOGUE: dict[str, Fault] = {
+    # schema
+    "rename_field": Fault(
+        "schema",
+        "document responses carry `sequence_num` instead of `sequence_number` (other "
+        "responses: `ident` instead of `id`)",
+        False,
+    ),
+    "wrong_type": Fault(
+        "schema", "`total` (or the first number field) is sent as a non-numeric string", False
+    ),
+    "drop_required": Fault(
+        "schema", "the required `id` is missing from every response object", False
+    ),
+    "iso_dates": Fault(
+        "schema", "document dates are sent as yyyy-mm-dd instead of dd/mm/yyyy", False
+    ),
+    "enum_changed": Fault("schema", "status values are sent in upper case (`FINAL`)", False),
+    "null_items": Fault("schema", "documents carry `items: null`", False),
+    # status codes
+    "wrong_status": Fault(
+        "status", "creates answer 200 instead of 201, and 200 answers to writes become 201", False
+    ),
+    "not_found_as_422": Fault("status", "unknown ids answer 422 instead of 404", False),
+    "validation_as_400": Fault("status", "422 refusals answer 400 instead", False),
+    "pdf_never_ready": Fault("status", "generatePdf answers 202 forever", True),
+    # headers and content type
+    "retry_after_not_integer": Fault("headers", "a 429 says `Retry-After: soon`", False),
+    "wrong_content_type": Fault("content-type", "JSON responses are labelled text/html", False),
+    "missing_content_type": Fault("content-type", "JSON responses carry no Content-Type", False),
+    # auth
+    "skip_auth": Fault(
+        "auth", "a request without api_key is served as the demo account instead of 401", False
+    ),
+    "wrong_key_accepted": Fault("auth", "an unknown api_key is served as the demo account", False),
+    "auth_as_403": Fault("auth", "a missing or wrong key answers 403 instead of 401", False),
+    # state machine
+    "allow_forbidden_transition": Fault(
+        "state-machine", "change-state applies an event from any state", True
+    ),
+    "cancel_without_message": Fault(
+        "state-machine", "a cancel without the required message is accepted", True
+    ),
+    "final_shown_as_settled": Fault(
+        "state-machine", "final documents read as `settled` (finalised, never paid)", True
+    ),
+    # arithmetic
+    "totals_off_by_cent": Fault(
+        "arithmetic", "document `total` is one cent more than `before_taxes + taxes`", True
+    ),
+    "tax_at_default_rate": Fault(
+        "arithmetic",
+        "every line is taxed at 23% whatever its own tax; totals agree with the lines",
+        True,
+    ),
+    "tax_before_discount": Fault(
+        "arithmetic", "tax is computed on the line before its discount; totals agree", True
+    ),
+    "tax_rounded_down": Fault(
+        "arithmetic", "line tax is truncated to the cent, not rounded; totals agree", True
+    ),
+    "discount_ignored": Fault(
+        "arithmetic", "line discounts are dropped from every amount; totals agree", True
+    ),
+    # numbering
+    "numbering_gaps": Fault("numbering", "final numbers step by two (1, 3, 5...)", True),
+    "atcud_mismatch": Fault("numbering", "the ATCUD ends with the next number", True),
+    "inverted_number_wrong": Fault(
+        "numbering", "`inverted_sequence_number` repeats `sequence_number`", True
+    ),
+    "final_date_rewound": Fault(
+        "numbering", "even-numbered final documents read a day earlier than they were made", True
+    ),
+    # persistence
+    "update_ignored": Fault("persistence", "document updates answer 200 and are not stored", True),
+    "resource_update_ignored": Fault(
+        "persistence", "client, item and tax updates answer 200 and are not stored", True
+    ),
+    "delete_ignored": Fault("persistence", "deletes answer 200 and are not stored", True),
+    "change_state_ignored": Fault(
+        "persistence", "change-state answers the new status and is not stored", True
+    ),
+    # round trips
+    "quantity_read_as_one": Fault("round-trip", "item quantities are stored as 1", True),
+    "price_rounded": Fault("round-trip", "unit prices are stored rounded to the cent", True),
+    "client_email_dropped": Fault("round-trip", "client e-mails are not stored", True),
+    "due_date_is_date": Fault("round-trip", "documents store `due_date` = `date`", True),
+    "reference_dropped": Fault("round-trip", "document references are not stored", True),
+    # filters and pagination
+    "status_filter_ignored": Fault("filters", "listInvoices ignores `status[]`", True),
+    "type_filter_ignored": Fault("filters", "listInvoices ignores `type[]`", True),
+    "date_filter_ignored": Fault("filters", "list operations ignore `date[from]`/`date[to]`", True),
+    "text_filter_ignored": Fault("filters", "list operations ignore `text`", True),
+    "reference_filter_ignored": Fault("filters", "list operations ignore `reference`", True),
+    "amount_filter_ignored": Fault(
+        "filters", "list operations ignore `total_before_taxes[from|to]`", True
+    ),
+    "total_entries_off": Fault("pagination", "`total_entries` counts one row too many", True),
+    "per_page_ignored": Fault("pagination", "`per_page` is ignored (pages of 100)", True),
+    "page_ignored": Fault("pagination", "`page` is ignored (always the first page)", True),
+    # idempotency and payments
+    "proprietary_uid_ignored": Fault(
+        "idempotency", "a repeated `proprietary_uid` creates another document", True
+    ),
+    "payment_does_not_settle": Fault(
+        "payments", "an invoice paid in full reads `final`, never `settled`", True
+    ),
+    "receipt_amount_wrong": Fault(
+        "payments", "a receipt's amounts are the invoice's total, not the payment's", True
+    ),
+    # undocumented additions and wording
+    "undocumented_field": Fault(
+        "undocumented", "every response object carries an undocumented `internal_ref`", True
+    ),
+    "message_reworded": Fault("wording", "422 messages gain a trailing period", True),
+    "message_case_changed": Fault("wording", "422 messages are sent in lower case", True),
 }
+
+FAULTS: dict[str, str] = {name: fault.description for name, fault in CATALOGUE.items()}
 
 QUIRKS: dict[str, str] = {
     "guide_update_500": "PUT of a guide (shippings, transports, devolutions) answers 500",
@@ -42,42 +163,219 @@ QUIRKS: dict[str, str] = {
 }
 
 _DMY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+_SEQ = re.compile(r"^(\d+)/(.+)$")
 _DATE_KEYS = frozenset({"date", "due_date"})
+_RESOURCE_UPDATES = frozenset({"updateClient", "updateItem", "updateTax"})
+_NOT_DOCUMENT_UPDATES = _RESOURCE_UPDATES | {"updateAccount", "updateClientInitialBalance"}
+_FILTERS = {
+    "status_filter_ignored": ("status", "status[]"),
+    "type_filter_ignored": ("type", "type[]"),
+    "date_filter_ignored": ("date[from]", "date[to]"),
+    "text_filter_ignored": ("text",),
+    "reference_filter_ignored": ("reference",),
+    "amount_filter_ignored": ("total_before_taxes[from]", "total_before_taxes[to]"),
+}
+CENT = Decimal("0.01")
 
 
 def unknown(names: list[str] | tuple[str, ...] | set[str]) -> list[str]:
     return sorted(n for n in names if n not in FAULTS and n not in QUIRKS)
 
 
-def mutate(body: Any, faults: frozenset[str], status: int, method: str) -> tuple[Any, int]:
+# ------------------------------------------------------------------ the request
+
+
+def before(
+    operation_id: str, query: dict[str, list[str]], body: Any, faults: frozenset[str]
+) -> tuple[dict[str, list[str]], Any]:
+    """The request as a faulty server reads it."""
+    for name, params in _FILTERS.items():
+        if name in faults and operation_id.startswith("list"):
+            query = {k: v for k, v in query.items() if k not in params}
+    if "per_page_ignored" in faults and "per_page" in query:
+        query = {**query, "per_page": ["100"]}
+    if "page_ignored" in faults and "page" in query:
+        query = {**query, "page": ["1"]}
+    if not isinstance(body, dict):
+        return query, body
+    if "proprietary_uid_ignored" in faults:
+        body.pop("proprietary_uid", None)
+    root = next((v for v in body.values() if isinstance(v, dict)), None)
+    if root is None:
+        return query, body
+    if "cancel_without_message" in faults and "State" in operation_id:
+        root.setdefault("message", "(none sent)")
+    if "client_email_dropped" in faults:
+        client = root.get("client")
+        if isinstance(client, dict):
+            client.pop("email", None)
+        elif operation_id in ("createClient", "updateClient"):
+            root.pop("email", None)
+    if operation_id.startswith(("create", "update")):
+        if "due_date_is_date" in faults and "date" in root and "due_date" in root:
+            root["due_date"] = root["date"]
+        if "reference_dropped" in faults and "reference" in root:
+            root["reference"] = ""
+        for item in root.get("items") or []:
+            if not isinstance(item, dict):
+                continue
+            if "quantity_read_as_one" in faults and "quantity" in item:
+                item["quantity"] = "1"
+            if "price_rounded" in faults and "unit_price" in item:
+                price = _dec(item["unit_price"])
+                if price is not None:
+                    item["unit_price"] = str(price.quantize(CENT, rounding=ROUND_HALF_UP))
+    return query, body
+
+
+def forgets(operation_id: str, faults: frozenset[str]) -> bool:
+    """Whether the faulty server answers this write, then drops it (rolls it back)."""
+    if "delete_ignored" in faults and operation_id.startswith("delete"):
+        return True
+    if "change_state_ignored" in faults and (
+        operation_id.endswith("State") or operation_id == "cancelReceipt"
+    ):
+        return True
+    if "resource_update_ignored" in faults and operation_id in _RESOURCE_UPDATES:
+        return True
+    return (
+        "update_ignored" in faults
+        and operation_id.startswith("update")
+        and operation_id not in _NOT_DOCUMENT_UPDATES
+    )
+
+
+# ------------------------------------------------------------------ the answer
+
+
+def mutate(
+    body: Any, faults: frozenset[str], status: int, method: str, operation_id: str = ""
+) -> tuple[Any, int]:
     """Apply the response-shaped faults to a successful JSON body and its status."""
     if "wrong_status" in faults:
         if status == 201:
             status = 200
         elif status == 200 and method != "GET":
             status = 201
+    if "pdf_never_ready" in faults and operation_id == "generatePdf" and status == 200:
+        status = 202
     if body is None:
         return body, status
-    for name in (
-        "rename_field",
-        "wrong_type",
-        "drop_required",
-        "totals_off_by_cent",
-        "iso_dates",
-        "enum_changed",
-    ):
+    for name in _BODY_FAULTS:
         if name in faults:
-            body = _walk(body, name, top=True)
+            body = _walk(body, name)
+    if "total_entries_off" in faults and isinstance(body, dict):
+        pagination = body.get("pagination")
+        if isinstance(pagination, dict) and "total_entries" in pagination:
+            pagination["total_entries"] = int(pagination["total_entries"]) + 1
     return body, status
 
 
-def _walk(node: Any, fault: str, *, top: bool = False) -> Any:
+def on_error(status: int, message: str, faults: frozenset[str]) -> tuple[int, str]:
+    """A refusal as the faulty server words and numbers it."""
+    if "not_found_as_422" in faults and status == 404:
+        status = 422
+    elif "validation_as_400" in faults and status == 422:
+        status = 400
+    elif "auth_as_403" in faults and status == 401:
+        status = 403
+    if status == 422 and "message_reworded" in faults:
+        message = message.rstrip(".") + "." if not message.endswith(".") else message + "."
+    if status == 422 and "message_case_changed" in faults:
+        message = message.lower()
+    return status, message
+
+
+def headers(status: int, faults: frozenset[str], given: dict[str, str]) -> dict[str, str]:
+    if "retry_after_not_integer" in faults and status == 429:
+        return {**given, "Retry-After": "soon"}
+    return given
+
+
+def media_type(faults: frozenset[str], default: str) -> str | None:
+    if "wrong_content_type" in faults:
+        return "text/html; charset=utf-8"
+    if "missing_content_type" in faults:
+        return None
+    return default
+
+
+def _dec(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _wire(value: Decimal) -> int | float:
+    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _recompute(doc: dict[str, Any], fault: str) -> None:
+    """Line amounts and document totals, consistent with each other but wrong by `fault`."""
+    items = doc.get("items")
+    if not isinstance(items, list) or doc.get("type") == "Receipt" or not items:
+        return
+    sums = {"sum": Decimal(0), "discount": Decimal(0), "taxes": Decimal(0)}
+    for item in items:
+        price, qty = _dec(item.get("unit_price")), _dec(item.get("quantity"))
+        pct = _dec(item.get("discount", 0)) or Decimal(0)
+        rate = _dec((item.get("tax") or {}).get("value"))
+        if price is None or qty is None or rate is None:
+            return
+        if fault == "discount_ignored":
+            pct = Decimal(0)
+            item["discount"] = 0
+        if fault == "tax_at_default_rate":
+            rate = Decimal(23)
+        gross = price * qty
+        net = gross * (1 - pct / 100)
+        base = gross if fault == "tax_before_discount" else net
+        rounding = ROUND_DOWN if fault == "tax_rounded_down" else ROUND_HALF_UP
+        tax = (base * rate / 100).quantize(CENT, rounding=rounding)
+        sub = gross.quantize(CENT, rounding=ROUND_HALF_UP)
+        off = (gross - net).quantize(CENT, rounding=ROUND_HALF_UP)
+        item.update(
+            subtotal=_wire(sub),
+            discount_amount=_wire(off),
+            tax_amount=_wire(tax),
+            total=_wire(sub - off + tax),
+        )
+        sums["sum"] += sub
+        sums["discount"] += off
+        sums["taxes"] += tax
+    before_taxes = sums["sum"] - sums["discount"]
+    doc.update(
+        sum=_wire(sums["sum"]),
+        discount=_wire(sums["discount"]),
+        before_taxes=_wire(before_taxes),
+        taxes=_wire(sums["taxes"]),
+        total=_wire(before_taxes + sums["taxes"]),
+    )
+
+
+def _number(out: dict[str, Any], number: Callable[[int], int], atcud_shift: int) -> None:
+    match = _SEQ.match(str(out.get("sequence_number") or ""))
+    if not match:
+        return
+    n, series = number(int(match[1])), match[2]
+    out["sequence_number"] = f"{n}/{series}"
+    if isinstance(out.get("inverted_sequence_number"), str):
+        out["inverted_sequence_number"] = f"{series}/{n}"
+    atcud = out.get("atcud")
+    if isinstance(atcud, str) and "-" in atcud:
+        out["atcud"] = f"{atcud.rsplit('-', 1)[0]}-{n + atcud_shift}"
+
+
+def _walk(node: Any, fault: str) -> Any:
     if isinstance(node, list):
         return [_walk(v, fault) for v in node]
     if not isinstance(node, dict):
         return node
     out = {k: _walk(v, fault) for k, v in node.items()}
     is_object = "id" in out
+    is_document = is_object and "items" in out and "status" in out
     if fault == "rename_field" and is_object:
         if "sequence_number" in out:
             out["sequence_num"] = out.pop("sequence_number")
@@ -100,8 +398,12 @@ def _walk(node: Any, fault: str, *, top: bool = False) -> Any:
             out[key] = f"{out[key]} EUR"
     elif fault == "drop_required" and is_object:
         out.pop("id", None)
+    elif fault == "null_items" and is_document:
+        out["items"] = None
     elif fault == "totals_off_by_cent" and "total" in out and "before_taxes" in out:
         out["total"] = round(float(out["total"]) + 0.01, 2)
+    elif fault in _ARITHMETIC and is_document:
+        _recompute(out, fault)
     elif fault == "iso_dates":
         for key in _DATE_KEYS & out.keys():
             match = _DMY.match(str(out[key]))
@@ -109,4 +411,49 @@ def _walk(node: Any, fault: str, *, top: bool = False) -> Any:
                 out[key] = f"{match[3]}-{match[2]}-{match[1]}"
     elif fault == "enum_changed" and isinstance(out.get("status"), str):
         out["status"] = out["status"].upper()
+    elif fault == "final_shown_as_settled" and is_document and out.get("status") == "final":
+        out["status"] = "settled"
+    elif fault == "payment_does_not_settle" and is_document and out.get("status") == "settled":
+        out["status"] = "final"
+    elif fault == "receipt_amount_wrong" and is_document and out.get("type") == "Receipt":
+        for key in ("sum", "before_taxes", "total"):
+            if isinstance(out.get(key), int | float):
+                out[key] = _wire(Decimal(str(out[key])) + 1)
+    elif fault == "numbering_gaps" and is_document:
+        _number(out, lambda n: 2 * n - 1, 0)
+    elif fault == "atcud_mismatch" and is_document:
+        _number(out, lambda n: n, 1)
+    elif fault == "inverted_number_wrong" and isinstance(out.get("inverted_sequence_number"), str):
+        out["inverted_sequence_number"] = out.get("sequence_number")
+    elif fault == "final_date_rewound" and is_document and out.get("status") != "draft":
+        match = _SEQ.match(str(out.get("sequence_number") or ""))
+        day = _DMY.match(str(out.get("date") or ""))
+        if match and day and int(match[1]) % 2 == 0:
+            earlier = _dt.date(int(day[3]), int(day[2]), int(day[1])) - _dt.timedelta(days=1)
+            out["date"] = earlier.strftime("%d/%m/%Y")
+    elif fault == "undocumented_field" and is_object:
+        out["internal_ref"] = f"ref-{out['id']}"
     return out
+
+
+_ARITHMETIC = frozenset(
+    {"tax_at_default_rate", "tax_before_discount", "tax_rounded_down", "discount_ignored"}
+)
+_BODY_FAULTS = (
+    "rename_field",
+    "wrong_type",
+    "drop_required",
+    "null_items",
+    "totals_off_by_cent",
+    *sorted(_ARITHMETIC),
+    "iso_dates",
+    "enum_changed",
+    "final_shown_as_settled",
+    "payment_does_not_settle",
+    "receipt_amount_wrong",
+    "numbering_gaps",
+    "atcud_mismatch",
+    "inverted_number_wrong",
+    "final_date_rewound",
+    "undocumented_field",
+)

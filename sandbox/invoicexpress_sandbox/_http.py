@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from invoicexpress_core.exchange import redact_url
 
+from . import _faults
 from ._errors import ApiError, render, say
 from ._faults import mutate
 from ._request import RequestReading, query_of, query_problem
@@ -37,6 +38,15 @@ def starlette_path(path: str) -> str:
 def _path_and_query(request: Request) -> str:
     query = request.url.query
     return request.url.path + (f"?{query}" if query else "")
+
+
+class _Forgotten(Exception):
+    """A fault's answered-but-not-stored write: raised inside the transaction to roll it back."""
+
+    def __init__(self, status: int, payload: Any) -> None:
+        super().__init__(status)
+        self.status = status
+        self.payload = payload
 
 
 class HttpLayer(RequestReading):
@@ -80,6 +90,8 @@ class HttpLayer(RequestReading):
                 bound.handler.doc_type,
                 bound.machine,
             )
+            if faults:
+                req.query, req.body = _faults.before(op.operation_id, req.query, req.body, faults)
             self._check_query(bound, req)
             status, payload = self._run(
                 bound, req, account, str(request.base_url).rstrip("/"), faults
@@ -92,6 +104,9 @@ class HttpLayer(RequestReading):
                 # A rule broken on an operation that documents no 422 (a list filter such as
                 # an impossible date) is malformed input: its documented answer is 400.
                 err = ApiError(400, err.message, shape="ErrorsObject", reason=err.reason)
+            if faults:
+                err.status, err.message = _faults.on_error(err.status, err.message, faults)
+                err.headers = _faults.headers(err.status, faults, err.headers)
             response = self._error(bound, err)
             self._record(request, op.operation_id, response.status_code, started, err.reason)
             return response
@@ -101,15 +116,30 @@ class HttpLayer(RequestReading):
                 return Response(payload.data, status_code=status, media_type=JSON_TYPE)
             payload = json.loads(payload.data)
         payload, status = (
-            mutate(payload, faults, status, op.method) if faults else (payload, status)
+            mutate(payload, faults, status, op.method, op.operation_id)
+            if faults
+            else (payload, status)
         )
-        media = "text/html; charset=utf-8" if "wrong_content_type" in faults else JSON_TYPE
+        media = _faults.media_type(faults, JSON_TYPE)
         self._record(request, op.operation_id, status, started)
         if payload is None:
             return Response(b"", status_code=status)
         return Response(dumps(payload), status_code=status, media_type=media)
 
     def _run(
+        self,
+        bound: BoundOperation,
+        req: Req,
+        account: Json,
+        base_url: str,
+        faults: frozenset[str],
+    ) -> tuple[int, Any]:
+        try:
+            return self._run_in(bound, req, account, base_url, faults)
+        except _Forgotten as forgotten:
+            return forgotten.status, forgotten.payload
+
+    def _run_in(
         self,
         bound: BoundOperation,
         req: Req,
@@ -135,13 +165,17 @@ class HttpLayer(RequestReading):
                 base_url=base_url,
             )
             status, payload = bound.handler.fn(ctx, req)
+            if faults and 200 <= status < 300 and _faults.forgets(bound.op.operation_id, faults):
+                raise _Forgotten(status, payload)  # answered, then rolled back
         if bound.op.operation_id.startswith(("createAccount", "updateAccount")):
             self._refresh_keys()
         return status, payload
 
     def _authenticate(self, request: Request, faults: frozenset[str]) -> Json:
         key = request.query_params.get("api_key")
-        if not key and "skip_auth" in faults:
+        if (not key and "skip_auth" in faults) or (
+            key and key not in self._keys and "wrong_key_accepted" in faults
+        ):
             return self._keys[next(iter(self._keys))]
         account = self._keys.get(key or "")
         if account is None:

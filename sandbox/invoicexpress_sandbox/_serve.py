@@ -13,6 +13,7 @@ import uvicorn
 from ._app import Options, Sandbox, StartupError
 from ._faults import FAULTS, QUIRKS
 from ._guard import TOKEN_ENV, TOKEN_HEADER
+from ._livelike import LIVE_QUIRKS, seed_foreign
 from ._store import SYNC_MODES
 
 HOST = "127.0.0.1"
@@ -56,6 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="switch on a fault or a known live quirk (repeatable)",
     )
     parser.add_argument("--spec", type=Path, help="spec file (default: the repository's)")
+    parser.add_argument(
+        "--live-like",
+        action="store_true",
+        help="rehearse a live account: 100 requests/min, live quirks on, no admin routes, "
+        "clients and documents already in the account",
+    )
     parser.add_argument(
         "--admin-token",
         help=f"the {TOKEN_HEADER} the /_sandbox/ routes require (default: env {TOKEN_ENV}, "
@@ -101,16 +108,20 @@ def server_for(sandbox: Sandbox, sock: socket.socket) -> uvicorn.Server:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        live_like = bool(getattr(args, "live_like", False))
         options = Options(
             db=args.db,
             rate_limit=parse_rate_limit(args.rate_limit),
             faults=tuple(args.fault),
+            quirks=LIVE_QUIRKS if live_like else (),
             spec_path=args.spec,
+            admin_routes=not live_like,
             admin_token=getattr(args, "admin_token", None),
             db_sync=getattr(args, "db_sync", "full"),
             log=sys.stderr if getattr(args, "log", False) else None,
         )
         sandbox = Sandbox(options)
+        seeded = seed_foreign(sandbox) if live_like else None
     except (StartupError, ValueError) as exc:
         print(f"ixc sandbox: {exc}", file=sys.stderr)
         return 2
@@ -129,8 +140,15 @@ def run(args: argparse.Namespace) -> int:
         f"{options.rate_limit or 'off'}; faults: {', '.join(args.fault) or 'none'}",
         flush=True,
     )
-    print(f"  admin:        http://{HOST}:{port}/_sandbox/health", flush=True)
-    print(f"  admin token:  {sandbox.admin_token} (header {TOKEN_HEADER})", flush=True)
+    if seeded is None:
+        print(f"  admin:        http://{HOST}:{port}/_sandbox/health", flush=True)
+        print(f"  admin token:  {sandbox.admin_token} (header {TOKEN_HEADER})", flush=True)
+    else:
+        print(
+            f"  live-like:    quirks {', '.join(LIVE_QUIRKS)}; no admin routes; already "
+            f"{seeded['clients']} clients and {seeded['documents']} documents",
+            flush=True,
+        )
     server_for(sandbox, sock).run(sockets=[sock])
     return 0
 

@@ -48,6 +48,7 @@ class Options:
     check_spec_hash: bool = True
     max_body: int = MAX_BODY
     max_depth: int = MAX_DEPTH
+    admin_routes: bool = True  # off for --live-like: a real account has none
     admin_token: str | None = None  # default: env IXC_SANDBOX_TOKEN, else random
     db_sync: str = "full"  # SQLite synchronous mode for a --db file: full | normal
     log: TextIO | None = None  # a request log line per API call goes here (`--log`)

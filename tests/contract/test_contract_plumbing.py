@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from contract_tests._client import error_messages
+from contract_tests._client import Pacer, error_messages
 from contract_tests._ledger import Ledger, documented_statuses
 from contract_tests._summary import build_summary, render_markdown
+from contract_tests._world import fresh_nif
 from ixc.cli import build_parser
 from ixc.cmd_contract import pytest_args
 from ixc.spec import load_spec
@@ -73,3 +74,29 @@ def test_error_messages_reads_every_documented_shape() -> None:
     assert "The sequence is invalid." in error_messages(
         {"errors": {"code": "003", "message": "The sequence is invalid."}}
     )
+
+
+def test_pacer_waits_out_429_as_told_else_backs_off_exponentially() -> None:
+    pacer = Pacer()
+    assert pacer.after(200, {}, 0) is None
+    assert pacer.after(429, {"Retry-After": "3"}, 0) == 3.5
+    assert [pacer.after(429, {}, n) for n in range(4)] == [1.0, 2.0, 4.0, 8.0]
+    assert pacer.after(429, {}, 20) == 64.0  # capped
+
+
+def test_pacer_follows_a_shown_limit_and_slows_to_what_got_through() -> None:
+    shown = Pacer(workers=2)
+    shown.after(200, {"X-RateLimit-Limit": "100"}, 0)
+    assert shown.per_minute == 45  # 90% of the limit, shared by two workers
+    learnt = Pacer()
+    for _ in range(5):
+        learnt.before()
+    learnt.after(429, {"retry-after": ["1"]}, 0)  # schemathesis' header lists too
+    assert learnt.per_minute == 4  # what the server let through in the last minute
+
+
+def test_fresh_nif_carries_a_valid_check_digit() -> None:
+    for _ in range(20):
+        nif = [int(c) for c in fresh_nif()]
+        rest = sum(d * (9 - i) for i, d in enumerate(nif[:8])) % 11
+        assert nif[8] == (0 if rest < 2 else 11 - rest)

@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--quick", action="store_true", help="fast inner-loop profile (< 60 s)")
     p.add_argument("--base-url", help="server to check (default: a fresh sandbox)")
     p.add_argument("--api-key", help="its API key (or INVOICEXPRESS_API_KEY)")
+    p.add_argument(
+        "--account-id", help="the account behind the key (account operations skip without it)"
+    )
     p.add_argument("--live", action="store_true", help="allow a real account")
     p.add_argument("--max-requests", type=int, default=0, help="request budget")
     p.add_argument("--send-email", action="store_true", help="live: run e-mail operations")
@@ -90,6 +93,8 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
             out.append("--" + flag.replace("_", "-"))
     if args.base_url:
         out += ["--base-url", args.base_url]
+    if args.account_id:
+        out += ["--account-id", args.account_id]
     if args.max_requests:
         out += ["--max-requests", str(args.max_requests)]
     for fault in args.fault:

@@ -8,8 +8,9 @@ hands to users:
   events, payment mechanisms, units, exemption codes, countries) and `date` / `Decimal` where the
   wire wants dd/mm/yyyy or a decimal;
 - `typed/models.py`: a frozen, keyword-only model per response object with converted types
-  (`Decimal` money, `date` dates, `int` ids, `bool` flags) and, per class, `__ix_fields__`: each field's wire
-  name, whether it is required, and its schema *kind* (the data the client's decoder checks);
+  (`Decimal` money, `date` dates, `int` ids, `bool` flags) and, per class, `__ix_fields__`:
+  each field's wire name, whether it is required, and its schema *kind* (the data the client's
+  decoder checks);
 - `typed/namespaces.py`: one resource class per namespace with exactly the operations the spec
   has (a method that is not an operation does not exist, for mypy or at run time);
 - `typed/_runtime.py`: copied from `overrides/codegen/typed_runtime.py` (Call, Resource, the

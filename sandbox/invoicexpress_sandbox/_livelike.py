@@ -1,0 +1,88 @@
+"""`ixc sandbox --live-like`: a rehearsal target that behaves like a real account.
+
+100 requests a minute, the known live quirks on, no admin routes, and an account that already
+holds clients and documents nobody running the suites made (drafts, finals, a settled invoice,
+a quote). The suites are told only the URL and the key, as with a real account.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from ._app import Sandbox
+from ._faults import QUIRKS
+
+RATE_LIMIT = 100
+LIVE_QUIRKS = tuple(sorted(QUIRKS))
+FOREIGN_MARK = "pre-existing"
+
+
+def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
+    """Clients and documents the run did not create, made through the public API (so they obey
+    the same rules); the rate limit is off while seeding. Returns what was made, by kind."""
+    key = str(sandbox.demo()["api_key"])
+    limit, sandbox.rate_limit = sandbox.rate_limit, None
+    made = {"clients": 0, "documents": 0}
+    with warnings.catch_warnings():  # starlette prefers httpx2 for its in-process client
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    try:
+        with TestClient(sandbox.app, base_url="http://127.0.0.1") as http:
+
+            def post(path: str, body: Any, method: str = "POST") -> Any:
+                response = http.request(method, path, params={"api_key": key}, json=body)
+                assert response.status_code in (200, 201), response.text
+                return next(iter(response.json().values()))
+
+            for n in range(3):
+                post(
+                    "/clients.json",
+                    {"client": {"name": f"Cliente {FOREIGN_MARK} {n}", "code": f"PRE{n}"}},
+                )
+                made["clients"] += 1
+            for n, (path, final) in enumerate(
+                [("/invoices.json", False), ("/invoices.json", True), ("/invoices.json", True),
+                 ("/quotes.json", False), ("/simplified_invoices.json", True)]
+            ):  # fmt: skip
+                root = "invoice" if "invoices" in path and "simplified" not in path else (
+                    "quote" if "quotes" in path else "simplified_invoice"
+                )  # fmt: skip
+                doc = post(path, {root: _document(n)})
+                made["documents"] += 1
+                if final:
+                    post(
+                        f"{path.removesuffix('.json')}/{doc['id']}/change-state.json",
+                        {root: {"state": "finalized"}},
+                        method="PUT",
+                    )
+            # the first final invoice is paid in full (a settled invoice and its receipt)
+            invoices = http.get("/invoices.json", params={"api_key": key, "status[]": "sent"})
+            first = invoices.json()["invoices"][0]
+            post(
+                f"/documents/{first['id']}/partial_payments.json",
+                {"partial_payment": {"amount": first["total"], "payment_date": first["date"],
+                                     "payment_mechanism": "TB"}},
+            )  # fmt: skip
+    finally:
+        sandbox.rate_limit = limit
+    return made
+
+
+def _document(n: int) -> dict[str, Any]:
+    return {
+        "date": "02/01/2026",
+        "due_date": "31/01/2026",
+        "reference": f"{FOREIGN_MARK}-{n}",
+        "observations": f"{FOREIGN_MARK} document {n}",
+        "client": {"name": f"Cliente {FOREIGN_MARK} {n % 3}", "code": f"PRE{n % 3}"},
+        "items": [
+            {
+                "name": f"Servico {FOREIGN_MARK} {n}",
+                "description": "made before the rehearsal",
+                "unit_price": str(10 + n),
+                "quantity": "2",
+                "tax": {"name": "IVA23"},
+            }
+        ],
+    }

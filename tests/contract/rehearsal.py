@@ -1,0 +1,137 @@
+"""A live rehearsal: the live profile (`ixc contract --live`) against `ixc sandbox --live-like`,
+then the sandbox's own SQLite file read back to show what the run did to the account.
+
+    python tests/contract/rehearsal.py [--workers 2] [--out reports/rehearsal]
+
+Shows, and exits 1 unless all hold: at most 600 requests; no 429 left unhandled; no record the
+run did not create was changed; of what it created, nothing is left active but the marked
+clients (the API cannot delete clients): drafts deleted, finals and receipts cancelled, items
+and taxes deleted. Not a CI test (it paces at the live limit: minutes); `nox -s rehearsal`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+MAX_REQUESTS = 600
+INACTIVE = {"deleted", "canceled"}
+
+
+def snapshot(db: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    """Every client, document, item and tax record, by (kind, id)."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT kind, id, data FROM records WHERE kind IN "
+            "('client', 'document', 'item', 'tax') ORDER BY kind, id"
+        ).fetchall()
+    return {(str(kind), int(rid)): json.loads(data) for kind, rid, data in rows}
+
+
+def start_sandbox(db: Path) -> tuple[subprocess.Popen[str], str, str]:
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "sandbox"), str(REPO / "toolkit")])
+    )
+    cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--live-like", "--port", "0"]
+    proc = subprocess.Popen(
+        [*cmd, "--db", str(db)], stdout=subprocess.PIPE, text=True, env=env, cwd=REPO
+    )
+    assert proc.stdout is not None
+    lines = [proc.stdout.readline() for _ in range(5)]
+    text = "".join(lines)
+    url = re.search(r"on (http://\S+)", text)
+    key = re.search(r"API key:\s+(\S+)", text)
+    if url is None or key is None:
+        proc.terminate()
+        raise SystemExit(f"the live-like sandbox did not start:\n{text}")
+    print(lines[-1].strip())
+    return proc, url[1], key[1]
+
+
+def judge(
+    before: dict[tuple[str, int], dict[str, Any]],
+    after: dict[tuple[str, int], dict[str, Any]],
+    marker: str,
+) -> list[str]:
+    problems = []
+    for key, record in before.items():
+        now = after.get(key) or {}
+        changed = sorted(
+            k for k in {*record, *now} if not k.startswith("_") and record.get(k) != now.get(k)
+        )  # "_" fields are the sandbox's own bookkeeping, not visible through the API
+        if changed:
+            problems.append(f"touched {key[0]} {key[1]} the run did not create: {changed}")
+    for key, record in after.items():
+        if key in before:
+            continue
+        kind, rid = key
+        named = str(record.get("name", "")) + str(record.get("observations", ""))
+        if kind == "client":
+            if marker not in named:
+                problems.append(f"left client {rid} without the run marker: {record.get('name')}")
+        elif kind == "document":
+            if record.get("status") not in INACTIVE:
+                problems.append(
+                    f"left {record.get('type')} {rid} {record.get('status')!r} "
+                    f"({record.get('observations')!r})"
+                )
+        else:
+            problems.append(f"left {kind} {rid} {record.get('name')!r}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--workers", default="2")
+    parser.add_argument("--out", default="reports/rehearsal")
+    args = parser.parse_args()
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    run_id = "rehearsal-" + os.urandom(2).hex()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "account.sqlite"
+        proc, url, key = start_sandbox(db)
+        try:
+            before = snapshot(db)
+            cmd = [
+                sys.executable, "-m", "ixc", "contract", "--live", "--base-url", url,
+                "--api-key", key, "-n", args.workers, "--report-dir", str(out),
+                "--junit", str(out / "junit.xml"), "--record", str(out / "exchanges.jsonl"),
+            ]  # fmt: skip
+            env = dict(os.environ, IXC_CONTRACT_RUN_ID=run_id)
+            code = subprocess.run(cmd, cwd=REPO, env=env, check=False).returncode
+        finally:
+            proc.terminate()
+            proc.communicate(timeout=30)
+        after = snapshot(db)
+    summary = json.loads((out / "summary.json").read_text())
+    unhandled = {k: v for k, v in summary.get("findings", {}).items() if "unhandled 429" in k}
+    problems = judge(before, after, f"ixc-contract-{run_id}")
+    if summary["requests"] > MAX_REQUESTS:
+        problems.append(f"{summary['requests']} requests > {MAX_REQUESTS}")
+    problems += [f"{text} (x{n})" for text, n in unhandled.items()]
+    created = len(set(after) - set(before))
+    print(
+        f"rehearsal: {summary['requests']} requests (<= {MAX_REQUESTS}), "
+        f"{summary['throttled']} 429s waited out, {len(unhandled)} unhandled; "
+        f"contract run exit {code}, {summary['failure_count']} failures; "
+        f"{len(before)} records were there before, none may change; the run made {created}, "
+        f"of which active afterwards: "
+        f"{sum(1 for k in set(after) - set(before) if k[0] == 'client')} marked clients"
+    )
+    for problem in problems:
+        print(f"  PROBLEM: {problem}")
+    return 1 if problems or code != 0 else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
