@@ -120,5 +120,7 @@ def test_a_row_over_several_operations_names_the_field_not_one_operations_path()
     report = Report("server", "spec.yaml", "run.jsonl", findings, "2026-01-01T00:00:00Z")
     [line] = [x for x in to_markdown(report).splitlines() if "is missing" in x]
     assert "required field `id` is missing" in line
-    assert "sequences[]" not in line and "taxes[]" not in line
-    assert "listSequences" in line and "listTaxes" in line
+    assert "sequences[]" not in line
+    assert "taxes[]" not in line
+    assert "listSequences" in line
+    assert "listTaxes" in line
