@@ -8,15 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ixc.drift import load_baseline, server_drift
+from ixc.drift.baseline import default_baseline_path
 from ixc.exchange import read_recording
 from ixc.spec import load_spec
-
-BASELINE_NAME = "drift-baseline.json"  # the user's, where `ixc contract` runs; else a checkout's
-
-
-def baseline_path() -> Path:
-    here = Path.cwd() / BASELINE_NAME
-    return here if here.is_file() else Path(__file__).resolve().parents[1] / BASELINE_NAME
 
 
 def drift_of_recording(
@@ -28,7 +22,7 @@ def drift_of_recording(
         read_recording(record),
         source=record.name,
         secrets=tuple(secrets),
-        baseline=load_baseline(baseline_path()),
+        baseline=load_baseline(default_baseline_path()),
     )
     failures: list[tuple[str, str]] = []
     notes: list[str] = []

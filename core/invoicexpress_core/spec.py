@@ -178,6 +178,15 @@ class Spec:
         return {op.operation_id: op.error_messages for op in self if op.error_messages}
 
     @functools.cached_property
+    def messages(self) -> dict[str, str]:
+        """Every error wording by key (`x-error-catalogue`), with `{name}` placeholders."""
+        return {str(k): str(v) for k, v in self.document.get("x-error-catalogue", {}).items()}
+
+    def message(self, key: str, **values: object) -> str:
+        """The wording of message `key` with its placeholders filled in (KeyError if unknown)."""
+        return self.messages[key].format(**values)
+
+    @functools.cached_property
     def _registry(self) -> Registry[Any]:
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT202012

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from invoicexpress_core.spec import load_spec
+
 SHAPES = (
     "ErrorsObject",
     "ErrorsList",
@@ -49,6 +51,7 @@ class ApiError(Exception):
         # `<json-pointer>: <cause>`; the API's body keeps the vendor's wording.
         self.reason = reason or f"{'/' + field if field and field != 'base' else ''}: {message}"
         self.reason_given = reason is not None
+        self.generic = False  # a generic 404 the operation's documented wording replaces
 
     def within(self, root: str) -> None:
         """A rule's field named inside the request's root object (`/date` -> `/invoice/date`)."""
@@ -56,12 +59,28 @@ class ApiError(Exception):
             self.reason = f"/{root}{self.reason}"
 
 
-def invalid(message: str, *, field: str | None = None, code: str | None = None) -> ApiError:
-    return ApiError(422, message, field=field, code=code)
+def humanise(name: str) -> str:
+    """`due_date` -> `Due date`: how the API names a field in its messages."""
+    return name.replace("_", " ").capitalize()
 
 
-def not_found(message: str = "Document not found") -> ApiError:
-    return ApiError(404, message)
+def say(key: str, **values: object) -> str:
+    """The wording of message `key`: the spec's `x-error-catalogue`, read by the core."""
+    return load_spec().message(key, **values)
+
+
+def invalid(
+    key: str, *, field: str | None = None, code: str | None = None, **values: object
+) -> ApiError:
+    """A 422 for the rule whose message is `key` (placeholders from `values`)."""
+    return ApiError(422, say(key, **values), field=field, code=code)
+
+
+def not_found(what: str = "Document") -> ApiError:
+    """`<what> not found`; an operation that documents its own 404 wording answers with that."""
+    err = ApiError(404, say("not_found", what=what))
+    err.generic = True
+    return err
 
 
 def render(shape: str, err: ApiError) -> Any:

@@ -16,7 +16,7 @@ import jsonschema_rs
 
 from invoicexpress_core.spec import Operation, Spec
 
-from ._errors import ApiError
+from ._errors import ApiError, humanise, say
 
 
 class BodyValidator:
@@ -59,7 +59,7 @@ class BodyValidator:
             leaf = next((str(p) for p in reversed(path) if isinstance(p, str)), "body")
             raise ApiError(
                 422,
-                f"{_humanise(leaf)} contains characters that are not allowed",
+                say("not_allowed_characters", what=humanise(leaf)),
                 field=leaf,
                 code=code,
                 reason=f"{pointer(path)}: {cause}",
@@ -111,10 +111,6 @@ def reason_of(error: Any) -> str:
     return f"{pointer(path)}: {message if len(message) <= 200 else message[:197] + '...'}"
 
 
-def _humanise(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
 def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
     """The documented message for a schema error, and the field it concerns."""
     path = list(error.instance_path)
@@ -127,89 +123,105 @@ def translate(op: Operation, error: Any, body: Any) -> tuple[str, str]:
     family = op.family or ""
     if kind == "maxLength":  # the Rails wording InvoiceXpress uses for its length limits
         limit = error.kind.limit
-        return f"{_humanise(leaf or 'body')} is too long (maximum is {limit} characters)", leaf
+        return say("too_long", what=humanise(leaf or "body"), limit=limit), leaf
     if op_id.startswith(("create", "update")) and family and "Field" not in op_id:
         return _document_message(names, leaf, kind, value, missing, error)
     if op_id.startswith("change") or op_id == "cancelReceipt":
         if leaf == "message":
-            return "Cancel message can't be blank", "message"
-        return "Invalid state", "state"
+            return say("cancel_message_required"), "message"
+        return say("invalid_state"), "state"
     if op_id.startswith("email"):
         if leaf in ("cc", "bcc"):
-            return f"{leaf.capitalize()}: is an invalid email", leaf
+            return say("address_invalid", what=leaf.capitalize()), leaf
         if missing in ("client", "email", "message"):
-            return "Email is a required field", "email"
-        return "Email: is an invalid email", "email"
+            return say("email_required"), "email"
+        return say("address_invalid", what="Email"), "email"
+    found = _resource_message(op_id, names, leaf, missing, value) or _money_message(
+        op_id, leaf, missing
+    )
+    if found is not None:
+        return found
+    if kind == "additionalProperties":
+        unexpected = list(getattr(error.kind, "unexpected", []) or [])
+        return say("unknown_field", fields=", ".join(map(str, unexpected))), "base"
+    if missing:
+        return say("blank", what=humanise(missing)), missing
+    return say("invalid", what=humanise(leaf or "body")), leaf or "base"
+
+
+def _resource_message(
+    op_id: str, names: list[str], leaf: str, missing: str, value: Any
+) -> tuple[str, str] | None:
+    """Clients, items, taxes and accounts: their documented wording per field."""
     if op_id in ("createClient", "updateClient"):
         if "preferred_contact" in names:
             if leaf == "email":
-                return "Preferred contact: email must be an email", "preferred_contact"
-            return "Client contact is invalid", "preferred_contact"
+                return say("contact_email_invalid"), "preferred_contact"
+            return say("client_contact_invalid"), "preferred_contact"
         if leaf == "send_options":
             text = str(value)
             if isinstance(value, str) and text.isdigit():
-                return "Send options must be within 1 and 3", leaf
-            return "Send options is not a number", leaf
+                return say("send_options_out_of_range"), leaf
+            return say("not_a_number", what="Send options"), leaf
         if leaf == "country":
-            return f"Country {value} was not found", leaf
+            return say("country_not_found", value=value), leaf
         if leaf == "name":
-            return "Name can't be blank", leaf
+            return say("blank", what="Name"), leaf
         if leaf == "email":
-            return "Email must be an email address", leaf
+            return say("email_not_an_email_address"), leaf
     if op_id in ("createItem", "updateItem"):
         if leaf == "unit_price":
-            return ("Unit price can't be blank" if missing else "Unit price is not a number"), leaf
+            return say("blank" if missing else "not_a_number", what="Unit price"), leaf
         if leaf == "unit":
-            return f"Unit {value} is not included in the list of accepted units", leaf
+            return say("unit_not_accepted", value=value), leaf
         if leaf == "name":
-            return "Name can't be blank", leaf
+            return say("blank", what="Name"), leaf
     if op_id in ("createTax", "updateTax"):
         if leaf == "value":
             if missing:
-                return "Value can't be blank", "value"
-            return "Value must be a number between 0 and 99.99", "value"
+                return say("blank", what="Value"), "value"
+            return say("tax_value_out_of_range"), "value"
         if leaf == "region":
-            return ("Tax region is empty" if missing else "Tax region is not valid"), "base"
+            return say("tax_region_empty" if missing else "tax_region_invalid"), "base"
         if leaf == "name":
-            return "Name can't be blank", "name"
+            return say("blank", what="Name"), "name"
     if op_id.startswith(("createAccount", "updateAccount")):
         if leaf == "terms":
-            return "Terms and Conditions must be accepted", leaf
+            return say("terms_not_accepted"), leaf
         if leaf == "email":
-            return "Email is invalid", leaf
+            return say("email_invalid"), leaf
         if leaf == "postal_code":
-            return "Postal Code must have the following format DDDD-DDD", leaf
+            return say("postal_code_format"), leaf
+    return None
+
+
+def _money_message(op_id: str, leaf: str, missing: str) -> tuple[str, str] | None:
+    """Payments, treasury, sequences and AT communication: their wording per field."""
     if op_id == "createPartialPayment":
         if leaf == "payment_mechanism":
-            return "payment_mechanism is invalid", leaf
+            return say("payment_mechanism_invalid"), leaf
         if leaf == "amount":
-            return "Amount is not a number", leaf
+            return say("not_a_number", what="Amount"), leaf
         if leaf == "payment_date":
-            return "Payment date is not valid", leaf
+            return say("not_valid", what="Payment date"), leaf
     if op_id in ("updateClientInitialBalance", "createClientRegularization"):
         if leaf == "date":
-            return ("Date can't be blank" if missing else "Date is not valid"), leaf
+            return say("blank" if missing else "not_valid", what="Date"), leaf
         if leaf == "value":
-            return "Value is not a number", leaf
+            return say("not_a_number", what="Value"), leaf
     if op_id == "createClientTreasuryMovement":
         if leaf == "date":
-            return ("Date can't be blank" if missing else "Date is not valid"), leaf
-        return f"Validation failed: {_humanise(leaf or 'value')} is not a number" if leaf in (
-            "",
-            "value",
-        ) else f"Validation failed: {_humanise(leaf)} is invalid", leaf
+            return say("blank" if missing else "not_valid", what="Date"), leaf
+        what = humanise(leaf or "value")
+        detail = say("not_a_number" if leaf in ("", "value") else "invalid", what=what)
+        return say("validation_failed", detail=detail), leaf
     if op_id == "createSequence":
-        return "The sequence name is invalid", "serie"
+        return say("sequence_name_invalid"), "serie"
     if op_id == "configureAtCommunication":
         if leaf == "at_subuser":
-            return "The field at_subuser has an incorrect size", leaf
-        return f"The field {leaf or 'at_communication'} is invalid", leaf
-    if kind == "additionalProperties":
-        unexpected = list(getattr(error.kind, "unexpected", []) or [])
-        return f"Unknown field: {', '.join(map(str, unexpected))}", "base"
-    if missing:
-        return f"{_humanise(missing)} can't be blank", missing
-    return f"{_humanise(leaf or 'body')} is invalid", leaf or "base"
+            return say("at_subuser_size"), leaf
+        return say("at_field_invalid", what=leaf or "at_communication"), leaf
+    return None
 
 
 def _document_message(
@@ -218,53 +230,51 @@ def _document_message(
     inner = names[1:]  # below the root key
     if not inner and missing in ("", "client") and missing != "items":
         if missing == "client":
-            return "Elemento client não fornecido", "client"
+            return say("element_missing", root="client"), "client"
         if missing in ("date", "due_date"):
-            return "Date is not valid", missing
+            return say("not_valid", what="Date"), missing
         if kind == "additionalProperties":
             if "mb_reference" in [str(u) for u in getattr(error.kind, "unexpected", [])]:
-                return (
-                    "Option to generate MB reference is set but no payment provider is configurated"
-                ), "mb_reference"
-            return "Invoice items is invalid", "base"
+                return say("mb_reference_unavailable"), "mb_reference"
+            return say("invoice_items_invalid"), "base"
         if not names:
-            return "Elemento client não fornecido", "client"
+            return say("element_missing", root="client"), "client"
     if leaf == "items" and not inner[1:]:
         if kind == "minItems" or missing == "items":
-            return "Document should have at least one item", "items"
-        return "Items element should be of type array", "items"
+            return say("at_least_one_item"), "items"
+        return say("items_not_array"), "items"
     if inner[:1] == ["client"]:
         if leaf == "country":
-            return f"Country {value} was not found", "country"
+            return say("country_not_found", value=value), "country"
         if leaf == "email":
-            return "Email must be an email address", "email"
-        return "Client is invalid", "client"
+            return say("email_not_an_email_address"), "email"
+        return say("client_invalid"), "client"
     if inner[:1] == ["items"]:
         if leaf == "unit_price":
-            return "Unit price must be a number", leaf
+            return say("unit_price_must_be_number"), leaf
         if leaf == "quantity":
-            return "Quantity must be a number greater than 0", leaf
+            return say("quantity_not_positive"), leaf
         if leaf == "discount":
-            return "Discount is not a number", leaf
+            return say("not_a_number", what="Discount"), leaf
         if leaf == "unit":
-            return f"Unit {value} is not included in the list of accepted units", leaf
-        return "Invoice items is invalid", "items"
+            return say("unit_not_accepted", value=value), leaf
+        return say("invoice_items_invalid"), "items"
     if leaf == "retention":
-        return "Retention must be a number between 0 and 99.99", leaf
+        return say("retention_out_of_range"), leaf
     if leaf in ("date", "due_date", "loaded_at"):
-        return "Date is not valid", leaf
+        return say("not_valid", what="Date"), leaf
     if leaf == "global_discount" or "global_discount" in inner:
-        return "Discount is not a number", "global_discount"
+        return say("not_a_number", what="Discount"), "global_discount"
     if inner[:1] in (["address_from"], ["address_to"]):
         if leaf == "country":
-            return f"Country {value} was not found", "country"
-        return "Client is invalid", inner[0]
+            return say("country_not_found", value=value), "country"
+        return say("client_invalid"), inner[0]
     if leaf == "mb_reference":
-        return (
-            "Option to generate MB reference is set but no payment provider is configurated"
-        ), leaf
+        return say("mb_reference_unavailable"), leaf
     if missing == "client" or leaf == "client":
-        return ("Elemento client não fornecido" if missing else "Client is invalid"), "client"
-    return "Invoice items is invalid" if "items" in inner else f"{_humanise(leaf)} is invalid", (
-        leaf or "base"
-    )
+        if missing:
+            return say("element_missing", root="client"), "client"
+        return say("client_invalid"), "client"
+    if "items" in inner:
+        return say("invoice_items_invalid"), leaf or "base"
+    return say("invalid", what=humanise(leaf)), leaf or "base"

@@ -74,9 +74,9 @@ def change_state(
     return client.put(f"/{segment}/{doc_id}/change-state.json", json={dt.key: payload})
 
 
-def path_to(machine: dict[str, Any], target: str) -> list[str] | None:
+def path_to(machine: StateMachine, target: str) -> list[str] | None:
     """The shortest list of events leading from the initial state to `target`."""
-    steps = StateMachine.from_spec(machine).path(target)
+    steps = machine.path(target)
     return None if steps is None else [t.event for t in steps]
 
 
@@ -96,9 +96,9 @@ def make_receipt(client: httpx.Client, amount: float = 10) -> dict[str, Any]:
 
 def document_in_state(client: httpx.Client, op: Operation, state: str) -> int:
     """A document of the operation's type, driven to `state` through allowed events."""
-    machine = op.state_machine
+    machine = op.machine
     assert machine is not None
-    segment = str(machine["document_type"])
+    segment = machine.document_type
     if segment == "receipts":
         receipt = make_receipt(client)
         events = path_to(machine, state)

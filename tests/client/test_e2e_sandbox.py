@@ -202,7 +202,7 @@ def scenario_clients(ix: InvoiceXpress, sb: Any) -> None:
 
 
 @scenario
-def scenario_items_and_taxes(ix: InvoiceXpress, sb: Any) -> None:
+def scenario_items_taxes(ix: InvoiceXpress, sb: Any) -> None:
     item_body: Any = spec_request_example("createItem")["item"]
     item = ix.items.create(item_body | {"name": "E2E item", "unit_price": Decimal("12.50")}).item
     assert ix.items.get(item.id).item.name == "E2E item"

@@ -25,11 +25,14 @@ def test_readme_example_creates_finalises_pays_and_links_the_pdf(
         monkeypatch.setenv("INVOICEXPRESS_ACCOUNT", sb.account_name)
         monkeypatch.setenv("INVOICEXPRESS_API_KEY", sb.api_key)
         monkeypatch.setenv("INVOICEXPRESS_BASE_URL", sb.base_url)
-        exec(compile(_snippet(), str(README), "exec"), {"__name__": "readme"})  # noqa: S102
+        code = compile(_snippet(), str(README), "exec")
+        exec(code, {"__name__": "readme"})  # noqa: S102
         sequence_number, pdf_url = capsys.readouterr().out.split()
+        exec(code, {"__name__": "readme"})  # noqa: S102  # run twice: safe, same invoice
+        assert capsys.readouterr().out.split() == [sequence_number, pdf_url]
         with sb.client() as http:
             [doc] = http.get("/invoices.json").json()["invoices"]
-    assert doc["status"] == "settled"  # finalised, then paid in full
+    assert doc["status"] == "settled"  # finalised, then paid in full, once
     assert doc["sequence_number"] == sequence_number
     assert pdf_url.startswith("http")
     assert str(doc["id"]) in pdf_url

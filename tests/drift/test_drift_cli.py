@@ -201,6 +201,9 @@ def test_spec_report_redacts_a_key_that_reached_the_spec(tmp_path: Path, planted
 
 
 def _server(tmp_path: Path, recording: Path, *extra: str) -> int:
+    baseline = tmp_path / "baseline.json"
+    if not baseline.exists():
+        baseline.write_text('{"accepted": []}\n')  # a named baseline must exist: start empty
     return main(
         ["drift", "server", "--recording", str(recording), "--spec", str(SERVER_SPEC),
          "--baseline", str(tmp_path / "baseline.json"), "--quiet", *extra]

@@ -87,6 +87,18 @@ def test_user_error_is_one_line_exit_2(
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 
+def test_a_named_baseline_that_does_not_exist_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    recording = tmp_path / "empty.jsonl"
+    recording.write_text("")
+    argv = ["drift", "server", "--recording", str(recording), "--baseline", "nosuch.json"]
+    assert main(argv) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "--baseline nosuch.json does not exist" in line
+    assert "--update-baseline" in line
+
+
 def test_fail_on_defaults_to_err_and_never_opts_out(capsys: pytest.CaptureFixture[str]) -> None:
     pair = [str(Path(__file__).parent / "specs" / f"response-property-removed_{s}.yaml")
             for s in ("base", "revision")]  # fmt: skip

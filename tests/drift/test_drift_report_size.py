@@ -109,3 +109,18 @@ def test_server_drift_folds_one_renamed_field_across_operations() -> None:
     text = to_markdown(report)
     assert "<summary>19 operations</summary>" in text
     assert "`Euro`" in text  # the offending value, not the object around it
+
+
+def test_a_row_over_several_operations_names_the_field_not_one_operations_path() -> None:
+    findings = [
+        Finding("missing-required-field", Level.ERR, op, f"/{root}/0/id",
+                f"required field `{root}[].id` is missing", location=f"{root}[].id")
+        for op, root in (("listSequences", "sequences"), ("listTaxes", "taxes"))
+    ]  # fmt: skip
+    report = Report("server", "spec.yaml", "run.jsonl", findings, "2026-01-01T00:00:00Z")
+    [line] = [x for x in to_markdown(report).splitlines() if "is missing" in x]
+    assert "required field `id` is missing" in line
+    assert "sequences[]" not in line
+    assert "taxes[]" not in line
+    assert "listSequences" in line
+    assert "listTaxes" in line

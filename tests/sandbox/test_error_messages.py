@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from invoicexpress_sandbox._catalog import DOC_TYPES
-from invoicexpress_sandbox._domain import DEMO_EMAIL, DEMO_PASSWORD
+from invoicexpress_sandbox.areas.accounts_saft import DEMO_EMAIL, DEMO_PASSWORD
 from invoicexpress_sandbox.testdata import (
     SPEC,
     change_state,

@@ -281,8 +281,6 @@ def test_log_prints_a_redacted_line_per_call() -> None:
 
 # ---------------------------------------------------------------- secrets off command lines
 
-PLANTED = "planted-key-3f9c2a7d1e"
-
 
 def _descendant_cmdlines(root: int) -> list[str]:
     out = []
@@ -309,12 +307,12 @@ def test_subprocess_sandbox_gets_its_token_from_the_environment() -> None:
 
 
 def test_ixc_contract_passes_the_key_by_environment(tmp_path: Path) -> None:
-    # `ixc contract` checks up front that --base-url answers: point it at a live sandbox.
+    # `ixc contract` checks up front that --base-url accepts the key: a live sandbox, its key.
     with running_sandbox() as sb:
-        _pytest_child_without_the_key(tmp_path, sb.base_url)
+        _pytest_child_without_the_key(tmp_path, sb.base_url, sb.api_key)
 
 
-def _pytest_child_without_the_key(tmp_path: Path, base_url: str) -> None:
+def _pytest_child_without_the_key(tmp_path: Path, base_url: str, key: str) -> None:
     cmd = [
         sys.executable,
         "-m",
@@ -323,7 +321,7 @@ def _pytest_child_without_the_key(tmp_path: Path, base_url: str) -> None:
         "--base-url",
         base_url,
         "--api-key",
-        PLANTED,
+        key,
         "-n",
         "0",
         "--report-dir",
@@ -348,7 +346,7 @@ def _pytest_child_without_the_key(tmp_path: Path, base_url: str) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
     assert children, "never saw the pytest child"
-    assert not [line for line in children if PLANTED in line]
+    assert not [line for line in children if key in line]
 
 
 def test_db_file_is_fsynced_on_every_commit(tmp_path: Path) -> None:

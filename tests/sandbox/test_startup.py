@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from invoicexpress_sandbox import Options, Sandbox, StartupError
-from invoicexpress_sandbox import _handlers as handlers_module
+from invoicexpress_sandbox import handlers as handlers_module
 from invoicexpress_sandbox._app import UPDATE_HINT, expected_spec_hash
 from invoicexpress_sandbox.testdata import SPEC
 from invoicexpress_sandbox.testing import RunningSandbox

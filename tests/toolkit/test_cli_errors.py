@@ -121,6 +121,19 @@ def test_unreachable_base_url_is_refused_before_any_test(
     assert list(tmp_path.iterdir()) == []  # pytest never started
 
 
+def test_a_refused_api_key_is_one_line_before_any_test(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from invoicexpress_sandbox.testing import running_sandbox
+
+    with running_sandbox() as sb:
+        argv = ["contract", "--base-url", sb.base_url, "--api-key", "not-the-key-123"]
+        err = _fails_in_one_line([*argv, "--report-dir", str(tmp_path)], capsys)
+    assert "refused the API key (401 on GET /taxes.json)" in err
+    assert "not-the-key-123" not in err
+    assert list(tmp_path.iterdir()) == []  # pytest never started
+
+
 def test_generate_refuses_a_yaml_that_is_not_openapi(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

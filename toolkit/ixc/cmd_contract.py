@@ -131,23 +131,30 @@ def check(args: argparse.Namespace) -> None:
                 f"{parts.hostname} is not a local server; add --live to run against a real "
                 "account (documents are marked and cleaned up)"
             )
-        if not (args.api_key or os.environ.get("INVOICEXPRESS_API_KEY")):
+        key = args.api_key or os.environ.get("INVOICEXPRESS_API_KEY")
+        if not key:
             raise UsageError("--base-url needs --api-key KEY (or INVOICEXPRESS_API_KEY)")
-        check_reachable(url)
+        check_server(url, key)
 
 
-def check_reachable(url: str) -> None:
-    """The server answers HTTP at all (any status will do): a typo fails here, not per test."""
+def check_server(url: str, key: str) -> None:
+    """The server answers, and takes the key: a typo in either fails here in one line, not in
+    every test. One listTaxes call (cheap, read-only, documented for every account)."""
     import httpx
 
     try:
         with httpx.Client(timeout=10) as http:
-            http.get(url)
+            answer = http.get(url.rstrip("/") + "/taxes.json", params={"api_key": key})
     except httpx.HTTPError as exc:
         raise UsageError(
             f"--base-url {url} is not reachable ({type(exc).__name__}); start the server "
             "(ixc sandbox) or fix the URL"
         ) from None
+    if answer.status_code == 401:
+        raise UsageError(
+            f"{url} refused the API key (401 on GET /taxes.json); check --api-key or "
+            "INVOICEXPRESS_API_KEY (ixc sandbox prints its key at start)"
+        )
 
 
 def junit_path(args: argparse.Namespace) -> Path:

@@ -27,13 +27,12 @@ from ixc.drift import (
     spec_drift,
     write_baseline,
 )
+from ixc.drift.baseline import default_baseline_path
 from ixc.drift.inputs import read_document
 from ixc.drift.progress import Progress
 from ixc.drift.render import to_json, to_junit, to_markdown
 from ixc.usage import UsageError
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_BASELINE = REPO / "drift-baseline.json"
 API_KEY_ENV = "INVOICEXPRESS_API_KEY"
 
 
@@ -87,8 +86,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sv.add_argument(
         "--baseline",
         type=Path,
-        default=DEFAULT_BASELINE,
-        help="accepted findings (default: drift-baseline.json)",
+        default=None,
+        help="accepted findings (default: ./drift-baseline.json if present)",
     )
     sv.add_argument("--no-baseline", action="store_true", help="report every finding as new")
     sv.add_argument(
@@ -309,6 +308,13 @@ def run_server(args: argparse.Namespace) -> int:
         exchanges, source = _probe(spec, args, api_key)
     else:
         source = ", ".join(p.name for p in args.recording)
+    if args.baseline is None:
+        args.baseline = default_baseline_path()
+    elif not args.baseline.is_file() and not (args.no_baseline or args.update_baseline):
+        raise UsageError(
+            f"--baseline {args.baseline} does not exist; give an existing file, or create it "
+            "with --update-baseline, or pass --no-baseline"
+        )
     try:
         baseline = {} if args.no_baseline else load_baseline(args.baseline)
     except (ValueError, OSError) as exc:

@@ -17,6 +17,16 @@ from ixc.drift._model import Finding
 BASELINE_VERSION = 1
 
 
+BASELINE_NAME = "drift-baseline.json"
+
+
+def default_baseline_path() -> Path:
+    """The user's `drift-baseline.json` in the working directory, else this checkout's (a
+    wheel ships none: an installed toolkit accepts nothing until the user keeps a baseline)."""
+    here = Path.cwd() / BASELINE_NAME
+    return here if here.is_file() else Path(__file__).resolve().parents[3] / BASELINE_NAME
+
+
 def load_baseline(path: Path) -> dict[str, dict[str, Any]]:
     """Fingerprint → entry. A missing file is an empty baseline (a first run accepts nothing)."""
     if not path.exists():

@@ -129,14 +129,17 @@ def _row_md(row: _Row, report: Report) -> str:
             f"{_reach(row, report.operations, False)} |"
         )
     seen = sum(x.count for x in row.findings)
-    where = f.location or "-"
+    where, message = f.location or "-", f.message
     if len(row.operations) > 1:
         places = sorted({_field(x.location) for x in row.findings if x.location})
         shown = ", ".join(places[:4]) + (f" and {len(places) - 4} more" if len(places) > 4 else "")
         where = f"{_leaf(f.location)} ({shown})" if len(places) > 1 else (places or [where])[0]
+        if f.location and len({x.location for x in row.findings}) > 1:
+            # the head's own path would be wrong for the other operations: name the field only
+            message = message.replace(f.location, _leaf(f.location))
     return (
         f"| {_ICON[f.level]} | `{f.rule}` | {_md_cell(where)} | {seen}× | "
-        f"{_md_cell(f.message)} | {_example(f.example)} | "
+        f"{_md_cell(message)} | {_example(f.example)} | "
         f"{_reach(row, report.operations, True)} |"
     )
 

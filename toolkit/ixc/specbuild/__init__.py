@@ -17,7 +17,15 @@ from typing import Any
 
 import yaml
 
-from ixc.specbuild import doctypes, errors, parameters, text_limits, vendor_examples, wire
+from ixc.specbuild import (
+    doctypes,
+    errors,
+    messages,
+    parameters,
+    text_limits,
+    vendor_examples,
+    wire,
+)
 from ixc.specbuild.areas import AREAS
 from ixc.specbuild.files import ROOT, SPEC_FILE, VENDOR_DIR
 from ixc.specbuild.nodes import Node
@@ -146,6 +154,8 @@ def build_document() -> dict[str, Any]:
         "paths": all_paths,
         "components": comps,
         "x-document-types": doctypes.table(),
+        # Every error wording by key, once (core.Spec.message); x-error-messages quote it.
+        "x-error-catalogue": dict(messages.ERRORS),
     }
 
 

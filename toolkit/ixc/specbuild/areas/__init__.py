@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from ixc.specbuild.area import Area
 from ixc.specbuild.areas import (
-    accounts_and_saft,
+    accounts_saft,
     clients,
     documents,
-    items_and_taxes,
-    payments_and_receipts,
+    items_taxes,
+    payments_receipts,
     sequences,
     treasury,
 )
 
 AREAS: tuple[Area, ...] = (
     documents.AREA,
-    payments_and_receipts.AREA,
+    payments_receipts.AREA,
     clients.AREA,
-    items_and_taxes.AREA,
+    items_taxes.AREA,
     sequences.AREA,
     treasury.AREA,
-    accounts_and_saft.AREA,
+    accounts_saft.AREA,
 )

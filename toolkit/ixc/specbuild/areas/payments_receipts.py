@@ -144,4 +144,4 @@ def paths() -> dict[str, Node]:
     }
 
 
-AREA = Area("payments_and_receipts", schemas, paths)
+AREA = Area("payments_receipts", schemas, paths)

@@ -323,4 +323,4 @@ def paths() -> dict[str, Node]:
     return crud(ITEMS) | crud(TAXES)
 
 
-AREA = Area("items_and_taxes", schemas, paths)
+AREA = Area("items_taxes", schemas, paths)

@@ -367,4 +367,4 @@ def paths() -> dict[str, Node]:
     }
 
 
-AREA = Area("accounts_and_saft", schemas, paths)
+AREA = Area("accounts_saft", schemas, paths)
