@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ixc.specbuild.messages import say
+
 # --- document types ---------------------------------------------------------------------------
 
 
@@ -216,8 +218,8 @@ MACHINES["receipts"] = Machine(
     evidence="bundle cancelReceipt: only `canceled`, message required (surface §5.6)",
 )
 
-INVALID_STATE_MESSAGE = "Invalid state"  # api-docs 002, Change State
-CANCEL_MESSAGE_REQUIRED = "Cancel message can't be blank"  # api-docs 002, Change State
+INVALID_STATE_MESSAGE = say("invalid_state")  # api-docs 002, Change State
+CANCEL_MESSAGE_REQUIRED = say("cancel_message_required")  # api-docs 002, Change State
 
 # Status values a list filter takes (`sent` means final; surface §5.1).
 LIST_STATUS_FILTER = {

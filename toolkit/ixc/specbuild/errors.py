@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import JSON, Node, array, json_content, obj, ref, string
 
-MESSAGE_INVALID_API_KEY = "Invalid API key"  # surface §7
-MESSAGE_DOCUMENT_NOT_FOUND = "Document not found"  # surface §4.2
+MESSAGE_INVALID_API_KEY = say("invalid_api_key")  # surface §7
+MESSAGE_DOCUMENT_NOT_FOUND = say("not_found", what="Document")  # surface §4.2
 
 
 def shapes() -> dict[str, Node]:
@@ -138,7 +139,7 @@ def shared_responses() -> dict[str, Node]:
         ),
         "UnsupportedMediaType": _errors_object_response(
             "The body is not sent as `application/json`.",
-            "No content type or wrongly specified",
+            say("email_content_type"),
         ),
         "TooManyRequests": _errors_object_response(
             "More than the account's requests per minute. Wait for "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ixc.specbuild.area import Area
 from ixc.specbuild.errors import error, errors_object, not_found
+from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import (
     Node,
     empty,
@@ -22,12 +23,12 @@ from ixc.specbuild.nodes import (
 from ixc.specbuild.operation import operation
 
 AT_COMMUNICATION_TYPES = ("auto", "manual", "guides", "portal_at")
-MESSAGE_TERMS = "Terms and Conditions must be accepted"
+MESSAGE_TERMS = say("terms_not_accepted")
 MESSAGES_ACCOUNTS = (  # api-docs 002
-    "Postal Code must have the following format DDDD-DDD",
-    "Email is invalid",
-    "Vat Number can't be changed",
-    "Vat Number is already used in another account",
+    say("postal_code_format"),
+    say("email_invalid"),
+    say("vat_number_locked"),
+    say("vat_number_taken"),
     MESSAGE_TERMS,
 )
 ACCOUNT_CREATE_MESSAGES = tuple(
@@ -36,15 +37,13 @@ ACCOUNT_CREATE_MESSAGES = tuple(
     if not m.startswith(("Postal Code", "Vat Number can't"))  # no such field, nothing to change
 )
 MESSAGE_NO_ACCOUNT = "The account doesn't exist."
-MESSAGE_AT_SUBUSER = "The field at_subuser has an incorrect size"
-MESSAGE_NOTHING_TO_EXPORT = "There aren't any documents to export on the selected period."
+MESSAGE_AT_SUBUSER = say("at_subuser_size")
+MESSAGE_NOTHING_TO_EXPORT = say("saft_no_documents")
 MESSAGES_SAFT = (  # api-docs 002
-    "That option is not available during the trial period, it becomes so only after the first "
-    "payment.",
+    say("saft_trial"),
     MESSAGE_NOTHING_TO_EXPORT,
-    "Warning! There is required information missing from Company information. Before you "
-    "export the SAF-T PT, please go to Company information and fill out the missing fields.",
-    "You need to send the month in the request body.",
+    say("saft_company_incomplete"),
+    say("saft_month_missing"),
 )
 
 

@@ -6,6 +6,7 @@ from ixc.specbuild.area import Area
 from ixc.specbuild.doctypes import BY_SEGMENT, LIST_STATUS_FILTER, LIST_TYPE_FILTER
 from ixc.specbuild.document_model import document_example
 from ixc.specbuild.errors import error, not_found
+from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import (
     Node,
     array,
@@ -24,12 +25,12 @@ from ixc.specbuild.operation import operation
 from ixc.specbuild.parameters import page_example, page_of, paging
 
 MESSAGES_CLIENTS = (  # api-docs 002
-    "Name has already been taken",
-    "Client contact is invalid",
-    "Send options is not a number",
-    "Send options must be within 1 and 3",
-    "Preferred contact: email must be an email",
-    "Country Germani was not found",
+    say("taken", what="Name"),
+    say("client_contact_invalid"),
+    say("not_a_number", what="Send options"),
+    say("send_options_out_of_range"),
+    say("contact_email_invalid"),
+    say("country_not_found", value="Germani"),
 )
 CLIENT: Node = {
     "id": "1",
@@ -142,7 +143,7 @@ def _client_422() -> Node:
     return error(
         "The client is invalid.",
         "ErrorsStrings",
-        {"errors": ["Name has already been taken"]},
+        {"errors": [MESSAGES_CLIENTS[0]]},
         MESSAGES_CLIENTS,
     )
 

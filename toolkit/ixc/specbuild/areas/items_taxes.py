@@ -7,6 +7,7 @@ from typing import Any
 
 from ixc.specbuild.area import Area
 from ixc.specbuild.errors import error, errors_list, not_found
+from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import (
     Node,
     array,
@@ -27,20 +28,20 @@ from ixc.specbuild.parameters import PAGINATION, paging
 
 TAX_CODES = ("NOR", "INT", "RED", "OUT", "ISE")
 TAX_REGIONS = ("PT", "PT-AC", "PT-MA", "Desconhecido")
-MESSAGE_NAME_TAKEN = "Name has already been taken"
+MESSAGE_NAME_TAKEN = say("taken", what="Name")
 MESSAGES_ITEMS = (  # api-docs 002
     MESSAGE_NAME_TAKEN,
-    "Unit price can't be blank",
-    "Unit price is not a number",
-    "Unit kg is not included in the list of accepted units",
+    say("blank", what="Unit price"),
+    say("not_a_number", what="Unit price"),
+    say("unit_not_accepted", value="kg"),
 )
-MESSAGE_ITEM_NAME_IN_USE = "Name can't be changed because it is already associated with invoices"
+MESSAGE_ITEM_NAME_IN_USE = say("item_name_locked")
 MESSAGES_TAXES = (  # api-docs 002
     MESSAGE_NAME_TAKEN,
-    "Value can't be blank",
-    "Value must be a number between 0 and 99.99",
-    "Tax region is empty",
-    "Tax region is not valid",
+    say("blank", what="Value"),
+    say("tax_value_out_of_range"),
+    say("tax_region_empty"),
+    say("tax_region_invalid"),
 )
 ITEM: Node = {
     "id": 1,
@@ -291,13 +292,11 @@ ITEMS = Resource(
             "tax": {"name": "IVA23"},
         }
     },
-    create_422=_invalid(
-        "item", "ErrorsList", errors_list("Unit price can't be blank"), MESSAGES_ITEMS
-    ),
+    create_422=_invalid("item", "ErrorsList", errors_list(MESSAGES_ITEMS[1]), MESSAGES_ITEMS),
     update_422=_invalid(
         "item",
         "ErrorsList",
-        errors_list("Unit price is not a number"),
+        errors_list(MESSAGES_ITEMS[2]),
         (*MESSAGES_ITEMS, MESSAGE_ITEM_NAME_IN_USE),
     ),
     paginated=True,

@@ -13,14 +13,15 @@ from ixc.specbuild.doctypes import (
 )
 from ixc.specbuild.document_model import document_example, document_schema, state_change_schema
 from ixc.specbuild.errors import error, errors_object, not_found
+from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import Node, enum, links, obj, ok, param, ref, string, wrap
 from ixc.specbuild.operation import operation
 
 # api-docs 002 (the bundle's enum lists only TB, MB, CC)
 PAYMENT_MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB", "TR")
 MESSAGES_PAYMENT = (
-    "payment_mechanism is invalid",
-    "Amount must be less than or equal to the amount due",
+    say("payment_mechanism_invalid"),
+    say("amount_over_due"),
 )
 _RECEIPT_EXTENSIONS = {"x-family": "receipts", "x-document-type": "receipts"}
 

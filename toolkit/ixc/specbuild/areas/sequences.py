@@ -7,6 +7,7 @@ from typing import Any
 
 from ixc.specbuild.area import Area
 from ixc.specbuild.errors import coded, error, not_found
+from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import (
     Node,
     array,
@@ -40,7 +41,7 @@ SEQUENCE_TYPES = (
     "vat_moss_credit_note",
     "vat_moss_receipt",
 )
-MESSAGES_SEQUENCES = ("Serie has already been taken", "The sequence name is invalid")
+MESSAGES_SEQUENCES = (say("taken", what="Serie"), say("sequence_name_invalid"))
 MESSAGE_NO_SEQUENCE = "The sequence doesn't exist."
 
 
@@ -139,7 +140,7 @@ def create_sequence() -> Node:
             "422": error(
                 "The series is invalid (codes 000-005).",
                 "CodedError",
-                coded("002", "Serie has already been taken"),
+                coded("002", say("taken", what="Serie")),
                 MESSAGES_SEQUENCES,
             ),
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ixc.specbuild.area import Area
 from ixc.specbuild.errors import error, errors_list
+from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import (
     Node,
     array,
@@ -40,10 +41,10 @@ TREASURY_PAYMENT_METHODS = (
     "TR",
 )
 MOVEMENT_TYPES = ("Reimbursement", "Payment")
-MESSAGE_DATE_BLANK = "Date can't be blank"
-MESSAGE_VALUE_NAN = "Value is not a number"
-MESSAGE_OVER_BALANCE = "Value must be less than or equal to the remaining balance"
-MESSAGE_MOVEMENT_INVALID = "Validation failed: Value is not a number"
+MESSAGE_DATE_BLANK = say("blank", what="Date")
+MESSAGE_VALUE_NAN = say("not_a_number", what="Value")
+MESSAGE_OVER_BALANCE = say("value_over_balance")
+MESSAGE_MOVEMENT_INVALID = say("validation_failed", detail=MESSAGE_VALUE_NAN)
 _NUMBER = {"type": "number"}
 _POSITIVE = {"type": "number", "exclusiveMinimum": 0}
 _CLIENT = "/api/v3/clients/{client-id}"

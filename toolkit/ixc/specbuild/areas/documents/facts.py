@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ixc.specbuild.doctypes import DocType
+from ixc.specbuild.messages import ERRORS, say
 
 # api-docs 002 appendix (M01-M16, M99) ∪ bundle info table (M19-M46); M00 = "no exemption",
 # used by the vendor's examples for `tax_exemption_reason` (api-docs 004).
@@ -14,40 +15,38 @@ TAX_EXEMPTION_CODES = (
 )
 
 # The 422 catalogue of api-docs 002 for document writes and e-mails.
-MESSAGE_SETTLED = "Invoice has been settled so can't be changed anymore"
-MESSAGE_MB_REFERENCE = (
-    "Option to generate MB reference is set but no payment provider is configurated"
-)
+MESSAGE_SETTLED = say("document_settled")
+MESSAGE_MB_REFERENCE = say("mb_reference_unavailable")
 MESSAGES_DOCUMENT_WRITE = (
-    "Items element should be of type array",
-    "Country Germani was not found",
-    "Retention must be a number between 0 and 99.99",
-    "Invoice items is invalid",
-    "Client is invalid",
-    "Due date must be later than date",
-    "Email must be an email address",
-    "Discount is not a number",
-    "Quantity must be a number greater than 0",
-    "Unit price must be a number",
-    "Unit kg is not included in the list of accepted units",
+    say("items_not_array"),
+    say("country_not_found", value="Germani"),
+    say("retention_out_of_range"),
+    say("invoice_items_invalid"),
+    say("client_invalid"),
+    say("due_date_before_date"),
+    say("email_not_an_email_address"),
+    say("not_a_number", what="Discount"),
+    say("quantity_not_positive"),
+    say("unit_price_must_be_number"),
+    say("unit_not_accepted", value="kg"),
     MESSAGE_MB_REFERENCE,
     MESSAGE_SETTLED,
 )
 # Observed elsewhere (surface §4, §7), produced by the rules they name.
 MESSAGES_DOCUMENT_OBSERVED = (
-    "Document should have at least one item",
-    "Date is not valid",
-    "Elemento client não fornecido",
+    say("at_least_one_item"),
+    say("not_valid", what="Date"),
+    say("element_missing", root="client"),
 )
-MESSAGE_OWNER_INVALID = "Owner invoice is invalid"
+MESSAGE_OWNER_INVALID = say("invalid", what="Owner invoice")
 MESSAGES_EMAIL = (
-    "No content type or wrongly specified",
-    "Email: is an invalid email",
-    "Cc: is an invalid email",
-    "Bcc: is an invalid email",
+    say("email_content_type"),
+    say("address_invalid", what="Email"),
+    say("address_invalid", what="Cc"),
+    say("address_invalid", what="Bcc"),
 )
-MESSAGE_PDF_INVALID_STATE = "The document-id provided is in an invalid state."  # api-docs 002
-MESSAGE_DUPLICATE_UID = "There's an ongoing document creation with the provided UID {uid}"
+MESSAGE_PDF_INVALID_STATE = say("pdf_invalid_state")  # api-docs 002
+MESSAGE_DUPLICATE_UID = ERRORS["duplicate_uid"]
 
 FAMILY_TAG = {
     "invoices": "Invoices",
