@@ -1,8 +1,9 @@
 """The HTTP client every hand-written suite uses: records, counts, paces and validates.
 
 Every response is checked against the spec at once (documented status, content type, body
-schema with compiled validators), recorded through `ixc.exchange` (the one redaction point)
-and counted in the ledger, so coverage and the recording never depend on a suite remembering.
+schema with compiled validators), recorded through `invoicexpress_core.exchange` (the one
+redaction point) and counted in the ledger, so coverage and the recording never depend on a
+suite remembering.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import httpx
 import pytest
 
 from invoicexpress_core.errors import parse_error_body
-from ixc.exchange import Exchange, Recorder, redact_text, redact_url
-from ixc.spec import Operation, Spec
+from invoicexpress_core.exchange import Exchange, Recorder, redact_text, redact_url
+from invoicexpress_core.spec import Operation, Spec
 
 from ._ledger import Ledger
 
@@ -31,10 +32,6 @@ MAX_RECORDED_BODY = 64_000
 
 class ContractViolation(AssertionError):
     """A response broke the spec; the message names the operation and what broke."""
-
-
-class BudgetExhausted(Exception):
-    """The request budget (--max-requests) is spent."""
 
 
 @dataclass

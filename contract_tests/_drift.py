@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from invoicexpress_core.exchange import read_recording
+from invoicexpress_core.spec import load_spec
 from ixc.drift import load_baseline, server_drift
 from ixc.drift.baseline import default_baseline_path
-from ixc.exchange import read_recording
-from ixc.spec import load_spec
 
 
 def drift_of_recording(

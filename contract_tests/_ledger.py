@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ixc.spec import Spec
+from invoicexpress_core.spec import Spec
 
 
 @dataclass

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ixc.exchange import REDACTED, Exchange, read_recording, redact_text
-from ixc.spec import load_spec
+from invoicexpress_core.exchange import REDACTED, Exchange, read_recording, redact_text
+from invoicexpress_core.spec import load_spec
 
 from ._drift import drift_of_recording
 from ._html import render_html
@@ -32,20 +32,31 @@ RUN_ID = pytest.StashKey[str]()
 _OP_RE = re.compile(r"\[([a-z][A-Za-z]+)\]")
 
 
-def configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(_Plugin(config), "ixc-contract-summary")
+def worker_id(config: pytest.Config) -> str:
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else "main"
+
+
+def parts_dir(config: pytest.Config) -> Path:
+    """Where each worker leaves its ledger and recording for the main process to merge."""
+    return Path(config.getoption("--report-dir")) / ".parts"
+
+
+def configure(config: pytest.Config, ledger: Ledger, secrets: Callable[[], list[str]]) -> None:
+    """Register the summary plugin; the conftest hands over its ledger and secret list, so this
+    module never imports the conftest (no cycle)."""
+    config.pluginmanager.register(_Plugin(config, ledger, secrets), "ixc-contract-summary")
 
 
 class _Plugin:
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(
+        self, config: pytest.Config, ledger: Ledger, secrets: Callable[[], list[str]]
+    ) -> None:
         self.config = config
+        self.ledger = ledger
+        self._secrets = secrets
         self.failures: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.worker = getattr(config, "workerinput", None) is not None
-
-    def _secrets(self) -> list[str]:
-        from .conftest import known_secrets
-
-        return known_secrets()
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(
@@ -89,10 +100,8 @@ class _Plugin:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        from .conftest import _parts, _worker, ledger
-
-        parts = _parts(self.config)
-        ledger().write(parts / f"ledger-{_worker(self.config)}.json")
+        parts = parts_dir(self.config)
+        self.ledger.write(parts / f"ledger-{worker_id(self.config)}.json")
         if self.worker:
             return
         merged = Ledger()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ixc.spec import Operation, Spec
+from invoicexpress_core.spec import Operation, Spec
 
 from ._client import KEY, ContractClient
 

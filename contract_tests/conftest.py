@@ -12,14 +12,13 @@ import os
 import secrets
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from ixc.exchange import Recorder, redact_text
-from ixc.spec import Spec, load_spec
+from invoicexpress_core.exchange import Recorder
+from invoicexpress_core.spec import Spec, load_spec
 
 from . import _summary
 from ._client import ContractClient, Target
@@ -78,23 +77,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _worker(config: pytest.Config) -> str:
-    workerinput = getattr(config, "workerinput", None)
-    return str(workerinput["workerid"]) if workerinput else "main"
-
-
 def _workers(config: pytest.Config) -> int:
     workerinput = getattr(config, "workerinput", None)
     return int(workerinput.get("workercount", 1)) if workerinput else 1
 
 
-def _parts(config: pytest.Config) -> Path:
-    return Path(config.getoption("--report-dir")) / ".parts"
-
-
 def pytest_configure(config: pytest.Config) -> None:
     if getattr(config, "workerinput", None) is None:
-        parts = _parts(config)
+        parts = _summary.parts_dir(config)
         parts.mkdir(parents=True, exist_ok=True)
         for old in parts.glob("*"):
             old.unlink()
@@ -102,7 +92,7 @@ def pytest_configure(config: pytest.Config) -> None:
             time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2)
         )
         os.environ["IXC_CONTRACT_RUN_ID"] = config.stash[_summary.RUN_ID]
-    _summary.configure(config)
+    _summary.configure(config, _LEDGER, known_secrets)
 
 
 # Under a request budget, what tells most goes first: every operation once, one test of each
@@ -189,7 +179,7 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             allow_429=bool(pytestconfig.getoption("--live-429")) or not live,
             account_id=str(pytestconfig.getoption("--account-id") or ""),
             workers=workers,
-            worker=_worker(pytestconfig),
+            worker=_summary.worker_id(pytestconfig),
         )
         return
     try:
@@ -212,14 +202,14 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             send_email=True,
             allow_429=True,
             workers=_workers(pytestconfig),
-            worker=_worker(pytestconfig),
+            worker=_summary.worker_id(pytestconfig),
         )
 
 
 @pytest.fixture(scope="session")
 def api(target: Target, spec: Spec, pytestconfig: pytest.Config) -> Iterator[ContractClient]:
-    worker = _worker(pytestconfig)
-    recorder = Recorder(_parts(pytestconfig) / f"recording-{worker}.jsonl")
+    worker = _summary.worker_id(pytestconfig)
+    recorder = Recorder(_summary.parts_dir(pytestconfig) / f"recording-{worker}.jsonl")
     client = ContractClient(target, spec, _LEDGER, recorder, budget=target.max_requests)
     client.target_secrets = _SECRETS  # keys of extra sandbox accounts join the redaction list
     yield client
@@ -252,13 +242,5 @@ def sandbox_only(target: Target) -> Any:
     return target.sandbox
 
 
-def ledger() -> Ledger:
-    return _LEDGER
-
-
 def known_secrets() -> list[str]:
     return list(_SECRETS)
-
-
-def redact(text: str) -> str:
-    return redact_text(text, _SECRETS)

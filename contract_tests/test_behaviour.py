@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from ixc.spec import load_spec
+from invoicexpress_core.spec import load_spec
 
 from ._client import ContractClient
 from ._world import World, example_request, root_key

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ixc.spec import load_spec
+from invoicexpress_core.spec import load_spec
 
 from ._client import ContractClient, error_messages
 from ._ledger import documented_messages

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ixc.spec import load_spec
+from invoicexpress_core.spec import load_spec
 
 from ._client import ContractClient
 from ._world import World

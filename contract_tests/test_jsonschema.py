@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ixc.spec import escape_pointer, load_spec
+from invoicexpress_core.spec import escape_pointer, load_spec
 
 SPEC = load_spec()
 

@@ -2,7 +2,7 @@
 and negative cases (fuzzing), and the stateful phase through the spec's links
 (`schema.as_state_machine()`). Checks, auth and generation settings come from
 `schemathesis.toml` at the repository root, nowhere else; this module only points it at the
-target and records every exchange through `ixc.exchange`."""
+target and records every exchange through `invoicexpress_core.exchange`."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ import pytest
 import schemathesis
 from schemathesis import GenerationMode
 
-from ixc.exchange import Exchange
-from ixc.spec import Spec, load_spec
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import Spec, load_spec
 
 from ._client import ContractClient, Target
 

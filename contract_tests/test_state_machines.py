@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from ixc.spec import Operation, load_spec
+from invoicexpress_core.spec import Operation, load_spec
 
 from ._client import ContractClient, error_messages
 from ._world import World, example_request, root_key

@@ -53,10 +53,8 @@ ALLOWED = {
     # The pytest plugin (user-facing) hands tests a sandbox and a client bound to it.
     "plugin": {"core", "client", "sandbox", "plugin"},
 }
-# Cycles hidden today behind imports inside functions; phase B of issue 10 removes them.
-KNOWN_CYCLES = {
-    frozenset({"contract_tests.conftest", "contract_tests._summary"}),
-}
+# Cycles hidden behind imports inside functions: none left, and none may come back.
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def role(module: str) -> str:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from invoicexpress_core.spec import sha256_of, spec_path
 from ixc import cmd_generate
-from ixc.spec import sha256_of, spec_path
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -27,9 +27,9 @@ from invoicexpress import (
 )
 from invoicexpress.testing import FakeClock, spec_request_example
 from invoicexpress_client.api import OPERATIONS
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import load_spec
 from invoicexpress_sandbox import testing
-from ixc.exchange import Exchange
-from ixc.spec import load_spec
 
 
 @dataclass(frozen=True)

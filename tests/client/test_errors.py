@@ -28,7 +28,7 @@ from invoicexpress import (
     error_messages,
 )
 from invoicexpress.testing import spec_example as example
-from ixc.spec import load_spec
+from invoicexpress_core.spec import load_spec
 
 # Every shape of CONVENTIONS.md "Error bodies" and api-surface §7, with the messages we expect.
 SHAPES = [

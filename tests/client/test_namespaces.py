@@ -12,8 +12,8 @@ import respx
 
 from invoicexpress.testing import spec_example as example
 from invoicexpress_client.api import OPERATIONS
-from ixc.exchange import Exchange
-from ixc.spec import load_spec
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import load_spec
 
 
 def _snake(name: str) -> str:

@@ -12,7 +12,7 @@ import respx
 
 from invoicexpress import InvoiceXpressError, TransportError
 from invoicexpress.testing import spec_example as example
-from ixc.exchange import Exchange
+from invoicexpress_core.exchange import Exchange
 
 PLANTED_KEY = "PLANTED-1xc-SECRET-k3y-0000"  # recognisable, obviously fake
 

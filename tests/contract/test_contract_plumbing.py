@@ -10,9 +10,9 @@ from contract_tests._client import Pacer, error_messages
 from contract_tests._ledger import Ledger, documented_statuses
 from contract_tests._summary import build_summary, render_markdown
 from contract_tests._world import fresh_nif
+from invoicexpress_core.spec import load_spec
 from ixc.cli import build_parser
 from ixc.cmd_contract import pytest_args
-from ixc.spec import load_spec
 
 
 def _args(*argv: str) -> argparse.Namespace:

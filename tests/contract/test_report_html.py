@@ -19,8 +19,8 @@ import pytest
 
 from contract_tests._ledger import Ledger, documented_messages, documented_statuses
 from contract_tests._summary import add_curl_lines, build_summary, render_markdown, write_summary
-from ixc.exchange import Exchange
-from ixc.spec import load_spec
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import load_spec
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SECRET = "k3y-that-must-not-show"

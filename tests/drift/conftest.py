@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from ixc.exchange import Exchange
-from ixc.spec import Spec, load_spec
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import Spec, load_spec
 
 HERE = Path(__file__).resolve().parent
 SPECS = HERE / "specs"

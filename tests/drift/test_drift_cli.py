@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 import yaml
 
+from invoicexpress_core.exchange import Exchange, Recorder
 from ixc.cli import main
 from ixc.drift import SCHEMAS
-from ixc.exchange import Exchange, Recorder
 
 HERE = Path(__file__).resolve().parent
 SPECS = HERE / "specs"

@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import Spec, load_spec
 from ixc.drift import load_baseline, server_drift
-from ixc.exchange import Exchange
-from ixc.spec import Spec, load_spec
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.spec import Spec
 from ixc.drift import SERVER_RULES, Finding, server_drift
-from ixc.exchange import Exchange
-from ixc.spec import Spec
 
 Make = Callable[..., Exchange]
 Doc = Callable[..., dict[str, Any]]

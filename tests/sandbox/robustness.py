@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
+from invoicexpress_core.spec import Operation
 from invoicexpress_sandbox.testdata import SPEC
-from ixc.spec import Operation
 
 JSON = {"content-type": "application/json"}
 TEXT_POISONS = {

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
+from invoicexpress_core.spec import Operation
 from invoicexpress_sandbox._catalog import DOC_TYPES
 from invoicexpress_sandbox.testdata import SPEC, create_document, document_fields
 from invoicexpress_sandbox.testing import RunningSandbox
-from ixc.spec import Operation
 
 JSON = {"content-type": "application/json"}
 VALID = {"invoice": document_fields(DOC_TYPES["invoices"])}

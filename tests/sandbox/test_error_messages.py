@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from invoicexpress_core.spec import Operation
 from invoicexpress_sandbox._catalog import DOC_TYPES
 from invoicexpress_sandbox.areas.accounts_saft import DEMO_EMAIL, DEMO_PASSWORD
 from invoicexpress_sandbox.testdata import (
@@ -23,7 +24,6 @@ from invoicexpress_sandbox.testdata import (
     response_errors,
 )
 from invoicexpress_sandbox.testing import RunningSandbox
-from ixc.spec import Operation
 
 Trigger = Callable[[httpx.Client, Operation, RunningSandbox], httpx.Response]
 SETTLED = "Invoice has been settled so can't be changed anymore"

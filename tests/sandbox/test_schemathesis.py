@@ -17,8 +17,8 @@ import pytest
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
+from invoicexpress_core.spec import load_spec
 from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
-from ixc.spec import load_spec
 
 SPEC = load_spec()
 MAX_EXAMPLES = 6

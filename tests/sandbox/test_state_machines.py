@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from invoicexpress_core.spec import Operation
 from invoicexpress_sandbox._catalog import DOC_TYPES
 from invoicexpress_sandbox.testdata import (
     CHANGE_STATE_OPS,
@@ -15,7 +16,6 @@ from invoicexpress_sandbox.testdata import (
     document_fields,
     document_in_state,
 )
-from ixc.spec import Operation
 
 
 def _cases() -> list[Any]:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from invoicexpress_core.spec import Operation, Spec, escape_pointer, load_spec
 from ixc import specbuild
-from ixc.spec import Operation, Spec, escape_pointer, load_spec
 from ixc.specbuild import vendor_ops
 
 SPEC = load_spec(specbuild.SPEC_FILE)

@@ -9,7 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ixc.exchange import REDACTED, Exchange, Recorder, read_recording, redact_text, redact_url
+from invoicexpress_core.exchange import (
+    REDACTED,
+    Exchange,
+    Recorder,
+    read_recording,
+    redact_text,
+    redact_url,
+)
 
 PLANTED = "ixc-planted-key-7f3a9c1e5b2d"
 

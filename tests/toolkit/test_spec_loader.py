@@ -1,10 +1,10 @@
-"""`ixc.spec`: finding operations by concrete request paths and validating against schemas."""
+"""`invoicexpress_core.spec`: operations found by concrete request paths; schema validation."""
 
 from __future__ import annotations
 
 import pytest
 
-from ixc.spec import load_spec
+from invoicexpress_core.spec import load_spec
 
 SPEC = load_spec()
 

@@ -63,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--recording",
         type=Path,
         action="append",
-        help="JSON Lines of ixc.exchange records (repeatable)",
+        help="JSON Lines of invoicexpress_core.exchange records (repeatable)",
     )
     src.add_argument(
         "--probe", action="store_true", help="GET every list operation and a few documents"

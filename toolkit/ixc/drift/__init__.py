@@ -4,7 +4,7 @@
     server_drift(spec, records) -> Report(kind="server")  rules in ixc.drift.rules.SERVER_RULES
 
 Both reports render through ixc.drift.render (Markdown, JSON, JUnit); every rendering passes
-through ixc.exchange's redaction.
+through invoicexpress_core.exchange's redaction.
 """
 
 from __future__ import annotations

@@ -68,7 +68,8 @@ class _Aggregate:
 
 
 def _safe_example(value: Any, secrets: Iterable[str]) -> Any:
-    """Redacted through `ixc.exchange`, then shortened: examples are for reading, not replay."""
+    """Redacted through `invoicexpress_core.exchange`, then shortened: examples are for reading,
+    not replay."""
     value = redact_json(value)
     text = redact_text(json.dumps(value, ensure_ascii=False, sort_keys=True), tuple(secrets))
     if len(text) > _MAX_EXAMPLE:
