@@ -75,7 +75,20 @@ class _Base:
         retry: RetryPolicy | None,
         strict: bool,
         uid_store: MutableMapping[str, int] | None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
     ) -> None:
+        #: what `for_account` passes on to a client for another account
+        self._options: dict[str, Any] = {
+            "base_url": base_url,
+            "requests_per_minute": requests_per_minute,
+            "max_retries": max_retries,
+            "timeout": timeout,
+            "clock": clock,
+            "on_exchange": on_exchange,
+            "retry": retry,
+            "strict": strict,
+            "transport": transport,
+        }
         self.account = account or os.environ.get("INVOICEXPRESS_ACCOUNT") or None
         key = api_key or os.environ.get("INVOICEXPRESS_API_KEY")
         if not key:
@@ -354,18 +367,8 @@ class InvoiceXpress(_Base, Namespaces[Sync]):
             retry,
             strict,
             uid_store,
+            transport,
         )
-        self._options: dict[str, Any] = {
-            "base_url": base_url,
-            "requests_per_minute": requests_per_minute,
-            "max_retries": max_retries,
-            "timeout": timeout,
-            "clock": clock,
-            "on_exchange": on_exchange,
-            "retry": retry,
-            "strict": strict,
-            "transport": transport,
-        }
         inner = transport or httpx.HTTPTransport()
         self._client = self._generated_client(transport=InvoiceXpressTransport(inner, self._policy))
         self._init_namespaces(self)
@@ -476,18 +479,8 @@ class AsyncInvoiceXpress(_Base, Namespaces[Async]):
             retry,
             strict,
             uid_store,
+            transport,
         )
-        self._options: dict[str, Any] = {
-            "base_url": base_url,
-            "requests_per_minute": requests_per_minute,
-            "max_retries": max_retries,
-            "timeout": timeout,
-            "clock": clock,
-            "on_exchange": on_exchange,
-            "retry": retry,
-            "strict": strict,
-            "transport": transport,
-        }
         inner = transport or httpx.AsyncHTTPTransport()
         self._client = self._generated_client(
             transport=AsyncInvoiceXpressTransport(inner, self._policy)
