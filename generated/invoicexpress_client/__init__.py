@@ -3,9 +3,22 @@
 # `ixc generate` (`nox -s generate`) instead. Provenance: generated/GENERATION.json.
 """A client library for accessing InvoiceXpress API v2 (curated)"""
 
-from .client import AuthenticatedClient, Client
+# Loaded on first use: the clients pull in attrs, which the registry and the typed layer do not
+# need, so importing any part of this package stays cheap (see docs/PACKAGING.md).
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
 
 __all__ = (
     "AuthenticatedClient",
     "Client",
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

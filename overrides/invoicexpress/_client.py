@@ -15,13 +15,15 @@ import types
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, MutableMapping
 from dataclasses import replace
 from enum import Enum
-from typing import Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 import httpx
 
 from invoicexpress_client.api import OPERATIONS, OperationInfo
-from invoicexpress_client.client import AuthenticatedClient
 from invoicexpress_core.exchange import Exchange, redact_text
+
+if TYPE_CHECKING:
+    from invoicexpress_client.client import AuthenticatedClient
 
 from ._decode import Decoder
 from ._exceptions import (
@@ -123,6 +125,9 @@ class _Base:
         )
 
     def _generated_client(self, **transport: Any) -> AuthenticatedClient:
+        # imported here: the generated client brings attrs, which `import invoicexpress` skips
+        from invoicexpress_client.client import AuthenticatedClient
+
         return AuthenticatedClient(
             base_url=self.base_url,
             token=self._api_key,

@@ -7,7 +7,6 @@ before the generated code tries to parse an error body with a success model.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import contextvars
 import email.utils
@@ -81,6 +80,8 @@ class SystemClock:
         time.sleep(seconds)
 
     async def asleep(self, seconds: float) -> None:
+        import asyncio  # here: only async users pay for importing it
+
         await asyncio.sleep(seconds)
 
 

@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Union, get_args, get_origin
 
-import attrs
-
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 
@@ -95,13 +93,19 @@ def shape_body(value: Any, annotation: Any) -> Any:
         iso = dt.date in kinds or dt.datetime in kinds
         return to_wire(value, iso_dates=iso)
     if isinstance(value, Mapping):
-        model = next((k for k in kinds if attrs.has(k)), None)
+        model = next((k for k in kinds if _is_attrs_class(k)), None)
         hints = _model_hints(model) if model is not None else {}
         return {str(k): shape_body(v, hints.get(str(k))) for k, v in value.items()}
     if isinstance(value, list | tuple):
         inner = [get_args(a)[0] for a in _flatten(annotation) if get_origin(a) is list]
         return [shape_body(v, inner[0] if inner else None) for v in value]
     return to_wire(value)
+
+
+def _is_attrs_class(kind: Any) -> bool:
+    """`attrs.has` without importing attrs: `import invoicexpress` leaves it to the generated
+    client, which loads it only when a client is made."""
+    return isinstance(kind, type) and getattr(kind, "__attrs_attrs__", None) is not None
 
 
 def _flatten(annotation: Any) -> list[Any]:

@@ -35,3 +35,11 @@ def test_the_core_imports_nothing_else_of_the_project() -> None:
     loaded = _top_level_modules_after("import invoicexpress_core.spec, invoicexpress_core.exchange")
     project = {"invoicexpress", "invoicexpress_client", "invoicexpress_sandbox", "ixc"}
     assert not loaded & project
+
+
+def test_the_generated_clients_attrs_loads_only_when_a_client_is_made() -> None:
+    assert not _top_level_modules_after("import invoicexpress") & {"attr", "attrs"}
+    made = _top_level_modules_after(
+        "from invoicexpress import InvoiceXpress; InvoiceXpress('demo', 'k' * 12)"
+    )
+    assert "attrs" in made

@@ -50,6 +50,7 @@ def test_golden_output_shows_each_template_change() -> None:
     assert "params={self.auth_param_name: self.token}" in client
     assert "def _missing_" in (package / "models" / "invoice_type.py").read_text()
     assert '("date[from]", "datefrom")' in (package / "api" / "__init__.py").read_text()
+    assert "def __getattr__(name: str)" in (package / "__init__.py").read_text()  # attrs on use
 
 
 def test_every_generated_file_carries_the_do_not_edit_header() -> None:
