@@ -53,3 +53,16 @@ def test_a_missing_extra_is_named(blocked: str, argv: list[str], extra: str) -> 
     assert lines[0].startswith("ixc: error: ")
     assert f"pip install 'invoicexpress-contract[{extra}]'" in lines[0]
     assert not proc.stdout
+
+
+def test_help_marks_a_command_unavailable_when_its_extra_is_missing() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROGRAM, "xdist,schemathesis", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    [line] = [ln for ln in proc.stdout.splitlines() if ln.strip().startswith("contract")]
+    assert "unavailable: xdist is not installed" in line

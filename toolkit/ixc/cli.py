@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -29,7 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, extra in COMMANDS.items():
         try:
-            importlib.import_module(f"ixc.cmd_{name}").register(sub)
+            module = importlib.import_module(f"ixc.cmd_{name}")
+            # modules a command imports only when it runs (declared as NEEDS): look, not load
+            needs = getattr(module, "NEEDS", ())
+            absent = [m for m in needs if importlib.util.find_spec(m) is None]
+            if absent:
+                raise ModuleNotFoundError(name=absent[0])
+            module.register(sub)
         except ModuleNotFoundError as exc:  # an optional extra is not installed
             if exc.name and exc.name.startswith("ixc"):
                 raise

@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 
 from ixc.usage import UsageError, require_extra
 
+#: what the suites import when they run (the `[contract]` extra); `ixc --help` checks it
+NEEDS = ("pytest", "xdist", "schemathesis", "starlette")
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -177,7 +180,7 @@ def child_env(args: argparse.Namespace) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     import subprocess
 
-    require_extra("contract", "pytest", "xdist", "schemathesis", "starlette")
+    require_extra("contract", *NEEDS)
     check(args)
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
     # xdist workers) whatever ixc imported before. It runs in the user's directory.
