@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from invoicexpress_core.exchange import Recorder
+from invoicexpress_core.exchange import LOOPBACK_HOSTS, Recorder
 from invoicexpress_core.spec import Spec, load_spec
 
 from . import _summary
@@ -25,7 +25,6 @@ from ._client import ContractClient, Target
 from ._ledger import Ledger
 from ._world import World
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 LIVE_PER_MINUTE = 90  # under the documented 100/min (api-surface §2), shared by all workers
 LIVE_BUDGET = 600
 _SECRETS: list[str] = []
@@ -157,7 +156,7 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
         if not api_key:
             pytest.exit("--base-url needs --api-key (or INVOICEXPRESS_API_KEY)", returncode=4)
         host = urlsplit(base_url).hostname or ""
-        if host not in LOOPBACK and not live:
+        if host not in LOOPBACK_HOSTS and not live:
             pytest.exit(
                 f"{host} is not a local server: pass --live to run against a real "
                 "account (documents are marked and cleaned up)",

@@ -32,6 +32,11 @@ MIN_SUBSTRING_SECRET = 8
 _TOKEN_CHARS = r"A-Za-z0-9_\-.~%+/="  # noqa: S105 (a character class, not a secret)
 
 
+#: Host names that mean this machine (as `urlsplit(...).hostname` gives them): the sandbox
+#: answers only these, and the suites run off them only with `--live`.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def redact_url(url: str | httpx.URL) -> str:
     """`url` with every secret query value replaced, and userinfo dropped."""
     parts = urlsplit(str(url))

@@ -14,10 +14,11 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from invoicexpress_core.exchange import LOOPBACK_HOSTS
+
 ADMIN_PREFIX = "/_sandbox/"
 TOKEN_HEADER = "X-Sandbox-Token"  # noqa: S105 - a header name
 TOKEN_ENV = "IXC_SANDBOX_TOKEN"  # noqa: S105 - an env variable name
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -26,10 +27,10 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def host_name(host_header: str) -> str:
-    """`127.0.0.1:8765` -> `127.0.0.1`; `[::1]:8765` -> `[::1]`."""
+    """`127.0.0.1:8765` -> `127.0.0.1`; `[::1]:8765` -> `::1`."""
     host = host_header.strip().lower()
     if host.startswith("["):
-        return host.split("]", 1)[0] + "]"
+        return host[1:].split("]", 1)[0]
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 

@@ -16,12 +16,11 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from invoicexpress_core.exchange import LOOPBACK_HOSTS
 from ixc.usage import UsageError, require_extra
 
 #: what the suites import when they run (the `[contract]` extra); `ixc --help` checks it
 NEEDS = ("pytest", "xdist", "schemathesis", "starlette")
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def suites_dir() -> Path:
@@ -129,7 +128,7 @@ def check(args: argparse.Namespace) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"--base-url {url} is not an http(s) URL; e.g. http://127.0.0.1:8765")
-        if parts.hostname not in LOOPBACK and not args.live:
+        if parts.hostname not in LOOPBACK_HOSTS and not args.live:
             raise UsageError(
                 f"{parts.hostname} is not a local server; add --live to run against a real "
                 "account (documents are marked and cleaned up)"
