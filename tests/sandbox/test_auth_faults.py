@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
@@ -58,7 +59,8 @@ def _fault_effect(api: httpx.Client, fault: str) -> bool:
     if fault == "allow_forbidden_transition":
         doc = create_document(api, "invoices")
         return change_state(api, "invoices", doc["id"], "settled", None).status_code == 200
-    r = api.post("/invoices.json", json=_invoice_body())
+    body = _invoice_body()
+    r = api.post("/invoices.json", json=body)
     doc = (
         r.json().get("invoice", {})
         if "json" in r.headers.get("content-type", "") or (fault == "wrong_content_type")
@@ -70,7 +72,8 @@ def _fault_effect(api: httpx.Client, fault: str) -> bool:
         "drop_required": "id" not in doc,
         "wrong_status": r.status_code == 200,
         "totals_off_by_cent": doc.get("total") == 30.01,
-        "iso_dates": doc.get("date") == "2026-12-03",
+        "iso_dates": doc.get("date")
+        == dt.datetime.strptime(body["invoice"]["date"], "%d/%m/%Y").date().isoformat(),
         "enum_changed": doc.get("status") == "DRAFT",
         "wrong_content_type": r.headers["content-type"].startswith("text/html"),
     }
