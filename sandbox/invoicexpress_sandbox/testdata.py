@@ -21,6 +21,23 @@ SPEC = load_spec()
 CHANGE_STATE_OPS: list[Operation] = [op for op in SPEC if op.state_machine]
 
 
+def example(operation: str | Operation) -> Any:
+    """The operation's `sandbox` request example, its dates moved to this machine's Lisbon
+    today (the spec's examples keep the day they were written for)."""
+    op = SPEC.operations[operation] if isinstance(operation, str) else operation
+    return SPEC.request_example(op, lisbon_now().date())
+
+
+def date_in(days: int = 0) -> str:
+    """dd/mm/yyyy, `days` from this machine's Lisbon today (the unmoved sandbox clock's)."""
+    return dmy(lisbon_now().date() + timedelta(days=days))
+
+
+def iso_date_in(days: int = 0) -> str:
+    """yyyy-mm-dd (treasury's form), `days` from this machine's Lisbon today."""
+    return (lisbon_now().date() + timedelta(days=days)).isoformat()
+
+
 def document_fields(dt: DocType, today: date | None = None, **overrides: Any) -> dict[str, Any]:
     """A valid create body's root object for any document type, dated `today` (default: this
     machine's day in Lisbon, the sandbox's unless its clock was moved)."""

@@ -10,7 +10,12 @@ import pytest
 
 from invoicexpress_sandbox import QUIRKS
 from invoicexpress_sandbox._catalog import DOC_TYPES
-from invoicexpress_sandbox.testdata import change_state, create_document, document_fields
+from invoicexpress_sandbox.testdata import (
+    change_state,
+    create_document,
+    document_fields,
+    iso_date_in,
+)
 from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
 
 
@@ -124,7 +129,9 @@ def test_quirk_treasury_delete_500_is_applied_then_404(
     ]["id"]
     mov = api.post(
         f"/api/v3/clients/{client_id}/treasury_movements.json",
-        json={"treasury_movement": {"value": 5, "movement_type": "Payment", "date": "2026-01-02"}},
+        json={
+            "treasury_movement": {"value": 5, "movement_type": "Payment", "date": iso_date_in(-1)}
+        },
     )
     assert mov.status_code == 201, mov.text
     mov_id = mov.json()["treasury_movement"]["id"]
