@@ -169,7 +169,7 @@ def to_markdown(
     lines.append(f"**{len(new)} {noun}**{causes} ({summary}){tail}.")
     if report.kind == "spec":
         breaking = sum(1 for f in new if f.breaking)
-        lines.append(f"Breaking (ERR or WARN): **{breaking}**.")
+        lines.append(f"Breaking (ERR): **{breaking}**.")
     if fail_on is not None:
         failing = report.failing(fail_on)
         verdict = (
