@@ -359,7 +359,7 @@ def _diff_servers(ctx: _Ctx, o: _Op, n: _Op) -> None:
             ea, eb = va[name].get("enum"), vb[name].get("enum")
             lost = [v for v in ea or [] if v not in (eb or [])] if eb else []
             if lost or (eb and not ea):
-                msg = f"server `{url}` variable `{name}` no longer accepts {lost or 'any value'}"
+                msg = f"server `{url}` variable `{name}` no longer accepts {_names(lost) if lost else 'any value'}"
                 ctx.emit(
                     "server-variable-narrowed",
                     join_pointer("/servers", url, "variables", name),
@@ -1168,10 +1168,10 @@ class _SchemaDiff:
         lost, gained = sorted(set(ka) - set(kb)), sorted(set(kb) - set(ka))
         if lost:
             self._constraint(
-                p, display, anchor, True, False, f"root keys {lost} no longer accepted"
+                p, display, anchor, True, False, f"root keys {_names(lost)} no longer accepted"
             )
         if gained:
-            self._constraint(p, display, anchor, False, True, f"root keys {gained} now accepted")
+            self._constraint(p, display, anchor, False, True, f"root keys {_names(gained)} now accepted")
 
     def _discriminator(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
@@ -1204,16 +1204,16 @@ class _SchemaDiff:
                 p,
                 display,
                 anchor,
-                f"discriminator values {changed} map to other schemas",
+                f"discriminator values {_names(changed)} map to other schemas",
             )
         lost, gained = sorted(set(ma) - set(mb)), sorted(set(mb) - set(ma))
         if lost:
             self._constraint(
-                p, display, anchor, True, False, f"discriminator values {lost} removed"
+                p, display, anchor, True, False, f"discriminator values {_names(lost)} removed"
             )
         if gained:
             self._constraint(
-                p, display, anchor, False, True, f"discriminator values {gained} added"
+                p, display, anchor, False, True, f"discriminator values {_names(gained)} added"
             )
 
     def _alternatives(
@@ -1508,6 +1508,11 @@ def _value(value: Any) -> str:
     return f"`{json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}`"
 
 
+def _names(values: list[Any]) -> str:
+    """`a`, `b` (a list as a reader reads it, not as Python prints it)."""
+    return ", ".join(f"`{v}`" for v in values)
+
+
 def _change(what: str, old: Any, new: Any, show: Callable[[Any], str] = _value) -> str:
     """`maxItems added: 20`, `maxItems removed (was 20)`, `maxItems changed from 20 to 10`."""
     if old is None:
@@ -1583,13 +1588,13 @@ def _diff_state_machine(ctx: _Ctx, o: _Op, n: _Op) -> None:
             ctx.emit(
                 "state-transition-requires-added",
                 ptr(key),
-                f"transition {where(key)} now requires {more} in the request",
+                f"transition {where(key)} now requires {_names(more)} in the request",
                 where(key),
             )
         if fewer:
             ctx.emit(
                 "state-transition-requires-removed",
                 ptr(key),
-                f"transition {where(key)} no longer requires {fewer}",
+                f"transition {where(key)} no longer requires {_names(fewer)}",
                 where(key),
             )
