@@ -986,6 +986,11 @@ def _edit(path: list[Any], **changes: Any) -> Callable[[Doc], None]:
     return apply
 
 
+def _spell_out_defaults(doc: Doc) -> None:
+    param(doc, "listInvoices", "text").update({"required": False, "deprecated": False})
+    schema(doc, "Invoice")["additionalProperties"] = True
+
+
 _DEL = object()
 PAGE = [*P, "Page", "schema"]
 PER_PAGE = [*P, "PerPage", "schema"]
@@ -1143,9 +1148,7 @@ EQUIVALENTS: list[Mutation] = [
         _wrap_all_of([*S, "Invoice", "properties", "total"]),
         True,
     ),
-    Mutation(
-        "ref-inlined-response", False, "", _inline_component([*TAX, "value"]), True
-    ),
+    Mutation("ref-inlined-response", False, "", _inline_component([*TAX, "value"]), True),
     Mutation(
         "ref-inlined-request",
         False,
@@ -1161,9 +1164,7 @@ EQUIVALENTS: list[Mutation] = [
         True,
         base=_add_page_number,
     ),
-    Mutation(
-        "parameter-moved-to-path-level", False, "", _do(_parameters_to_path_level), True
-    ),
+    Mutation("parameter-moved-to-path-level", False, "", _do(_parameters_to_path_level), True),
     Mutation("parameter-ref-inlined", False, "", _do(_inline_parameter), True),
     Mutation("response-ref-inlined", False, "", _do(_inline_response), True),
     Mutation(
@@ -1185,12 +1186,7 @@ EQUIVALENTS: list[Mutation] = [
         "defaults-spelled-out",
         False,
         "",
-        _do(
-            lambda d: (
-                param(d, "listInvoices", "text").update({"required": False, "deprecated": False}),
-                schema(d, "Invoice").__setitem__("additionalProperties", True),
-            )
-        ),
+        _do(_spell_out_defaults),
         True,
     ),
 ]

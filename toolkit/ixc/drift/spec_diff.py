@@ -359,7 +359,8 @@ def _diff_servers(ctx: _Ctx, o: _Op, n: _Op) -> None:
             ea, eb = va[name].get("enum"), vb[name].get("enum")
             lost = [v for v in ea or [] if v not in (eb or [])] if eb else []
             if lost or (eb and not ea):
-                msg = f"server `{url}` variable `{name}` no longer accepts {_names(lost) if lost else 'any value'}"
+                accepted = _names(lost) if lost else "any value"
+                msg = f"server `{url}` variable `{name}` no longer accepts {accepted}"
                 ctx.emit(
                     "server-variable-narrowed",
                     join_pointer("/servers", url, "variables", name),
@@ -872,16 +873,18 @@ def _bound(
 def _raw_bound(
     schema: dict[str, Any], plain: str, excl: str, upper: bool
 ) -> tuple[float, bool] | None:
-    ex = schema.get(excl)
-    value = schema.get(plain)
-    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if isinstance(ex, (int, float)) and not isinstance(ex, bool):
-        if numeric:  # both given: the stricter one holds
-            stricter = ex <= value if upper else ex >= value
-            return (float(ex), True) if stricter else (float(value), False)
-        return float(ex), True
-    if numeric:
-        return float(value), ex is True
+    ex, value = schema.get(excl), schema.get(plain)
+    ex_n = float(ex) if isinstance(ex, (int, float)) and not isinstance(ex, bool) else None
+    value_n = (
+        float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    )
+    if ex_n is not None:
+        if value_n is not None:  # both given: the stricter one holds
+            stricter = ex_n <= value_n if upper else ex_n >= value_n
+            return (ex_n, True) if stricter else (value_n, False)
+        return ex_n, True
+    if value_n is not None:
+        return value_n, ex is True
     return None
 
 
@@ -1143,13 +1146,13 @@ class _SchemaDiff:
             else:
                 kind = "removed" if db is _MISSING else "added" if da is _MISSING else "changed"
             if kind:
-                shown = [None if v is _MISSING else v for v in (da, db)]
+                was, now = (None if v is _MISSING else v for v in (da, db))
                 self._emit(
                     f"{self.direction}-default-{kind}",
                     join_pointer(ptr, "default"),
                     display,
                     anchor,
-                    _change("default", *shown),
+                    _change("default", was, now),
                 )
         if bool(a.get("deprecated")) != bool(b.get("deprecated")) and display:
             state = "deprecated" if b.get("deprecated") else "no longer deprecated"
@@ -1171,7 +1174,9 @@ class _SchemaDiff:
                 p, display, anchor, True, False, f"root keys {_names(lost)} no longer accepted"
             )
         if gained:
-            self._constraint(p, display, anchor, False, True, f"root keys {_names(gained)} now accepted")
+            self._constraint(
+                p, display, anchor, False, True, f"root keys {_names(gained)} now accepted"
+            )
 
     def _discriminator(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
