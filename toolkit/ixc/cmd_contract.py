@@ -241,20 +241,24 @@ def run(args: argparse.Namespace) -> int:
     child = subprocess.Popen(
         [sys.executable, "-m", "pytest", *pytest_args(args)], env=child_env(args), process_group=0
     )
+    interrupted = False
     try:
         code = child.wait()
     except KeyboardInterrupt:
+        interrupted = True
         child.send_signal(signal.SIGINT)
         try:
-            code = child.wait()
+            child.wait()
         except KeyboardInterrupt:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
             raise
     written = [f"{label} {path}" for label, path in reports if _stamp(path) != before[path]]
-    if code == NO_TESTS_COLLECTED and args.keyword:
+    if not interrupted and code == NO_TESTS_COLLECTED and args.keyword:
         raise UsageError(f"-k {args.keyword!r} selects no test; check the expression")
     print(f"ixc contract: {', '.join(written) or 'no report was written'}", file=sys.stderr)
+    if interrupted:
+        return 130  # as for any command stopped by Ctrl-C
     return 2 if code == PYTEST_USAGE_ERROR else int(code)
 
 

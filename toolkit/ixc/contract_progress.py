@@ -7,8 +7,8 @@ per finished suite and at most one "still running" line every `HEARTBEAT` second
 a table of suite, tests, failures, tests that could not run (a setup they needed failed) and
 seconds, printed before the contract summary so that the console ends with the causes.
 pytest-xdist's own "bringing up nodes..." lines (printed twice when not on a terminal) are
-replaced by one line saying how many workers run. A run that selected no test says nothing more
-(`ixc contract` reports it in one line).
+replaced by the count of workers, on the line that counts the tests. A run that selected no
+test says nothing more (`ixc contract` reports it in one line).
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ class Progress:
         counts = Counter(suite_of(n) for n in nodeids)
         self.suites = {name: Suite(name, total) for name, total in counts.items()}
         plural = "s" if len(counts) != 1 else ""
-        self._say(f"{len(nodeids)} tests in {len(counts)} suite{plural}")
+        workers = getattr(self.config.option, "numprocesses", None)
+        on = f" on {workers} pytest-xdist workers" if workers else ""
+        self._say(f"{len(nodeids)} tests in {len(counts)} suite{plural}{on}")
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -93,8 +95,6 @@ class Progress:
         trdist = self.config.pluginmanager.get_plugin("terminaldistreporter")
         if trdist is not None and not self.tty:
             trdist.ensure_show_status = lambda: None  # its status line, written twice in logs
-            workers = getattr(self.config.option, "numprocesses", None)
-            self._say(f"starting pytest-xdist workers ({workers})")
 
     # -- results: pytest's dots are silenced, suites are counted
 
