@@ -240,7 +240,7 @@ def revalidate(record: Path) -> list[tuple[str, str, str]]:
 
 _STATUS_RES = (
     re.compile(r"-> (\d{3})\b"),
-    re.compile(r"\b(?:status|got|answered|gave|Received:?)\s+(\d{3})\b", re.IGNORECASE),
+    re.compile(r"\b(?:status|got|answered|gave|recorded|Received:?)\s+(\d{3})\b", re.IGNORECASE),
 )
 _EXCEPTION_RE = re.compile(r"^(?:[\w.]+\.)?\w*(?:Error|Exception|Violation|Failed): ")
 
@@ -499,16 +499,21 @@ def render_text(s: dict[str, Any]) -> str:
             n = sum(len(v) for v in blocked.values())
             lines.append(f"  not measured (their tests could not run): {n}")
     lines.append(s["verdict"])
-    for c in s["causes"]:
+    for c in s["causes"][:TEXT_CAUSES_SHOWN]:
         lines.append(f"  {_cause_title(c)}")
         lines.append(f"    {c['message'][:300]}")
+    if len(s["causes"]) > TEXT_CAUSES_SHOWN:
+        lines.append(f"  ... {len(s['causes']) - TEXT_CAUSES_SHOWN} more causes in summary.md")
     return "\n".join(lines)
 
 
 # summary.md is read in a pull request or a CI page: it stays short (under 30 KB) whatever
 # failed; summary.json and index.html list everything.
+TEXT_CAUSES_SHOWN = 20  # on the console
+MD_CAUSES_SHOWN = 12  # in full (message, curl, tests); then one line each
+MD_CAUSE_LINES = 30  # one-line causes after those
 MD_TESTS_SHOWN = 50  # test ids per cause
-MD_MISSING_SHOWN = 40  # lines per "missing" section
+MD_MISSING_SHOWN = 20  # lines per "missing" section
 
 
 def render_markdown(s: dict[str, Any]) -> str:
@@ -526,10 +531,10 @@ def render_markdown(s: dict[str, Any]) -> str:
         f"{s['blocked_tests']} tests could not run)",
         "",
     ]
-    for c in s["causes"]:
+    for c in s["causes"][:MD_CAUSES_SHOWN]:
         ops = ", ".join(f"`{o}`" for o in c["operations"][:12])
         more = f" and {len(c['operations']) - 12} more" if len(c["operations"]) > 12 else ""
-        out += [f"### {_cause_title(c)}", "", f"{c['message']}", "", f"Operations: {ops}{more}."]
+        out += [f"### {_cause_title(c)}", "", c["message"][:300], "", f"Operations: {ops}{more}."]
         if c["curl"]:
             out += ["", f"`{c['curl']}`"]
         shown = c["tests"][:MD_TESTS_SHOWN]
@@ -544,6 +549,10 @@ def render_markdown(s: dict[str, Any]) -> str:
             "</details>",
             "",
         ]
+    rest = s["causes"][MD_CAUSES_SHOWN:]
+    out += [f"- {_cause_title(c)}: {c['message'][:160]}" for c in rest[:MD_CAUSE_LINES]]
+    if len(rest) > MD_CAUSE_LINES:
+        out.append(f"- ... {len(rest) - MD_CAUSE_LINES} more causes in summary.json")
     out += [
         "",
         "## Coverage",
@@ -565,7 +574,7 @@ def render_markdown(s: dict[str, Any]) -> str:
         if missing:
             out += ["", f"## Missing {key.replace('_', ' ')}", ""]
             items = missing.items() if isinstance(missing, dict) else [(m, "") for m in missing]
-            lines = [f"- `{op}` {str(what)[:300]}" for op, what in items]
+            lines = [f"- `{op}` {str(what)[:120]}" for op, what in items]
             out += lines[:MD_MISSING_SHOWN]
             if len(lines) > MD_MISSING_SHOWN:
                 out.append(f"- ... {len(lines) - MD_MISSING_SHOWN} more in summary.json")

@@ -178,3 +178,25 @@ def test_an_interrupted_run_says_so(tmp_path: Path) -> None:
     summary = build_summary(_full_ledger(), {}, tmp_path / "r.jsonl", interrupted=True)
     assert "INTERRUPTED" in summary["verdict"]
     assert "INTERRUPTED" in render_markdown(summary)
+
+
+def test_many_distinct_causes_keep_summary_md_and_the_console_short(tmp_path: Path) -> None:
+    """A fault that breaks every field: hundreds of causes, each its own."""
+    words = [a + b for a in "abcdefghijklmnopqrst" for b in "uvwxyzabcdefghi"]
+    failures: Failures = {
+        "getInvoice": [
+            {
+                "test": f"contract_tests/test_operations.py::test_x[getInvoice-{w}]",
+                "message": f"[getInvoice] recorded 200 response breaks its schema at $.{w}: "
+                "'x' is not of type 'integer' " + "detail " * 30,
+                "curl": "curl -X GET 'http://127.0.0.1:1/invoices/1.json' " + "-H 'X: y' " * 20,
+            }
+            for w in words
+        ]
+    }
+    summary = build_summary(Ledger(), failures, tmp_path / "r.jsonl")
+    assert len(summary["causes"]) == len(words) == 300
+    assert all(c["status"] == 200 for c in summary["causes"])
+    assert len(render_markdown(summary).encode()) < 30_000
+    text = render_text(summary).splitlines()
+    assert text[-1] == "  ... 280 more causes in summary.md"
