@@ -36,6 +36,16 @@ class ContractViolation(AssertionError):
     """A response broke the spec; the message names the operation and what broke."""
 
 
+class SetupFailed(AssertionError):
+    """A request a test needed before it could check anything (a create in `World`) failed.
+    The report names it once, as its own cause, and the tests it stopped as not run."""
+
+    def __init__(self, operation_id: str, status: int, detail: str) -> None:
+        super().__init__(f"[{operation_id}] setup failed: {detail}")
+        self.operation_id = operation_id
+        self.status = status
+
+
 @dataclass
 class Target:
     """Where the suites point, and how carefully they must behave there."""
@@ -349,6 +359,11 @@ class ContractClient:
 
     def redact(self, text: str) -> str:
         return redact_text(text, self.target_secrets)
+
+    def require(self, operation_id: str, response: httpx.Response, *codes: int) -> None:
+        """Setup: the request a test needed answered one of `codes`, else SetupFailed."""
+        if response.status_code not in codes:
+            raise SetupFailed(operation_id, response.status_code, self.describe(response))
 
     def describe(self, response: httpx.Response) -> str:
         """A one-line, redacted description of a response for failure messages."""

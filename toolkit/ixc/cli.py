@@ -25,9 +25,21 @@ COMMANDS = {
 }
 
 
+def version() -> str:
+    """The installed distribution's version (its metadata, so it matches what pip installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("invoicexpress-contract")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or of `only` (start-up then imports that module alone)."""
     parser = Parser(prog="ixc", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"ixc {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, extra in COMMANDS.items():
         if only is not None and name != only:

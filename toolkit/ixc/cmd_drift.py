@@ -265,7 +265,7 @@ def _check_probe(args: argparse.Namespace, api_key: str) -> None:
 
 
 def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exchange], str]:
-    from ixc.drift.probe import ProbeError, coverage, probe
+    from ixc.drift.probe import ProbeError, coverage, probe, refusal
 
     progress = Progress("ixc drift server --probe")
 
@@ -279,6 +279,12 @@ def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exc
     except ProbeError as exc:
         raise UsageError(str(exc)) from None
     progress.done(f"{len(exchanges)} request(s) made")
+    refused = refusal(exchanges)
+    if refused:
+        raise UsageError(
+            f"{redact_url(args.base_url)}: {refused}, so no drift was measured; check "
+            f"--api-key or ${API_KEY_ENV}"
+        )
     if args.record:
         recorder = Recorder(args.record)
         for ex in exchanges:

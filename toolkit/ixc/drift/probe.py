@@ -117,6 +117,16 @@ def probe(
     return exchanges
 
 
+def refusal(exchanges: list[Exchange]) -> str | None:
+    """When the server refused every request (401/403: a wrong key, a blocked account), what
+    it answered; a probe that read nothing has found nothing, and must not pass."""
+    if not exchanges or any(ex.status not in (401, 403) for ex in exchanges):
+        return None
+    counts = sorted({ex.status for ex in exchanges})
+    codes = "/".join(map(str, counts))
+    return f"the server refused every request ({codes} on {len(exchanges)} of {len(exchanges)})"
+
+
 def _field_paths(value: Any, prefix: str = "") -> set[str]:
     """`invoice.client.name`-style paths of every field in a body (list items as `[]`)."""
     out: set[str] = set()
