@@ -287,7 +287,7 @@ def replay(sb: RunningSandbox, exchange: Exchange, typed: bool) -> list[str]:
             else:
                 assert step.response is not None
                 out += _compare(label, step.response, got, now, captures, typed)
-            kind, body = _kind(got)
+            _, body = _kind(got)
             for name, pointer in step.capture.items():
                 try:
                     captures[name] = _at(body, pointer)
