@@ -212,3 +212,12 @@ def rehearsal(session: nox.Session) -> None:
     nothing touched that the run did not create, nothing left but marked clients."""
     _install(session)
     session.run("python", "tests/contract/rehearsal.py", *session.posargs)
+
+
+@nox.session(python=PYTHON, reuse_venv=True, default=False)
+def repeat(session: nox.Session) -> None:
+    """Same verdict every run: the full profile ten times through `--base-url` against one
+    faithful sandbox, two workers, a new seed each run; prints the tally (posargs: --runs N,
+    --workers N, --quick)."""
+    _install(session)
+    session.run("python", "tests/contract/repeat.py", *session.posargs)

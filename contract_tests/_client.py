@@ -191,8 +191,12 @@ class ServerClock:
     def __init__(self) -> None:
         self._read: tuple[dt.datetime, float] | None = None
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        stated = wall_clock(headers.get("date", ""))
+    def observe(self, headers: Mapping[str, Any]) -> None:
+        """Read `Date` from httpx headers or schemathesis' (a dict of lists, any case)."""
+        value = next((v for k, v in headers.items() if str(k).lower() == "date"), "")
+        if isinstance(value, list):
+            value = value[0] if value else ""
+        stated = wall_clock(str(value))
         if stated is not None:
             self._read = (stated, time.monotonic())
 

@@ -2,7 +2,7 @@
 
     def test_paid_invoice(ix, ix_sandbox): ...            # typed client + sandbox handle
 
-    @pytest.mark.ix_sandbox(faults=["wrong_status"], now="2026-12-01", rate_limit=5)
+    @pytest.mark.ix_sandbox(faults=["wrong_status"], now=NEW_YEAR, rate_limit=5)
     def test_my_code_survives_a_broken_server(ix): ...
 
 One sandbox per test session (per pytest-xdist worker: each worker is its own session), on a
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 MARKER = "ix_sandbox"
 MARKER_HELP = (
-    "ix_sandbox(faults=[...], quirks=[...], now='2026-12-01', rate_limit=N): sandbox settings "
+    "ix_sandbox(faults=[...], quirks=[...], now=date/datetime/ISO text, rate_limit=N): settings "
     "for one test (invoicexpress_sandbox plugin); reset after the test"
 )
 _MARKER_KEYS = frozenset({"faults", "quirks", "now", "rate_limit"})
