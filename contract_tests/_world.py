@@ -151,11 +151,8 @@ def at_path(node: Any, path: tuple[str, ...]) -> list[tuple[str, Any, Any, str]]
 
 
 def accent(root: dict[str, Any], paths: list[TextPath]) -> None:
-    """Lead every prose field of `root` with non-ASCII text (top-level ones are added when
-    missing: every prose field must round-trip)."""
+    """Lead every prose field `root` carries with non-ASCII text."""
     for path, limit in paths:
-        if len(path) == 1 and path[0] not in root:
-            root[path[0]] = path[0]
         for _label, container, key, value in at_path(root, path):
             container[key] = accented(value, limit)
 

@@ -322,7 +322,13 @@ def test_resource_round_trip_update_and_delete(
     fields = body[key]
     fields["name"] = world.unique(kind.lower())[-20 if kind == "Tax" else -60 :]
     if kind == "Client":
-        fields.update(code=world.unique("c")[-20:], city="Braga", postal_code="4700-001")
+        fields.update(
+            code=world.unique("c")[-20:],
+            address="Rua do Souto 1",
+            city="Braga",
+            postal_code="4700-001",
+            observations="round trip",
+        )
     if kind == "Item":
         fields.update(unit_price="17.125", description="round trip")
     if kind == "Tax":
