@@ -2,11 +2,14 @@
 wrong value of the right type, so these follow the data.
 
 - round trips: what a create or update sent is what the answer and the next read carry, in the
-  API's normalised form (dd/mm/yyyy dates, decimal strings, client fields);
+  API's normalised form (dd/mm/yyyy dates, decimal strings, client fields); every prose field
+  (found in the spec) carries non-ASCII text and must read back character for character;
 - arithmetic from the items at each line's own tax rate (the rate of the tax named in the
-  request, read from listTaxes), up to the document's totals;
+  request, read from listTaxes), under a global discount, up to the document's totals, with a
+  retention that changes no amount;
 - an update, a change of state or a delete that answered 2xx is visible on the next read;
-- list filters narrow to what they name, on this worker's own documents only;
+- list filters narrow to what they name, on this worker's own documents only; a filter given
+  several values lists the union of what each value lists alone;
 - `proprietary_uid` makes a create idempotent; a full payment settles, each payment yields its
   receipt.
 
