@@ -553,9 +553,11 @@ def array_filters(op: Any) -> list[Filter]:
     return out
 
 
-MULTI_VALUE = sorted(op.operation_id for op in SPEC if op.method in ("GET", "POST")
-                     and op.operation_id.startswith("list")
-                     and any(len(values) > 1 for *_, values in array_filters(op)))  # fmt: skip
+MULTI_VALUE = sorted(
+    op.operation_id
+    for op in SPEC
+    if op.operation_id.startswith("list") and any(len(f[2]) > 1 for f in array_filters(op))
+)
 
 
 def kinds_listed(world: World, op: Any) -> list[str]:
