@@ -50,6 +50,104 @@ def root_key(spec: Spec, op: Operation) -> str | None:
     return str(required[0]) if len(required) == 1 else None
 
 
+def properties(spec: Spec, schema: Any) -> dict[str, Any]:
+    """The properties of an object schema, its `allOf`/`oneOf`/`anyOf` parts merged in."""
+    schema = spec.resolve(schema)
+    out = {k: spec.resolve(v) for k, v in (schema.get("properties") or {}).items()}
+    for key in ("allOf", "oneOf", "anyOf"):
+        for part in schema.get(key) or []:
+            out.update(properties(spec, part))
+    return out
+
+
+def request_root(spec: Spec, op: Operation) -> dict[str, Any]:
+    """The properties of the object under the request body's root key (empty if none)."""
+    pointer = spec.request_schema_pointer(op)
+    key = root_key(spec, op)
+    if pointer is None or key is None:
+        return {}
+    inner = properties(spec, spec.pointer("#" + pointer)).get(key)
+    return properties(spec, inner) if inner else {}
+
+
+# Text a server must store as sent: Portuguese accents and ordinals (Latin-1) and characters of
+# the BMP beyond Latin-1 (the euro sign, Polish, Hungarian and Greek letters). The API documents
+# Portuguese text, nothing beyond the BMP: no emoji.
+NON_ASCII = "Ação nº 2.ª € Łódź Ő Ω "
+SHORT_NON_ASCII = "çº€Ł"
+# Free strings by schema that are identifiers or references the server validates or resolves
+# (a NIF, a postal code, a tax named by a line...): they stay as the suites make them.
+NOT_PROSE = frozenset(
+    {"fiscal_id", "postal_code", "phone", "fax", "website", "license_plate", "tax", "password",
+     "serie", "manual_sequence_number", "plugin_id"}
+)  # fmt: skip
+
+
+def accented(base: str, limit: int | None = None) -> str:
+    """`base` led by non-ASCII text, within `limit` characters; the tail of `base` (its unique
+    part) is kept."""
+    lead = NON_ASCII if limit is None or len(NON_ASCII) + len(base) <= limit else SHORT_NON_ASCII
+    return lead + base[max(0, len(base) - (limit - len(lead))) :] if limit else lead + base
+
+
+TextPath = tuple[tuple[str, ...], int | None]
+
+
+def text_paths(spec: Spec, write: Operation, read: Operation) -> list[TextPath]:
+    """Prose fields `write` accepts and `read` answers (paths under the root object, `*` for
+    every element of an array, with the request's maxLength): free strings by schema (no enum,
+    format or pattern) that are not identifiers (NOT_PROSE)."""
+    pointer = spec.response_schema_pointer(read, 200, "application/json")
+    if pointer is None:
+        return []
+    answer: dict[str, Any] = next(iter(properties(spec, spec.pointer("#" + pointer)).values()), {})
+
+    def walk(sent: dict[str, Any], got: dict[str, Any], at: tuple[str, ...]) -> list[TextPath]:
+        out: list[TextPath] = []
+        for name, schema in sent.items():
+            back = got.get(name)
+            if name in NOT_PROSE or back is None:
+                continue
+            types = schema.get("type")
+            if "string" in (types if isinstance(types, list) else [types]):
+                if not {"enum", "format", "pattern", "const"} & schema.keys():
+                    out.append(((*at, name), schema.get("maxLength")))
+            elif schema.get("type") == "array" and back.get("type") == "array":
+                items = properties(spec, schema.get("items", {}))
+                out += walk(items, properties(spec, back.get("items", {})), (*at, name, "*"))
+            elif properties(spec, schema):
+                out += walk(properties(spec, schema), properties(spec, back), (*at, name))
+        return out
+
+    return walk(request_root(spec, write), properties(spec, answer), ())
+
+
+def at_path(node: Any, path: tuple[str, ...]) -> list[tuple[str, Any, Any, str]]:
+    """(label, container, key, value) of every string present at `path` (`*`: each element)."""
+    head, rest = path[0], path[1:]
+    pairs: list[tuple[Any, Any]]
+    if head == "*":
+        pairs = list(enumerate(node)) if isinstance(node, list) else []
+    else:
+        pairs = [(head, node[head])] if isinstance(node, dict) and head in node else []
+    out = []
+    for key, value in pairs:
+        label = f"[{key}]" if head == "*" else f".{key}"
+        if not rest:
+            if isinstance(value, str):
+                out.append((label, node, key, value))
+        else:
+            out += [(label + sub, c, k, v) for sub, c, k, v in at_path(value, rest)]
+    return out
+
+
+def accent(root: dict[str, Any], paths: list[TextPath]) -> None:
+    """Lead every prose field `root` carries with non-ASCII text."""
+    for path, limit in paths:
+        for _label, container, key, value in at_path(root, path):
+            container[key] = accented(value, limit)
+
+
 def fresh_nif() -> str:
     """A valid Portuguese company NIF (mod-11 check digit) no earlier run is likely to use."""
     digits = [5] + [secrets.randbelow(10) for _ in range(7)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -89,6 +90,17 @@ CATALOGUE: dict[str, Fault] = {
     "discount_ignored": Fault(
         "arithmetic", "line discounts are dropped from every amount; totals agree", True
     ),
+    "global_discount_ignored": Fault(
+        "arithmetic", "the global discount is shown but lowers no amount; totals agree", True
+    ),
+    "tax_before_global_discount": Fault(
+        "arithmetic",
+        "tax is computed on the lines before the global discount; totals agree",
+        True,
+    ),
+    "retention_subtracted": Fault(
+        "arithmetic", "`total` is lowered by the retention (withholding) amount", True
+    ),
     # numbering
     "numbering_gaps": Fault("numbering", "final numbers step by two (1, 3, 5...)", True),
     "atcud_mismatch": Fault("numbering", "the ATCUD ends with the next number", True),
@@ -113,6 +125,16 @@ CATALOGUE: dict[str, Fault] = {
     "client_email_dropped": Fault("round-trip", "client e-mails are not stored", True),
     "due_date_is_date": Fault("round-trip", "documents store `due_date` = `date`", True),
     "reference_dropped": Fault("round-trip", "document references are not stored", True),
+    "retention_dropped": Fault("round-trip", "document retentions are not stored (read 0.0)", True),
+    "accents_stripped": Fault(
+        "round-trip", "stored text loses its accents and every other non-ASCII character", True
+    ),
+    "description_mojibake": Fault(
+        "round-trip", "item descriptions are stored as UTF-8 bytes read as Latin-1", True
+    ),
+    "beyond_latin1_lost": Fault(
+        "round-trip", "client text outside Latin-1 is stored as `?` (a Latin-1 column)", True
+    ),
     # filters and pagination
     "status_filter_ignored": Fault("filters", "listInvoices ignores `status[]`", True),
     "type_filter_ignored": Fault("filters", "listInvoices ignores `type[]`", True),
@@ -121,6 +143,12 @@ CATALOGUE: dict[str, Fault] = {
     "reference_filter_ignored": Fault("filters", "list operations ignore `reference`", True),
     "amount_filter_ignored": Fault(
         "filters", "list operations ignore `total_before_taxes[from|to]`", True
+    ),
+    "filter_values_first_only": Fault(
+        "filters", "array query filters (`status[]`, `type[]`) keep only their first value", True
+    ),
+    "client_filter_values_last_only": Fault(
+        "filters", "listClientInvoices' filter arrays keep only their last value", True
     ),
     "total_entries_off": Fault("pagination", "`total_entries` counts one row too many", True),
     "per_page_ignored": Fault("pagination", "`per_page` is ignored (pages of 100)", True),
@@ -192,12 +220,19 @@ def before(
     for name, params in _FILTERS.items():
         if name in faults and operation_id.startswith("list"):
             query = {k: v for k, v in query.items() if k not in params}
+    if "filter_values_first_only" in faults and operation_id.startswith("list"):
+        query = {k: v[:1] if k.endswith("[]") else v for k, v in query.items()}
     if "per_page_ignored" in faults and "per_page" in query:
         query = {**query, "per_page": ["100"]}
     if "page_ignored" in faults and "page" in query:
         query = {**query, "page": ["1"]}
     if not isinstance(body, dict):
         return query, body
+    flt = body.get("filter")
+    if "client_filter_values_last_only" in faults and isinstance(flt, dict):
+        body["filter"] = {k: v[-1:] if isinstance(v, list) else v for k, v in flt.items()}
+    if operation_id.startswith(("create", "update")):
+        body = _text(body, faults)
     if "proprietary_uid_ignored" in faults:
         body.pop("proprietary_uid", None)
     root = next((v for v in body.values() if isinstance(v, dict)), None)
@@ -216,6 +251,8 @@ def before(
             root["due_date"] = root["date"]
         if "reference_dropped" in faults and "reference" in root:
             root["reference"] = ""
+        if "retention_dropped" in faults:
+            root.pop("retention", None)
         for item in root.get("items") or []:
             if not isinstance(item, dict):
                 continue
@@ -226,6 +263,23 @@ def before(
                 if price is not None:
                     item["unit_price"] = str(price.quantize(CENT, rounding=ROUND_HALF_UP))
     return query, body
+
+
+def _text(node: Any, faults: frozenset[str], key: str = "", client: bool = False) -> Any:
+    """A request body's strings as a server that mangles text stores them."""
+    if isinstance(node, dict):
+        return {k: _text(v, faults, k, client or k == "client") for k, v in node.items()}
+    if isinstance(node, list):
+        return [_text(v, faults, key, client) for v in node]
+    if not isinstance(node, str):
+        return node
+    if "accents_stripped" in faults:
+        node = unicodedata.normalize("NFKD", node).encode("ascii", "ignore").decode()
+    if "description_mojibake" in faults and key == "description":
+        node = node.encode().decode("latin-1")
+    if "beyond_latin1_lost" in faults and client:
+        node = node.encode("latin-1", "replace").decode("latin-1")
+    return node
 
 
 def forgets(operation_id: str, faults: frozenset[str]) -> bool:
@@ -313,11 +367,12 @@ def _wire(value: Decimal) -> int | float:
 
 
 def _recompute(doc: dict[str, Any], fault: str) -> None:
-    """Line amounts and document totals, consistent with each other but wrong by `fault`."""
+    """Line amounts and document totals, consistent with each other but wrong by `fault` (the
+    global discount lowers each line's taxable base, as `_money.compute` has it)."""
     items = doc.get("items")
     if not isinstance(items, list) or doc.get("type") == "Receipt" or not items:
         return
-    sums = {"sum": Decimal(0), "discount": Decimal(0), "taxes": Decimal(0)}
+    lines = []
     for item in items:
         price, qty = _dec(item.get("unit_price")), _dec(item.get("quantity"))
         pct = _dec(item.get("discount", 0)) or Decimal(0)
@@ -329,9 +384,21 @@ def _recompute(doc: dict[str, Any], fault: str) -> None:
             item["discount"] = 0
         if fault == "tax_at_default_rate":
             rate = Decimal(23)
-        gross = price * qty
-        net = gross * (1 - pct / 100)
+        lines.append((item, price * qty, price * qty * (1 - pct / 100), rate))
+    gd = doc.get("global_discount") or {}
+    kind = None if fault == "global_discount_ignored" else gd.get("value_type")
+    value = _dec(gd.get("value")) or Decimal(0)
+    net_sum = sum((net for *_, net, _rate in lines), Decimal(0))
+    sums = {"sum": Decimal(0), "discount": Decimal(0), "taxes": Decimal(0), "shares": Decimal(0)}
+    for item, gross, net, rate in lines:
+        share = Decimal(0)
+        if kind == "percentage":
+            share = net * value / 100
+        elif kind == "absolute" and net_sum:
+            share = value * net / net_sum
         base = gross if fault == "tax_before_discount" else net
+        if fault != "tax_before_global_discount":
+            base -= share
         rounding = ROUND_DOWN if fault == "tax_rounded_down" else ROUND_HALF_UP
         tax = (base * rate / 100).quantize(CENT, rounding=rounding)
         sub = gross.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -345,10 +412,12 @@ def _recompute(doc: dict[str, Any], fault: str) -> None:
         sums["sum"] += sub
         sums["discount"] += off
         sums["taxes"] += tax
-    before_taxes = sums["sum"] - sums["discount"]
+        sums["shares"] += share
+    discount = sums["discount"] + sums["shares"].quantize(CENT, rounding=ROUND_HALF_UP)
+    before_taxes = sums["sum"] - discount
     doc.update(
         sum=_wire(sums["sum"]),
-        discount=_wire(sums["discount"]),
+        discount=_wire(discount),
         before_taxes=_wire(before_taxes),
         taxes=_wire(sums["taxes"]),
         total=_wire(before_taxes + sums["taxes"]),
@@ -404,6 +473,10 @@ def _walk(node: Any, fault: str) -> Any:
         out["total"] = round(float(out["total"]) + 0.01, 2)
     elif fault in _ARITHMETIC and is_document:
         _recompute(out, fault)
+    elif fault == "retention_subtracted" and is_document and "before_taxes" in out:
+        retention = _dec(out.get("retention")) or Decimal(0)
+        held = Decimal(str(out["before_taxes"])) * retention / 100
+        out["total"] = _wire(Decimal(str(out["total"])) - held)
     elif fault == "iso_dates":
         for key in _DATE_KEYS & out.keys():
             match = _DMY.match(str(out[key]))
@@ -437,7 +510,14 @@ def _walk(node: Any, fault: str) -> Any:
 
 
 _ARITHMETIC = frozenset(
-    {"tax_at_default_rate", "tax_before_discount", "tax_rounded_down", "discount_ignored"}
+    {
+        "tax_at_default_rate",
+        "tax_before_discount",
+        "tax_rounded_down",
+        "discount_ignored",
+        "global_discount_ignored",
+        "tax_before_global_discount",
+    }
 )
 _BODY_FAULTS = (
     "rename_field",
@@ -446,6 +526,7 @@ _BODY_FAULTS = (
     "null_items",
     "totals_off_by_cent",
     *sorted(_ARITHMETIC),
+    "retention_subtracted",
     "iso_dates",
     "enum_changed",
     "final_shown_as_settled",
