@@ -236,7 +236,8 @@ class RequestReading(SandboxState):
                     413, f"Request body larger than {cap} bytes", shape="ErrorsObject"
                 ) from None
             except zlib.error as exc:
-                raise self._bad(bound, f"Request body is not valid {coding} data: {exc}") from None
+                message = f"Request body is not valid {coding} data"
+                raise self._bad(bound, message, reason=f": {message} ({exc})") from None
         return raw
 
     def _bad(
