@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-
 # Date rules add and subtract days and years: the clock stays well inside `datetime`'s range.
 EARLIEST = datetime(1900, 1, 1)
 LATEST = datetime(9000, 1, 1)

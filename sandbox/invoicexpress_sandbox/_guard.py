@@ -75,9 +75,7 @@ class Guard:
                 ctype = headers.get(b"content-type", b"").decode("latin-1")
                 coding = headers.get(b"content-encoding", b"identity").strip().lower()
                 if not is_json_media(ctype) or coding != b"identity":
-                    await _refuse(
-                        send, 415, "admin requests must be application/json, not encoded"
-                    )
+                    await _refuse(send, 415, "admin requests must be application/json, not encoded")
                     return
         await self.app(scope, receive, send)
 
