@@ -21,8 +21,6 @@ from typing import Any
 
 from invoicexpress_core.exchange import LOOPBACK_HOSTS
 
-from ._shared import is_json_media
-
 ADMIN_PREFIX = "/_sandbox/"
 TOKEN_HEADER = "X-Sandbox-Token"  # noqa: S105 - a header name
 TOKEN_ENV = "IXC_SANDBOX_TOKEN"  # noqa: S105 - an env variable name
@@ -32,6 +30,19 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def is_json_media(content_type: str) -> bool:
+    """`application/json`, with at most a UTF-8 `charset` (the only parameter JSON knows);
+    not `application/evil+json`, not `; charset=latin-1` (the body is read as UTF-8)."""
+    kind, _, params = content_type.partition(";")
+    if kind.strip().lower() != "application/json":
+        return False
+    for param in filter(None, (p.strip() for p in params.split(";"))):
+        name, _, value = param.partition("=")
+        if name.strip().lower() != "charset" or value.strip().strip('"').lower() != "utf-8":
+            return False
+    return True
 
 
 def host_name(host_header: str) -> str:

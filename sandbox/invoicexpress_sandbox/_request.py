@@ -14,8 +14,9 @@ from starlette.requests import Request
 from invoicexpress_core.spec import Operation
 
 from ._errors import ApiError, say
+from ._guard import is_json_media
 from ._money import parse_int, to_decimal
-from ._shared import BoundOperation, SandboxState, is_json_media
+from ._shared import BoundOperation, SandboxState
 from .handlers import Req
 
 

@@ -24,19 +24,6 @@ from .handlers import HandlerSpec
 JSON_TYPE = "application/json; charset=utf-8"
 
 
-def is_json_media(content_type: str) -> bool:
-    """`application/json`, with at most a UTF-8 `charset` (the only parameter JSON knows);
-    not `application/evil+json`, not `; charset=latin-1` (the body is read as UTF-8)."""
-    kind, _, params = content_type.partition(";")
-    if kind.strip().lower() != "application/json":
-        return False
-    for param in filter(None, (p.strip() for p in params.split(";"))):
-        name, _, value = param.partition("=")
-        if name.strip().lower() != "charset" or value.strip().strip('"').lower() != "utf-8":
-            return False
-    return True
-
-
 REASON_HEADER = "X-Sandbox-Reason"
 
 
