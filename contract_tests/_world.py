@@ -7,7 +7,6 @@ exactly what it created and nothing else.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import secrets
 from typing import Any
@@ -16,23 +15,15 @@ import pytest
 
 from invoicexpress_core.spec import Operation, Spec
 
-from ._client import KEY, ContractClient
+from ._client import KEY, SERVER_CLOCK, ContractClient
 
 _counter = itertools.count(1)
 
 
 def example_request(spec: Spec, op: Operation) -> Any:
-    """A deep copy of the operation's documented `sandbox` request example (None if no body)."""
-    body = op.raw.get("requestBody")
-    if not body:
-        return None
-    media = spec.resolve(body)["content"].get("application/json", {})
-    examples = media.get("examples") or {}
-    if "sandbox" in examples:
-        return copy.deepcopy(spec.resolve(examples["sandbox"])["value"])
-    if "example" in media:
-        return copy.deepcopy(media["example"])
-    return None
+    """The operation's documented `sandbox` request example, its dates moved to the server's
+    today (a fresh copy; None if no body)."""
+    return spec.request_example(op, SERVER_CLOCK.today())
 
 
 def singular(op: Operation) -> str:

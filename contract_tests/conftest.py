@@ -211,6 +211,7 @@ def api(target: Target, spec: Spec, pytestconfig: pytest.Config) -> Iterator[Con
     recorder = Recorder(_summary.parts_dir(pytestconfig) / f"recording-{worker}.jsonl")
     client = ContractClient(target, spec, _LEDGER, recorder, budget=target.max_requests)
     client.target_secrets = _SECRETS  # keys of extra sandbox accounts join the redaction list
+    client.read_clock()
     yield client
     client.close()
 

@@ -24,7 +24,7 @@ from starlette.routing import Route
 from invoicexpress_core.spec import load_spec
 
 from ._admin import AdminRoutes
-from ._clock import Clock
+from ._clock import Clock, DateHeader
 from ._faults import FAULTS, QUIRKS, unknown
 from ._guard import MIN_TOKEN_LENGTH, TOKEN_ENV, Guard
 from ._http import HttpLayer, starlette_path
@@ -92,7 +92,7 @@ class Sandbox(HttpLayer, AdminRoutes):
         routes = Starlette(routes=self._routes())
         routes.add_exception_handler(404, self._not_found)
         routes.add_exception_handler(405, self._not_allowed)
-        self.app = Guard(routes, self.admin_token)
+        self.app = DateHeader(Guard(routes, self.admin_token), self.clock)
 
     def _admin_token(self) -> str:
         """The given token (option, else env), else a random one; a short one is refused: the
@@ -141,7 +141,7 @@ class Sandbox(HttpLayer, AdminRoutes):
         return routes
 
 
-def create_app(options: Options | None = None) -> Guard:
+def create_app(options: Options | None = None) -> DateHeader:
     """The ASGI app of a new sandbox, guarded (see `Sandbox` for the pieces)."""
     return Sandbox(options).app
 

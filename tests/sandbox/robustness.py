@@ -23,13 +23,12 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
 from invoicexpress_core.spec import Operation
-from invoicexpress_sandbox.testdata import SPEC
+from invoicexpress_sandbox.testdata import SPEC, date_in, example, iso_date_in
 
 JSON = {"content-type": "application/json"}
 TEXT_POISONS = {
@@ -74,34 +73,8 @@ def _concrete(path: str, ids: Ids | None = None, poisoned: tuple[str, str] | Non
     return "/".join(out)
 
 
-_DMY = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}")
-_DMY_TIME = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}")
-_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _dated(node: Any, today: date) -> Any:
-    """The spec's example with its calendar dates replaced by ones from today (no literal date
-    is sent): days today, guide loading times tomorrow."""
-    if isinstance(node, dict):
-        return {k: _dated(v, today) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_dated(v, today) for v in node]
-    if isinstance(node, str):
-        if _DMY.fullmatch(node):
-            return today.strftime("%d/%m/%Y")
-        if _DMY_TIME.fullmatch(node):
-            return (today + timedelta(days=1)).strftime("%d/%m/%Y 09:00:00")
-        if _ISO.fullmatch(node):
-            return today.isoformat()
-    return node
-
-
 def _example(op: Operation) -> Any:
-    body = SPEC.resolve(op.raw.get("requestBody") or {})
-    examples = ((body.get("content") or {}).get("application/json") or {}).get("examples") or {}
-    for example in examples.values():
-        return _dated(SPEC.resolve(example).get("value"), date.today())
-    return None
+    return example(op)
 
 
 def _string_paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -395,12 +368,12 @@ BROWSER_MARKS = {
 def browser_cases(ids: Ids, final_document: str, admin_token: str | None = None) -> Iterator[Case]:
     """Requests that would act (start PDF, QR and SAF-T jobs, create, finalise, reset), marked
     by a browser as sent by another site: every one refused, API and admin routes alike."""
-    today = date.today()
+    year, month, _ = iso_date_in().split("-")
     acts: list[tuple[str, str, bytes | None, str, dict[str, str]]] = [
         ("GET", "/invoices.json", None, "", {}),
         ("GET", f"/api/pdf/{final_document}.json", None, "", {}),
         ("GET", f"/api/qr_codes/{final_document}.json", None, "", {}),
-        ("GET", "/api/export_saft.json", None, f"month={today.month}&year={today.year}", {}),
+        ("GET", "/api/export_saft.json", None, f"month={int(month)}&year={year}", {}),
         ("POST", "/clients.json", b'{"client": {"name": "Page", "code": "PG1"}}', "", {}),
         (
             "PUT",
@@ -430,7 +403,6 @@ def prepare(client: httpx.Client, api_key: str) -> tuple[dict[str, str], str]:
     """Records for the id, number and browser cases to aim at: (ids by path parameter, a final
     invoice's id). The draft invoice stays a draft, so an aliased update or change of state
     would succeed and show."""
-    today = date.today()
 
     def made(method: str, path: str, body: Any) -> dict[str, Any]:
         r = client.request(method, path, params={"api_key": api_key}, json=body)
@@ -446,8 +418,8 @@ def prepare(client: httpx.Client, api_key: str) -> tuple[dict[str, str], str]:
     )
     item = {"name": "Aim", "description": "aim", "unit_price": "30", "quantity": "1"}
     invoice = {
-        "date": today.strftime("%d/%m/%Y"),
-        "due_date": today.strftime("%d/%m/%Y"),
+        "date": date_in(),
+        "due_date": date_in(),
         "client": {"name": "Aim", "code": "AIM1"},
         "items": [item],
     }
@@ -458,7 +430,7 @@ def prepare(client: httpx.Client, api_key: str) -> tuple[dict[str, str], str]:
     regularization = made(
         "POST",
         f"{treasury}/regularization.json",
-        {"regularization": {"value": 1, "date": today.isoformat()}},
+        {"regularization": {"value": 1, "date": iso_date_in()}},
     )["regularization"][0]["id"]
     movement = made(
         "POST",
@@ -468,7 +440,7 @@ def prepare(client: httpx.Client, api_key: str) -> tuple[dict[str, str], str]:
                 "value": 1,
                 "movement_type": "Payment",
                 "payment_method": "TB",
-                "date": today.isoformat(),
+                "date": iso_date_in(),
             }
         },
     )["treasury_movement"]["id"]
