@@ -66,11 +66,13 @@ class AdminRoutes(SandboxState):
 
     async def _admin_json(self, request: Request) -> dict[str, Any]:
         raw = await request.body()
+        if len(raw) > self.options.max_body:
+            raise ApiError(413, f"Request body larger than {self.options.max_body} bytes")
         if not raw.strip():
             return {}
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ApiError(400, "admin body must be JSON") from None
         if not isinstance(data, dict):
             raise ApiError(400, "admin body must be a JSON object")
@@ -171,7 +173,7 @@ class AdminRoutes(SandboxState):
                             days=float(data.get("advance_days", 0)),
                         )
                     )
-            except (ApiError, ValueError, TypeError) as exc:
+            except (ApiError, ValueError, TypeError, OverflowError) as exc:
                 return self._json(400, {"errors": {"error": f"bad clock request: {exc}"}})
         return self._json(200, self.clock.describe())
 
@@ -207,7 +209,7 @@ class AdminRoutes(SandboxState):
                 data = await self._admin_json(request)
                 value = data.get("per_minute")
                 self.rate_limit = None if value in (None, 0, "off") else int(value)
-            except (ApiError, ValueError, TypeError) as exc:
+            except (ApiError, ValueError, TypeError, OverflowError) as exc:
                 return self._json(400, {"errors": {"error": f"bad rate limit: {exc}"}})
             self._windows.clear()
         return self._json(200, {"per_minute": self.rate_limit})

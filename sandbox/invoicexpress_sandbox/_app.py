@@ -26,7 +26,7 @@ from invoicexpress_core.spec import load_spec
 from ._admin import AdminRoutes
 from ._clock import Clock, DateHeader
 from ._faults import FAULTS, QUIRKS, unknown
-from ._guard import TOKEN_ENV, Guard
+from ._guard import MIN_TOKEN_LENGTH, TOKEN_ENV, Guard
 from ._http import HttpLayer, starlette_path
 from ._shared import BoundOperation, Options, shape_of
 from ._store import Store
@@ -70,9 +70,7 @@ class Sandbox(HttpLayer, AdminRoutes):
             )
         self.faults, self.quirks = self._start_switches()
         self.rate_limit = self.options.rate_limit
-        self.admin_token = (
-            self.options.admin_token or os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(18)
-        )
+        self.admin_token = self._admin_token()
         self.bound = self._bind()
         self.store = Store(self.options.db, self.options.db_sync)
         self.clock = Clock()
@@ -95,6 +93,19 @@ class Sandbox(HttpLayer, AdminRoutes):
         routes.add_exception_handler(404, self._not_found)
         routes.add_exception_handler(405, self._not_allowed)
         self.app = DateHeader(Guard(routes, self.admin_token), self.clock)
+
+    def _admin_token(self) -> str:
+        """The given token (option, else env), else a random one; a short one is refused: the
+        token is all that stands between any local process and the admin routes."""
+        given = self.options.admin_token or os.environ.get(TOKEN_ENV)
+        if not given:
+            return secrets.token_urlsafe(18)
+        if len(given) < MIN_TOKEN_LENGTH:
+            raise StartupError(
+                f"the admin token (--admin-token or {TOKEN_ENV}) must be at least "
+                f"{MIN_TOKEN_LENGTH} characters long (it has {len(given)})"
+            )
+        return given
 
     def _bind(self) -> dict[str, BoundOperation]:
         missing = sorted(op.operation_id for op in self.spec if op.operation_id not in HANDLERS)

@@ -17,6 +17,16 @@ from invoicexpress_core.calendar import http_date, lisbon_now
 
 from ._guard import App, Receive, Scope, Send
 
+# Date rules add and subtract days and years: the clock stays well inside `datetime`'s range.
+EARLIEST = datetime(1900, 1, 1)
+LATEST = datetime(9000, 1, 1)
+
+
+def _in_range(when: datetime) -> datetime:
+    if not EARLIEST <= when <= LATEST:
+        raise ValueError(f"the clock must stay between {EARLIEST.year} and {LATEST.year}")
+    return when
+
 
 class Clock:
     def __init__(self) -> None:
@@ -37,6 +47,8 @@ class Clock:
             return {"frozen_at": frozen, "offset_seconds": self._offset.total_seconds()}
 
     def set(self, when: datetime, *, frozen: bool = False) -> None:
+        """ValueError (nothing changes) for a time out of range."""
+        _in_range(when.replace(tzinfo=None))
         with self._lock:
             if frozen:
                 self._frozen = when
@@ -46,7 +58,13 @@ class Clock:
                 self._offset = when - lisbon_now()
 
     def advance(self, delta: timedelta) -> None:
+        """ValueError (nothing changes) when the clock would leave its range."""
         with self._lock:
+            base = self._frozen or lisbon_now() + self._offset
+            try:
+                _in_range((base + delta).replace(tzinfo=None))
+            except OverflowError:
+                raise ValueError("the clock would leave its range") from None
             if self._frozen is not None:
                 self._frozen += delta
             else:

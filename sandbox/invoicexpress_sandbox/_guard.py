@@ -1,10 +1,15 @@
-"""What keeps a web page from driving the sandbox: Host check, admin token, JSON admin writes.
+"""What keeps a web page from driving the sandbox: Host check, no cross-site requests, admin
+token, JSON admin writes.
 
 A browser page can send "simple" cross-origin requests (GET, or POST with `text/plain`) and,
-through DNS rebinding, read answers from a server it reaches under its own host name. So every
-request must name a loopback host, every `/_sandbox/` route needs the `X-Sandbox-Token` header
-(a custom header a page cannot send without a CORS preflight, which the sandbox never grants),
-and admin writes must be `application/json`. No CORS header is ever sent.
+through DNS rebinding, read answers from a server it reaches under its own host name. With the
+demo key public, even blind GETs act (start PDF, QR and SAF-T jobs, use up the rate limit). So
+every request must name a loopback host; a request a browser marks as coming from another
+site (`Sec-Fetch-Site: cross-site` or `same-site`) or from another origin (an `Origin` that is
+not the sandbox's own) is refused, on every route - server-side clients send neither header;
+every `/_sandbox/` route needs the `X-Sandbox-Token` header (a custom header a page cannot send
+without a CORS preflight, which the sandbox never grants), and admin writes must be plain
+`application/json`. No CORS header is ever sent.
 """
 
 from __future__ import annotations
@@ -19,11 +24,25 @@ from invoicexpress_core.exchange import LOOPBACK_HOSTS
 ADMIN_PREFIX = "/_sandbox/"
 TOKEN_HEADER = "X-Sandbox-Token"  # noqa: S105 - a header name
 TOKEN_ENV = "IXC_SANDBOX_TOKEN"  # noqa: S105 - an env variable name
+MIN_TOKEN_LENGTH = 16
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def is_json_media(content_type: str) -> bool:
+    """`application/json`, with at most a UTF-8 `charset` (the only parameter JSON knows);
+    not `application/evil+json`, not `; charset=latin-1` (the body is read as UTF-8)."""
+    kind, _, params = content_type.partition(";")
+    if kind.strip().lower() != "application/json":
+        return False
+    for param in filter(None, (p.strip() for p in params.split(";"))):
+        name, _, value = param.partition("=")
+        if name.strip().lower() != "charset" or value.strip().strip('"').lower() != "utf-8":
+            return False
+    return True
 
 
 def host_name(host_header: str) -> str:
@@ -50,6 +69,10 @@ class Guard:
         if host is not None and host_name(host.decode("latin-1")) not in LOOPBACK_HOSTS:
             await _refuse(send, 421, "Host not allowed: the sandbox answers loopback names only")
             return
+        foreign = _foreign(headers, str(scope.get("scheme", "http")), host)
+        if foreign:
+            await _refuse(send, 403, f"Cross-site request refused ({foreign})")
+            return
         if str(scope.get("path", "")).startswith(ADMIN_PREFIX):
             given = headers.get(TOKEN_HEADER.lower().encode(), b"")
             if not hmac.compare_digest(given, self._token):
@@ -59,12 +82,26 @@ class Guard:
                     f"{TOKEN_HEADER} missing or wrong: use the admin token printed at start-up",
                 )
                 return
-            if scope.get("method") in ("POST", "PUT", "PATCH", "DELETE"):
-                ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-                if scope["method"] != "DELETE" and ctype != b"application/json":
-                    await _refuse(send, 415, "admin requests must be application/json")
+            if scope.get("method") in ("POST", "PUT", "PATCH"):
+                ctype = headers.get(b"content-type", b"").decode("latin-1")
+                coding = headers.get(b"content-encoding", b"identity").strip().lower()
+                if not is_json_media(ctype) or coding != b"identity":
+                    await _refuse(send, 415, "admin requests must be application/json, not encoded")
                     return
         await self.app(scope, receive, send)
+
+
+def _foreign(headers: dict[bytes, bytes], scheme: str, host: bytes | None) -> str:
+    """Why a browser marked the request as sent by a page of another origin ("": it did not)."""
+    site = headers.get(b"sec-fetch-site", b"").strip().lower()
+    if site in (b"cross-site", b"same-site"):
+        return f"Sec-Fetch-Site: {site.decode('latin-1')}"
+    origin = headers.get(b"origin")
+    if origin is not None:
+        own = f"{scheme}://{(host or b'').decode('latin-1').strip().lower()}"
+        if host is None or origin.decode("latin-1").strip().lower() != own:
+            return f"Origin: {origin.decode('latin-1')[:100]}"
+    return ""
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:

@@ -7,6 +7,7 @@ as it does in the vendor's examples (api-docs 004: 24.39 + 5.61 = 30).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -17,6 +18,21 @@ HUNDRED = Decimal("100")
 # Larger amounts are refused as "not a number": no invoice needs them, and products and sums of
 # them stay well inside Decimal's 28-digit context (1e10 * 1e10 has 21 digits).
 LIMIT = Decimal("1e10")
+# Ids and integers on the wire: what SQLite's INTEGER (a signed 64-bit) holds.
+INT64_MAX = 2**63 - 1
+# ASCII only: `int()` and `Decimal()` also read other scripts' digits ("١", "１", "²" crash or
+# alias), and `Decimal()` reads "1_000"; none of those is a number the API writes.
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+
+
+def parse_int(text: str, *, signed: bool = False) -> int | None:
+    """An integer written in ASCII digits without leading zeros, within 64 bits; else None
+    (`01` would alias `1`)."""
+    if len(text) > 20 or not _INTEGER.fullmatch(text) or (text.startswith("-") and not signed):
+        return None
+    value = int(text)
+    return value if -INT64_MAX <= value <= INT64_MAX else None
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -27,7 +43,7 @@ def to_decimal(value: object) -> Decimal | None:
         result = Decimal(str(value))
     elif isinstance(value, str):
         text = value.strip()
-        if not text:
+        if not _DECIMAL.fullmatch(text):
             return None
         try:
             result = Decimal(text)

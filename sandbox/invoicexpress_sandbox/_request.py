@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -13,6 +14,8 @@ from starlette.requests import Request
 from invoicexpress_core.spec import Operation
 
 from ._errors import ApiError, say
+from ._guard import is_json_media
+from ._money import parse_int, to_decimal
 from ._shared import BoundOperation, SandboxState
 from .handlers import Req
 
@@ -25,11 +28,15 @@ def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
         return [_coerce(items, [v]) for v in values]
     raw = values[-1]
     if kind == "integer":
-        if not raw.lstrip("-").isdigit() or len(raw) > 18:  # beyond a 64-bit integer
+        number = parse_int(raw, signed=True)
+        if number is None:
             raise ValueError(raw)
-        return int(raw)
+        return number
     if kind == "number":
-        return float(raw)
+        amount = to_decimal(raw)
+        if amount is None:
+            raise ValueError(raw)
+        return float(amount)
     if kind == "boolean":
         if raw.lower() not in ("true", "false", "1", "0"):
             raise ValueError(raw)
@@ -115,6 +122,40 @@ def _depth(node: Any, limit: int) -> int:
     return deepest
 
 
+# zlib's window bits per content coding: gzip framing, zlib framing (RFC 9110 `deflate`).
+_WBITS = {"gzip": 31, "x-gzip": 31, "deflate": 15}
+
+
+class _TooLarge(Exception):
+    """A decoded body past the limit."""
+
+
+def _inflate(data: bytes, coding: str, cap: int) -> bytes:
+    """Decode one content coding, never producing more than `cap` + 1 bytes (_TooLarge);
+    concatenated gzip members are read in turn; raw deflate (no zlib header) is accepted too,
+    as many clients send it; truncated or trailing bytes are a zlib.error."""
+    out = bytearray()
+    wbits = _WBITS[coding]
+    while True:
+        inflater = zlib.decompressobj(wbits)
+        try:
+            out += inflater.decompress(data, cap + 1 - len(out))
+        except zlib.error:
+            if wbits != 15 or out:
+                raise
+            wbits = -15  # raw deflate
+            continue
+        if len(out) > cap:
+            raise _TooLarge
+        if not inflater.eof:
+            raise zlib.error("truncated")
+        data = inflater.unused_data
+        if not data:
+            return bytes(out)
+        if wbits != 31:
+            raise zlib.error("trailing bytes after the deflate stream")
+
+
 class RequestReading(SandboxState):
     """Turns a request's bytes into the checked body and query a handler gets."""
 
@@ -138,14 +179,16 @@ class RequestReading(SandboxState):
                     shape="ErrorsObject",
                 )
             chunks.append(chunk)
-        raw = b"".join(chunks)
+        raw = self._decoded(bound, b"".join(chunks), request.headers.getlist("content-encoding"))
         if not raw.strip():
             if validator.required:
                 raise self._bad(bound, "Request body can't be blank")
             return {}
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype != "application/json" and not ctype.endswith("+json"):
-            raise self._bad(bound, say("email_content_type"), status=415)
+        ctype = request.headers.get("content-type", "")
+        if not is_json_media(ctype):
+            raise self._bad(
+                bound, say("email_content_type"), status=415, reason=f": Content-Type {ctype!r}"
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -170,11 +213,41 @@ class RequestReading(SandboxState):
         validator.check(body)
         return body
 
-    def _bad(self, bound: BoundOperation, message: str, *, status: int = 400) -> ApiError:
+    def _decoded(self, bound: BoundOperation, raw: bytes, encodings: list[str]) -> bytes:
+        """The body under its `Content-Encoding` (gzip, deflate, or a list of them, applied
+        in order): decoded with the body limit on the result, so a small bomb is a 413."""
+        codings = [c.strip().lower() for header in encodings for c in header.split(",")]
+        codings = [c for c in codings if c not in ("", "identity")]
+        unknown = [c for c in codings if c not in _WBITS]
+        if unknown:
+            raise self._bad(
+                bound,
+                say("email_content_type"),
+                status=415,
+                reason=f": Content-Encoding {unknown[0]!r} not supported (gzip, deflate)",
+            )
+        cap = self.options.max_body
+        for coding in reversed(codings):
+            if not raw:
+                break
+            try:
+                raw = _inflate(raw, coding, cap)
+            except _TooLarge:
+                raise ApiError(
+                    413, f"Request body larger than {cap} bytes", shape="ErrorsObject"
+                ) from None
+            except zlib.error as exc:
+                message = f"Request body is not valid {coding} data"
+                raise self._bad(bound, message, reason=f": {message} ({exc})") from None
+        return raw
+
+    def _bad(
+        self, bound: BoundOperation, message: str, *, status: int = 400, reason: str | None = None
+    ) -> ApiError:
         """Bad input: the operation's documented 422 when it has one, else `status`."""
         if 422 in bound.shapes:
-            return ApiError(422, message, field="base")
-        return ApiError(status, message, shape="ErrorsObject")
+            return ApiError(422, message, field="base", reason=reason)
+        return ApiError(status, message, shape="ErrorsObject", reason=reason)
 
     def _check_query(self, bound: BoundOperation, req: Req) -> None:
         """Query parameters against their schemas in the spec: a missing required one, or a

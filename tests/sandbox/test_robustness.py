@@ -7,6 +7,7 @@ malformed-request case once (bounded), asserting a 4xx, no 5xx and an unchanged 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import json
 import os
@@ -14,23 +15,37 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import httpx
 import pytest
 
-from invoicexpress_sandbox import Options, Sandbox
+from invoicexpress_sandbox import Options, Sandbox, StartupError
 from invoicexpress_sandbox.testdata import SPEC, date_in, example, iso_date_in
 from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
-from tests.sandbox.robustness import all_cases, raw_cases, run_cases, send
+from tests.sandbox.robustness import (
+    Case,
+    Tally,
+    all_cases,
+    browser_cases,
+    encoding_cases,
+    id_cases,
+    number_cases,
+    prepare,
+    raw_cases,
+    run_cases,
+    send,
+)
 
 JSON = {"content-type": "application/json"}
 POISON = '{"client":{"name":"Poison\\ud800","code":"P1"}}'  # what json.dumps sends
 
 
 def test_every_malformed_case_is_refused_with_state_unchanged(sb: RunningSandbox) -> None:
-    cases = all_cases()
     with httpx.Client(base_url=sb.base_url, timeout=60) as client:
+        ids, final = prepare(client, sb.api_key)
+        cases = all_cases(ids, final, sb.admin_token)
         tally = run_cases(
             client,
             sb.api_key,
@@ -45,6 +60,244 @@ def test_every_malformed_case_is_refused_with_state_unchanged(sb: RunningSandbox
     assert tally.not_refused == []
     assert tally.state_changes == []
     assert sb.state() == sb.state()  # the snapshot itself is stable
+
+
+def _every(sb: RunningSandbox, cases: list[Case], check_state_every: int = 1) -> Tally:
+    with httpx.Client(base_url=sb.base_url, timeout=60) as client:
+        return run_cases(
+            client,
+            sb.api_key,
+            sb.state,
+            cases,
+            max_requests=len(cases),
+            max_seconds=600,
+            check_state_every=check_state_every,
+        )
+
+
+def _clean(tally: Tally, cases: list[Case]) -> None:
+    assert tally.requests == len(cases)
+    assert tally.server_errors == []
+    assert tally.not_refused == []
+    assert tally.state_changes == []
+
+
+def _aimed(sb: RunningSandbox) -> tuple[dict[str, str], str]:
+    with httpx.Client(base_url=sb.base_url, timeout=60) as client:
+        return prepare(client, sb.api_key)
+
+
+def test_content_codings_and_media_types_are_refused_with_state_unchanged(
+    sb: RunningSandbox,
+) -> None:
+    cases = list(encoding_cases())
+    tally = _every(sb, cases)
+    _clean(tally, cases)
+    assert tally.by_status[413] == 6  # the three bombs, on both routes: the body limit holds
+
+
+def test_ids_in_other_digits_or_forms_are_404_never_an_alias(sb: RunningSandbox) -> None:
+    """Every id of every path, written in other scripts' digits, with a leading zero, a sign,
+    a space, `.0`, or past 64 bits, aimed at a record that exists: all 404, nothing written."""
+    ids, _ = _aimed(sb)
+    cases = list(id_cases(ids))
+    tally = _every(sb, cases, check_state_every=10)
+    _clean(tally, cases)
+    assert tally.by_status == {404: len(cases)}
+
+
+def test_numbers_out_of_range_are_the_operations_422(sb: RunningSandbox) -> None:
+    ids, final = _aimed(sb)
+    cases = list(number_cases(ids, final))
+    tally = _every(sb, cases)
+    _clean(tally, cases)
+    assert set(tally.by_status) <= {404, 422}  # 404: another type's update aimed at an invoice
+
+
+def test_treasury_number_fields_are_reached_and_refused(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
+    """The fuzz reaches the treasury rules (a client that exists, so not a 404): 1e300 in a
+    movement tripped an assertion (a 500)."""
+    ids, final = _aimed(sb)
+    treasury = [
+        c
+        for c in number_cases(ids, final)
+        if c.name.split(":")[0]
+        in (
+            "createClientTreasuryMovement",
+            "createClientRegularization",
+            "updateClientInitialBalance",
+        )
+    ]
+    assert len(treasury) == 24
+    before = sb.state()
+    for case in treasury:
+        r = send(api, sb.api_key, case)
+        assert r.status_code == 422, (case.name, r.status_code, r.text)
+        assert "value" in r.headers["X-Sandbox-Reason"].lower(), case.name
+    assert sb.state() == before
+    movement = {"value": 1e300, "movement_type": "Payment", "payment_method": "TB"}
+    r = api.post(
+        f"/api/v3/clients/{ids['client-id']}/treasury_movements.json",
+        json={"treasury_movement": {**movement, "date": iso_date_in()}},
+    )
+    assert r.json() == {"errors": [{"error": "Validation failed: Value is not a number"}]}
+
+
+def test_unicode_digit_ids_answer_404_where_ascii_answers_the_record(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
+    ids, _ = _aimed(sb)
+    draft = ids["document-id"]
+    assert api.get(f"/invoices/{draft}.json").status_code == 200
+    for text in ("²", "١", "１", "0" + draft, str(2**64 + int(draft))):
+        r = api.get(f"/invoices/{text}.json")
+        assert r.status_code == 404, (text, r.text)
+        assert r.json() == {"errors": {"error": "Document not found."}} or "error" in r.text
+        change = api.put(
+            f"/invoices/{text}/change-state.json", json={"invoice": {"state": "finalized"}}
+        )
+        assert change.status_code == 404, (text, change.text)
+    assert api.get(f"/invoices/{draft}.json").json()["invoice"]["status"] == "draft"
+
+
+def test_browser_marked_requests_are_refused_on_api_and_admin_routes(sb: RunningSandbox) -> None:
+    ids, final = _aimed(sb)
+    cases = list(browser_cases(ids, final, sb.admin_token))
+    tally = _every(sb, cases)
+    _clean(tally, cases)
+    assert tally.by_status == {403: len(cases)}
+    r = httpx.get(
+        f"{sb.base_url}/invoices.json",
+        params={"api_key": sb.api_key},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert r.json() == {
+        "errors": {"error": "Cross-site request refused (Sec-Fetch-Site: cross-site)"}
+    }
+    assert not [h for h in r.headers if h.lower().startswith("access-control-")]
+
+
+def test_same_origin_and_server_side_clients_are_unaffected(sb: RunningSandbox) -> None:
+    own = sb.base_url  # http://127.0.0.1:<port>, the Origin a page of the sandbox sends
+    for headers in (
+        {},
+        {"Sec-Fetch-Site": "same-origin", "Origin": own},
+        {"Sec-Fetch-Site": "none"},  # typed into the address bar
+        {"Origin": own},
+    ):
+        r = httpx.get(f"{own}/invoices.json", params={"api_key": sb.api_key}, headers=headers)
+        assert r.status_code == 200, (headers, r.text)
+        admin = httpx.get(
+            f"{own}/_sandbox/health", headers={**headers, "X-Sandbox-Token": sb.admin_token}
+        )
+        assert admin.status_code == 200, (headers, admin.text)
+
+
+def test_cross_site_requests_do_not_use_up_the_rate_limit(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
+    sb.admin.put("/_sandbox/rate-limit", json={"per_minute": 3}).raise_for_status()
+    page = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}
+    for _ in range(10):
+        r = httpx.get(f"{sb.base_url}/invoices.json", params={"api_key": sb.api_key}, headers=page)
+        assert r.status_code == 403
+    assert api.get("/invoices.json").status_code == 200
+
+
+def test_gzip_and_deflate_bodies_are_decoded(sb: RunningSandbox, api: httpx.Client) -> None:
+    def client(code: str) -> bytes:
+        return json.dumps({"client": {"name": f"Zip {code}", "code": code}}).encode()
+
+    raw_deflate = zlib.compressobj(wbits=-15)
+    for code, body, coding in (
+        ("GZ1", gzip.compress(client("GZ1")), "gzip"),
+        ("GZ2", gzip.compress(client("GZ2")), "x-gzip"),
+        ("DF1", zlib.compress(client("DF1")), "deflate"),
+        ("DF2", raw_deflate.compress(client("DF2")) + raw_deflate.flush(), "deflate"),
+        ("GZ3", gzip.compress(gzip.compress(client("GZ3"))), "gzip, gzip"),
+        ("ID1", client("ID1"), "identity"),
+    ):
+        headers = {**JSON, "Content-Encoding": coding}
+        r = api.post("/clients.json", content=body, headers=headers)
+        assert r.status_code == 201, (coding, r.text)
+        assert r.json()["client"]["code"] == code
+
+
+def test_refused_codings_and_media_types_answer_415_where_documented(
+    sb: RunningSandbox, api: httpx.Client
+) -> None:
+    """`listClientInvoices` documents a 415 (and no 422); the others answer their 422."""
+    ids, _ = _aimed(sb)
+    path = f"/clients/{ids['client-id']}/invoices.json"
+    body = json.dumps({"filter": {"status": ["sent"]}}).encode()
+    assert api.post(path, content=body, headers=JSON).status_code == 200
+    ok = {"content-type": "application/json; charset=UTF-8"}
+    assert api.post(path, content=body, headers=ok).status_code == 200
+    for headers in (
+        {**JSON, "Content-Encoding": "br"},
+        {"content-type": "application/evil+json"},
+        {"content-type": "application/json; charset=iso-8859-1"},
+    ):
+        r = api.post(path, content=body, headers=headers)
+        assert r.status_code == 415, (headers, r.text)
+        assert r.json() == {"errors": {"error": "No content type or wrongly specified"}}
+        r = api.post(
+            "/clients.json", content=b'{"client":{"name":"M","code":"M1"}}', headers=headers
+        )
+        assert r.status_code == 422, (headers, r.text)
+
+
+def test_admin_refuses_encoded_bodies_and_out_of_range_clock(sb: RunningSandbox) -> None:
+    before = sb.state()
+    token = {"X-Sandbox-Token": sb.admin_token}
+    for headers, body in (
+        ({**JSON, "Content-Encoding": "gzip"}, gzip.compress(b'{"per_minute": 1}')),
+        ({"content-type": "application/evil+json"}, b'{"per_minute": 1}'),
+    ):
+        r = httpx.put(
+            f"{sb.base_url}/_sandbox/rate-limit", headers={**token, **headers}, content=body
+        )
+        assert r.status_code == 415, r.text
+    for change in (
+        {"advance_days": 99_999_999},
+        {"advance_days": 1e300},
+        {"now": "9999-12-31T00:00:00"},
+    ):
+        assert sb.admin.post("/_sandbox/clock", json=change).status_code == 400, change
+    deep = b"[" * 50_000 + b"]" * 50_000
+    r = httpx.post(f"{sb.base_url}/_sandbox/clock", headers={**token, **JSON}, content=deep)
+    assert r.status_code == 400
+    assert sb.state() == before
+    with sb.client() as api:
+        assert api.get("/invoices.json").status_code == 200
+
+
+@pytest.mark.parametrize(("how", "length"), [("env", 5), ("env", 15), ("option", 15)])
+def test_short_admin_token_is_refused_at_start(how: str, length: int) -> None:
+    token = ("Qz7#w" * 3)[:length]
+    env = {k: v for k, v in os.environ.items() if k != "IXC_SANDBOX_TOKEN"}
+    cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--port", "0"]
+    if how == "env":
+        env["IXC_SANDBOX_TOKEN"] = token
+    else:
+        cmd += ["--admin-token", token]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "at least 16 characters" in lines[0]
+    assert token not in lines[0]  # the refusal does not echo the secret
+
+
+def test_admin_token_of_16_characters_is_accepted() -> None:
+    with pytest.raises(StartupError, match="at least 16"):
+        Sandbox(Options(admin_token="x" * 15))
+    sandbox = Sandbox(Options(admin_token="x" * 16))
+    assert sandbox.admin_token == "x" * 16
+    sandbox.store.close()
 
 
 def test_raw_cases_each_change_nothing(sb: RunningSandbox) -> None:
@@ -197,16 +450,20 @@ def test_admin_routes_need_the_token_and_a_loopback_host(sb: RunningSandbox) -> 
 def test_simple_cross_origin_posts_change_nothing(sb: RunningSandbox, api: httpx.Client) -> None:
     api.post("/clients.json", json={"client": {"name": "Keep", "code": "K1"}}).raise_for_status()
     before = sb.state()
-    page = {"Origin": "http://attacker.example", "content-type": "text/plain"}
-    assert (
-        httpx.post(f"{sb.base_url}/_sandbox/reset", headers=page, content="{}").status_code == 401
-    )
-    planted = httpx.post(
-        f"{sb.base_url}/_sandbox/accounts",
-        headers={**page, "X-Sandbox-Token": sb.admin_token},
-        content='{"name":"evil","api_key":"evil-key"}',
-    )
-    assert planted.status_code == 415
+    # A page's request carries its Origin: refused before anything else (403). Without the
+    # mark (a browser that sends none), the token and the JSON-only rule still hold.
+    for marked, reset_status, planted_status in ((True, 403, 403), (False, 401, 415)):
+        page = {"content-type": "text/plain"}
+        if marked:
+            page["Origin"] = "http://attacker.example"
+        reset = httpx.post(f"{sb.base_url}/_sandbox/reset", headers=page, content="{}")
+        assert reset.status_code == reset_status
+        planted = httpx.post(
+            f"{sb.base_url}/_sandbox/accounts",
+            headers={**page, "X-Sandbox-Token": sb.admin_token},
+            content='{"name":"evil","api_key":"evil-key"}',
+        )
+        assert planted.status_code == planted_status
     assert sb.state() == before
     preflight = httpx.options(
         f"{sb.base_url}/_sandbox/reset",
@@ -343,7 +600,7 @@ def _pytest_child_without_the_key(tmp_path: Path, base_url: str, key: str) -> No
 
 
 def test_db_file_is_fsynced_on_every_commit(tmp_path: Path) -> None:
-    sandbox = Sandbox(Options(db=str(tmp_path / "s.db"), admin_token="t"))
+    sandbox = Sandbox(Options(db=str(tmp_path / "s.db"), admin_token="t" * 16))
     with sandbox.store.read() as tx:
         level = tx._conn.execute("PRAGMA synchronous").fetchone()[0]
     assert level == 2  # FULL

@@ -16,6 +16,7 @@ from .._catalog import (
     DocType,
 )
 from .._errors import invalid, not_found
+from .._money import parse_int
 from .._store import Tx
 
 Json = dict[str, Any]
@@ -128,10 +129,9 @@ def paginate(rows: list[Json], query: Mapping[str, list[str]]) -> tuple[list[Jso
         values = query.get(name) or []
         if not values or values[-1] == "":
             return default
-        try:
-            value = int(values[-1])
-        except ValueError:
-            raise invalid("not_a_number", what=name, field=name) from None
+        value = parse_int(values[-1], signed=True)
+        if value is None:
+            raise invalid("not_a_number", what=name, field=name)
         if value < 1:
             raise invalid("not_positive", what=name, field=name)
         return value

@@ -9,7 +9,7 @@ from typing import Any
 from .._catalog import (
     PAYABLE,
 )
-from .._errors import invalid, not_found
+from .._errors import invalid, not_found, say
 from .._money import ZERO, to_decimal, wire
 from ._base import Ctx, Json, as_text, documents, parse_date, parse_iso
 from .clients import get_client
@@ -117,11 +117,14 @@ def delete_regularization(ctx: Ctx, client_id: int, reg_id: int) -> None:
 
 
 def add_movement(ctx: Ctx, client_id: int, body: Mapping[str, Any]) -> Json:
-    """The request schema already holds the value (> 0), the type and the method to its enums."""
+    """The request schema already holds the type and the method to their enums and the value
+    above 0; a value too large to be an amount (1e300) is refused as the schema's are."""
     client = get_client(ctx, client_id)
     root = body["treasury_movement"]
     value = to_decimal(root["value"])
-    assert value is not None
+    if value is None:
+        detail = say("not_a_number", what="Value")
+        raise invalid("validation_failed", detail=detail, field="value")
     kind = as_text(root["movement_type"])
     method = as_text(root.get("payment_method"))
     when = _treasury_date(root.get("date"))

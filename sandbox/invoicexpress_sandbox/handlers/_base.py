@@ -10,6 +10,7 @@ from invoicexpress_core.machines import StateMachine
 
 from .._catalog import DocType
 from .._errors import ApiError, not_found
+from .._money import parse_int
 from ..areas._base import Ctx, paginate, public
 from ..areas.documents import filter_documents
 
@@ -27,16 +28,15 @@ class Req:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def int_param(self, *names: str) -> int:
-        for name in names:
-            if name in self.params:
-                raw = self.params[name]
-                if raw.isdigit():
-                    return int(raw)
-                raise not_found()
-        value = next(iter(self.params.values()), "")
-        if value.isdigit():
-            return int(value)
-        raise not_found()
+        """The path id named first in `names` (else the first path parameter): an id other
+        than ASCII digits within 64 bits names no record, so it is the documented 404."""
+        raw = next((self.params[n] for n in names if n in self.params), None)
+        if raw is None:
+            raw = next(iter(self.params.values()), "")
+        value = parse_int(raw)
+        if value is None:
+            raise not_found()
+        return value
 
     def q(self, name: str) -> str | None:
         values = self.query.get(name)

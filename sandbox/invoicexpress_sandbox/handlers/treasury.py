@@ -65,10 +65,10 @@ def _delete_movement(ctx: Ctx, req: Req) -> Reply:
 
 
 def _other_id(req: Req, *names: str) -> int:
-    for name in names:
-        if name in req.params and req.params[name].isdigit():
-            return int(req.params[name])
-    ids = [v for k, v in req.params.items() if k not in ("client_id",)]
-    if ids and ids[-1].isdigit():
-        return int(ids[-1])
-    raise not_found()
+    """The second id of the path (regularization or movement), parsed as `int_param` does."""
+    if not any(name in req.params for name in names):
+        ids = [k for k in req.params if k != "client_id"]
+        if not ids:
+            raise not_found()
+        names = (ids[-1],)
+    return req.int_param(*names)
