@@ -20,107 +20,147 @@ class Sequence:
     """A series, with per-type numbers, ids and ATCUD codes.
 
     Attributes:
-        id (int):
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
         serie (str):
         default_sequence (SequenceDefaultSequence):
         current_invoice_number (int | Unset):
-        current_invoice_sequence_id (int | Unset):
+        current_invoice_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_invoice_validation_code (None | str | Unset):
         current_invoice_receipt_number (int | Unset):
-        current_invoice_receipt_sequence_id (int | Unset):
+        current_invoice_receipt_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as
+            a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_invoice_receipt_validation_code (None | str | Unset):
         current_simplified_invoice_number (int | Unset):
-        current_simplified_invoice_sequence_id (int | Unset):
+        current_simplified_invoice_sequence_id (int | str | Unset): An identifier the API writes either as an integer or
+            as a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_simplified_invoice_validation_code (None | str | Unset):
         current_credit_note_number (int | Unset):
-        current_credit_note_sequence_id (int | Unset):
+        current_credit_note_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_credit_note_validation_code (None | str | Unset):
         current_debit_note_number (int | Unset):
-        current_debit_note_sequence_id (int | Unset):
+        current_debit_note_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_debit_note_validation_code (None | str | Unset):
         current_receipt_number (int | Unset):
-        current_receipt_sequence_id (int | Unset):
+        current_receipt_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_receipt_validation_code (None | str | Unset):
         current_shipping_number (int | Unset):
-        current_shipping_sequence_id (int | Unset):
+        current_shipping_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_shipping_validation_code (None | str | Unset):
         current_transport_number (int | Unset):
-        current_transport_sequence_id (int | Unset):
+        current_transport_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_transport_validation_code (None | str | Unset):
         current_devolution_number (int | Unset):
-        current_devolution_sequence_id (int | Unset):
+        current_devolution_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_devolution_validation_code (None | str | Unset):
         current_proforma_number (int | Unset):
-        current_proforma_sequence_id (int | Unset):
+        current_proforma_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_proforma_validation_code (None | str | Unset):
         current_quote_number (int | Unset):
-        current_quote_sequence_id (int | Unset):
+        current_quote_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a string
+            of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_quote_validation_code (None | str | Unset):
         current_fees_note_number (int | Unset):
-        current_fees_note_sequence_id (int | Unset):
+        current_fees_note_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_fees_note_validation_code (None | str | Unset):
         current_vat_moss_invoice_number (int | Unset):
-        current_vat_moss_invoice_sequence_id (int | Unset):
+        current_vat_moss_invoice_sequence_id (int | str | Unset): An identifier the API writes either as an integer or
+            as a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_vat_moss_invoice_validation_code (None | str | Unset):
         current_vat_moss_credit_note_number (int | Unset):
-        current_vat_moss_credit_note_sequence_id (int | Unset):
+        current_vat_moss_credit_note_sequence_id (int | str | Unset): An identifier the API writes either as an integer
+            or as a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_vat_moss_credit_note_validation_code (None | str | Unset):
         current_vat_moss_receipt_number (int | Unset):
-        current_vat_moss_receipt_sequence_id (int | Unset):
+        current_vat_moss_receipt_sequence_id (int | str | Unset): An identifier the API writes either as an integer or
+            as a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_vat_moss_receipt_validation_code (None | str | Unset):
+        current_purchase_order_number (int | Unset):
+        current_purchase_order_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as
+            a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
+        current_purchase_order_validation_code (None | str | Unset):
     """
 
-    id: int
+    id: int | str
     serie: str
     default_sequence: SequenceDefaultSequence
     current_invoice_number: int | Unset = UNSET
-    current_invoice_sequence_id: int | Unset = UNSET
+    current_invoice_sequence_id: int | str | Unset = UNSET
     current_invoice_validation_code: None | str | Unset = UNSET
     current_invoice_receipt_number: int | Unset = UNSET
-    current_invoice_receipt_sequence_id: int | Unset = UNSET
+    current_invoice_receipt_sequence_id: int | str | Unset = UNSET
     current_invoice_receipt_validation_code: None | str | Unset = UNSET
     current_simplified_invoice_number: int | Unset = UNSET
-    current_simplified_invoice_sequence_id: int | Unset = UNSET
+    current_simplified_invoice_sequence_id: int | str | Unset = UNSET
     current_simplified_invoice_validation_code: None | str | Unset = UNSET
     current_credit_note_number: int | Unset = UNSET
-    current_credit_note_sequence_id: int | Unset = UNSET
+    current_credit_note_sequence_id: int | str | Unset = UNSET
     current_credit_note_validation_code: None | str | Unset = UNSET
     current_debit_note_number: int | Unset = UNSET
-    current_debit_note_sequence_id: int | Unset = UNSET
+    current_debit_note_sequence_id: int | str | Unset = UNSET
     current_debit_note_validation_code: None | str | Unset = UNSET
     current_receipt_number: int | Unset = UNSET
-    current_receipt_sequence_id: int | Unset = UNSET
+    current_receipt_sequence_id: int | str | Unset = UNSET
     current_receipt_validation_code: None | str | Unset = UNSET
     current_shipping_number: int | Unset = UNSET
-    current_shipping_sequence_id: int | Unset = UNSET
+    current_shipping_sequence_id: int | str | Unset = UNSET
     current_shipping_validation_code: None | str | Unset = UNSET
     current_transport_number: int | Unset = UNSET
-    current_transport_sequence_id: int | Unset = UNSET
+    current_transport_sequence_id: int | str | Unset = UNSET
     current_transport_validation_code: None | str | Unset = UNSET
     current_devolution_number: int | Unset = UNSET
-    current_devolution_sequence_id: int | Unset = UNSET
+    current_devolution_sequence_id: int | str | Unset = UNSET
     current_devolution_validation_code: None | str | Unset = UNSET
     current_proforma_number: int | Unset = UNSET
-    current_proforma_sequence_id: int | Unset = UNSET
+    current_proforma_sequence_id: int | str | Unset = UNSET
     current_proforma_validation_code: None | str | Unset = UNSET
     current_quote_number: int | Unset = UNSET
-    current_quote_sequence_id: int | Unset = UNSET
+    current_quote_sequence_id: int | str | Unset = UNSET
     current_quote_validation_code: None | str | Unset = UNSET
     current_fees_note_number: int | Unset = UNSET
-    current_fees_note_sequence_id: int | Unset = UNSET
+    current_fees_note_sequence_id: int | str | Unset = UNSET
     current_fees_note_validation_code: None | str | Unset = UNSET
     current_vat_moss_invoice_number: int | Unset = UNSET
-    current_vat_moss_invoice_sequence_id: int | Unset = UNSET
+    current_vat_moss_invoice_sequence_id: int | str | Unset = UNSET
     current_vat_moss_invoice_validation_code: None | str | Unset = UNSET
     current_vat_moss_credit_note_number: int | Unset = UNSET
-    current_vat_moss_credit_note_sequence_id: int | Unset = UNSET
+    current_vat_moss_credit_note_sequence_id: int | str | Unset = UNSET
     current_vat_moss_credit_note_validation_code: None | str | Unset = UNSET
     current_vat_moss_receipt_number: int | Unset = UNSET
-    current_vat_moss_receipt_sequence_id: int | Unset = UNSET
+    current_vat_moss_receipt_sequence_id: int | str | Unset = UNSET
     current_vat_moss_receipt_validation_code: None | str | Unset = UNSET
+    current_purchase_order_number: int | Unset = UNSET
+    current_purchase_order_sequence_id: int | str | Unset = UNSET
+    current_purchase_order_validation_code: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         serie = self.serie
@@ -129,7 +169,11 @@ class Sequence:
 
         current_invoice_number = self.current_invoice_number
 
-        current_invoice_sequence_id = self.current_invoice_sequence_id
+        current_invoice_sequence_id: int | str | Unset
+        if isinstance(self.current_invoice_sequence_id, Unset):
+            current_invoice_sequence_id = UNSET
+        else:
+            current_invoice_sequence_id = self.current_invoice_sequence_id
 
         current_invoice_validation_code: None | str | Unset
         if isinstance(self.current_invoice_validation_code, Unset):
@@ -139,7 +183,11 @@ class Sequence:
 
         current_invoice_receipt_number = self.current_invoice_receipt_number
 
-        current_invoice_receipt_sequence_id = self.current_invoice_receipt_sequence_id
+        current_invoice_receipt_sequence_id: int | str | Unset
+        if isinstance(self.current_invoice_receipt_sequence_id, Unset):
+            current_invoice_receipt_sequence_id = UNSET
+        else:
+            current_invoice_receipt_sequence_id = self.current_invoice_receipt_sequence_id
 
         current_invoice_receipt_validation_code: None | str | Unset
         if isinstance(self.current_invoice_receipt_validation_code, Unset):
@@ -149,7 +197,11 @@ class Sequence:
 
         current_simplified_invoice_number = self.current_simplified_invoice_number
 
-        current_simplified_invoice_sequence_id = self.current_simplified_invoice_sequence_id
+        current_simplified_invoice_sequence_id: int | str | Unset
+        if isinstance(self.current_simplified_invoice_sequence_id, Unset):
+            current_simplified_invoice_sequence_id = UNSET
+        else:
+            current_simplified_invoice_sequence_id = self.current_simplified_invoice_sequence_id
 
         current_simplified_invoice_validation_code: None | str | Unset
         if isinstance(self.current_simplified_invoice_validation_code, Unset):
@@ -159,7 +211,11 @@ class Sequence:
 
         current_credit_note_number = self.current_credit_note_number
 
-        current_credit_note_sequence_id = self.current_credit_note_sequence_id
+        current_credit_note_sequence_id: int | str | Unset
+        if isinstance(self.current_credit_note_sequence_id, Unset):
+            current_credit_note_sequence_id = UNSET
+        else:
+            current_credit_note_sequence_id = self.current_credit_note_sequence_id
 
         current_credit_note_validation_code: None | str | Unset
         if isinstance(self.current_credit_note_validation_code, Unset):
@@ -169,7 +225,11 @@ class Sequence:
 
         current_debit_note_number = self.current_debit_note_number
 
-        current_debit_note_sequence_id = self.current_debit_note_sequence_id
+        current_debit_note_sequence_id: int | str | Unset
+        if isinstance(self.current_debit_note_sequence_id, Unset):
+            current_debit_note_sequence_id = UNSET
+        else:
+            current_debit_note_sequence_id = self.current_debit_note_sequence_id
 
         current_debit_note_validation_code: None | str | Unset
         if isinstance(self.current_debit_note_validation_code, Unset):
@@ -179,7 +239,11 @@ class Sequence:
 
         current_receipt_number = self.current_receipt_number
 
-        current_receipt_sequence_id = self.current_receipt_sequence_id
+        current_receipt_sequence_id: int | str | Unset
+        if isinstance(self.current_receipt_sequence_id, Unset):
+            current_receipt_sequence_id = UNSET
+        else:
+            current_receipt_sequence_id = self.current_receipt_sequence_id
 
         current_receipt_validation_code: None | str | Unset
         if isinstance(self.current_receipt_validation_code, Unset):
@@ -189,7 +253,11 @@ class Sequence:
 
         current_shipping_number = self.current_shipping_number
 
-        current_shipping_sequence_id = self.current_shipping_sequence_id
+        current_shipping_sequence_id: int | str | Unset
+        if isinstance(self.current_shipping_sequence_id, Unset):
+            current_shipping_sequence_id = UNSET
+        else:
+            current_shipping_sequence_id = self.current_shipping_sequence_id
 
         current_shipping_validation_code: None | str | Unset
         if isinstance(self.current_shipping_validation_code, Unset):
@@ -199,7 +267,11 @@ class Sequence:
 
         current_transport_number = self.current_transport_number
 
-        current_transport_sequence_id = self.current_transport_sequence_id
+        current_transport_sequence_id: int | str | Unset
+        if isinstance(self.current_transport_sequence_id, Unset):
+            current_transport_sequence_id = UNSET
+        else:
+            current_transport_sequence_id = self.current_transport_sequence_id
 
         current_transport_validation_code: None | str | Unset
         if isinstance(self.current_transport_validation_code, Unset):
@@ -209,7 +281,11 @@ class Sequence:
 
         current_devolution_number = self.current_devolution_number
 
-        current_devolution_sequence_id = self.current_devolution_sequence_id
+        current_devolution_sequence_id: int | str | Unset
+        if isinstance(self.current_devolution_sequence_id, Unset):
+            current_devolution_sequence_id = UNSET
+        else:
+            current_devolution_sequence_id = self.current_devolution_sequence_id
 
         current_devolution_validation_code: None | str | Unset
         if isinstance(self.current_devolution_validation_code, Unset):
@@ -219,7 +295,11 @@ class Sequence:
 
         current_proforma_number = self.current_proforma_number
 
-        current_proforma_sequence_id = self.current_proforma_sequence_id
+        current_proforma_sequence_id: int | str | Unset
+        if isinstance(self.current_proforma_sequence_id, Unset):
+            current_proforma_sequence_id = UNSET
+        else:
+            current_proforma_sequence_id = self.current_proforma_sequence_id
 
         current_proforma_validation_code: None | str | Unset
         if isinstance(self.current_proforma_validation_code, Unset):
@@ -229,7 +309,11 @@ class Sequence:
 
         current_quote_number = self.current_quote_number
 
-        current_quote_sequence_id = self.current_quote_sequence_id
+        current_quote_sequence_id: int | str | Unset
+        if isinstance(self.current_quote_sequence_id, Unset):
+            current_quote_sequence_id = UNSET
+        else:
+            current_quote_sequence_id = self.current_quote_sequence_id
 
         current_quote_validation_code: None | str | Unset
         if isinstance(self.current_quote_validation_code, Unset):
@@ -239,7 +323,11 @@ class Sequence:
 
         current_fees_note_number = self.current_fees_note_number
 
-        current_fees_note_sequence_id = self.current_fees_note_sequence_id
+        current_fees_note_sequence_id: int | str | Unset
+        if isinstance(self.current_fees_note_sequence_id, Unset):
+            current_fees_note_sequence_id = UNSET
+        else:
+            current_fees_note_sequence_id = self.current_fees_note_sequence_id
 
         current_fees_note_validation_code: None | str | Unset
         if isinstance(self.current_fees_note_validation_code, Unset):
@@ -249,7 +337,11 @@ class Sequence:
 
         current_vat_moss_invoice_number = self.current_vat_moss_invoice_number
 
-        current_vat_moss_invoice_sequence_id = self.current_vat_moss_invoice_sequence_id
+        current_vat_moss_invoice_sequence_id: int | str | Unset
+        if isinstance(self.current_vat_moss_invoice_sequence_id, Unset):
+            current_vat_moss_invoice_sequence_id = UNSET
+        else:
+            current_vat_moss_invoice_sequence_id = self.current_vat_moss_invoice_sequence_id
 
         current_vat_moss_invoice_validation_code: None | str | Unset
         if isinstance(self.current_vat_moss_invoice_validation_code, Unset):
@@ -259,7 +351,11 @@ class Sequence:
 
         current_vat_moss_credit_note_number = self.current_vat_moss_credit_note_number
 
-        current_vat_moss_credit_note_sequence_id = self.current_vat_moss_credit_note_sequence_id
+        current_vat_moss_credit_note_sequence_id: int | str | Unset
+        if isinstance(self.current_vat_moss_credit_note_sequence_id, Unset):
+            current_vat_moss_credit_note_sequence_id = UNSET
+        else:
+            current_vat_moss_credit_note_sequence_id = self.current_vat_moss_credit_note_sequence_id
 
         current_vat_moss_credit_note_validation_code: None | str | Unset
         if isinstance(self.current_vat_moss_credit_note_validation_code, Unset):
@@ -269,13 +365,31 @@ class Sequence:
 
         current_vat_moss_receipt_number = self.current_vat_moss_receipt_number
 
-        current_vat_moss_receipt_sequence_id = self.current_vat_moss_receipt_sequence_id
+        current_vat_moss_receipt_sequence_id: int | str | Unset
+        if isinstance(self.current_vat_moss_receipt_sequence_id, Unset):
+            current_vat_moss_receipt_sequence_id = UNSET
+        else:
+            current_vat_moss_receipt_sequence_id = self.current_vat_moss_receipt_sequence_id
 
         current_vat_moss_receipt_validation_code: None | str | Unset
         if isinstance(self.current_vat_moss_receipt_validation_code, Unset):
             current_vat_moss_receipt_validation_code = UNSET
         else:
             current_vat_moss_receipt_validation_code = self.current_vat_moss_receipt_validation_code
+
+        current_purchase_order_number = self.current_purchase_order_number
+
+        current_purchase_order_sequence_id: int | str | Unset
+        if isinstance(self.current_purchase_order_sequence_id, Unset):
+            current_purchase_order_sequence_id = UNSET
+        else:
+            current_purchase_order_sequence_id = self.current_purchase_order_sequence_id
+
+        current_purchase_order_validation_code: None | str | Unset
+        if isinstance(self.current_purchase_order_validation_code, Unset):
+            current_purchase_order_validation_code = UNSET
+        else:
+            current_purchase_order_validation_code = self.current_purchase_order_validation_code
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -376,13 +490,23 @@ class Sequence:
             field_dict["current_vat_moss_receipt_sequence_id"] = current_vat_moss_receipt_sequence_id
         if current_vat_moss_receipt_validation_code is not UNSET:
             field_dict["current_vat_moss_receipt_validation_code"] = current_vat_moss_receipt_validation_code
+        if current_purchase_order_number is not UNSET:
+            field_dict["current_purchase_order_number"] = current_purchase_order_number
+        if current_purchase_order_sequence_id is not UNSET:
+            field_dict["current_purchase_order_sequence_id"] = current_purchase_order_sequence_id
+        if current_purchase_order_validation_code is not UNSET:
+            field_dict["current_purchase_order_validation_code"] = current_purchase_order_validation_code
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         serie = d.pop("serie")
 
@@ -390,7 +514,12 @@ class Sequence:
 
         current_invoice_number = d.pop("current_invoice_number", UNSET)
 
-        current_invoice_sequence_id = d.pop("current_invoice_sequence_id", UNSET)
+        def _parse_current_invoice_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_invoice_sequence_id = _parse_current_invoice_sequence_id(d.pop("current_invoice_sequence_id", UNSET))
 
         def _parse_current_invoice_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -405,7 +534,14 @@ class Sequence:
 
         current_invoice_receipt_number = d.pop("current_invoice_receipt_number", UNSET)
 
-        current_invoice_receipt_sequence_id = d.pop("current_invoice_receipt_sequence_id", UNSET)
+        def _parse_current_invoice_receipt_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_invoice_receipt_sequence_id = _parse_current_invoice_receipt_sequence_id(
+            d.pop("current_invoice_receipt_sequence_id", UNSET)
+        )
 
         def _parse_current_invoice_receipt_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -420,7 +556,14 @@ class Sequence:
 
         current_simplified_invoice_number = d.pop("current_simplified_invoice_number", UNSET)
 
-        current_simplified_invoice_sequence_id = d.pop("current_simplified_invoice_sequence_id", UNSET)
+        def _parse_current_simplified_invoice_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_simplified_invoice_sequence_id = _parse_current_simplified_invoice_sequence_id(
+            d.pop("current_simplified_invoice_sequence_id", UNSET)
+        )
 
         def _parse_current_simplified_invoice_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -435,7 +578,14 @@ class Sequence:
 
         current_credit_note_number = d.pop("current_credit_note_number", UNSET)
 
-        current_credit_note_sequence_id = d.pop("current_credit_note_sequence_id", UNSET)
+        def _parse_current_credit_note_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_credit_note_sequence_id = _parse_current_credit_note_sequence_id(
+            d.pop("current_credit_note_sequence_id", UNSET)
+        )
 
         def _parse_current_credit_note_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -450,7 +600,14 @@ class Sequence:
 
         current_debit_note_number = d.pop("current_debit_note_number", UNSET)
 
-        current_debit_note_sequence_id = d.pop("current_debit_note_sequence_id", UNSET)
+        def _parse_current_debit_note_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_debit_note_sequence_id = _parse_current_debit_note_sequence_id(
+            d.pop("current_debit_note_sequence_id", UNSET)
+        )
 
         def _parse_current_debit_note_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -465,7 +622,12 @@ class Sequence:
 
         current_receipt_number = d.pop("current_receipt_number", UNSET)
 
-        current_receipt_sequence_id = d.pop("current_receipt_sequence_id", UNSET)
+        def _parse_current_receipt_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_receipt_sequence_id = _parse_current_receipt_sequence_id(d.pop("current_receipt_sequence_id", UNSET))
 
         def _parse_current_receipt_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -480,7 +642,12 @@ class Sequence:
 
         current_shipping_number = d.pop("current_shipping_number", UNSET)
 
-        current_shipping_sequence_id = d.pop("current_shipping_sequence_id", UNSET)
+        def _parse_current_shipping_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_shipping_sequence_id = _parse_current_shipping_sequence_id(d.pop("current_shipping_sequence_id", UNSET))
 
         def _parse_current_shipping_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -495,7 +662,14 @@ class Sequence:
 
         current_transport_number = d.pop("current_transport_number", UNSET)
 
-        current_transport_sequence_id = d.pop("current_transport_sequence_id", UNSET)
+        def _parse_current_transport_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_transport_sequence_id = _parse_current_transport_sequence_id(
+            d.pop("current_transport_sequence_id", UNSET)
+        )
 
         def _parse_current_transport_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -510,7 +684,14 @@ class Sequence:
 
         current_devolution_number = d.pop("current_devolution_number", UNSET)
 
-        current_devolution_sequence_id = d.pop("current_devolution_sequence_id", UNSET)
+        def _parse_current_devolution_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_devolution_sequence_id = _parse_current_devolution_sequence_id(
+            d.pop("current_devolution_sequence_id", UNSET)
+        )
 
         def _parse_current_devolution_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -525,7 +706,12 @@ class Sequence:
 
         current_proforma_number = d.pop("current_proforma_number", UNSET)
 
-        current_proforma_sequence_id = d.pop("current_proforma_sequence_id", UNSET)
+        def _parse_current_proforma_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_proforma_sequence_id = _parse_current_proforma_sequence_id(d.pop("current_proforma_sequence_id", UNSET))
 
         def _parse_current_proforma_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -540,7 +726,12 @@ class Sequence:
 
         current_quote_number = d.pop("current_quote_number", UNSET)
 
-        current_quote_sequence_id = d.pop("current_quote_sequence_id", UNSET)
+        def _parse_current_quote_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_quote_sequence_id = _parse_current_quote_sequence_id(d.pop("current_quote_sequence_id", UNSET))
 
         def _parse_current_quote_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -555,7 +746,14 @@ class Sequence:
 
         current_fees_note_number = d.pop("current_fees_note_number", UNSET)
 
-        current_fees_note_sequence_id = d.pop("current_fees_note_sequence_id", UNSET)
+        def _parse_current_fees_note_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_fees_note_sequence_id = _parse_current_fees_note_sequence_id(
+            d.pop("current_fees_note_sequence_id", UNSET)
+        )
 
         def _parse_current_fees_note_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -570,7 +768,14 @@ class Sequence:
 
         current_vat_moss_invoice_number = d.pop("current_vat_moss_invoice_number", UNSET)
 
-        current_vat_moss_invoice_sequence_id = d.pop("current_vat_moss_invoice_sequence_id", UNSET)
+        def _parse_current_vat_moss_invoice_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_vat_moss_invoice_sequence_id = _parse_current_vat_moss_invoice_sequence_id(
+            d.pop("current_vat_moss_invoice_sequence_id", UNSET)
+        )
 
         def _parse_current_vat_moss_invoice_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -585,7 +790,14 @@ class Sequence:
 
         current_vat_moss_credit_note_number = d.pop("current_vat_moss_credit_note_number", UNSET)
 
-        current_vat_moss_credit_note_sequence_id = d.pop("current_vat_moss_credit_note_sequence_id", UNSET)
+        def _parse_current_vat_moss_credit_note_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_vat_moss_credit_note_sequence_id = _parse_current_vat_moss_credit_note_sequence_id(
+            d.pop("current_vat_moss_credit_note_sequence_id", UNSET)
+        )
 
         def _parse_current_vat_moss_credit_note_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -600,7 +812,14 @@ class Sequence:
 
         current_vat_moss_receipt_number = d.pop("current_vat_moss_receipt_number", UNSET)
 
-        current_vat_moss_receipt_sequence_id = d.pop("current_vat_moss_receipt_sequence_id", UNSET)
+        def _parse_current_vat_moss_receipt_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_vat_moss_receipt_sequence_id = _parse_current_vat_moss_receipt_sequence_id(
+            d.pop("current_vat_moss_receipt_sequence_id", UNSET)
+        )
 
         def _parse_current_vat_moss_receipt_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -611,6 +830,28 @@ class Sequence:
 
         current_vat_moss_receipt_validation_code = _parse_current_vat_moss_receipt_validation_code(
             d.pop("current_vat_moss_receipt_validation_code", UNSET)
+        )
+
+        current_purchase_order_number = d.pop("current_purchase_order_number", UNSET)
+
+        def _parse_current_purchase_order_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_purchase_order_sequence_id = _parse_current_purchase_order_sequence_id(
+            d.pop("current_purchase_order_sequence_id", UNSET)
+        )
+
+        def _parse_current_purchase_order_validation_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        current_purchase_order_validation_code = _parse_current_purchase_order_validation_code(
+            d.pop("current_purchase_order_validation_code", UNSET)
         )
 
         sequence = cls(
@@ -662,6 +903,9 @@ class Sequence:
             current_vat_moss_receipt_number=current_vat_moss_receipt_number,
             current_vat_moss_receipt_sequence_id=current_vat_moss_receipt_sequence_id,
             current_vat_moss_receipt_validation_code=current_vat_moss_receipt_validation_code,
+            current_purchase_order_number=current_purchase_order_number,
+            current_purchase_order_sequence_id=current_purchase_order_sequence_id,
+            current_purchase_order_validation_code=current_purchase_order_validation_code,
         )
 
         sequence.additional_properties = d

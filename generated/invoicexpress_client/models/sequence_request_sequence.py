@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -18,14 +18,15 @@ T = TypeVar("T", bound="SequenceRequestSequence")
 class SequenceRequestSequence:
     """
     Attributes:
-        serie (str):
+        serie (int | str): Letters and digits; a number is read as its digits (the live API accepted a numeric `serie`).
         default_sequence (FlagString | Unset): A boolean written as the string "0" or "1".
     """
 
-    serie: str
+    serie: int | str
     default_sequence: FlagString | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        serie: int | str
         serie = self.serie
 
         default_sequence: str | Unset = UNSET
@@ -47,7 +48,11 @@ class SequenceRequestSequence:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        serie = d.pop("serie")
+
+        def _parse_serie(data: object) -> int | str:
+            return cast(int | str, data)
+
+        serie = _parse_serie(d.pop("serie"))
 
         _default_sequence = d.pop("default_sequence", UNSET)
         default_sequence: FlagString | Unset

@@ -10,6 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.account_create_request import AccountCreateRequest
 from ...models.account_created import AccountCreated
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -35,14 +36,30 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AccountCreated | ErrorsObject | None:
+) -> AccountCreated | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = AccountCreated.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -52,7 +69,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsObject.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -69,7 +102,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AccountCreated | ErrorsObject]:
+) -> Response[AccountCreated | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,7 +115,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AccountCreateRequest,
-) -> Response[AccountCreated | ErrorsObject]:
+) -> Response[AccountCreated | ErrorsList | ErrorsObject]:
     """Create an account for an existing user
 
      Like createAccount, for a user who exists already (credentials of that user). Answers 200, not 201.
@@ -95,7 +128,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccountCreated | ErrorsObject]
+        Response[AccountCreated | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -113,7 +146,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AccountCreateRequest,
-) -> AccountCreated | ErrorsObject | None:
+) -> AccountCreated | ErrorsList | ErrorsObject | None:
     """Create an account for an existing user
 
      Like createAccount, for a user who exists already (credentials of that user). Answers 200, not 201.
@@ -126,7 +159,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccountCreated | ErrorsObject
+        AccountCreated | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -139,7 +172,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AccountCreateRequest,
-) -> Response[AccountCreated | ErrorsObject]:
+) -> Response[AccountCreated | ErrorsList | ErrorsObject]:
     """Create an account for an existing user
 
      Like createAccount, for a user who exists already (credentials of that user). Answers 200, not 201.
@@ -152,7 +185,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccountCreated | ErrorsObject]
+        Response[AccountCreated | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -168,7 +201,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AccountCreateRequest,
-) -> AccountCreated | ErrorsObject | None:
+) -> AccountCreated | ErrorsList | ErrorsObject | None:
     """Create an account for an existing user
 
      Like createAccount, for a user who exists already (credentials of that user). Answers 200, not 201.
@@ -181,7 +214,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccountCreated | ErrorsObject
+        AccountCreated | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (

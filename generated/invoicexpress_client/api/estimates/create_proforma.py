@@ -43,7 +43,23 @@ def _parse_response(
         return response_201
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -99,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsList | ErrorsObject | ProformaResponse]
+        Response[ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | ProformaResponse]
     """
 
     kwargs = _get_kwargs(
@@ -133,7 +149,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsList | ErrorsObject | ProformaResponse
+        ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | ProformaResponse
     """
 
     return sync_detailed(
@@ -162,7 +178,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsList | ErrorsObject | ProformaResponse]
+        Response[ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | ProformaResponse]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +210,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsList | ErrorsObject | ProformaResponse
+        ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | ProformaResponse
     """
 
     return (

@@ -43,7 +43,23 @@ def _parse_response(
         return response_201
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -98,7 +114,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsList | ErrorsObject | QuoteResponse]
+        Response[ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | QuoteResponse]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +147,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsList | ErrorsObject | QuoteResponse
+        ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | QuoteResponse
     """
 
     return sync_detailed(
@@ -159,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsList | ErrorsObject | QuoteResponse]
+        Response[ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | QuoteResponse]
     """
 
     kwargs = _get_kwargs(
@@ -190,7 +206,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsList | ErrorsObject | QuoteResponse
+        ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | QuoteResponse
     """
 
     return (

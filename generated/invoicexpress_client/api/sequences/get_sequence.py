@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.coded_error import CodedError
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.sequence_response import SequenceResponse
 from ...types import Response
@@ -31,14 +32,30 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     if response.status_code == 200:
         response_200 = SequenceResponse.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -60,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,7 +90,7 @@ def sync_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     """Get a sequence
 
      Reads one series.
@@ -86,7 +103,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CodedError | ErrorsObject | SequenceResponse]
+        Response[CodedError | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse]
     """
 
     kwargs = _get_kwargs(
@@ -104,7 +121,7 @@ def sync(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     """Get a sequence
 
      Reads one series.
@@ -117,7 +134,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CodedError | ErrorsObject | SequenceResponse
+        CodedError | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse
     """
 
     return sync_detailed(
@@ -130,7 +147,7 @@ async def asyncio_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     """Get a sequence
 
      Reads one series.
@@ -143,7 +160,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CodedError | ErrorsObject | SequenceResponse]
+        Response[CodedError | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse]
     """
 
     kwargs = _get_kwargs(
@@ -159,7 +176,7 @@ async def asyncio(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     """Get a sequence
 
      Reads one series.
@@ -172,7 +189,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CodedError | ErrorsObject | SequenceResponse
+        CodedError | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse
     """
 
     return (

@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.coded_error import CodedError
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -30,13 +31,29 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | CodedError | ErrorsObject | None:
+) -> Any | CodedError | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = cast(Any, None)
         return response_200
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -46,7 +63,23 @@ def _parse_response(
         return response_404
 
     if response.status_code == 422:
-        response_422 = CodedError.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> CodedError | ErrorsList:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = CodedError.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -63,7 +96,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | CodedError | ErrorsObject]:
+) -> Response[Any | CodedError | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -76,7 +109,7 @@ def sync_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | CodedError | ErrorsObject]:
+) -> Response[Any | CodedError | ErrorsList | ErrorsObject]:
     """Make a sequence the default
 
      New documents without `sequence_id` use the default series.
@@ -89,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CodedError | ErrorsObject]
+        Response[Any | CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -107,7 +140,7 @@ def sync(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | CodedError | ErrorsObject | None:
+) -> Any | CodedError | ErrorsList | ErrorsObject | None:
     """Make a sequence the default
 
      New documents without `sequence_id` use the default series.
@@ -120,7 +153,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CodedError | ErrorsObject
+        Any | CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -133,7 +166,7 @@ async def asyncio_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | CodedError | ErrorsObject]:
+) -> Response[Any | CodedError | ErrorsList | ErrorsObject]:
     """Make a sequence the default
 
      New documents without `sequence_id` use the default series.
@@ -146,7 +179,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CodedError | ErrorsObject]
+        Response[Any | CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -162,7 +195,7 @@ async def asyncio(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | CodedError | ErrorsObject | None:
+) -> Any | CodedError | ErrorsList | ErrorsObject | None:
     """Make a sequence the default
 
      New documents without `sequence_id` use the default series.
@@ -175,7 +208,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CodedError | ErrorsObject
+        Any | CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (
