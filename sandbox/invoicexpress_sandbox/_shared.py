@@ -71,7 +71,9 @@ def shape_of(spec: Spec, op: Operation) -> dict[int, tuple[str, str | None]]:
             continue
         resp = spec.resolve(raw)
         media = (resp.get("content") or {}).get("application/json") or {}
-        ref = (media.get("schema") or {}).get("$ref", "")
+        schema = media.get("schema") or {}
+        # `anyOf`: the documented shape first, then the recorded live ones (spec, issue 17)
+        ref = (schema.get("anyOf") or [schema])[0].get("$ref", "")
         example = ((media.get("examples") or {}).get("sandbox") or {}).get("value")
         message = _example_message(example)
         out[int(code)] = (str(ref).rsplit("/", 1)[-1] if ref else "", message)

@@ -93,7 +93,7 @@ def accept_shapes(response: Node, shapes: tuple[str, ...]) -> None:
     if media is None:
         return
     schema = media["schema"]
-    first = schema["anyOf"] if "anyOf" in schema else [schema]
+    first = schema.get("anyOf", [schema])
     more = [ref(s) for s in shapes if ref(s) not in first]
     if more:
         media["schema"] = {"anyOf": [*first, *more]}
