@@ -52,6 +52,7 @@ class Options:
     admin_token: str | None = None  # default: env IXC_SANDBOX_TOKEN, else random
     db_sync: str = "full"  # SQLite synchronous mode for a --db file: full | normal
     log: TextIO | None = None  # a request log line per API call goes here (`--log`)
+    language: str = "en"  # the demo account's language, which words its 422s (`--language`)
 
 
 @dataclass

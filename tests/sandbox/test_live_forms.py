@@ -1,7 +1,8 @@
 """Requests the live API accepted are accepted here too, and behave (issue 17): a numeric
 `serie`, `"default_tax":"1"`, an item tax sent as `{name, value}`, an update that echoes what
-a GET returned, `preferred_contact.mobile`, an `email` in a guide's address; and the
-document client is found by its unique `code`, as api-docs 001 says."""
+a GET returned, `preferred_contact.mobile`, an `email` in a guide's address; the document
+client is found by its unique `code`, as api-docs 001 says; and a Portuguese account reads the
+Portuguese wordings recorded live."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 
 from invoicexpress_sandbox._catalog import DOC_TYPES
 from invoicexpress_sandbox.testdata import SPEC, create_document, document_fields, response_errors
+from invoicexpress_sandbox.testing import RunningSandbox
 
 
 def test_a_numeric_serie_is_read_as_its_digits(api: httpx.Client) -> None:
@@ -113,3 +115,26 @@ def test_two_clients_cannot_share_one_code(api: httpx.Client) -> None:
     assert moved.status_code == 422
     same = api.put(f"/clients/{b['id']}.json", json={"client": {"name": "B", "code": "K2"}})
     assert same.status_code == 200
+
+
+def _account(sb: RunningSandbox, language: str | None) -> httpx.Client:
+    data = {"name": f"conta{language or 'default'}"} | ({"language": language} if language else {})
+    made = sb.admin.post("/_sandbox/accounts", json=data)
+    assert made.status_code == 201, made.text
+    return httpx.Client(base_url=sb.base_url, params={"api_key": made.json()["api_key"]})
+
+
+def test_a_portuguese_account_reads_the_evidenced_portuguese_wordings(sb: RunningSandbox) -> None:
+    with _account(sb, "pt") as pt, _account(sb, None) as en:
+        tax = {"tax": {"name": "IVA23", "value": "23.0", "region": "PT"}}  # seeded already
+        assert pt.post("/taxes.json", json=tax).json() == {"name": ["não está disponível."]}
+        assert en.post("/taxes.json", json=tax).json() == {"name": ["Name has already been taken"]}
+        nameless = {"client": {"code": "X1"}}
+        assert pt.post("/clients.json", json=nameless).json() == {
+            "errors": ["Nome é um campo obrigatório"]
+        }
+        assert en.post("/clients.json", json=nameless).json() == {"errors": ["Name can't be blank"]}
+        # the same English wording on clients has no evidenced Portuguese form: English stays
+        assert pt.post("/clients.json", json={"client": {"name": "A", "code": "A"}}).is_success
+        taken = pt.post("/clients.json", json={"client": {"name": "A", "code": "B"}})
+        assert taken.json() == {"errors": ["Name has already been taken"]}

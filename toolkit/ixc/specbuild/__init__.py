@@ -157,6 +157,7 @@ def build_document() -> dict[str, Any]:
         "x-document-types": doctypes.table(),
         # Every error wording by key, once (core.Spec.message); x-error-messages quote it.
         "x-error-catalogue": dict(messages.ERRORS),
+        "x-error-translations": messages.TRANSLATIONS,
     }
 
 
