@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from invoicexpress_sandbox import SYNC_MODES, Store
+from invoicexpress_sandbox.testdata import date_in
 
 from ._load import Result, run
 
@@ -35,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 CREATE_BODY = {
     "invoice": {
-        "date": "03/12/2026",
-        "due_date": "18/12/2026",
+        "date": date_in(0),
+        "due_date": date_in(15),
         "reference": "PO-42",
         "observations": "Obrigado.",
         "client": {

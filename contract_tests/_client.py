@@ -8,6 +8,7 @@ suite remembering.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from invoicexpress_core.calendar import lisbon_now, rebase, wall_clock
 from invoicexpress_core.errors import parse_error_body
 from invoicexpress_core.exchange import Exchange, Recorder, redact_text, redact_url
 from invoicexpress_core.spec import Operation, Spec
@@ -32,6 +34,16 @@ MAX_RECORDED_BODY = 64_000
 
 class ContractViolation(AssertionError):
     """A response broke the spec; the message names the operation and what broke."""
+
+
+class SetupFailed(AssertionError):
+    """A request a test needed before it could check anything (a create in `World`) failed.
+    The report names it once, as its own cause, and the tests it stopped as not run."""
+
+    def __init__(self, operation_id: str, status: int, detail: str) -> None:
+        super().__init__(f"[{operation_id}] setup failed: {detail}")
+        self.operation_id = operation_id
+        self.status = status
 
 
 @dataclass
@@ -169,6 +181,38 @@ class Pacer:
         return min(2.0**attempt, MAX_BACKOFF)
 
 
+class ServerClock:
+    """The server's wall clock as its answers state it (`Date`), advanced by the time since.
+
+    Every date the suites send derives from `today()`, so a run is right on any day and against
+    a server whose clock is off the suite's by minutes or years. Before any answer, the suite's
+    own clock stands in."""
+
+    def __init__(self) -> None:
+        self._read: tuple[dt.datetime, float] | None = None
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        stated = wall_clock(headers.get("date", ""))
+        if stated is not None:
+            self._read = (stated, time.monotonic())
+
+    @property
+    def known(self) -> bool:
+        return self._read is not None
+
+    def now(self) -> dt.datetime:
+        if self._read is None:
+            return lisbon_now()
+        stated, at = self._read
+        return stated + dt.timedelta(seconds=time.monotonic() - at)
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+
+SERVER_CLOCK = ServerClock()  # one server per process, like the ContractClient
+
+
 class ContractClient:
     """Calls operations by operationId. One per process; thread-safe enough for pacing."""
 
@@ -215,6 +259,7 @@ class ContractClient:
                 self.pacer.before()
             response = request()
             self.ledger.requests += 1
+            SERVER_CLOCK.observe(response.headers)
             if not retry_429:
                 return response
             wait = self.pacer.after(response.status_code, response.headers, attempt)
@@ -301,8 +346,24 @@ class ContractClient:
             param = "item-id" if operation_id == "createItem" else "tax-id"
             self.created_other.append((operation_id.replace("create", "delete"), {param: made_id}))
 
+    def read_clock(self) -> None:
+        """One cheap read before the first write, so that every date this process sends
+        derives from the server's clock (`SERVER_CLOCK`), not the suite's."""
+        if not SERVER_CLOCK.known:
+            self.call("listTaxes", check=False)
+
+    def dated(self, value: Any) -> Any:
+        """`value` (a body or query from the spec's examples) with its dates moved to the
+        server's today."""
+        return rebase(value, self.spec.examples_date, SERVER_CLOCK.today())
+
     def redact(self, text: str) -> str:
         return redact_text(text, self.target_secrets)
+
+    def require(self, operation_id: str, response: httpx.Response, *codes: int) -> None:
+        """Setup: the request a test needed answered one of `codes`, else SetupFailed."""
+        if response.status_code not in codes:
+            raise SetupFailed(operation_id, response.status_code, self.describe(response))
 
     def describe(self, response: httpx.Response) -> str:
         """A one-line, redacted description of a response for failure messages."""

@@ -1,6 +1,8 @@
 """`index.html` of a contract run: one self-contained page (inline CSS, no scripts, nothing
-fetched) with the failures first, each with a curl line, then the coverage matrix: operations x
-documented status codes, transitions per document family, documented 422 messages."""
+fetched). The first screen holds the verdict, the causes (one line each, unfolding to the
+message, one curl line and the test ids; the list scrolls in its own box, so however many
+there are the matrix still starts on the first screen) and the coverage matrix: operations x
+documented status codes. Then transitions per document family and documented 422 messages."""
 
 from __future__ import annotations
 
@@ -22,24 +24,26 @@ word-break:break-all;margin:4px 0 12px}
 .matrix th.op{position:sticky;left:0;background:#fff;font-family:ui-monospace,monospace;
 font-weight:400}.matrix thead th{position:sticky;top:0}
 details{margin:2px 0}summary{cursor:pointer}li{margin:2px 0}code{font-size:13px}
+.verdict{font-size:18px;margin:6px 0}.b{background:#e4e7eb}
+.causes{max-height:30vh;overflow:auto;border:1px solid #d5dbe1;border-radius:6px;
+padding:4px 10px;margin:8px 0}.causes summary{white-space:nowrap;overflow:hidden;
+text-overflow:ellipsis}.cards{margin:8px 0}.card{padding:4px 10px}.card b{font-size:17px}
 """
 
 LEGEND = (
     '<p class="muted"><span class="c y">&#10003;</span> exercised &nbsp; '
     '<span class="c n">&#10007;</span> documented, not exercised &nbsp; '
-    '<span class="c u">!</span> answered but not documented &nbsp; blank: not documented</p>'
+    '<span class="c u">!</span> answered but not documented &nbsp; '
+    '<span class="c b">&ndash;</span> not measured: its test could not run (setup failed) '
+    "&nbsp; blank: not documented</p>"
 )
 
 
 def render_html(s: dict[str, Any]) -> str:
     """The whole page from a summary built by `_summary.build_summary`."""
     failed = s["failure_count"]
-    verdict = (
-        f'<b class="bad">{failed} failure{"s" if failed != 1 else ""}</b>'
-        if failed
-        else '<b class="good">no failures</b>'
-    )
-    cards = [f'<div class="card">result{verdict}</div>']
+    good = s["verdict"].startswith("PASSED") and not s["interrupted"]
+    cards = []
     for key in ("operations", "status_codes", "transitions", "error_messages"):
         part = s[key]
         cls = "good" if part["exercised"] == part["total"] else "bad"
@@ -49,10 +53,11 @@ def render_html(s: dict[str, Any]) -> str:
         )
     body = [
         "<h1>Contract run</h1>",
+        f'<p class="verdict {"good" if good else "bad"}"><b>{escape(s["verdict"])}</b></p>',
+        _causes(s["causes"]),
         f'<p class="muted">{s["requests"]} requests; recording '
         f"<code>{escape(s['recording'])}</code></p>",
         f'<div class="cards">{"".join(cards)}</div>',
-        _failures(s["failures"]),
         _status_matrix(s["status_codes"]),
         _transitions(s["transitions"]),
         _messages(s["error_messages"]),
@@ -65,32 +70,40 @@ def render_html(s: dict[str, Any]) -> str:
     )
 
 
-def _failures(failures: dict[str, list[dict[str, str]]]) -> str:
-    count = sum(len(v) for v in failures.values())
-    out = [f"<h2>Failures by operation ({count})</h2>"]
-    if not count:
-        out.append('<p class="good">Every test passed.</p>')
-    else:
-        out.append(
-            '<p class="muted">Each curl line repeats the failing request (schemathesis, '
-            "recorded responses) or the test's last request to the operation named; the API "
-            "key is redacted (<code>$INVOICEXPRESS_API_KEY</code> or <code>[REDACTED]</code>: "
-            "put yours there).</p>"
+def _causes(causes: list[dict[str, Any]]) -> str:
+    if not causes:
+        return ""
+    out = [
+        f'<h2>Causes ({len(causes)})</h2><p class="muted">Each curl line repeats a failing '
+        "request (schemathesis, recorded responses) or the test's last request to the "
+        "operation named; the API key is redacted (<code>$INVOICEXPRESS_API_KEY</code> or "
+        '<code>[REDACTED]</code>: put yours there).</p><div class="causes">'
+    ]
+    for c in causes:
+        status = f" {c['status']}" if c["status"] else ""
+        what = (
+            f"setup failed, {c['count']} test(s) could not run"
+            if c["kind"] == "setup"
+            else f"{c['count']} failure(s)"
         )
-    for op, items in failures.items():
-        out.append(f"<h3><code>{escape(op)}</code> ({len(items)})</h3>")
-        for it in items:
-            out.append(
-                f"<p><code>{escape(it['test'])}</code><br>"
-                f"{escape(it['message'].removeprefix('E ').strip())}</p>"
-                + (f"<pre>{escape(it['curl'])}</pre>" if it.get("curl") else "")
-            )
+        tests = "".join(f"<li><code>{escape(t)}</code></li>" for t in c["tests"])
+        ops = ", ".join(f"<code>{escape(o)}</code>" for o in c["operations"])
+        out.append(
+            f'<details><summary><b class="bad">{escape(c["family"])}{status}</b> {what}: '
+            f"{escape(c['message'])}</summary><p>{escape(c['message'])}</p>"
+            f"<p>Operations: {ops}</p>"
+            + (f"<pre>{escape(c['curl'])}</pre>" if c.get("curl") else "")
+            + f"<details><summary>{c['count']} test id(s)</summary><ul>{tests}</ul></details>"
+            "</details>"
+        )
+    out.append("</div>")
     return "".join(out)
 
 
 def _status_matrix(part: dict[str, Any]) -> str:
     documented: dict[str, list[int]] = part["documented"]
     seen: dict[str, list[int]] = part["per_operation"]
+    blocked: dict[str, list[int]] = part.get("not_measured", {})
     codes = sorted(
         {c for cs in documented.values() for c in cs} | {c for cs in seen.values() for c in cs}
     )
@@ -102,6 +115,8 @@ def _status_matrix(part: dict[str, Any]) -> str:
             doc, got = c in documented[op], c in seen.get(op, [])
             if doc and got:
                 cells.append('<td class="c y" title="exercised">&#10003;</td>')
+            elif doc and c in blocked.get(op, []):
+                cells.append('<td class="c b" title="not measured">&ndash;</td>')
             elif doc:
                 cells.append('<td class="c n" title="not exercised">&#10007;</td>')
             elif got:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from invoicexpress_core.calendar import shift_date_text
+
 Body = dict[str, Any]
 Recipe = Callable[[Body, str], None]  # mutates the example body; str = its root key
 
@@ -57,11 +59,10 @@ def _item_drop(field: str) -> Recipe:
     return apply
 
 
-def _dates(date: str, due: str) -> Recipe:
-    def apply(body: Body, key: str) -> None:
-        _root(body, key).update(date=date, due_date=due)
-
-    return apply
+def _due_before_date(body: Body, key: str) -> None:
+    """The example's own date (already the server's today) with a due date nine days earlier."""
+    root = _root(body, key)
+    root["due_date"] = shift_date_text(root["date"], -9)
 
 
 _fresh = iter(range(1, 10**9))
@@ -89,7 +90,7 @@ DOCUMENT: dict[str, Recipe] = {
     "Invoice items is invalid": _item_drop("name"),
     "Client is invalid": _set("client", "not-an-object"),
     "Owner invoice is invalid": _set("owner_invoice_id", 999999999),
-    "Due date must be later than date": _dates("10/12/2026", "01/12/2026"),
+    "Due date must be later than date": _due_before_date,
     "Email must be an email address": _new_client("email", "not-an-email"),
     "Discount is not a number": _item_set("discount", "ten"),
     "Quantity must be a number greater than 0": _item_set("quantity", "0"),

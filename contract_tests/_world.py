@@ -7,7 +7,6 @@ exactly what it created and nothing else.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import secrets
 from typing import Any
@@ -16,23 +15,15 @@ import pytest
 
 from invoicexpress_core.spec import Operation, Spec
 
-from ._client import KEY, ContractClient
+from ._client import KEY, SERVER_CLOCK, ContractClient
 
 _counter = itertools.count(1)
 
 
 def example_request(spec: Spec, op: Operation) -> Any:
-    """A deep copy of the operation's documented `sandbox` request example (None if no body)."""
-    body = op.raw.get("requestBody")
-    if not body:
-        return None
-    media = spec.resolve(body)["content"].get("application/json", {})
-    examples = media.get("examples") or {}
-    if "sandbox" in examples:
-        return copy.deepcopy(spec.resolve(examples["sandbox"])["value"])
-    if "example" in media:
-        return copy.deepcopy(media["example"])
-    return None
+    """The operation's documented `sandbox` request example, its dates moved to the server's
+    today (a fresh copy; None if no body)."""
+    return spec.request_example(op, SERVER_CLOCK.today())
 
 
 def singular(op: Operation) -> str:
@@ -148,7 +139,7 @@ class World:
         response = self.api.call(
             op.operation_id, json=self.document_body(document_type, **overrides)
         )
-        assert response.status_code == 201, self.api.describe(response)
+        self.api.require(op.operation_id, response, 201)
         doc: dict[str, Any] = next(iter(response.json().values()))
         self.created_documents.append((document_type, int(doc["id"])))
         return doc
@@ -178,7 +169,7 @@ class World:
     def final_invoice(self) -> dict[str, Any]:
         doc = self.new_document("invoices")
         response = self.change_state("invoices", doc["id"], "finalized")
-        assert response.status_code == 200, self.api.describe(response)
+        self.api.require("changeInvoiceState", response, 200)
         out: dict[str, Any] = response.json()["invoice"]
         return out
 
@@ -190,7 +181,7 @@ class World:
         body["partial_payment"]["payment_date"] = inv["date"]
         body["partial_payment"]["note"] = self.target.worker_marker  # the receipt's observations
         response = self.api.call("createPartialPayment", {"document-id": inv["id"]}, json=body)
-        assert response.status_code == 201, self.api.describe(response)
+        self.api.require("createPartialPayment", response, 201)
         out: dict[str, Any] = response.json()["receipt"]
         self.created_documents.append(("receipts", int(out["id"])))
         return out
@@ -206,7 +197,7 @@ class World:
         if mutate is not None:
             mutate(body)
         response = self.api.call(operation_id, params or {}, json=body)
-        assert response.status_code in (200, 201), self.api.describe(response)
+        self.api.require(operation_id, response, 200, 201)
         value = next(iter(response.json().values()))
         if isinstance(value, list):
             value = value[0]
@@ -324,7 +315,7 @@ class World:
             body["account"]["email"] = f"{self.unique('user')}@example.com"
             body["account"]["organization_name"] = self.unique("org")
             response = self.api.call("createAccount", json=body)
-            assert response.status_code == 201, self.api.describe(response)
+            self.api.require("createAccount", response, 201)
             self._cache["user"] = (body["account"]["email"], body["account"]["password"])
         user: tuple[str, str] = self._cache["user"]
         return user

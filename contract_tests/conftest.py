@@ -31,6 +31,19 @@ _SECRETS: list[str] = []
 _LEDGER = Ledger()
 
 
+def _budget_option(text: str) -> int:
+    """--max-requests: a whole number of requests, at least one (0 is the default: none)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive integer; give e.g. 600")
+    return value
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("invoicexpress contract")
     group.addoption(
@@ -53,7 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--max-requests",
-        type=int,
+        type=_budget_option,
         default=0,
         help="request budget for the whole run (live default 600)",
     )
@@ -83,10 +96,22 @@ def _workers(config: pytest.Config) -> int:
 
 def pytest_configure(config: pytest.Config) -> None:
     if getattr(config, "workerinput", None) is None:
-        parts = _summary.parts_dir(config)
-        parts.mkdir(parents=True, exist_ok=True)
-        for old in parts.glob("*"):
-            old.unlink()
+        base_url = config.getoption("--base-url")
+        parts = urlsplit(base_url or "")
+        if base_url and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise pytest.UsageError(
+                f"--base-url {base_url} is not an http(s) URL; e.g. http://127.0.0.1:8765"
+            )
+        parts_dir = _summary.parts_dir(config)
+        try:
+            parts_dir.mkdir(parents=True, exist_ok=True)
+            for old in parts_dir.glob("*"):
+                old.unlink()
+        except OSError as exc:
+            raise pytest.UsageError(
+                f"--report-dir {parts_dir.parent}: cannot write there ({exc.strerror}); "
+                "give a writable folder"
+            ) from None
         config.stash[_summary.RUN_ID] = os.environ.get("IXC_CONTRACT_RUN_ID") or (
             time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2)
         )
@@ -211,6 +236,7 @@ def api(target: Target, spec: Spec, pytestconfig: pytest.Config) -> Iterator[Con
     recorder = Recorder(_summary.parts_dir(pytestconfig) / f"recording-{worker}.jsonl")
     client = ContractClient(target, spec, _LEDGER, recorder, budget=target.max_requests)
     client.target_secrets = _SECRETS  # keys of extra sandbox accounts join the redaction list
+    client.read_clock()
     yield client
     client.close()
 

@@ -12,6 +12,7 @@ jsonschema and yaml are imported only when a validator or a YAML parse is really
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .calendar import rebase
 from .machines import StateMachine
 
 if TYPE_CHECKING:
@@ -206,6 +208,28 @@ class Spec:
     def message(self, key: str, **values: object) -> str:
         """The wording of message `key` with its placeholders filled in (KeyError if unknown)."""
         return self.messages[key].format(**values)
+
+    @functools.cached_property
+    def examples_date(self) -> dt.date:
+        """The day the examples were written for (`info.x-examples-date`); see `calendar`."""
+        stated = self.document.get("info", {}).get("x-examples-date")
+        return dt.date.fromisoformat(str(stated)) if stated else dt.date.today()
+
+    def request_example(self, op: Operation, today: dt.date | None = None) -> Any:
+        """A fresh copy of the operation's `sandbox` request example (else its `example`; None
+        without a body), its dates moved to `today` when given: what a sender should send."""
+        body = op.raw.get("requestBody")
+        if not body:
+            return None
+        media = self.resolve(body)["content"].get("application/json", {})
+        examples = media.get("examples") or {}
+        if "sandbox" in examples:
+            value = self.resolve(examples["sandbox"])["value"]
+        elif "example" in media:
+            value = media["example"]
+        else:
+            return None
+        return rebase(value, self.examples_date, today or self.examples_date)
 
     @functools.cached_property
     def _registry(self) -> Registry[Any]:

@@ -6,6 +6,7 @@ respx.get(...).respond(json=spec_example("getInvoice", 200))
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 
@@ -37,11 +38,17 @@ def spec_example(operation_id: str, status: int | str, name: str = "sandbox") ->
     return spec.resolve(examples[name])["value"]
 
 
-def spec_request_example(operation_id: str, name: str = "sandbox") -> Any:
-    """The spec's example request body for an operation (default: the sandbox one)."""
+def spec_request_example(
+    operation_id: str, name: str = "sandbox", today: dt.date | None = None
+) -> Any:
+    """The spec's example request body for an operation (default: the sandbox one), as a fresh
+    copy ready to send: its dates moved from the day the examples were written for to `today`
+    (default: today in Lisbon, the API's time zone), so it never expires."""
+    from invoicexpress_core.calendar import lisbon_now, rebase
     from invoicexpress_core.spec import load_spec
 
     spec = load_spec()
     body = spec.resolve(spec.operations[operation_id].raw["requestBody"])
     examples = body["content"]["application/json"]["examples"]
-    return spec.resolve(examples[name])["value"]
+    value = spec.resolve(examples[name])["value"]
+    return rebase(value, spec.examples_date, today or lisbon_now().date())

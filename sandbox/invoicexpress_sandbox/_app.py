@@ -24,7 +24,7 @@ from starlette.routing import Route
 from invoicexpress_core.spec import load_spec
 
 from ._admin import AdminRoutes
-from ._clock import Clock
+from ._clock import Clock, DateHeader
 from ._faults import FAULTS, QUIRKS, unknown
 from ._guard import TOKEN_ENV, Guard
 from ._http import HttpLayer, starlette_path
@@ -94,7 +94,7 @@ class Sandbox(HttpLayer, AdminRoutes):
         routes = Starlette(routes=self._routes())
         routes.add_exception_handler(404, self._not_found)
         routes.add_exception_handler(405, self._not_allowed)
-        self.app = Guard(routes, self.admin_token)
+        self.app = DateHeader(Guard(routes, self.admin_token), self.clock)
 
     def _bind(self) -> dict[str, BoundOperation]:
         missing = sorted(op.operation_id for op in self.spec if op.operation_id not in HANDLERS)
@@ -130,7 +130,7 @@ class Sandbox(HttpLayer, AdminRoutes):
         return routes
 
 
-def create_app(options: Options | None = None) -> Guard:
+def create_app(options: Options | None = None) -> DateHeader:
     """The ASGI app of a new sandbox, guarded (see `Sandbox` for the pieces)."""
     return Sandbox(options).app
 

@@ -1,13 +1,21 @@
-"""The sandbox's clock: real time, shifted or frozen through `/_sandbox/clock`.
+"""The sandbox's clock: the account's wall time (Lisbon), real, shifted or frozen through
+`/_sandbox/clock`, and stated in every answer's `Date` header.
 
 Date rules (default dates, `loaded_at` not in the past, SAF-T periods) read this clock, so tests
-can move time without waiting for it.
+can move time without waiting for it; clients read it from `Date`, as from any server, so the
+dates they send follow a moved clock too.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import MutableMapping
 from datetime import datetime, timedelta
+from typing import Any
+
+from invoicexpress_core.calendar import http_date, lisbon_now
+
+from ._guard import App, Receive, Scope, Send
 
 
 class Clock:
@@ -20,7 +28,7 @@ class Clock:
         with self._lock:
             if self._frozen is not None:
                 return self._frozen
-            return datetime.now().replace(microsecond=0) + self._offset
+            return lisbon_now() + self._offset
 
     def setting(self) -> dict[str, object]:
         """How the clock is set (not what time it is): for state snapshots."""
@@ -35,7 +43,7 @@ class Clock:
                 self._offset = timedelta(0)
             else:
                 self._frozen = None
-                self._offset = when - datetime.now().replace(microsecond=0)
+                self._offset = when - lisbon_now()
 
     def advance(self, delta: timedelta) -> None:
         with self._lock:
@@ -55,3 +63,25 @@ class Clock:
             "frozen": self._frozen is not None,
             "offset_seconds": self._offset.total_seconds(),
         }
+
+
+class DateHeader:
+    """ASGI middleware: every answer's `Date` is the sandbox clock's (uvicorn's own is off)."""
+
+    def __init__(self, app: App, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def dated(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                stamp = http_date(self.clock.now()).encode()
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"date"]
+                message["headers"] = [(b"date", stamp), *headers]
+            await send(message)
+
+        await self.app(scope, receive, dated)

@@ -106,6 +106,7 @@ def server_for(sandbox: Sandbox, sock: socket.socket) -> uvicorn.Server:
         log_level="warning",
         loop="asyncio",
         timeout_keep_alive=30,
+        date_header=False,  # the sandbox states its own clock (`_clock.DateHeader`)
     )
     server = uvicorn.Server(config)
     del sock

@@ -7,11 +7,12 @@ API; `response_errors` checks a body against the spec's schema for that status.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
+from invoicexpress_core.calendar import dmy, lisbon_now
 from invoicexpress_core.machines import StateMachine
 from invoicexpress_core.spec import Operation, load_spec
 from invoicexpress_sandbox._catalog import DOC_TYPES, DocType
@@ -20,15 +21,30 @@ SPEC = load_spec()
 CHANGE_STATE_OPS: list[Operation] = [op for op in SPEC if op.state_machine]
 
 
-def future_loaded_at(days: int = 2) -> str:
-    return (datetime.now() + timedelta(days=days)).strftime("%d/%m/%Y %H:%M:%S")
+def example(operation: str | Operation) -> Any:
+    """The operation's `sandbox` request example, its dates moved to this machine's Lisbon
+    today (the spec's examples keep the day they were written for)."""
+    op = SPEC.operations[operation] if isinstance(operation, str) else operation
+    return SPEC.request_example(op, lisbon_now().date())
 
 
-def document_fields(dt: DocType, **overrides: Any) -> dict[str, Any]:
-    """A valid create body's root object for any document type."""
+def date_in(days: int = 0) -> str:
+    """dd/mm/yyyy, `days` from this machine's Lisbon today (the unmoved sandbox clock's)."""
+    return dmy(lisbon_now().date() + timedelta(days=days))
+
+
+def iso_date_in(days: int = 0) -> str:
+    """yyyy-mm-dd (treasury's form), `days` from this machine's Lisbon today."""
+    return (lisbon_now().date() + timedelta(days=days)).isoformat()
+
+
+def document_fields(dt: DocType, today: date | None = None, **overrides: Any) -> dict[str, Any]:
+    """A valid create body's root object for any document type, dated `today` (default: this
+    machine's day in Lisbon, the sandbox's unless its clock was moved)."""
+    today = today or lisbon_now().date()
     fields: dict[str, Any] = {
-        "date": "03/12/2026",
-        "due_date": "18/12/2026",
+        "date": dmy(today),
+        "due_date": dmy(today + timedelta(days=15)),
         "client": {"name": "Cliente Exemplo", "code": "C001", "country": "Portugal"},
         "items": [
             {
@@ -48,7 +64,7 @@ def document_fields(dt: DocType, **overrides: Any) -> dict[str, Any]:
             "country": "Portugal",
         }
         fields.update(
-            loaded_at=future_loaded_at(),
+            loaded_at=f"{dmy(today + timedelta(days=2))} 09:00:00",
             address_from=address,
             address_to=dict(address, detail="Rua B 2"),
         )

@@ -37,14 +37,15 @@ def snapshot(db: Path) -> dict[tuple[str, int], dict[str, Any]]:
     return {(str(kind), int(rid)): json.loads(data) for kind, rid, data in rows}
 
 
-def start_sandbox(db: Path) -> tuple[subprocess.Popen[str], str, str]:
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "sandbox"), str(REPO / "toolkit")])
-    )
-    cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--live-like", "--port", "0"]
-    proc = subprocess.Popen(
-        [*cmd, "--db", str(db)], stdout=subprocess.PIPE, text=True, env=env, cwd=REPO
-    )
+def start_sandbox(
+    *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str, str]:
+    """`python -m invoicexpress_sandbox --port 0 ARGS` in its own process (with `env` added to
+    ours); its base URL and demo key, read from what it prints."""
+    paths = os.pathsep.join([str(REPO / "sandbox"), str(REPO / "toolkit")])
+    full_env = dict(os.environ, PYTHONPATH=paths, **(env or {}))
+    cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--port", "0", *args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=full_env, cwd=REPO)
     assert proc.stdout is not None
     lines = [proc.stdout.readline() for _ in range(5)]
     text = "".join(lines)
@@ -52,7 +53,7 @@ def start_sandbox(db: Path) -> tuple[subprocess.Popen[str], str, str]:
     key = re.search(r"API key:\s+(\S+)", text)
     if url is None or key is None:
         proc.terminate()
-        raise SystemExit(f"the live-like sandbox did not start:\n{text}")
+        raise SystemExit(f"the sandbox did not start:\n{text}")
     print(lines[-1].strip())
     return proc, url[1], key[1]
 
@@ -99,7 +100,7 @@ def main() -> int:
     run_id = "rehearsal-" + os.urandom(2).hex()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "account.sqlite"
-        proc, url, key = start_sandbox(db)
+        proc, url, key = start_sandbox("--live-like", "--db", str(db))
         try:
             before = snapshot(db)
             cmd = [

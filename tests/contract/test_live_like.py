@@ -12,7 +12,7 @@ from tests.contract.rehearsal import snapshot, start_sandbox
 
 def test_live_like_sandbox_is_a_stranger_account(tmp_path: Path) -> None:
     db = tmp_path / "account.sqlite"
-    proc, url, key = start_sandbox(db)
+    proc, url, key = start_sandbox("--live-like", "--db", str(db))
     try:
         with httpx.Client(base_url=url, params={"api_key": key}, timeout=30) as api:
             assert api.get("/_sandbox/health").status_code in (401, 404)  # none to reach

@@ -1,6 +1,7 @@
-"""The contract run's index.html and summary.md: built from a summary with failures, then
-opened in headless Chromium (Debian's package) over the DevTools protocol: it must render with
-no console error, no exception and no request for anything but the file itself."""
+"""The contract run's index.html and summary.md: built from a summary with failures (two of
+their own and a hundred of one cause), then opened in headless Chromium (Debian's package) over
+the DevTools protocol: it must render with no console error, no exception and no request for
+anything but the file itself, with the verdict, the causes and the matrix on the first screen."""
 
 from __future__ import annotations
 
@@ -63,14 +64,25 @@ def _summary(tmp_path: Path) -> dict[str, Any]:
             }
         ],
     }
+    for n in range(100):  # one cause: a refused create of the guides, ids differing
+        op = ("createShipping", "createTransport", "createDevolution")[n % 3]
+        failures.setdefault(op, []).append(
+            {
+                "test": f"contract_tests/test_behaviour.py::test_round_trip[{op}-{n}]",
+                "message": f"E   AssertionError: [{op}] POST http://127.0.0.1:8765/{n}.json -> 422 "
+                '{"errors":[{"error":"Loaded at can\'t be in the past"}]}',
+                "curl": f"curl -X POST 'http://127.0.0.1:8765/{n}.json'",
+            }
+        )
     add_curl_lines(failures, record)
     return build_summary(led, failures, record)
 
 
-def test_summary_md_lists_failures_first_under_their_operation(tmp_path: Path) -> None:
+def test_summary_md_lists_the_causes_first_each_with_a_curl_line(tmp_path: Path) -> None:
     md = render_markdown(_summary(tmp_path))
-    assert md.index("## Failures by operation (2)") < md.index("## Coverage")
-    create = md[md.index("### `createInvoice` (1)") :]
+    assert md.index("## Causes (3; 102 failures, 0 tests could not run)") < md.index("## Coverage")
+    assert "### create guides 422: 100 failure(s)" in md
+    create = md[md.index("### create invoices 200: 1 failure(s)") :]
     assert "answered 200, documented 201" in create
     curl = (
         'curl -X POST "http://127.0.0.1:8765/invoices.json?api_key=${INVOICEXPRESS_API_KEY}" '
@@ -210,6 +222,10 @@ def test_index_html_renders_in_headless_chromium_without_errors(tmp_path: Path) 
                 missed: [...document.querySelectorAll('table.matrix td.n')].map(td =>
                     td.parentElement.querySelector('th').textContent),
                 failures: [...document.querySelectorAll('pre')].map(p => p.textContent),
+                causes: document.querySelectorAll('.causes > details').length,
+                verdict: document.querySelector('.verdict').textContent,
+                matrixTop: document.querySelector('table.matrix').getBoundingClientRect().top,
+                viewport: window.innerHeight,
                 heading: getComputedStyle(document.querySelector('h1')).fontSize,
                 width: document.documentElement.scrollWidth,
             })""",
@@ -237,5 +253,8 @@ def test_index_html_renders_in_headless_chromium_without_errors(tmp_path: Path) 
     assert found["rows"] == len(load_spec().operations)
     assert found["missed"] == ["getInvoice"]  # the one documented code not exercised
     assert found["heading"] == "22px"  # the inline stylesheet applied
+    assert found["verdict"] == "FAILED: 102 failure(s) from 3 cause(s)"
+    assert found["causes"] == 3  # the hundred failures of one cause are one entry
+    assert found["matrixTop"] < found["viewport"] == 900  # the matrix starts on the first screen
     assert any("${INVOICEXPRESS_API_KEY}" in text for text in found["failures"])
     assert base64.b64decode(shot["data"])[:8] == b"\x89PNG\r\n\x1a\n"

@@ -37,7 +37,7 @@ CASES = {
         ["--json", "writable path"],
     ),
     "output-is-a-directory": (["spec", SPEC, SPEC, "--markdown", str(REPO)], ["directory"]),
-    "recording-not-jsonl": (["server", "--recording", README], ["not a JSON Lines", "--record"]),
+    "recording-not-jsonl": (["server", "--recording", README], ["not a recording", "HAR", "VCR"]),
     "recording-missing": (["server", "--recording", "nosuch.jsonl"], ["no recording", "pass"]),
     "spec-not-openapi": (
         ["server", "--probe", "--base-url", "http://127.0.0.1:1", "--api-key", "k3y-abcdefgh",

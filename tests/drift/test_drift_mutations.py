@@ -14,10 +14,11 @@ import pytest
 import yaml
 
 from ixc.drift import Level
-from ixc.drift.corpus import MUTATIONS, Mutation
+from ixc.drift.corpus import EQUIVALENTS, MUTATIONS, NEAR_MISSES, Mutation
 from ixc.drift.spec_diff import diff_documents
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
+ALL = [*MUTATIONS, *NEAR_MISSES, *EQUIVALENTS]
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +29,23 @@ def frozen() -> bytes:
 
 def _diff(frozen: bytes, mutation: Mutation) -> list[Any]:
     base, revision = pickle.loads(frozen), pickle.loads(frozen)  # noqa: S301 (our own bytes)
+    if mutation.base is not None:
+        mutation.base(base)
+        mutation.base(revision)
     mutation.apply(revision)
     findings, _ = diff_documents(base, revision)
     return findings
 
 
-@pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.id for m in MUTATIONS])
+@pytest.mark.parametrize("mutation", ALL, ids=[m.id for m in ALL])
 def test_mutation_gets_its_verdict(frozen: bytes, mutation: Mutation) -> None:
     findings = _diff(frozen, mutation)
     errors = [f"{f.rule}: {f.message}" for f in findings if f.level is Level.ERR]
     if mutation.breaking:
         assert errors, f"breaking mutation raised no ERR: {[f.rule for f in findings]}"
+    elif mutation.equivalent:
+        alarms = [f"{f.level.name} {f.rule}: {f.message}" for f in findings if f.level > Level.INFO]
+        assert not alarms, f"equivalent rewrite raised alarms: {alarms[:5]}"
     else:
         assert not errors, f"safe mutation raised ERR: {errors[:5]}"
     if mutation.rule:
@@ -48,8 +55,11 @@ def test_mutation_gets_its_verdict(frozen: bytes, mutation: Mutation) -> None:
 def test_corpus_is_large_and_balanced() -> None:
     breaking = sum(m.breaking for m in MUTATIONS)
     assert len(MUTATIONS) >= 60
-    assert len({m.id for m in MUTATIONS}) == len(MUTATIONS)
+    assert len({m.id for m in ALL}) == len(ALL)
     assert 0.4 <= breaking / len(MUTATIONS) <= 0.6
+    assert len(EQUIVALENTS) >= 25
+    assert all(m.equivalent and not m.breaking for m in EQUIVALENTS)
+    assert all(m.breaking for m in NEAR_MISSES)
 
 
 def test_unchanged_spec_raises_nothing(frozen: bytes) -> None:

@@ -227,3 +227,19 @@ def test_one_renamed_field_is_one_row_per_rule(spec: Spec, sandbox: Any) -> None
     for f in findings:
         assert not isinstance(f.example, (dict, list))
     assert "operations</summary>" in to_markdown(report)
+
+
+def test_a_probe_the_server_refused_entirely_is_a_failure_not_a_pass(
+    sandbox: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong key: every request answers 401; that is not "0 findings"."""
+    from ixc.cli import main
+
+    monkeypatch.setenv("INVOICEXPRESS_API_KEY", "not-the-key-4567")
+    args = ["drift", "server", "--probe", "--base-url", sandbox.base_url, "--max-requests", "4"]
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    [line] = [ln for ln in err.splitlines() if ln.startswith("ixc: error: ")]
+    assert "the server refused every request (401 on 4 of 4)" in line
+    assert "not-the-key-4567" not in err

@@ -207,3 +207,27 @@ def test_a_refused_unknown_event_is_no_finding(server_spec: Spec, make: Make) ->
     """Servers answer 4xx to events outside the machine; that agrees with the spec."""
     refused = _change(make, "unsettled", 422, {"errors": {"error": "Invalid state"}})
     assert _rules(server_spec, [refused]) == set()
+
+
+SERIES_DATE = (
+    "The date of the document can't be earlier than the date of the last finalized document "
+    "of the series ({})"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "drift"),
+    [
+        (SERIES_DATE.format("05/11/2026"), False),  # documented, through its template
+        ("Invalid state", True),  # the state machine's own refusal: a documented move refused
+        ("Something else went wrong", True),  # not documented for this operation
+    ],
+)
+def test_a_refusal_documented_for_another_reason_is_not_drift(
+    server_spec: Spec, make: Make, doc: Doc, message: str, drift: bool
+) -> None:
+    exchanges = [
+        _get(make, body={"invoice": doc(status="draft")}),
+        _change(make, "finalized", 422, {"errors": {"error": message}}),
+    ]
+    assert ("state-transition-refused" in _rules(server_spec, exchanges)) is drift

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from invoicexpress_core.spec import Operation
-from invoicexpress_sandbox.testdata import SPEC
+from invoicexpress_sandbox.testdata import SPEC, example
 
 JSON = {"content-type": "application/json"}
 TEXT_POISONS = {
@@ -56,11 +56,7 @@ def _concrete(path: str) -> str:
 
 
 def _example(op: Operation) -> Any:
-    body = SPEC.resolve(op.raw.get("requestBody") or {})
-    examples = ((body.get("content") or {}).get("application/json") or {}).get("examples") or {}
-    for example in examples.values():
-        return SPEC.resolve(example).get("value")
-    return None
+    return example(op)
 
 
 def _string_paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:

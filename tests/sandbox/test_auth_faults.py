@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
@@ -9,7 +10,12 @@ import pytest
 
 from invoicexpress_sandbox import QUIRKS
 from invoicexpress_sandbox._catalog import DOC_TYPES
-from invoicexpress_sandbox.testdata import change_state, create_document, document_fields
+from invoicexpress_sandbox.testdata import (
+    change_state,
+    create_document,
+    document_fields,
+    iso_date_in,
+)
 from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
 
 
@@ -58,7 +64,8 @@ def _fault_effect(api: httpx.Client, fault: str) -> bool:
     if fault == "allow_forbidden_transition":
         doc = create_document(api, "invoices")
         return change_state(api, "invoices", doc["id"], "settled", None).status_code == 200
-    r = api.post("/invoices.json", json=_invoice_body())
+    body = _invoice_body()
+    r = api.post("/invoices.json", json=body)
     doc = (
         r.json().get("invoice", {})
         if "json" in r.headers.get("content-type", "") or (fault == "wrong_content_type")
@@ -70,7 +77,8 @@ def _fault_effect(api: httpx.Client, fault: str) -> bool:
         "drop_required": "id" not in doc,
         "wrong_status": r.status_code == 200,
         "totals_off_by_cent": doc.get("total") == 30.01,
-        "iso_dates": doc.get("date") == "2026-12-03",
+        "iso_dates": doc.get("date")
+        == dt.datetime.strptime(body["invoice"]["date"], "%d/%m/%Y").date().isoformat(),
         "enum_changed": doc.get("status") == "DRAFT",
         "wrong_content_type": r.headers["content-type"].startswith("text/html"),
     }
@@ -121,7 +129,9 @@ def test_quirk_treasury_delete_500_is_applied_then_404(
     ]["id"]
     mov = api.post(
         f"/api/v3/clients/{client_id}/treasury_movements.json",
-        json={"treasury_movement": {"value": 5, "movement_type": "Payment", "date": "2026-01-02"}},
+        json={
+            "treasury_movement": {"value": 5, "movement_type": "Payment", "date": iso_date_in(-1)}
+        },
     )
     assert mov.status_code == 201, mov.text
     mov_id = mov.json()["treasury_movement"]["id"]

@@ -12,7 +12,9 @@ from invoicexpress_sandbox.testdata import (
     SPEC,
     change_state,
     create_document,
+    date_in,
     document_fields,
+    iso_date_in,
     make_receipt,
     response_errors,
 )
@@ -112,8 +114,8 @@ def test_payments_make_receipts_settle_and_a_cancelled_receipt_reopens(api: http
 def test_finalising_a_date_before_the_series_last_final_document_is_refused(
     api: httpx.Client,
 ) -> None:
-    _finalised(api, date="10/12/2026", due_date="10/12/2026")
-    earlier = create_document(api, "invoices", date="01/12/2026", due_date="01/12/2026")
+    _finalised(api, date=date_in(9), due_date=date_in(9))
+    earlier = create_document(api, "invoices", date=date_in(0), due_date=date_in(0))
     r = change_state(api, "invoices", earlier["id"], "finalized", None)
     assert r.status_code == 422
     assert api.get(f"/invoices/{earlier['id']}.json").json()["invoice"]["status"] == "draft"
@@ -225,9 +227,9 @@ def test_email_goes_to_the_outbox_and_save_stores_the_address(
 
 
 def test_list_filters_and_pagination(api: httpx.Client) -> None:
-    for day in ("01", "02", "03"):
-        _finalised(api, date=f"{day}/12/2026", due_date=f"{day}/12/2026", reference=f"R{day}")
-    create_document(api, "invoice_receipts", date="04/12/2026", due_date="04/12/2026")
+    for day in (0, 1, 2):
+        _finalised(api, date=date_in(day), due_date=date_in(day), reference=f"R{day}")
+    create_document(api, "invoice_receipts", date=date_in(3), due_date=date_in(3))
     create_document(api, "quotes")
 
     def ids(**params: Any) -> list[int]:
@@ -238,8 +240,8 @@ def test_list_filters_and_pagination(api: httpx.Client) -> None:
     assert len(ids(**{"type[]": "Invoice"})) == 3
     assert len(ids(**{"status[]": "sent"})) == 3
     assert len(ids(**{"status[]": "draft"})) == 1
-    assert len(ids(**{"date[from]": "02/12/2026", "date[to]": "03/12/2026"})) == 2
-    assert len(ids(reference="R02")) == 1
+    assert len(ids(**{"date[from]": date_in(1), "date[to]": date_in(2)})) == 2
+    assert len(ids(reference="R1")) == 1
     assert len(ids(text="Cliente Exemplo")) == 4
     assert len(ids(**{"total_before_taxes[from]": "100"})) == 0
     page = api.get("/invoices.json", params={"per_page": 3, "page": 2}).json()
@@ -276,18 +278,18 @@ def test_treasury_balance_follows_documents_and_movements(api: httpx.Client) -> 
     base = f"/api/v3/clients/{client_id}"
     assert api.get(f"{base}/balance.json").json()["balance"]["with_vat"] == 30
     r = api.post(
-        f"{base}/regularization.json", json={"regularization": {"value": 5, "date": "2026-12-05"}}
+        f"{base}/regularization.json", json={"regularization": {"value": 5, "date": iso_date_in(2)}}
     )
     assert r.status_code == 201
     assert r.json()["regularization"][0]["number"] == "NR00000001"
     assert api.get(f"{base}/balance.json").json()["balance"]["with_vat"] == 25
     r = api.put(
         f"{base}/initial_balance.json",
-        json={"initial_balance": {"value": 100, "date": "2026-01-01"}},
+        json={"initial_balance": {"value": 100, "date": iso_date_in(-300)}},
     )
     assert r.status_code == 200
     balance = api.get(f"{base}/balance.json").json()
-    assert balance["initial_balance"]["created_at"] == "2026-01-01"
+    assert balance["initial_balance"]["created_at"] == iso_date_in(-300)
     assert balance["balance"]["with_vat"] == 125
     reg_id = api.get(f"{base}/regularization.json").json()["regularization"][0]["id"]
     assert api.delete(f"{base}/regularization/{reg_id}.json").status_code == 200

@@ -20,7 +20,9 @@ from invoicexpress_sandbox.testdata import (
     SPEC,
     change_state,
     create_document,
+    date_in,
     document_fields,
+    iso_date_in,
     response_errors,
 )
 from invoicexpress_sandbox.testing import RunningSandbox
@@ -97,7 +99,7 @@ DOCUMENT: dict[str, Trigger] = {
     "Owner invoice is invalid": lambda a, o, s: _doc_request(a, o, owner_invoice_id=999999),
     "Client is invalid": lambda a, o, s: _doc_request(a, o, client="Cliente"),
     "Due date must be later than date": lambda a, o, s: _doc_request(
-        a, o, date="10/12/2026", due_date="01/12/2026"
+        a, o, date=date_in(9), due_date=date_in(0)
     ),
     "Email must be an email address": lambda a, o, s: _doc_request(
         a, o, client={"name": "Novo", "code": "N1", "email": "not-an-email"}
@@ -370,17 +372,23 @@ TREASURY: dict[str, Trigger] = {
         {
             ("initial_balance" if "initial" in o.path else "regularization"): {
                 "value": "abc",
-                "date": "2026-01-01",
+                "date": iso_date_in(-30),
             }
         },
     ),
     "Value must be less than or equal to the remaining balance": lambda a, o, s: _treasury(
-        a, o, {"regularization": {"value": 1000, "date": "2026-01-01"}}
+        a, o, {"regularization": {"value": 1000, "date": iso_date_in(-30)}}
     ),
     "Validation failed: Value is not a number": lambda a, o, s: _treasury(
         a,
         o,
-        {"treasury_movement": {"value": "abc", "movement_type": "Payment", "date": "2026-01-01"}},
+        {
+            "treasury_movement": {
+                "value": "abc",
+                "movement_type": "Payment",
+                "date": iso_date_in(-30),
+            }
+        },
     ),
 }
 

@@ -6,6 +6,7 @@ malformed-request case once (bounded), asserting a 4xx, no 5xx and an unchanged 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -19,7 +20,7 @@ import httpx
 import pytest
 
 from invoicexpress_sandbox import Options, Sandbox
-from invoicexpress_sandbox.testdata import SPEC
+from invoicexpress_sandbox.testdata import SPEC, date_in, example, iso_date_in
 from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
 from tests.sandbox.robustness import all_cases, raw_cases, run_cases, send
 
@@ -82,11 +83,7 @@ def test_item_with_lone_surrogate_is_refused(sb: RunningSandbox, api: httpx.Clie
     assert sb.state() == before
 
 
-SPEC_INVOICE = SPEC.resolve(
-    SPEC.resolve(SPEC.operations["createInvoice"].raw["requestBody"])["content"][
-        "application/json"
-    ]["examples"]["sandbox"]
-)["value"]
+SPEC_INVOICE = example("createInvoice")
 
 
 def test_rows_stored_before_the_fix_are_served_not_500(
@@ -159,16 +156,12 @@ def test_impossible_filter_date_is_400(api: httpx.Client) -> None:
 
 
 def test_purchase_order_dates_go_out_normalised_and_email_checked(api: httpx.Client) -> None:
-    example = SPEC.resolve(
-        SPEC.resolve(SPEC.operations["createPurchaseOrder"].raw["requestBody"])["content"][
-            "application/json"
-        ]["examples"]["sandbox"]
-    )["value"]
-    body = json.loads(json.dumps(example))
-    body["purchase_order"]["loaded_at"] = "3/12/2026"
+    body = example("createPurchaseOrder")
+    soon = dt.date.fromisoformat(iso_date_in(3))
+    body["purchase_order"]["loaded_at"] = f"{soon.day}/{soon.month}/{soon.year}"  # unpadded
     r = api.post("/purchase_orders.json", json=body)
     assert r.status_code == 201, r.text
-    assert r.json()["purchase_order"]["loaded_at"] == "03/12/2026"
+    assert r.json()["purchase_order"]["loaded_at"] == date_in(3)
     body["purchase_order"]["client"] = {**body["purchase_order"]["client"], "email": "not-mail"}
     assert api.post("/purchase_orders.json", json=body).status_code == 422
 
@@ -229,7 +222,7 @@ def test_reset_restores_the_start_configuration(sb: RunningSandbox, api: httpx.C
         "/_sandbox/faults", json={"faults": ["wrong_status"], "quirks": ["guide_update_500"]}
     )
     sb.admin.put("/_sandbox/rate-limit", json={"per_minute": 3})
-    sb.admin.post("/_sandbox/clock", json={"now": "2030-01-01T10:00:00", "frozen": True})
+    sb.admin.post("/_sandbox/clock", json={"now": f"{iso_date_in(1200)}T10:00:00", "frozen": True})
     sb.reset()
     faults = sb.admin.get("/_sandbox/faults").json()
     assert (faults["faults"], faults["quirks"]) == ([], [])
@@ -256,7 +249,7 @@ def test_4xx_carry_a_reason_kept_in_calls(sb: RunningSandbox, api: httpx.Client)
     assert r.headers["X-Sandbox-Reason"] == "/invoice/foo: unknown field"
     body = json.loads(json.dumps(SPEC_INVOICE))
     body.pop("proprietary_uid", None)
-    body["invoice"]["date"], body["invoice"]["due_date"] = "10/12/2026", "01/12/2026"
+    body["invoice"]["date"], body["invoice"]["due_date"] = date_in(9), date_in(0)
     r = api.post("/invoices.json", json=body)  # a rule of the domain, not of the schema
     assert r.status_code == 422
     assert r.headers["X-Sandbox-Reason"].startswith("/invoice/due_date: ")
@@ -421,14 +414,14 @@ def test_bad_date_answers_422_by_default_today_by_switch(
 ) -> None:
     body = json.loads(json.dumps(SPEC_INVOICE))
     body.pop("proprietary_uid", None)
-    sb.admin.post("/_sandbox/clock", json={"now": "2026-12-01T10:00:00", "frozen": True})
-    body["invoice"]["date"] = "2026-12-03"
-    body["invoice"]["due_date"] = "31/12/2026"
+    sb.admin.post("/_sandbox/clock", json={"now": f"{iso_date_in(0)}T10:00:00", "frozen": True})
+    body["invoice"]["date"] = iso_date_in(2)  # ISO: not the documents' dd/mm/yyyy
+    body["invoice"]["due_date"] = date_in(30)
     assert api.post("/invoices.json", json=body).status_code == 422
     _quirk(sb, "bad_date_today")
     r = api.post("/invoices.json", json=body)
     assert r.status_code == 201, r.text
-    assert r.json()["invoice"]["date"] == "01/12/2026"
+    assert r.json()["invoice"]["date"] == date_in(0)
 
 
 def test_quote_dates_optional_by_default_required_by_switch(

@@ -9,12 +9,13 @@ import httpx
 import pytest
 
 from invoicexpress_sandbox._money import LineIn, compute
+from invoicexpress_sandbox.testdata import date_in
 
 
 def _create(api: httpx.Client, items: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     body = {
-        "date": "03/12/2026",
-        "due_date": "18/12/2026",
+        "date": date_in(0),
+        "due_date": date_in(15),
         "client": {"name": "John", "code": "J1"},
         "items": items,
         **extra,

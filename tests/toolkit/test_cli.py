@@ -30,3 +30,12 @@ def test_spec_validate_rejects_a_broken_document(
     bad.write_text("openapi: 3.1.0\ninfo: {title: x}\npaths: {}\n")
     assert main(["spec", "validate", str(bad)]) == 1
     assert "invalid OpenAPI" in capsys.readouterr().err
+
+
+def test_version_is_the_installed_distributions(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"ixc {version('invoicexpress-contract')}\n"

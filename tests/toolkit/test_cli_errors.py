@@ -70,6 +70,16 @@ CASES: list[tuple[str, list[str], str]] = [
         "is not a local server; add --live",
     ),
     ("contract-url-no-key", ["contract", "--base-url", "http://127.0.0.1:1"], "needs --api-key"),
+    ("contract-url-no-scheme", ["contract", "--base-url", "localhost:8777"], "not an http(s) URL"),
+    ("contract-budget-0", ["contract", "--max-requests", "0"], "0 is not a positive integer"),
+    ("contract-budget-neg", ["contract", "--max-requests", "-5"], "-5 is not a positive integer"),
+    ("contract-report-file", ["contract", "--report-dir", README], "is a file; give a folder"),
+    (
+        "contract-report-under-file",
+        ["contract", "--report-dir", README + "/reports"],
+        "is not a writable folder",
+    ),
+    ("contract-junit-dir", ["contract", "--junit", str(REPO)], "is a directory; give a file"),
     ("spec-validate-missing", ["spec", "validate", "nosuch.yaml"], "nosuch.yaml does not exist"),
     ("spec-validate-not-yaml", ["spec", "validate", README], "is not YAML (line"),
     ("spec-validate-dir", ["spec", "validate", str(REPO)], "is a directory, not a file"),
@@ -90,7 +100,28 @@ def test_user_errors_are_one_line_with_exit_2(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("INVOICEXPRESS_API_KEY", raising=False)
+    monkeypatch.delenv("INVOICEXPRESS_BASE_URL", raising=False)
     assert expected in _fails_in_one_line(argv, capsys)
+
+
+def test_a_target_from_the_environment_is_checked_like_flags(
+    closed_port: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INVOICEXPRESS_API_KEY", "x")
+    monkeypatch.setenv("INVOICEXPRESS_BASE_URL", "localhost:8777")
+    err = _fails_in_one_line(["contract"], capsys)
+    assert "INVOICEXPRESS_BASE_URL localhost:8777 is not an http(s) URL" in err
+    monkeypatch.setenv("INVOICEXPRESS_BASE_URL", f"http://127.0.0.1:{closed_port}")
+    err = _fails_in_one_line(["contract"], capsys)
+    assert f"INVOICEXPRESS_BASE_URL http://127.0.0.1:{closed_port} is not reachable" in err
+    from invoicexpress_sandbox.testing import running_sandbox
+
+    with running_sandbox() as sb:
+        monkeypatch.setenv("INVOICEXPRESS_BASE_URL", sb.base_url)
+        monkeypatch.setenv("INVOICEXPRESS_API_KEY", "not-the-key-123")
+        err = _fails_in_one_line(["contract"], capsys)
+    assert "refused the API key (401 on GET /taxes.json)" in err
+    assert "not-the-key-123" not in err
 
 
 def test_port_in_use_names_the_way_out(busy_port: int, capsys: pytest.CaptureFixture[str]) -> None:

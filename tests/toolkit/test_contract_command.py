@@ -1,50 +1,104 @@
-"""`ixc contract` names only the reports that exist, and runs from the user's directory."""
+"""`ixc contract` as a user runs it (real processes): it names only the reports this run wrote,
+refuses a selection of no test in one line, and a Ctrl-C still leaves the report of what ran."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from ixc import cmd_contract
 from ixc.cli import build_parser
+from ixc.cmd_contract import child_env
 
 
-def _run_with(monkeypatch: pytest.MonkeyPatch, write: list[str]) -> tuple[int, list[Any]]:
-    calls: list[Any] = []
-
-    def fake_run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-        calls.append((argv, kwargs))
-        for name in write:
-            Path(name).parent.mkdir(parents=True, exist_ok=True)
-            Path(name).write_text("x")
-        return subprocess.CompletedProcess(argv, 4 if not write else 0)
-
-    monkeypatch.setattr(subprocess, "run", fake_run)
-    args = build_parser().parse_args(["contract", "--api-key", "secret-key-123456", "-n", "0"])
-    return cmd_contract.run(args), calls
+def _ixc(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ixc", "contract", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
-def test_no_report_is_named_when_none_was_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, calls = _run_with(monkeypatch, [])
-    assert code == 4
-    assert capsys.readouterr().err.strip() == "ixc contract: no report was written"
-    argv, kwargs = calls[0]
-    assert "secret-key-123456" not in " ".join(argv)  # the key travels in the environment
-    assert kwargs["env"]["INVOICEXPRESS_API_KEY"] == "secret-key-123456"
-    assert "cwd" not in kwargs  # the user's directory
-    assert argv[argv.index("--junitxml") + 1] == str(tmp_path / "reports/contract/junit.xml")
+def test_the_api_key_travels_in_the_environment() -> None:
+    args = build_parser().parse_args(["contract", "--api-key", "secret-key-123456"])
+    assert child_env(args)["INVOICEXPRESS_API_KEY"] == "secret-key-123456"
 
 
-def test_written_reports_are_named(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, _ = _run_with(monkeypatch, ["reports/contract/junit.xml"])
-    assert code == 0
-    assert capsys.readouterr().err.strip() == "ixc contract: JUnit reports/contract/junit.xml"
+def test_a_pytest_usage_error_claims_no_report(tmp_path: Path) -> None:
+    """An earlier run's reports are there; this run writes none and says so."""
+    report = tmp_path / "reports" / "contract"
+    report.mkdir(parents=True)
+    for name in ("index.html", "summary.md", "junit.xml", "exchanges.jsonl"):
+        (report / name).write_text("an earlier run")
+    done = _ixc("-n", "0", "--", "--no-such-pytest-flag", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == "ixc contract: no report was written"
+    assert "index.html" not in done.stderr
+    assert (report / "index.html").read_text() == "an earlier run"
+
+
+def test_a_selection_of_no_test_is_one_line_and_writes_no_report(tmp_path: Path) -> None:
+    done = _ixc("-n", "2", "-k", "no_such_test_anywhere", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "ixc: error: -k 'no_such_test_anywhere' selects no test; check the expression\n"
+    )
+    assert done.stdout.strip() == ""  # no empty summary, no table
+    report = tmp_path / "reports" / "contract"
+    assert not (report / "summary.md").exists()
+    assert not (report / "index.html").exists()
+
+
+def test_an_interrupted_run_writes_its_report_and_says_so(tmp_path: Path) -> None:
+    """SIGINT, as Ctrl-C sends it, once the run has made requests: the report is written for
+    what ran, marked interrupted, and ixc names it."""
+    report = tmp_path / "report"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ixc",
+            "contract",
+            "-n",
+            "2",
+            "--quick",
+            "--report-dir",
+            str(report),
+            "-k",
+            "test_error_codes or test_operations",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300  # a guard against a hang, not a measure
+    try:
+        while (
+            sum(len(p.read_bytes().splitlines()) for p in (report / ".parts").glob("recording-*"))
+            < 20
+        ):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the run made no requests"
+            time.sleep(0.2)
+        os.kill(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, out + err
+    summary = json.loads((report / "summary.json").read_text())
+    assert summary["interrupted"] is True
+    assert "INTERRUPTED" in summary["verdict"]
+    assert summary["requests"] >= 20
+    assert "INTERRUPTED" in (report / "summary.md").read_text()
+    assert "INTERRUPTED" in (report / "index.html").read_text()
+    assert f"report {report}/index.html" in err

@@ -25,10 +25,25 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def version() -> str:
+    """The installed distribution's version (its metadata, so it matches what pip installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("invoicexpress-contract")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of `only` (start-up then imports that module alone)."""
     parser = Parser(prog="ixc", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"ixc {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, extra in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         try:
             module = importlib.import_module(f"ixc.cmd_{name}")
             # modules a command imports only when it runs (declared as NEEDS): look, not load
@@ -57,8 +72,15 @@ def _missing(message: str) -> int:
     raise UsageError(message)
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The command named first, when it is one: the only module `main` need import."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in COMMANDS and argv[0] == first else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_command(argv) if argv else None).parse_args(argv)
     try:
         result: int = args.func(args)
     except UsageError as exc:

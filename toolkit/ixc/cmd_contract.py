@@ -1,10 +1,13 @@
 """`ixc contract`: run the contract suites (the `contract_tests` package) with pytest, in parallel.
 
 Default target: a fresh sandbox per pytest-xdist worker. The exit code is pytest's: 0 when the
-server honours the contract, non-zero otherwise. The suites run from wherever the package is
-installed (a checkout or site-packages) with their own pytest.ini, so the user's project
-configuration does not leak in; reports land under the user's working directory. The API key
-travels in the environment, never on the pytest command line.
+server honours the contract, non-zero otherwise; 2 (one line) for a mistake found before or by
+pytest: a target given by flags or by environment is checked the same way, and a selection
+that matches no test is refused. The suites run from wherever the package is installed (a
+checkout or site-packages) with their own pytest.ini, so the user's project configuration does
+not leak in; reports land under the user's working directory, and only the files this run
+wrote are named. The API key travels in the environment, never on the pytest command line.
+Ctrl-C stops the run the way pytest stops: the report of what ran is still written.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +26,21 @@ from ixc.usage import UsageError, require_extra
 
 #: what the suites import when they run (the `[contract]` extra); `ixc --help` checks it
 NEEDS = ("pytest", "xdist", "schemathesis", "starlette")
+BASE_URL_ENV = "INVOICEXPRESS_BASE_URL"
+API_KEY_ENV = "INVOICEXPRESS_API_KEY"
+NO_TESTS_COLLECTED = 5  # pytest.ExitCode values (pytest is imported only in the child)
+PYTEST_USAGE_ERROR = 4
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a request budget is a whole number of requests, at least one."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive integer; give e.g. 600")
+    return value
 
 
 def suites_dir() -> Path:
@@ -42,7 +62,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--account-id", help="the account behind the key (account operations skip without it)"
     )
     p.add_argument("--live", action="store_true", help="allow a real account")
-    p.add_argument("--max-requests", type=int, default=0, help="request budget")
+    p.add_argument(
+        "--max-requests", type=positive_int, default=None, help="request budget (N >= 1)"
+    )
     p.add_argument("--send-email", action="store_true", help="live: run e-mail operations")
     p.add_argument("--live-429", action="store_true", help="live: provoke 429 on purpose")
     p.add_argument("-n", "--workers", default="auto", help="pytest-xdist workers (auto)")
@@ -80,7 +102,10 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         "--report-dir",
         str(Path(args.report_dir).resolve()),
         "-q",
-        "--tb=short",
+        # no traceback dump nor per-test lines after the run: the console ends with the suite
+        # table and the causes; every detail is in the report files (JUnit keeps tracebacks)
+        "--tb=no",
+        "-rN",
         "-p",
         "ixc.contract_progress",  # suite-by-suite progress instead of dots, a table at the end
         "-o",
@@ -93,11 +118,11 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
     for flag in ("live", "send_email", "live_429"):
         if getattr(args, flag):
             out.append("--" + flag.replace("_", "-"))
-    if args.base_url:
-        out += ["--base-url", args.base_url]
+    if base_url(args):
+        out += ["--base-url", base_url(args)]
     if args.account_id:
         out += ["--account-id", args.account_id]
-    if args.max_requests:
+    if args.max_requests is not None:
         out += ["--max-requests", str(args.max_requests)]
     for fault in args.fault:
         out += ["--sandbox-fault", fault]
@@ -123,23 +148,51 @@ def check(args: argparse.Namespace) -> None:
             )
     if args.workers != "auto" and not (args.workers.isdigit()):
         raise UsageError(f"-n {args.workers} is not a worker count; give a number or auto")
-    if args.base_url:
-        url = args.base_url
+    for option, path in (
+        ("--report-dir", Path(args.report_dir)),
+        ("--junit", junit_path(args)),
+        ("--record", record_path(args)),
+    ):
+        writable(option, path, folder=option == "--report-dir")
+    url = base_url(args)
+    if url:
+        given = "--base-url" if args.base_url else BASE_URL_ENV
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"--base-url {url} is not an http(s) URL; e.g. http://127.0.0.1:8765")
+            raise UsageError(f"{given} {url} is not an http(s) URL; e.g. http://127.0.0.1:8765")
         if parts.hostname not in LOOPBACK_HOSTS and not args.live:
             raise UsageError(
                 f"{parts.hostname} is not a local server; add --live to run against a real "
                 "account (documents are marked and cleaned up)"
             )
-        key = args.api_key or os.environ.get("INVOICEXPRESS_API_KEY")
+        key = args.api_key or os.environ.get(API_KEY_ENV)
         if not key:
-            raise UsageError("--base-url needs --api-key KEY (or INVOICEXPRESS_API_KEY)")
-        check_server(url, key)
+            raise UsageError(f"{given} needs --api-key KEY (or {API_KEY_ENV})")
+        check_server(url, key, given)
 
 
-def check_server(url: str, key: str) -> None:
+def base_url(args: argparse.Namespace) -> str:
+    """The server to check: --base-url, else INVOICEXPRESS_BASE_URL (empty: the sandbox)."""
+    return str(args.base_url or os.environ.get(BASE_URL_ENV) or "")
+
+
+def writable(option: str, path: Path, *, folder: bool) -> None:
+    """`path` can be written (created with its parents) by this user, or a UsageError."""
+    if folder and path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {path} is a file; give a folder")
+    if not folder and path.is_dir():
+        raise UsageError(f"{option} {path} is a directory; give a file path")
+    existing = path if folder and path.is_dir() else path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(
+            f"{option} {path}: cannot write there ({existing} is not a writable folder); "
+            "give a writable path"
+        )
+
+
+def check_server(url: str, key: str, given: str = "--base-url") -> None:
     """The server answers, and takes the key: a typo in either fails here in one line, not in
     every test. One listTaxes call (cheap, read-only, documented for every account)."""
     import httpx
@@ -149,13 +202,13 @@ def check_server(url: str, key: str) -> None:
             answer = http.get(url.rstrip("/") + "/taxes.json", params={"api_key": key})
     except httpx.HTTPError as exc:
         raise UsageError(
-            f"--base-url {url} is not reachable ({type(exc).__name__}); start the server "
+            f"{given} {url} is not reachable ({type(exc).__name__}); start the server "
             "(ixc sandbox) or fix the URL"
         ) from None
-    if answer.status_code == 401:
+    if answer.status_code in (401, 403):
         raise UsageError(
-            f"{url} refused the API key (401 on GET /taxes.json); check --api-key or "
-            "INVOICEXPRESS_API_KEY (ixc sandbox prints its key at start)"
+            f"{url} refused the API key ({answer.status_code} on GET /taxes.json); check "
+            f"--api-key or {API_KEY_ENV} (ixc sandbox prints its key at start)"
         )
 
 
@@ -177,25 +230,52 @@ def child_env(args: argparse.Namespace) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import subprocess
-
     require_extra("contract", *NEEDS)
     check(args)
+    reports = report_paths(args)
+    before = {path: _stamp(path) for _, path in reports}
     # A subprocess, not pytest.main: the suites need a fresh interpreter (assert rewriting,
-    # xdist workers) whatever ixc imported before. It runs in the user's directory.
-    code = subprocess.run(
-        [sys.executable, "-m", "pytest", *pytest_args(args)], env=child_env(args), check=False
-    ).returncode
-    report = Path(args.report_dir)
-    written = [
-        f"{label} {path}"
-        for label, path in (
-            ("report", report / "index.html"),
-            ("summary", report / "summary.md"),
-            ("JUnit", junit_path(args)),
-            ("recording", record_path(args)),
-        )
-        if path.is_file()
-    ]
+    # xdist workers) whatever ixc imported before. It runs in the user's directory, in its own
+    # process group: Ctrl-C reaches ixc alone, which passes one SIGINT to pytest and waits
+    # while pytest writes the report of what ran (a second Ctrl-C stops it at once).
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pytest", *pytest_args(args)], env=child_env(args), process_group=0
+    )
+    interrupted = False
+    try:
+        code = child.wait()
+    except KeyboardInterrupt:
+        interrupted = True
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait()
+        except KeyboardInterrupt:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            raise
+    written = [f"{label} {path}" for label, path in reports if _stamp(path) != before[path]]
+    if not interrupted and code == NO_TESTS_COLLECTED and args.keyword:
+        raise UsageError(f"-k {args.keyword!r} selects no test; check the expression")
     print(f"ixc contract: {', '.join(written) or 'no report was written'}", file=sys.stderr)
-    return int(code)
+    if interrupted:
+        return 130  # as for any command stopped by Ctrl-C
+    return 2 if code == PYTEST_USAGE_ERROR else int(code)
+
+
+def report_paths(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    report = Path(args.report_dir)
+    return [
+        ("report", report / "index.html"),
+        ("summary", report / "summary.md"),
+        ("JUnit", junit_path(args)),
+        ("recording", record_path(args)),
+    ]
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells whether a run wrote `path`: its inode, size and modification time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)

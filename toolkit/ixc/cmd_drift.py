@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 from pathlib import Path
 
-from invoicexpress_core.exchange import Exchange, Recorder, read_recording, redact_url
+from invoicexpress_core.exchange import Exchange, Recorder, redact_url
 from invoicexpress_core.spec import Spec, compiled_path, load_spec, spec_path
 from ixc.drift import (
     SERVER_RULES,
@@ -63,7 +62,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--recording",
         type=Path,
         action="append",
-        help="JSON Lines of invoicexpress_core.exchange records (repeatable)",
+        help="recorded traffic (repeatable): our JSON Lines, a HAR 1.2 file, or a VCR "
+        "cassette (Ruby VCR or vcrpy YAML); the kind is read from the content",
     )
     src.add_argument(
         "--probe", action="store_true", help="GET every list operation and a few documents"
@@ -233,24 +233,20 @@ def _load_spec(spec_file: Path) -> Spec:
     return Spec(document=document, path=spec_file, sha256=digest)
 
 
-def _read_recordings(paths: list[Path]) -> list[Exchange]:
+def _read_recordings(paths: list[Path], secrets: tuple[str, ...]) -> list[Exchange]:
+    from ixc.drift.recordings import RecordingError, read_exchanges
+
     exchanges: list[Exchange] = []
     for path in paths:
         if not path.is_file():
             raise UsageError(
-                f"no recording at {path}; pass a JSON Lines file written by --record "
-                "or by the contract suites (reports/contract/*.jsonl)"
+                f"no recording at {path}; pass JSON Lines written by --record or by the "
+                "contract suites (reports/contract/*.jsonl), a HAR file or a VCR cassette"
             )
         try:
-            exchanges.extend(read_recording(path))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            kind = "not JSON" if isinstance(exc, json.JSONDecodeError) else "not an exchange"
-            raise UsageError(
-                f"{path} is not a JSON Lines recording (a line is {kind}); pass a file "
-                "written by --record or by the contract suites"
-            ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {path} ({exc}); pass a readable UTF-8 file") from None
+            exchanges.extend(read_exchanges(path, secrets))
+        except RecordingError as exc:
+            raise UsageError(f"--recording {path}: {exc}") from None
     return exchanges
 
 
@@ -269,7 +265,7 @@ def _check_probe(args: argparse.Namespace, api_key: str) -> None:
 
 
 def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exchange], str]:
-    from ixc.drift.probe import ProbeError, coverage, probe
+    from ixc.drift.probe import ProbeError, coverage, probe, refusal
 
     progress = Progress("ixc drift server --probe")
 
@@ -283,6 +279,12 @@ def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exc
     except ProbeError as exc:
         raise UsageError(str(exc)) from None
     progress.done(f"{len(exchanges)} request(s) made")
+    refused = refusal(exchanges)
+    if refused:
+        raise UsageError(
+            f"{redact_url(args.base_url)}: {refused}, so no drift was measured; check "
+            f"--api-key or ${API_KEY_ENV}"
+        )
     if args.record:
         recorder = Recorder(args.record)
         for ex in exchanges:
@@ -299,7 +301,7 @@ def run_server(args: argparse.Namespace) -> int:
     if args.probe:
         _check_probe(args, api_key)
     else:  # read (and so check) the recordings before the slower spec load
-        exchanges = _read_recordings(args.recording)
+        exchanges = _read_recordings(args.recording, secrets)
     spec_file = Path(args.spec or spec_path())
     if not spec_file.is_file():
         raise UsageError(f"no spec at {spec_file}; pass --spec FILE")

@@ -4,8 +4,11 @@ Loaded with `-p ixc.contract_progress` (only by `ixc contract`). It replaces pyt
 one line per finished suite (a test file) and, on a terminal, a status line rewritten in place;
 when the output is not a terminal (CI logs) it writes plain lines only, no control codes: a line
 per finished suite and at most one "still running" line every `HEARTBEAT` seconds. At the end:
-a table of suite, tests, failures and seconds. pytest-xdist's own "bringing up nodes..." lines
-(printed twice when not on a terminal) are replaced by one line saying how many workers run.
+a table of suite, tests, failures, tests that could not run (a setup they needed failed) and
+seconds, printed before the contract summary so that the console ends with the causes.
+pytest-xdist's own "bringing up nodes..." lines (printed twice when not on a terminal) are
+replaced by the count of workers, on the line that counts the tests. A run that selected no
+test says nothing more (`ixc contract` reports it in one line).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class Suite:
     total: int = 0
     done: int = 0
     failures: int = 0
+    not_run: int = 0  # failed because a setup they needed failed (counted in failures too)
     seconds: float = 0.0
     finished: bool = False
 
@@ -39,18 +43,18 @@ def suite_of(nodeid: str) -> str:
 def render_table(suites: Sequence[Suite]) -> list[str]:
     """The end-of-run table; seconds are test time summed over workers."""
     width = max([len("suite"), len("total"), *(len(s.name) for s in suites)])
-    lines = [f"{'suite':<{width}}  {'tests':>6}  {'failures':>8}  {'seconds':>8}"]
-    for s in suites:
-        lines.append(f"{s.name:<{width}}  {s.done:>6}  {s.failures:>8}  {s.seconds:>8.1f}")
+    lines = [f"{'suite':<{width}}  {'tests':>6}  {'failures':>8}  {'not run':>7}  {'seconds':>8}"]
     total = Suite(
         "total",
         done=sum(s.done for s in suites),
         failures=sum(s.failures for s in suites),
+        not_run=sum(s.not_run for s in suites),
         seconds=sum(s.seconds for s in suites),
     )
-    lines.append(
-        f"{total.name:<{width}}  {total.done:>6}  {total.failures:>8}  {total.seconds:>8.1f}"
-    )
+    for s in [*suites, total]:
+        lines.append(
+            f"{s.name:<{width}}  {s.done:>6}  {s.failures:>8}  {s.not_run:>7}  {s.seconds:>8.1f}"
+        )
     return lines
 
 
@@ -67,12 +71,14 @@ class Progress:
     # -- collection: how many tests each suite has
 
     def _collected(self, nodeids: Sequence[str]) -> None:
-        if self.suites:  # each xdist worker reports the same collection
+        if self.suites or not nodeids:  # each xdist worker reports the same collection
             return
         counts = Counter(suite_of(n) for n in nodeids)
         self.suites = {name: Suite(name, total) for name, total in counts.items()}
         plural = "s" if len(counts) != 1 else ""
-        self._say(f"{len(nodeids)} tests in {len(counts)} suite{plural}")
+        workers = getattr(self.config.option, "numprocesses", None)
+        on = f" on {workers} pytest-xdist workers" if workers else ""
+        self._say(f"{len(nodeids)} tests in {len(counts)} suite{plural}{on}")
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -89,8 +95,6 @@ class Progress:
         trdist = self.config.pluginmanager.get_plugin("terminaldistreporter")
         if trdist is not None and not self.tty:
             trdist.ensure_show_status = lambda: None  # its status line, written twice in logs
-            workers = getattr(self.config.option, "numprocesses", None)
-            self._say(f"starting pytest-xdist workers ({workers})")
 
     # -- results: pytest's dots are silenced, suites are counted
 
@@ -109,6 +113,8 @@ class Progress:
         if report.failed and report.nodeid not in self.failed_ids:
             self.failed_ids.add(report.nodeid)
             suite.failures += 1
+            if dict(report.user_properties).get("setup"):  # set by contract_tests' summary
+                suite.not_run += 1
         if report.when == "teardown":
             suite.done += 1
             if suite.done == suite.total:
@@ -144,7 +150,12 @@ class Progress:
         self.reporter.ensure_newline()
         self.reporter.write_line(f"contract: {line}")
 
-    @pytest.hookimpl(trylast=True)
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+            self.config.option.verbose = -2  # not even pytest's "N deselected" line
+
+    @pytest.hookimpl(tryfirst=True)  # before the contract summary, which ends with the causes
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.suites:
             return

@@ -19,8 +19,6 @@ from ixc.drift._model import Finding, Level, Report, fingerprint
 from ixc.drift.baseline import apply_baseline, load_baseline, write_baseline
 from ixc.drift.inputs import InputError, label, read_document
 from ixc.drift.rules import SERVER_RULES, SPEC_RULES, Rule
-from ixc.drift.server import ServerDrift
-from ixc.drift.spec_diff import diff_documents
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -43,6 +41,8 @@ def spec_drift(
     on_step: Callable[[str], None] | None = None,
 ) -> Report:
     """The changelog from spec `old` to spec `new` (files or git `REF:path`)."""
+    from ixc.drift.spec_diff import diff_documents  # each report loads only its own half
+
     old_doc, new_doc = read_document(old), read_document(new)
     findings, titles = diff_documents(old_doc, new_doc)
     report = Report("spec", label(old), label(new), findings, _now(), titles)
@@ -62,6 +62,8 @@ def server_drift(
     baseline: dict[str, dict[str, str]] | None = None,
 ) -> Report:
     """Observed-versus-documented findings for `exchanges`, marked against `baseline`."""
+    from ixc.drift.server import ServerDrift
+
     checker = ServerDrift(spec, secrets=secrets)
     checker.feed(exchanges)
     findings = checker.findings()

@@ -13,11 +13,21 @@ from typing import Any
 
 
 class Level(enum.IntEnum):
-    """Severity, ordered so `level >= Level.WARN` reads naturally (oasdiff's ERR/WARN/INFO)."""
+    """Severity, ordered so `level >= Level.WARN` reads naturally (oasdiff's ERR/WARN/INFO).
+
+    ERR breaks a call an existing client makes, on the wire; WARN leaves every call working
+    but changes what code written against the old spec relies on (generated names, documented
+    errors); INFO changes nothing a client relies on. `breaking` is ERR, and nothing else.
+    """
 
     INFO = 1
     WARN = 2
     ERR = 3
+
+    @property
+    def breaking(self) -> bool:
+        """The JSON `breaking` flag and the default `--fail-on`: both read this, nothing else."""
+        return self is Level.ERR
 
     @classmethod
     def parse(cls, text: str) -> Level:
@@ -64,7 +74,7 @@ class Finding:
 
     @property
     def breaking(self) -> bool:
-        return self.level >= Level.WARN
+        return self.level.breaking
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -48,13 +48,27 @@ def merged(document: dict[str, Any], schema: Any) -> dict[str, Any]:
         props.update(sub.get("properties") or {})
         required.extend(r for r in sub.get("required") or [] if r not in required)
         for key, value in sub.items():
-            if key not in ("properties", "required"):
+            if key in ("properties", "required"):
+                continue
+            if key in out and key in _STRICTER and _is_number(value) and _is_number(out[key]):
+                out[key] = _STRICTER[key](out[key], value)  # every part must hold: the stricter
+            else:
                 out.setdefault(key, value)
     if props:
         out["properties"] = props
     if required:
         out["required"] = required
     return out
+
+
+_STRICTER = {
+    **dict.fromkeys(("minimum", "minLength", "minItems", "minProperties"), max),
+    **dict.fromkeys(("maximum", "maxLength", "maxItems", "maxProperties"), min),
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def alternatives(document: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -80,12 +94,16 @@ def type_set(document: dict[str, Any], schema: dict[str, Any]) -> frozenset[str]
             if not sub:
                 return frozenset()
             types.update(sub)
-    if not types and "enum" in schema:
+    if not types and "const" in schema:
+        types.add(json_type(schema["const"]))
+    if not types and isinstance(schema.get("enum"), list):
         types.update(json_type(v) for v in schema["enum"])
     if not types and "properties" in schema:
         types.add("object")
     if not types and "items" in schema:
         types.add("array")
+    if "number" in types:  # every integer is a number: `[integer, number]` is `number`
+        types.discard("integer")
     return frozenset(types)
 
 

@@ -1,14 +1,18 @@
 """A corpus of single mutations of `spec/invoicexpress.yaml`, each with its expected verdict.
 
 `breaking` means an existing client (or, for a request, an existing caller) can fail: the drift
-report must hold an ERR. A safe mutation must hold none. `rule` names a rule that must be
-raised, so each rule has a before/after pair here or in tests/drift/specs. The peer test
+report must hold an ERR. A safe mutation must hold none. An `equivalent` one rewrites the spec
+so that every schema admits the same values (EQUIVALENTS): it must hold nothing above INFO.
+`base`, when given, first edits both sides (a spelling our spec does not use yet). `rule`
+names a rule that must be raised, so each rule has a before/after pair here or in
+tests/drift/specs. The peer test
 (tests/drift/test_drift_mutations.py) and `python -m benchmarks drift` both run it; it lives in
 the package so both import it typed.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +26,8 @@ class Mutation:
     breaking: bool
     rule: str
     apply: Callable[[Doc], None]
+    equivalent: bool = False
+    base: Callable[[Doc], None] | None = None
 
 
 def op(doc: Doc, operation_id: str) -> Doc:
@@ -110,6 +116,17 @@ def _pdf_url(doc: Doc) -> Doc:
 def _new_required_client_field(doc: Doc) -> None:
     props(doc, "DocumentClientInput")["vat_group"] = {"type": "string"}
     schema(doc, "DocumentClientInput")["required"].append("vat_group")
+
+
+def _replace_api_key_by_bearer(doc: Doc) -> None:
+    schemes = doc["components"]["securitySchemes"]
+    del schemes["apiKeyAuth"]
+    schemes["bearerAuth"] = {"type": "http", "scheme": "bearer"}
+    doc["security"] = [{"bearerAuth": []}]
+    for item in doc["paths"].values():
+        for value in item.values():
+            if isinstance(value, dict) and value.get("security"):
+                value["security"] = [{"bearerAuth": []}]
 
 
 def _set(path: list[Any], value: Any) -> Callable[[Doc], None]:
@@ -392,7 +409,43 @@ MUTATIONS: list[Mutation] = [
             )
         ),
     ),
-    Mutation("query-default-changed", False, "", _set([*P, "PerPage", "schema", "default"], 30)),
+    Mutation(
+        "query-default-changed",
+        True,
+        "request-default-changed",
+        _set([*P, "Page", "schema", "default"], 2),
+    ),
+    Mutation(
+        "query-default-removed",
+        False,
+        "request-default-removed",
+        _drop([*P, "PerPage", "schema", "default"]),
+    ),
+    Mutation(
+        "body-default-changed",
+        True,
+        "request-default-changed",
+        _set([*S, "InvoiceStateChange", "properties", "message", "default"], "n/a"),
+        base=_set([*S, "InvoiceStateChange", "properties", "message", "default"], ""),
+    ),
+    Mutation(
+        "body-default-added",
+        False,
+        "request-default-added",
+        _set([*S, "InvoiceStateChange", "properties", "message", "default"], ""),
+    ),
+    Mutation(
+        "error-status-removed",
+        False,
+        "response-non-success-status-removed",
+        _drop(["paths", "/invoices/{document-id}.json", "get", "responses", "404"]),
+    ),
+    Mutation(
+        "api-key-replaced-by-bearer",
+        True,
+        "security-scheme-replaced",
+        _do(_replace_api_key_by_bearer),
+    ),
     Mutation(
         "query-param-deprecated",
         False,
@@ -820,5 +873,384 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         "component-examples-changed", False, "", _set([*S, "DecimalValue", "examples"], ["1.5"])
+    ),
+]
+
+
+# --- equivalent rewrites: the same values admitted, spelled otherwise (0 findings above INFO)
+
+INV = "/invoices/{document-id}.json"
+
+
+def _reverse(path: list[Any]) -> Callable[[Doc], None]:
+    def apply(doc: Doc) -> None:
+        node: Any = doc
+        for part in path:
+            node = node[part]
+        node.reverse()
+
+    return apply
+
+
+def _wrap_all_of(path: list[Any]) -> Callable[[Doc], None]:
+    def apply(doc: Doc) -> None:
+        node: Any = doc
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = {"allOf": [node[path[-1]]]}
+
+    return apply
+
+
+def _inline_component(path: list[Any], extra: Doc | None = None) -> Callable[[Doc], None]:
+    """Replace a `$ref` at `path` by a copy of what it names (plus `extra` keys)."""
+
+    def apply(doc: Doc) -> None:
+        node: Any = doc
+        for part in path[:-1]:
+            node = node[part]
+        ref = node[path[-1]]["$ref"]
+        target: Any = doc
+        for part in ref[2:].split("/"):
+            target = target[part]
+        copy = json.loads(json.dumps(target))
+        node[path[-1]] = {**copy, **(extra or {})}
+
+    return apply
+
+
+def _page_as_component_schema(doc: Doc) -> None:
+    schema(doc, "PageNumber")  # raises unless `base` added it
+    doc["components"]["parameters"]["Page"]["schema"] = {"$ref": "#/components/schemas/PageNumber"}
+
+
+def _add_page_number(doc: Doc) -> None:
+    doc["components"]["schemas"]["PageNumber"] = {"type": "integer", "minimum": 1, "default": 1}
+
+
+def _parameters_to_path_level(doc: Doc) -> None:
+    item = doc["paths"][INV]
+    ref = {"$ref": "#/components/parameters/DocumentId"}
+    for method in ("get", "put"):
+        item[method]["parameters"].remove(ref)
+        if not item[method]["parameters"]:
+            del item[method]["parameters"]
+    item["parameters"] = [ref]
+
+
+def _inline_parameter(doc: Doc) -> None:
+    params = op(doc, "listInvoices")["parameters"]
+    i = params.index({"$ref": "#/components/parameters/Page"})
+    params[i] = json.loads(json.dumps(doc["components"]["parameters"]["Page"]))
+
+
+def _global_security_on_operation(doc: Doc) -> None:
+    op(doc, "listTaxes")["security"] = [{"apiKeyAuth": []}]
+
+
+def _charset_media_type(doc: Doc) -> None:
+    content = op(doc, "createClient")["requestBody"]["content"]
+    content["application/json; charset=utf-8"] = content.pop("application/json")
+
+
+def _inline_response(doc: Doc) -> None:
+    responses = op(doc, "getTax")["responses"]
+    name = responses["429"]["$ref"].rsplit("/", 1)[-1]
+    responses["429"] = json.loads(json.dumps(doc["components"]["responses"][name]))
+
+
+def _const(path: list[Any], value: Any) -> Callable[[Doc], None]:
+    def apply(doc: Doc) -> None:
+        node: Any = doc
+        for part in path:
+            node = node[part]
+        node.pop("enum", None)
+        node["const"] = value
+
+    return apply
+
+
+def _edit(path: list[Any], **changes: Any) -> Callable[[Doc], None]:
+    """Set several keys of the node at `path`; a value of `_DEL` deletes the key."""
+
+    def apply(doc: Doc) -> None:
+        node: Any = doc
+        for part in path:
+            node = node[part]
+        for key, value in changes.items():
+            if value is _DEL:
+                node.pop(key, None)
+            else:
+                node[key] = value
+
+    return apply
+
+
+def _spell_out_defaults(doc: Doc) -> None:
+    param(doc, "listInvoices", "text").update({"required": False, "deprecated": False})
+    schema(doc, "Invoice")["additionalProperties"] = True
+
+
+_DEL = object()
+PAGE = [*P, "Page", "schema"]
+PER_PAGE = [*P, "PerPage", "schema"]
+DOC_ID = [*P, "DocumentId", "schema"]
+TAX = [*S, "Tax", "properties"]
+STATE = [*S, "InvoiceStateChange", "properties", "state"]
+CLIENT_IN = [*S, "DocumentClientInput"]
+
+EQUIVALENTS: list[Mutation] = [
+    Mutation(
+        "integer-minimum-as-exclusive-minimum",
+        False,
+        "",
+        _edit(PAGE, minimum=_DEL, exclusiveMinimum=0),
+        True,
+    ),
+    Mutation(
+        "integer-maximum-as-exclusive-maximum",
+        False,
+        "",
+        _edit(PER_PAGE, maximum=_DEL, exclusiveMaximum=101),
+        True,
+    ),
+    Mutation(
+        "integer-exclusive-minimum-3.0-spelling",
+        False,
+        "",
+        _edit(DOC_ID, minimum=0, exclusiveMinimum=True),
+        True,
+    ),
+    Mutation(
+        "integer-exclusive-maximum-3.0-spelling",
+        False,
+        "",
+        _edit(PER_PAGE, maximum=101, exclusiveMaximum=True),
+        True,
+    ),
+    Mutation(
+        "exclusive-minimum-false-spelled-out",
+        False,
+        "",
+        _edit(PAGE, exclusiveMinimum=False),
+        True,
+    ),
+    Mutation(
+        "exclusive-3.0-to-3.1-spelling",
+        False,
+        "",
+        _edit(PAGE, minimum=_DEL, exclusiveMinimum=0.5),
+        True,
+        base=_edit(PAGE, minimum=0.5, exclusiveMinimum=True),
+    ),
+    Mutation(
+        "integer-fractional-minimum",
+        False,
+        "",
+        _edit(DOC_ID, minimum=0.5),
+        True,
+    ),
+    Mutation(
+        "enum-of-one-as-const-request",
+        False,
+        "",
+        _const(STATE, "settled"),
+        True,
+        base=_edit(STATE, enum=["settled"]),
+    ),
+    Mutation(
+        "enum-of-one-as-const-response",
+        False,
+        "",
+        _const([*TAX, "default_tax"], 1),
+        True,
+        base=_edit([*TAX, "default_tax"], enum=[1]),
+    ),
+    Mutation(
+        "const-as-enum-of-one",
+        False,
+        "",
+        _edit([*TAX, "default_tax"], const=_DEL, enum=[1]),
+        True,
+        base=_const([*TAX, "default_tax"], 1),
+    ),
+    Mutation(
+        "nullable-3.0-spelling-response",
+        False,
+        "",
+        _edit([*S, "Invoice", "properties", "reference"], type="string", nullable=True),
+        True,
+    ),
+    Mutation(
+        "nullable-3.1-spelling-request",
+        False,
+        "",
+        _edit([*CLIENT_IN, "properties", "address"], type=["string", "null"], nullable=_DEL),
+        True,
+        base=_edit([*CLIENT_IN, "properties", "address"], nullable=True),
+    ),
+    Mutation(
+        "nullable-as-any-of",
+        False,
+        "",
+        _set([*TAX, "region"], {"anyOf": [{"type": "string"}, {"type": "null"}]}),
+        True,
+    ),
+    Mutation(
+        "type-list-of-one",
+        False,
+        "",
+        _set([*S, "Invoice", "properties", "status", "type"], ["string"]),
+        True,
+    ),
+    Mutation(
+        "integer-inside-number",
+        False,
+        "",
+        _set([*S, "DecimalValue", "type"], ["string", "number", "integer"]),
+        True,
+    ),
+    Mutation(
+        "type-list-as-one-of-bare-types",
+        False,
+        "",
+        _edit([*S, "DecimalValue"], type=_DEL, oneOf=[{"type": "string"}, {"type": "number"}]),
+        True,
+    ),
+    Mutation(
+        "response-enum-reordered",
+        False,
+        "",
+        _reverse([*S, "Invoice", "properties", "status", "enum"]),
+        True,
+    ),
+    Mutation("request-enum-reordered", False, "", _reverse([*STATE, "enum"]), True),
+    Mutation("required-reordered", False, "", _reverse([*CLIENT_IN, "required"]), True),
+    Mutation(
+        "one-of-reordered",
+        False,
+        "",
+        _reverse([*S, "Invoice", "properties", "owner_invoice_id", "oneOf"]),
+        True,
+    ),
+    Mutation(
+        "ref-wrapped-in-all-of-request",
+        False,
+        "",
+        _wrap_all_of([*CLIENT_IN, "properties", "country"]),
+        True,
+    ),
+    Mutation("ref-wrapped-in-all-of-response", False, "", _wrap_all_of([*TAX, "value"]), True),
+    Mutation(
+        "inline-schema-wrapped-in-all-of",
+        False,
+        "",
+        _wrap_all_of([*S, "Invoice", "properties", "total"]),
+        True,
+    ),
+    Mutation("ref-inlined-response", False, "", _inline_component([*TAX, "value"]), True),
+    Mutation(
+        "ref-inlined-request",
+        False,
+        "",
+        _inline_component([*CLIENT_IN, "properties", "country"]),
+        True,
+    ),
+    Mutation(
+        "inline-schema-as-ref",
+        False,
+        "",
+        _do(_page_as_component_schema),
+        True,
+        base=_add_page_number,
+    ),
+    Mutation("parameter-moved-to-path-level", False, "", _do(_parameters_to_path_level), True),
+    Mutation("parameter-ref-inlined", False, "", _do(_inline_parameter), True),
+    Mutation("response-ref-inlined", False, "", _do(_inline_response), True),
+    Mutation(
+        "global-security-repeated-on-operation",
+        False,
+        "",
+        _do(_global_security_on_operation),
+        True,
+    ),
+    Mutation("media-type-with-charset", False, "", _do(_charset_media_type), True),
+    Mutation(
+        "min-length-zero-spelled-out",
+        False,
+        "",
+        _edit([*CLIENT_IN, "properties", "address"], minLength=0),
+        True,
+    ),
+    Mutation(
+        "defaults-spelled-out",
+        False,
+        "",
+        _do(_spell_out_defaults),
+        True,
+    ),
+]
+
+# Breaking near-misses of the rewrites above: one step further, and an ERR is due.
+NEAR_MISSES: list[Mutation] = [
+    Mutation(
+        "integer-exclusive-minimum-at-old-minimum",
+        True,
+        "request-constraint-tightened",
+        _edit(PAGE, minimum=_DEL, exclusiveMinimum=1),
+    ),
+    Mutation(
+        "integer-exclusive-maximum-at-old-maximum",
+        True,
+        "request-constraint-tightened",
+        _edit(PER_PAGE, maximum=_DEL, exclusiveMaximum=100),
+    ),
+    Mutation(
+        "number-minimum-as-exclusive-minimum-response",
+        True,
+        "response-constraint-relaxed",
+        _edit([*S, "Invoice", "properties", "total"], minimum=_DEL, exclusiveMinimum=0),
+        base=_edit([*S, "Invoice", "properties", "total"], minimum=1),
+    ),
+    Mutation(
+        "enum-of-one-as-other-const",
+        True,
+        "request-property-enum-value-removed",
+        _const(STATE, "canceled"),
+        base=_edit(STATE, enum=["settled"]),
+    ),
+    Mutation(
+        "nullable-dropped-request",
+        True,
+        "request-property-type-changed",
+        _edit([*CLIENT_IN, "properties", "address"], type="string", nullable=_DEL),
+        base=_edit([*CLIENT_IN, "properties", "address"], nullable=True),
+    ),
+    Mutation(
+        "nullable-3.0-spelling-added-response",
+        True,
+        "response-property-type-changed",
+        _edit([*S, "Invoice", "properties", "currency"], nullable=True),
+    ),
+    Mutation(
+        "all-of-with-a-constraint",
+        True,
+        "request-constraint-tightened",
+        _set(
+            [*CLIENT_IN, "properties", "address"],
+            {"allOf": [{"type": "string", "maxLength": 100}, {"maxLength": 40}]},
+        ),
+    ),
+    Mutation(
+        "ref-inlined-with-a-wider-pattern",
+        True,
+        "response-constraint-relaxed",
+        _inline_component([*TAX, "value"], {"pattern": "^.*$"}),
+    ),
+    Mutation(
+        "type-list-as-one-of-losing-a-type",
+        True,
+        "request-property-type-changed",
+        _edit([*S, "DecimalValue"], type=_DEL, oneOf=[{"type": "string"}]),
     ),
 ]

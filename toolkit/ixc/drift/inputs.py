@@ -7,8 +7,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from invoicexpress_core.spec import compiled_path, load_spec
 
 
@@ -54,8 +52,11 @@ def read_document(source: str, *, cwd: Path | None = None) -> dict[str, Any]:
             f"{source!r} is neither a file nor a git `REF:path`; "
             "pass an existing spec file or e.g. HEAD~1:spec/invoicexpress.yaml"
         )
+    import yaml  # only here: a spec with a current JSON twin never needs it
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 6x the Python parser
     try:
-        document = yaml.load(text, Loader=yaml.CSafeLoader)  # libyaml: 6x the Python parser
+        document = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -9,6 +9,7 @@ exchanges did and did not exercise, so an empty account is not mistaken for a cl
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -116,6 +117,16 @@ def probe(
     return exchanges
 
 
+def refusal(exchanges: list[Exchange]) -> str | None:
+    """When the server refused every request (401/403: a wrong key, a blocked account), what
+    it answered; a probe that read nothing has found nothing, and must not pass."""
+    if not exchanges or any(ex.status not in (401, 403) for ex in exchanges):
+        return None
+    counts = sorted({ex.status for ex in exchanges})
+    codes = "/".join(map(str, counts))
+    return f"the server refused every request ({codes} on {len(exchanges)} of {len(exchanges)})"
+
+
 def _field_paths(value: Any, prefix: str = "") -> set[str]:
     """`invoice.client.name`-style paths of every field in a body (list items as `[]`)."""
     out: set[str] = set()
@@ -130,16 +141,23 @@ def _field_paths(value: Any, prefix: str = "") -> set[str]:
     return out
 
 
+def _counted(names: Counter[str], limit: int = 8) -> str:
+    """Each name once, with how many times it occurred when more than once."""
+    shown = [f"{n} ×{c}" if c > 1 else n for n, c in sorted(names.items())[:limit]]
+    return ", ".join(shown) + (" …" if len(names) > limit else "")
+
+
 def coverage(spec: Spec, exchanges: list[Exchange], max_requests: int) -> list[str]:
     """What a probe exercised, and what it could not check, as report notes."""
     seen: dict[str, set[int]] = {}
     fields: set[str] = set()
-    empty: list[str] = []
+    empty: Counter[str] = Counter()
+    lists = {op.operation_id for op in _list_operations(spec)}
     for ex in exchanges:
         seen.setdefault(ex.operation_id or f"{ex.method} {ex.path}", set()).add(ex.status)
         fields |= {f"{ex.operation_id}:{p}" for p in _field_paths(ex.response_body)}
-        if ex.status == 200 and not _items(ex.response_body) and "{" not in ex.path:
-            empty.append(ex.operation_id or ex.path)
+        if ex.status == 200 and ex.operation_id in lists and not _items(ex.response_body):
+            empty[ex.operation_id] += 1
     gets = [op for op in spec if op.method == "GET"]
     missed_gets = sorted(op.operation_id for op in gets if op.operation_id not in seen)
     writes = sum(1 for op in spec if op.method != "GET")
@@ -152,7 +170,7 @@ def coverage(spec: Spec, exchanges: list[Exchange], max_requests: int) -> list[s
     cannot = []
     if empty:
         cannot.append(
-            f"{len(empty)} list(s) came back empty ({', '.join(sorted(empty)[:8])}), so no "
+            f"{len(empty)} list(s) came back empty ({_counted(empty)}), so no "
             "document of those types could be fetched and checked"
         )
     if missed_gets:

@@ -69,10 +69,16 @@ class _Row:
         return (-self.head.level, -len(self.operations), self.head.rule, self.head.message)
 
 
+# Rules whose findings read best as one row with a count, each operation's own change listed.
+_FOLDED = {"api-operation-id-changed": "operationIds changed (generated function names follow)"}
+
+
 def _root(f: Finding, kind: str) -> tuple[str, ...]:
     """What makes findings one change: a shared component (spec) or one field or status seen
     across operations (server), else the finding itself."""
     if kind == "spec":
+        if f.rule in _FOLDED:
+            return (f.rule,)
         if f.cause:
             return (f.rule, f.cause, f.cause_message)
         return (f.rule, f.operation, f.pointer)
@@ -103,9 +109,14 @@ def rows(findings: Iterable[Finding], kind: str) -> list[_Row]:
 def _reach(row: _Row, titles: dict[str, str], fingerprints: bool) -> str:
     ops = row.operations
 
+    folded = row.head.rule in _FOLDED
+
     def name(op: str) -> str:
         prints = sorted({f.fingerprint for f in row.findings if f.operation == op})
         tail = f" `{', '.join(prints)}`" if fingerprints else ""
+        if folded:  # each operation's own change
+            own = next(f.message for f in row.findings if f.operation == op)
+            tail += f": {_md_cell(own)}"
         title = titles.get(op, op)
         if len(ops) > 1:  # in a list the operationId says enough
             found = re.search(r"\(([^()]+)\)$", title)
@@ -124,6 +135,8 @@ def _row_md(row: _Row, report: Report) -> str:
     f = row.head
     if report.kind == "spec":
         change = f.cause_message if f.cause else f.message
+        if f.rule in _FOLDED and len(row.operations) > 1:
+            change = f"{len(row.operations)} {_FOLDED[f.rule]}"
         return (
             f"| {_ICON[f.level]} | `{f.rule}` | {_md_cell(change)} | "
             f"{_reach(row, report.operations, False)} |"
@@ -169,7 +182,7 @@ def to_markdown(
     lines.append(f"**{len(new)} {noun}**{causes} ({summary}){tail}.")
     if report.kind == "spec":
         breaking = sum(1 for f in new if f.breaking)
-        lines.append(f"Breaking (ERR or WARN): **{breaking}**.")
+        lines.append(f"Breaking (ERR): **{breaking}**.")
     if fail_on is not None:
         failing = report.failing(fail_on)
         verdict = (
@@ -194,31 +207,70 @@ def to_markdown(
                 "| Level | Rule | Where | Seen | Finding | Example | Operations |",
                 "|---|---|---|---|---|---|---|",
             ]
-        reserve = _size("\n".join(footer)) + 600
-        used = sum(_size(x) + 1 for x in lines)
-        shown = 0
-        for row in grouped:
-            text = _row_md(row, report)
-            if used + _size(text) + 1 > budget - reserve:
-                break
-            lines.append(text)
-            used += _size(text) + 1
-            shown += 1
+        reserve = _size("\n".join(footer)) + 1_500  # the left-out note included
+        room = budget - reserve - sum(_size(x) + 1 for x in lines)
+        texts = [_row_md(row, report) for row in grouped]
+        chosen = _fit(grouped, [_size(t) + 1 for t in texts], room)
+        lines += [t for i, t in enumerate(texts) if i in chosen]
         lines.append("")
-        left = grouped[shown:]
+        left = [row for i, row in enumerate(grouped) if i not in chosen]
         if left:
-            tally: dict[str, int] = defaultdict(int)
-            for row in left:
-                tally[row.head.level.name] += 1
-            parts = ", ".join(f"{n} {lvl}" for lvl, n in sorted(tally.items(), key=_lvl))
-            where = f"`{full_report}`" if full_report else "`--json FILE` (or `--format json`)"
-            lines.append(
-                f"> ✂️ {len(left)} of {len(grouped)} rows left out to fit a comment ({parts}); "
-                f"every change is in the full JSON report: {where}."
-            )
-            lines.append("")
+            lines += [_left_out(left, len(grouped), full_report), ""]
     lines += footer
     return redact_text("\n".join(lines) + "\n", tuple(secrets))
+
+
+WARN_SHARE = 0.3  # of the room left after one row per rule, kept from ERR rows for WARN rows
+
+
+def _fit(grouped: list[_Row], sizes: list[int], room: int) -> set[int]:
+    """Which rows fit in `room` bytes: first one row of every rule that fired (most severe
+    rules first), then the other rows level by level, ERR rows leaving `WARN_SHARE` of what
+    is left to WARN rows, so ERRs never hide every WARN."""
+    chosen: set[int] = set()
+    used = 0
+
+    def take(indexes: list[int], limit: int) -> None:
+        nonlocal used
+        for i in indexes:
+            if used + sizes[i] > limit:
+                continue  # a shorter row further on may still fit
+            chosen.add(i)
+            used += sizes[i]
+
+    firsts: dict[str, int] = {}
+    for i, row in enumerate(grouped):
+        firsts.setdefault(row.head.rule, i)
+    take(sorted(firsts.values(), key=lambda i: -grouped[i].head.level), room)
+    rest = [i for i in range(len(grouped)) if i not in chosen]
+    errs = [i for i in rest if grouped[i].head.level is Level.ERR]
+    warns = [i for i in rest if grouped[i].head.level is Level.WARN]
+    infos = [i for i in rest if grouped[i].head.level is Level.INFO]
+    spare = room - used
+    take(errs, room - int(spare * WARN_SHARE) if warns else room)
+    take(warns, room)
+    take(errs, room)  # what WARN rows did not need
+    take(infos, room)
+    return chosen
+
+
+def _left_out(left: list[_Row], total: int, full_report: str | None) -> str:
+    """What the comment could not hold, by level and by rule, and where all of it is."""
+    tally: dict[str, int] = defaultdict(int)
+    by_rule: dict[str, int] = defaultdict(int)
+    for row in left:
+        tally[row.head.level.name] += 1
+        by_rule[row.head.rule] += 1
+    parts = ", ".join(f"{n} {lvl}" for lvl, n in sorted(tally.items(), key=_lvl))
+    rules = sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+    named = ", ".join(f"`{rule}` {n}" for rule, n in rules[:12])
+    if len(rules) > 12:
+        named += f" and {len(rules) - 12} more rules"
+    where = f"`{full_report}`" if full_report else "`--json FILE` (or `--format json`)"
+    return (
+        f"> ✂️ {len(left)} of {total} rows left out to fit a comment ({parts}; by rule: "
+        f"{named}); every change is in the full JSON report: {where}."
+    )
 
 
 def _size(text: str) -> int:

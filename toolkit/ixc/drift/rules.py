@@ -1,7 +1,8 @@
 """Every rule either report can raise: id, level and why it has that level.
 
-Levels follow oasdiff: ERR breaks existing clients (or, for server drift, the spec is wrong in
-a way a generated client trips over), WARN may break some clients, INFO is additive. Direction
+Levels mean what `Level` says (ERR breaks a call on the wire, WARN changes what code written
+against the old spec relies on, INFO neither); for server drift ERR is the spec being wrong in
+a way a generated client trips over. Direction
 matters: a value a server may now *send* is judged differently from one a client may now *send*.
 """
 
@@ -49,7 +50,9 @@ SPEC_RULES: dict[str, Rule] = _rules(
     ("request-parameter-style-changed", E, "clients serialise the value the old way"),
     ("request-constraint-tightened", E, "values clients send today may now be refused"),
     ("request-constraint-relaxed", N, "every value sent today is still accepted"),
-    ("request-default-changed", W, "clients omitting the value get another behaviour"),
+    ("request-default-changed", E, "clients omitting the value silently get other data"),
+    ("request-default-removed", W, "what an omitted value means is no longer promised"),
+    ("request-default-added", N, "documents what omitting the value already did"),
     ("request-body-removed", W, "clients still sending a body may be refused or ignored"),
     ("request-body-became-required", E, "calls without a body now fail"),
     ("request-body-media-type-removed", E, "clients sending that media type now fail"),
@@ -81,7 +84,7 @@ SPEC_RULES: dict[str, Rule] = _rules(
     ("discriminator-annotation-changed", N, "the same branches and values; only a parsing hint"),
     ("response-success-status-removed", E, "clients handling it never see it again"),
     ("response-success-status-added", N, "a new success answer clients may not parse"),
-    ("response-non-success-status-removed", W, "error handling written for it goes unused"),
+    ("response-non-success-status-removed", W, "calls work; typed handling of it goes away"),
     ("response-non-success-status-added", N, "a newly documented failure"),
     ("response-media-type-removed", E, "clients expecting that media type get another"),
     ("response-media-type-added", N, "an additional media type"),
@@ -90,6 +93,7 @@ SPEC_RULES: dict[str, Rule] = _rules(
     ("response-header-became-optional", E, "clients relying on the header may get nothing"),
     ("response-header-added", N, "an additional header"),
     ("api-security-added", E, "calls without the new credentials fail"),
+    ("security-scheme-replaced", E, "the old credentials stop working"),
     ("api-security-removed", N, "calls need fewer credentials"),
     ("security-scheme-changed", E, "credentials are now sent differently"),
     ("state-transition-removed", E, "a state change clients use is now refused"),

@@ -258,6 +258,31 @@ class ServerDrift:
 
     # --- state machines -------------------------------------------------------------------
 
+    def _refused_for_another_reason(self, op: Operation, body: Any) -> bool:
+        """Whether a 422 names a refusal the spec documents for this operation (its
+        `x-error-messages`) other than the state machine's own "not from this state": such an
+        answer (a date before the series' last final document) says nothing about
+        transitions. Documented messages quote `x-error-catalogue` templates with example
+        values, so an observed message matches a documented one through its template."""
+        key = _status_key(op.responses, 422)
+        response = resolve(self.doc, op.responses[key]) if key else {}
+        documented = response.get("x-error-messages") if isinstance(response, dict) else None
+        if not isinstance(documented, list):
+            return False
+        sm_errors = (op.state_machine or {}).get("errors") or {}
+        refusal = (sm_errors.get("invalid_transition") or {}).get("message")
+        templates = [
+            _template_regex(str(t)) for t in (self.doc.get("x-error-catalogue") or {}).values()
+        ]
+
+        def same(observed: str, known: str) -> bool:
+            if observed == known:
+                return True
+            return any(t.match(known) and t.match(observed) for t in templates)
+
+        reasons = [str(m) for m in documented if str(m) != refusal]
+        return any(same(text, known) for text in _strings(body) for known in reasons)
+
     def _doc_key(self, op: Operation, ex: Exchange) -> str | None:
         m = op.path_regex.match(ex.path)
         if not m:
@@ -338,7 +363,8 @@ class ServerDrift:
         if not ok and ex.status == 422 and matching:
             sent = _document_fields(ex.request_body)
             t = matching[0]
-            if all(r in sent and sent[r] not in (None, "") for r in t.get("requires") or []):
+            met = all(r in sent and sent[r] not in (None, "") for r in t.get("requires") or [])
+            if met and not self._refused_for_another_reason(op, ex.response_body):
                 return [
                     _Issue(
                         "state-transition-refused",
@@ -355,6 +381,22 @@ class ServerDrift:
                     )
                 ]
         return []
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in an error body, whatever its documented shape."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[^}]+\}", template)
+    return re.compile("^" + "(.+)".join(re.escape(p) for p in parts) + "$", re.S)
 
 
 def _pick_media(content: dict[str, Any], ctype: str) -> str | None:

@@ -16,6 +16,7 @@ both sides is judged once per side, and each finding names the component it come
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -358,7 +359,8 @@ def _diff_servers(ctx: _Ctx, o: _Op, n: _Op) -> None:
             ea, eb = va[name].get("enum"), vb[name].get("enum")
             lost = [v for v in ea or [] if v not in (eb or [])] if eb else []
             if lost or (eb and not ea):
-                msg = f"server `{url}` variable `{name}` no longer accepts {lost or 'any value'}"
+                accepted = _names(lost) if lost else "any value"
+                msg = f"server `{url}` variable `{name}` no longer accepts {accepted}"
                 ctx.emit(
                     "server-variable-narrowed",
                     join_pointer("/servers", url, "variables", name),
@@ -403,6 +405,16 @@ def _scheme_shape(scheme: dict[str, Any]) -> dict[str, Any]:
     return shape
 
 
+def _describe_scheme(scheme: dict[str, Any]) -> str:
+    """A scheme as a client configures it: `API key in query `api_key``, `HTTP bearer`."""
+    kind = scheme.get("type")
+    if kind == "apiKey":
+        return f"API key in {scheme.get('in')} `{scheme.get('name')}`"
+    if kind == "http":
+        return f"HTTP {str(scheme.get('scheme', '')).lower()}"
+    return {"oauth2": "OAuth 2", "openIdConnect": "OpenID Connect"}.get(str(kind), str(kind))
+
+
 def _diff_security(ctx: _Ctx, o: _Op, n: _Op) -> None:
     alts_a, global_a = _security(ctx.old_doc, o)
     alts_b, global_b = _security(ctx.new_doc, n)
@@ -429,12 +441,22 @@ def _diff_security(ctx: _Ctx, o: _Op, n: _Op) -> None:
     broken = [a for a in ids_a if not satisfied(a)]
     if broken:
         wanted = sorted({name for b in alts_b for name in b} - {k for a in alts_a for k in a})
+        kept = {i for b in ids_b for i in b}
+        lost = sorted({k for a in alts_a for k in a if identity(k, ctx.old_doc) not in kept})
         scopes = sorted(
             {f"{k}:{s}" for b in alts_b for k, v in b.items() for s in v}
             - {f"{k}:{s}" for a in alts_a for k, v in a.items() for s in v}
         )
+        if lost and wanted:  # one scheme for another: say what stopped working
+            old = ", ".join(f"`{k}` ({_describe_scheme(_scheme(ctx.old_doc, k))})" for k in lost)
+            new = ", ".join(f"`{k}` ({_describe_scheme(_scheme(ctx.new_doc, k))})" for k in wanted)
+            msg = f"{old} no longer accepted: calls need {new} instead"
+            cause = cause or f"#/components/securitySchemes/{lost[0]}"
+            ctx.emit("security-scheme-replaced", "/security", msg, cause=cause, cause_message=msg)
+            return
         detail = ", ".join([f"`{w}`" for w in wanted] + [f"scope `{s}`" for s in scopes])
         msg = f"operation now requires {detail or 'other credentials'}"
+        cause = cause or f"#/components/securitySchemes/{(wanted or ['(scopes)'])[0]}"
         ctx.emit("api-security-added", "/security", msg, cause=cause, cause_message=msg)
     elif ids_a != ids_b:
         msg = "operation accepts credentials it did not (fewer requirements or a new alternative)"
@@ -444,7 +466,7 @@ def _diff_security(ctx: _Ctx, o: _Op, n: _Op) -> None:
         a, b = _scheme_shape(_scheme(ctx.old_doc, name)), _scheme_shape(_scheme(ctx.new_doc, name))
         if a != b:
             changed = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-            detail = ", ".join(f"{k}: {a.get(k)!r} → {b.get(k)!r}" for k in changed)
+            detail = ", ".join(_change(k, a.get(k), b.get(k)) for k in changed)
             msg = f"security scheme `{name}` changed ({detail})"
             ctx.emit(
                 "security-scheme-changed",
@@ -833,18 +855,42 @@ _TYPED_FORMATS = {
 _WIDER_FORMAT = {("int32", "int64"), ("float", "double"), ("int32", "double")}
 
 
-def _bound(schema: dict[str, Any], plain: str, excl: str) -> tuple[float, bool] | None:
-    """A numeric bound as (value, exclusive), from OpenAPI 3.0 or 3.1 spelling."""
-    ex = schema.get(excl)
-    value = schema.get(plain)
-    if isinstance(ex, (int, float)) and not isinstance(ex, bool):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            # both given: the stricter one holds
-            return (float(ex), True) if ex >= value else (float(value), False)
-        return float(ex), True
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value), ex is True
+def _bound(
+    schema: dict[str, Any], plain: str, excl: str, *, integral: bool, upper: bool
+) -> tuple[float, bool] | None:
+    """A numeric bound as (value, exclusive), from OpenAPI 3.0 or 3.1 spelling. On integers
+    it is the inclusive integer bound (`exclusiveMinimum: 0` and `minimum: 0.5` are
+    `minimum: 1`): bounds admitting the same integers compare equal."""
+    bound = _raw_bound(schema, plain, excl, upper)
+    if bound is None or not integral:
+        return bound
+    value, exclusive = bound
+    if upper:
+        return float(math.ceil(value) - 1 if exclusive else math.floor(value)), False
+    return float(math.floor(value) + 1 if exclusive else math.ceil(value)), False
+
+
+def _raw_bound(
+    schema: dict[str, Any], plain: str, excl: str, upper: bool
+) -> tuple[float, bool] | None:
+    ex, value = schema.get(excl), schema.get(plain)
+    ex_n = float(ex) if isinstance(ex, (int, float)) and not isinstance(ex, bool) else None
+    value_n = (
+        float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    )
+    if ex_n is not None:
+        if value_n is not None:  # both given: the stricter one holds
+            stricter = ex_n <= value_n if upper else ex_n >= value_n
+            return (ex_n, True) if stricter else (value_n, False)
+        return ex_n, True
+    if value_n is not None:
+        return value_n, ex is True
     return None
+
+
+def _integral(types: frozenset[str]) -> bool:
+    """Whether the only numbers a schema admits are integers (bounds then count integers)."""
+    return types & {"integer", "number"} == {"integer"}
 
 
 class _SchemaDiff:
@@ -868,7 +914,9 @@ class _SchemaDiff:
     def _what(self, display: str) -> str:
         if self.parameter:
             return f"{self.label} `{display}`" if display else self.label
-        return f"{self.label} property `{display}`" if display else f"{self.label} body"
+        if display:
+            return f"{self.label} property `{display}`"
+        return self.label if self.label.endswith("body") else f"{self.label} body"
 
     def _emit(
         self,
@@ -889,7 +937,7 @@ class _SchemaDiff:
             rule,
             ptr,
             f"{self._what(display)}{sep}{change}",
-            where or f"{self.label}: {display or '(body)'}",
+            where or self._what(display),
             cause=cause,
             cause_message=cause_message,
         )
@@ -930,7 +978,7 @@ class _SchemaDiff:
         ref = pair[1] or pair[0]
         if ref.startswith("#/components/"):
             anchor = (ref, "")
-        a, b = self.ctx.old_memo.merged(old), self.ctx.new_memo.merged(new)
+        a, b = _normal(self.ctx.old_memo.merged(old)), _normal(self.ctx.new_memo.merged(new))
         alts_a, alts_b = a.get("oneOf") or a.get("anyOf"), b.get("oneOf") or b.get("anyOf")
         if bool(alts_a) != bool(alts_b):  # `X` against `oneOf: [X, null]`: compare X with X|null
             a = _unwrap(a, self.ctx.old_doc, self.ctx.old_memo)
@@ -1024,7 +1072,7 @@ class _SchemaDiff:
                 tightened = relaxed = True
             if self.direction == "response" and not {fa, fb} & _TYPED_FORMATS:
                 relaxed = False  # a descriptive format (uri, email): readers keep a string
-            change = f"format changed from {_show(fa)} to {_show(fb)}"
+            change = _change("format", fa, fb)
             self._constraint(
                 join_pointer(ptr, "format"), display, anchor, tightened, relaxed, change
             )
@@ -1034,7 +1082,7 @@ class _SchemaDiff:
                 tightened, relaxed = pa is None, pb is None
             else:
                 tightened, relaxed = _regex.compare(str(pa), str(pb))
-            change = f"pattern changed from {_show(pa)} to {_show(pb)}"
+            change = _change("pattern", pa, pb)
             self._constraint(
                 join_pointer(ptr, "pattern"), display, anchor, tightened, relaxed, change
             )
@@ -1042,11 +1090,14 @@ class _SchemaDiff:
     def _bounds(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
     ) -> None:
+        int_a = _integral(type_set(self.ctx.old_doc, a))
+        int_b = _integral(type_set(self.ctx.new_doc, b))
         for plain, excl in _LOWER + _UPPER:
-            ba, bb = _bound(a, plain, excl), _bound(b, plain, excl)
+            upper = (plain, excl) in _UPPER
+            ba = _bound(a, plain, excl, integral=int_a, upper=upper)
+            bb = _bound(b, plain, excl, integral=int_b, upper=upper)
             if ba == bb:
                 continue
-            upper = (plain, excl) in _UPPER
             if ba is None or bb is None:
                 tightened, relaxed = ba is None, bb is None
             else:
@@ -1054,7 +1105,7 @@ class _SchemaDiff:
                 sa = (ba[0], ba[1]) if not upper else (-ba[0], ba[1])
                 sb = (bb[0], bb[1]) if not upper else (-bb[0], bb[1])
                 tightened, relaxed = sb > sa, sb < sa
-            change = f"{plain} changed from {_show_bound(ba)} to {_show_bound(bb)}"
+            change = _change(plain, ba, bb, _show_bound)
             self._constraint(join_pointer(ptr, plain), display, anchor, tightened, relaxed, change)
         for key in _MIN_COUNTS + _MAX_COUNTS:
             va, vb = a.get(key), b.get(key)
@@ -1065,7 +1116,7 @@ class _SchemaDiff:
             else:
                 sign = 1 if key in _MIN_COUNTS else -1
                 tightened, relaxed = sign * vb > sign * va, sign * vb < sign * va
-            change = f"{key} changed from {va} to {vb}"
+            change = _change(key, va, vb, str)
             self._constraint(join_pointer(ptr, key), display, anchor, tightened, relaxed, change)
         ma, mb = a.get("multipleOf"), b.get("multipleOf")
         if ma != mb:
@@ -1074,7 +1125,7 @@ class _SchemaDiff:
             else:
                 tightened = not _divides(ma, mb)
                 relaxed = not _divides(mb, ma)
-            change = f"multipleOf changed from {ma} to {mb}"
+            change = _change("multipleOf", ma, mb, str)
             self._constraint(
                 join_pointer(ptr, "multipleOf"), display, anchor, tightened, relaxed, change
             )
@@ -1088,15 +1139,21 @@ class _SchemaDiff:
     def _default(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
     ) -> None:
-        if a.get("default") != b.get("default") and "default" in a:
-            change = f"default changed from {a.get('default')!r} to {b.get('default')!r}"
-            self._emit(
-                f"{self.direction}-default-changed",
-                join_pointer(ptr, "default"),
-                display,
-                anchor,
-                change,
-            )
+        da, db = a.get("default", _MISSING), b.get("default", _MISSING)
+        if da != db:
+            if self.direction == "response":  # a response's default only documents
+                kind = "changed" if da is not _MISSING else ""
+            else:
+                kind = "removed" if db is _MISSING else "added" if da is _MISSING else "changed"
+            if kind:
+                was, now = (None if v is _MISSING else v for v in (da, db))
+                self._emit(
+                    f"{self.direction}-default-{kind}",
+                    join_pointer(ptr, "default"),
+                    display,
+                    anchor,
+                    _change("default", was, now),
+                )
         if bool(a.get("deprecated")) != bool(b.get("deprecated")) and display:
             state = "deprecated" if b.get("deprecated") else "no longer deprecated"
             self._emit(
@@ -1114,10 +1171,12 @@ class _SchemaDiff:
         lost, gained = sorted(set(ka) - set(kb)), sorted(set(kb) - set(ka))
         if lost:
             self._constraint(
-                p, display, anchor, True, False, f"root keys {lost} no longer accepted"
+                p, display, anchor, True, False, f"root keys {_names(lost)} no longer accepted"
             )
         if gained:
-            self._constraint(p, display, anchor, False, True, f"root keys {gained} now accepted")
+            self._constraint(
+                p, display, anchor, False, True, f"root keys {_names(gained)} now accepted"
+            )
 
     def _discriminator(
         self, a: dict[str, Any], b: dict[str, Any], ptr: str, display: str, anchor: _Anchor
@@ -1150,16 +1209,16 @@ class _SchemaDiff:
                 p,
                 display,
                 anchor,
-                f"discriminator values {changed} map to other schemas",
+                f"discriminator values {_names(changed)} map to other schemas",
             )
         lost, gained = sorted(set(ma) - set(mb)), sorted(set(mb) - set(ma))
         if lost:
             self._constraint(
-                p, display, anchor, True, False, f"discriminator values {lost} removed"
+                p, display, anchor, True, False, f"discriminator values {_names(lost)} removed"
             )
         if gained:
             self._constraint(
-                p, display, anchor, False, True, f"discriminator values {gained} added"
+                p, display, anchor, False, True, f"discriminator values {_names(gained)} added"
             )
 
     def _alternatives(
@@ -1373,6 +1432,30 @@ class _SchemaDiff:
         return out
 
 
+def _normal(schema: dict[str, Any]) -> dict[str, Any]:
+    """One spelling where several admit the same values: a count bound of 0 (admits all) is
+    dropped, and a choice of bare types (`oneOf: [{type: string}, {type: number}]`) is the
+    type list. A `oneOf` of overlapping types (integer and number) is left alone: an integer
+    matches two branches and so fails it."""
+    out = {k: v for k, v in schema.items() if not (k in _MIN_COUNTS and v == 0)}
+    kind = "oneOf" if "oneOf" in out else "anyOf"
+    branches = out.get(kind)
+    if not isinstance(branches, list) or not branches or "type" in out:
+        return out
+    types: list[str] = []
+    for branch in branches:
+        if not isinstance(branch, dict) or set(branch) - _NOISE != {"type"}:
+            return out
+        declared = branch["type"]
+        for t in [declared] if isinstance(declared, str) else declared or []:
+            if kind == "oneOf" and (t in types or {t, *types} >= {"integer", "number"}):
+                return out
+            types.append(str(t))
+    del out[kind]
+    out["type"] = sorted(set(types))
+    return out
+
+
 def _unwrap(schema: dict[str, Any], doc: dict[str, Any], memo: _Memo) -> dict[str, Any]:
     """A choice of one schema (and perhaps null) as that schema, null added to its types."""
     branches = schema.get("oneOf") or schema.get("anyOf")
@@ -1423,13 +1506,28 @@ def _branch_tag(schema: dict[str, Any]) -> str:
     return ""
 
 
-def _show(value: Any) -> str:
-    return "none" if value is None else f"`{value}`"
+def _value(value: Any) -> str:
+    """A value as it reads in the spec (JSON), never as a Python repr."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"`{json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}`"
 
 
-def _show_bound(bound: tuple[float, bool] | None) -> str:
-    if bound is None:
-        return "none"
+def _names(values: list[Any]) -> str:
+    """`a`, `b` (a list as a reader reads it, not as Python prints it)."""
+    return ", ".join(f"`{v}`" for v in values)
+
+
+def _change(what: str, old: Any, new: Any, show: Callable[[Any], str] = _value) -> str:
+    """`maxItems added: 20`, `maxItems removed (was 20)`, `maxItems changed from 20 to 10`."""
+    if old is None:
+        return f"{what} added: {show(new)}"
+    if new is None:
+        return f"{what} removed (was {show(old)})"
+    return f"{what} changed from {show(old)} to {show(new)}"
+
+
+def _show_bound(bound: tuple[float, bool]) -> str:
     value = int(bound[0]) if bound[0].is_integer() else bound[0]
     return f"{value} (exclusive)" if bound[1] else str(value)
 
@@ -1495,13 +1593,13 @@ def _diff_state_machine(ctx: _Ctx, o: _Op, n: _Op) -> None:
             ctx.emit(
                 "state-transition-requires-added",
                 ptr(key),
-                f"transition {where(key)} now requires {more} in the request",
+                f"transition {where(key)} now requires {_names(more)} in the request",
                 where(key),
             )
         if fewer:
             ctx.emit(
                 "state-transition-requires-removed",
                 ptr(key),
-                f"transition {where(key)} no longer requires {fewer}",
+                f"transition {where(key)} no longer requires {_names(fewer)}",
                 where(key),
             )

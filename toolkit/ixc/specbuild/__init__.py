@@ -27,6 +27,7 @@ from ixc.specbuild import (
     wire,
 )
 from ixc.specbuild.areas import AREAS
+from ixc.specbuild.example_dates import EXAMPLES_DAY
 from ixc.specbuild.files import ROOT, SPEC_FILE, VENDOR_DIR
 from ixc.specbuild.nodes import Node
 
@@ -126,6 +127,7 @@ def build_document() -> dict[str, Any]:
             "version": "2.0.0-curated.1",
             "description": INFO_DESCRIPTION,
             "license": {"name": "MIT", "identifier": "MIT"},
+            "x-examples-date": EXAMPLES_DAY.isoformat(),
             "x-rate-limit": {
                 "requests_per_minute": 100,
                 "scope": "account",

@@ -10,6 +10,7 @@ figures follow the vendor's own example (api-docs 004): one line of 24.3902 at 2
 from __future__ import annotations
 
 from ixc.specbuild.doctypes import MACHINES, DocType
+from ixc.specbuild.example_dates import dmy
 from ixc.specbuild.nodes import Node, array, enum, nullable_string, obj, ref, string
 
 ADDRESS: Node = {
@@ -209,8 +210,8 @@ def document_example(dt: DocType, *, status: str = "draft", doc_id: int = 1001) 
         "atcud": "N/D" if final else None,
         "sequence_id": 1,
         "tax_exemption": None,
-        "date": "03/12/2026",
-        "due_date": "18/12/2026",
+        "date": dmy(),
+        "due_date": dmy(15),
         "reference": "PO-42",
         "observations": "Obrigado.",
         "retention": "0.0",
@@ -247,14 +248,14 @@ def document_example(dt: DocType, *, status: str = "draft", doc_id: int = 1001) 
     }
     if dt.family == "guides":
         body |= {
-            "loaded_at": "04/12/2026 09:00:00",
+            "loaded_at": dmy(1, "09:00:00"),
             "license_plate": "00-AA-00",
             "address_from": ADDRESS,
             "address_to": ADDRESS,
             "at_doc_code_id": None,
         }
     if dt.family == "purchase_orders":
-        body |= {"loaded_at": "04/12/2026", "delivery_site": "Armazém"}
+        body |= {"loaded_at": dmy(1), "delivery_site": "Armazém"}
     if dt.segment in ("credit_notes", "debit_notes"):
         body["owner_invoice_id"] = 1000
     return body

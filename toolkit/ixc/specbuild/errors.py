@@ -175,8 +175,10 @@ def shared_responses() -> dict[str, Node]:
             MESSAGE_INVALID_API_KEY,
         ),
         "BadRequest": _errors_object_response(
-            "The request is malformed: a query parameter out of range or of the wrong "
-            "type, or a body that is not valid JSON (bad UTF-8, too deeply nested).",
+            "The request is malformed: a query string that is not valid (a NUL byte), a query "
+            "parameter out of range or of the wrong type, or a body that is not valid JSON "
+            "(bad UTF-8, too deeply nested). Any request may get it: every request has a "
+            "query string, since `api_key` travels in it.",
             "per_page must be a whole number from 1 to 100",
         ),
         "PayloadTooLarge": _errors_object_response(

@@ -7,27 +7,22 @@ from typing import Any
 from ixc.specbuild.nodes import Node, json_content
 
 _RESPONSES = "#/components/responses/"
+# Any request can be refused for its key, its rate or its query string (every request has one:
+# `api_key` travels in it), so every operation documents 400, 401 and 429.
 COMMON = {
+    "400": {"$ref": _RESPONSES + "BadRequest"},
     "401": {"$ref": _RESPONSES + "Unauthorized"},
     "429": {"$ref": _RESPONSES + "TooManyRequests"},
 }
-_PAGING = ("#/components/parameters/Page", "#/components/parameters/PerPage")
 
 
-def _is_query(parameter: Node) -> bool:
-    """Inline parameters are query ones; of the shared components only paging is."""
-    return parameter.get("in") == "query" or parameter.get("$ref") in _PAGING
-
-
-def _malformed(responses: dict[str, Node], *, has_body: bool, has_query: bool) -> Node:
-    """What a malformed request gets: the operation's own 422 when it documents one, else 400
-    (and 415 for a body that is not JSON); 413 for any body over the size limit."""
+def _malformed(responses: dict[str, Node], *, has_body: bool) -> Node:
+    """What a malformed body gets: the operation's own 422 when it documents one, else 400
+    (COMMON) and 415 for a body that is not JSON; 413 for any body over the size limit."""
     out: Node = {}
     if has_body:
         out["413"] = {"$ref": _RESPONSES + "PayloadTooLarge"}
-    if "422" not in responses and (has_body or has_query):
-        out["400"] = {"$ref": _RESPONSES + "BadRequest"}
-        if has_body:
+        if "422" not in responses:
             out["415"] = {"$ref": _RESPONSES + "UnsupportedMediaType"}
     return out
 
@@ -50,11 +45,7 @@ def operation(
         op["parameters"] = parameters
     if body is not None:
         op["requestBody"] = {"required": body_required, "content": json_content(body, body_example)}
-    malformed = _malformed(
-        responses,
-        has_body=body is not None,
-        has_query=any(_is_query(p) for p in parameters or []),
-    )
+    malformed = _malformed(responses, has_body=body is not None)
     op["responses"] = dict(sorted({**responses, **COMMON, **malformed}.items()))
     op.update(extensions or {})
     return op

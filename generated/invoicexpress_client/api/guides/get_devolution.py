@@ -37,6 +37,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = ErrorsObject.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
 
         def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:

@@ -13,6 +13,7 @@ from ixc.specbuild.doctypes import (
 )
 from ixc.specbuild.document_model import document_example, document_schema, state_change_schema
 from ixc.specbuild.errors import error, errors_object, not_found
+from ixc.specbuild.example_dates import dmy
 from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import Node, enum, links, obj, ok, param, ref, string, wrap
 from ixc.specbuild.operation import operation
@@ -127,7 +128,7 @@ def pay() -> Node:
                 "amount": 30,
                 "payment_mechanism": "TB",
                 "note": "Transferência",
-                "payment_date": "05/12/2026",
+                "payment_date": dmy(2),
             }
         },
         extensions={

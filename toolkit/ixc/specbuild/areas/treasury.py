@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ixc.specbuild.area import Area
 from ixc.specbuild.errors import error, errors_list
+from ixc.specbuild.example_dates import iso
 from ixc.specbuild.messages import say
 from ixc.specbuild.nodes import (
     Node,
@@ -143,10 +144,10 @@ REGULARIZATION: Node = {
     "id": 1,
     "number": "NR00000001",
     "value": 10.0,
-    "date": "2026-12-03",
+    "date": iso(),
     "observation": "Acerto",
 }
-INITIAL_BALANCE: Node = {"value": 100.0, "date": "2026-01-01", "observation": "Saldo inicial"}
+INITIAL_BALANCE: Node = {"value": 100.0, "date": iso(-336), "observation": "Saldo inicial"}
 
 
 def get_balance() -> Node:
@@ -258,9 +259,7 @@ def create_regularization() -> Node:
         },
         parameters=[param("ClientId")],
         body=ref("RegularizationRequest"),
-        body_example={
-            "regularization": {"value": 10.0, "date": "2026-12-03", "observation": "Acerto"}
-        },
+        body_example={"regularization": {"value": 10.0, "date": iso(), "observation": "Acerto"}},
         extensions={"x-vendor-operation": "createClientRegularization"},
     )
 
@@ -293,7 +292,7 @@ def create_movement() -> Node:
                         "treasury_movement": {
                             "id": 1,
                             **movement,
-                            "date": "2026-12-05",
+                            "date": iso(2),
                             "serie": "A",
                             "observation": "",
                         }
@@ -315,7 +314,7 @@ def create_movement() -> Node:
         },
         parameters=[param("ClientId")],
         body=ref("TreasuryMovementRequest"),
-        body_example={"treasury_movement": {**movement, "date": "2026-12-05"}},
+        body_example={"treasury_movement": {**movement, "date": iso(2)}},
         extensions={"x-vendor-operation": "createClientTreasuryMovement"},
     )
 

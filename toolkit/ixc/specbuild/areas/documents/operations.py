@@ -21,6 +21,7 @@ from ixc.specbuild.doctypes import (
 )
 from ixc.specbuild.document_model import ADDRESS, document_example
 from ixc.specbuild.errors import error, errors_list, errors_object, not_found
+from ixc.specbuild.example_dates import dmy
 from ixc.specbuild.nodes import Node, array, empty, links, obj, ok, param, query, ref, string
 from ixc.specbuild.operation import operation
 
@@ -49,8 +50,8 @@ ITEM_INPUT: Node = {
 
 def fields_example(dt: DocType) -> Node:
     body: Node = {
-        "date": "03/12/2026",
-        "due_date": "18/12/2026",
+        "date": dmy(),
+        "due_date": dmy(15),
         "reference": "PO-42",
         "observations": "Obrigado.",
         "client": CLIENT_INPUT,
@@ -58,13 +59,13 @@ def fields_example(dt: DocType) -> Node:
     }
     if dt.family == "guides":
         body |= {
-            "loaded_at": "04/12/2026 09:00:00",
+            "loaded_at": dmy(1, "09:00:00"),
             "license_plate": "00-AA-00",
             "address_from": ADDRESS,
             "address_to": ADDRESS | {"city": "Porto", "postal_code": "4000-322"},
         }
     if dt.family == "purchase_orders":
-        body |= {"loaded_at": "04/12/2026", "delivery_site": "Armazém"}
+        body |= {"loaded_at": dmy(1), "delivery_site": "Armazém"}
     if dt.segment in CORRECTING:
         body["owner_invoice_id"] = 1001
     return body

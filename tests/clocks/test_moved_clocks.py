@@ -1,0 +1,147 @@
+"""The quick contract profile and the date-sensitive tests under moved clocks.
+
+The clocks are moved for real, by libfaketime (Debian's `faketime` package, which `.ci/run`
+installs): every process of a run (the `ixc contract` parent, its xdist workers and the sandbox
+they start) reads the moved time from the C library. Nothing they send may carry the day the
+code or the spec was written on, so each run must be as green as on an ordinary day:
+
+- a year ahead of today;
+- the next leap day (29 February);
+- a year's last minutes, started so that the run crosses midnight into the new year;
+- a server whose clock is ten minutes behind the suite's, across the same midnight (the sandbox
+  in its own process under its own moved clock, the suites through `--base-url`).
+
+Each instant is computed from today when the test runs: no calendar date is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.contract.rehearsal import start_sandbox
+
+REPO = Path(__file__).resolve().parents[2]
+LIBFAKETIME = next(
+    (
+        path
+        for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib")
+        if (path := Path(folder) / "faketime" / "libfaketime.so.1").exists()
+    ),
+    None,
+)
+# Tests in the sandbox and the client that send dates and read them back against the clock.
+DATE_SENSITIVE = [
+    "tests/sandbox/test_behaviour.py",
+    "tests/sandbox/test_state_machines.py",
+    "tests/sandbox/test_error_messages.py",
+    "tests/sandbox/test_totals.py",
+    "tests/client/test_e2e_sandbox.py",
+    "tests/client/test_safe_creates.py",
+]
+
+
+def _next_leap_day(today: dt.date) -> dt.date:
+    year = today.year
+    while True:
+        try:
+            leap = dt.date(year, 2, 29)
+        except ValueError:
+            year += 1
+            continue
+        if leap >= today:
+            return leap
+        year += 1
+
+
+def _at(moment: dt.datetime) -> str:
+    """libfaketime's "start at this instant, then tick" form."""
+    return "@" + moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _instants() -> dict[str, str]:
+    today = dt.date.today()
+    year_end = dt.datetime(today.year, 12, 31, 23, 59, 0)  # the quick run takes over a minute
+    return {
+        "a-year-ahead": "+365d",
+        "leap-day": _at(dt.datetime.combine(_next_leap_day(today), dt.time(10, 0))),
+        "year-end": _at(year_end),
+    }
+
+
+def _faked(instant: str) -> dict[str, str]:
+    if LIBFAKETIME is None:
+        if os.environ.get("CI") or os.environ.get("IXC_REQUIRE_FAKETIME"):
+            pytest.fail("libfaketime is missing: install Debian's `faketime` package")
+        pytest.skip("libfaketime is not installed (Debian package `faketime`)")
+    return {
+        "LD_PRELOAD": str(LIBFAKETIME),
+        "FAKETIME": instant,
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",  # timeouts and pacing keep real durations
+        "FAKETIME_DONT_RESET": "1",  # children tick on from the instant, not restart at it
+    }
+
+
+def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        cmd,
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+
+
+def _verdict(proc: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {proc.returncode}\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+
+
+@pytest.mark.parametrize("clock", sorted(_instants()))
+def test_quick_contract_run_is_green_under_a_moved_clock(clock: str, tmp_path: Path) -> None:
+    env = _faked(_instants()[clock])
+    proc = _run(
+        [sys.executable, "-m", "ixc", "contract", "--quick", "-n", "2",
+         "--report-dir", str(tmp_path / "reports")],
+        env,
+        tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, _verdict(proc)
+
+
+@pytest.mark.parametrize("clock", sorted(_instants()))
+def test_date_sensitive_tests_pass_under_a_moved_clock(clock: str, tmp_path: Path) -> None:
+    env = _faked(_instants()[clock])
+    proc = _run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2",
+         *DATE_SENSITIVE],
+        env,
+        REPO,
+    )  # fmt: skip
+    assert proc.returncode == 0, _verdict(proc)
+
+
+def test_server_ten_minutes_behind_the_suite_across_midnight(tmp_path: Path) -> None:
+    """The suite's clock at 00:04 on New Year's Day, the server's at 23:54 the day before:
+    dates follow the server's `Date`, so the server never sees a date from its tomorrow."""
+    today = dt.date.today()
+    suite_at = dt.datetime(today.year + 1, 1, 1, 0, 4, 0)
+    server_env = _faked(_at(suite_at - dt.timedelta(minutes=10)))
+    proc, url, key = start_sandbox("--rate-limit", "off", env=server_env)
+    try:
+        run = _run(
+            [sys.executable, "-m", "ixc", "contract", "--quick", "-n", "2", "--base-url", url,
+             "--report-dir", str(tmp_path / "reports")],
+            {**_faked(_at(suite_at)), "INVOICEXPRESS_API_KEY": key},
+            tmp_path,
+        )  # fmt: skip
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    assert run.returncode == 0, _verdict(run)
