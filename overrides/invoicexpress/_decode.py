@@ -60,6 +60,14 @@ def _int_like(v: Any) -> int:
     raise _Misfit("a whole number, as an integer or string of digits (IntLike)")
 
 
+def _text_like(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    raise _Misfit("text, as a string or a number (TextLike)")
+
+
 def _str(v: Any) -> str:
     if isinstance(v, str):
         return v
@@ -142,6 +150,7 @@ _SCALARS: dict[str, Callable[[Any], Any]] = {
     "int": _int,
     "id": _id,
     "int_like": _int_like,
+    "text_like": _text_like,
     "str": _str,
     "bool": _bool,
     "flag": _flag,

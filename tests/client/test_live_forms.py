@@ -22,7 +22,7 @@ from invoicexpress.testing import spec_example as example
 
 
 def _client_with(**fields: Any) -> dict[str, Any]:
-    body = copy.deepcopy(example("getClient", 200))
+    body: dict[str, Any] = copy.deepcopy(example("getClient", 200))
     body["client"].update(fields)
     return body
 

@@ -196,6 +196,8 @@ class Emitter:
             return "int", ("id",)
         if name == "IntLike":
             return "int", ("int_like",)
+        if name == "TextLike":
+            return "str", ("text_like",)
         if name == "FlagString":
             return "bool", ("flag",)
         t = s.get("type")
@@ -274,6 +276,8 @@ class Emitter:
             return "Decimal | int"
         if name in ("IdLike", "IntLike"):
             return "int"
+        if name == "TextLike":
+            return "str | int"
         if name in ("FlagString", "FlagInput"):
             return "bool"
         t = s.get("type")

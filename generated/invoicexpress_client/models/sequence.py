@@ -22,7 +22,8 @@ class Sequence:
     Attributes:
         id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
             string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
-        serie (str):
+        serie (int | str): Text the API may write as a JSON number (a numeric series name is answered as `77`, recorded
+            live); read it as text.
         default_sequence (SequenceDefaultSequence):
         current_invoice_number (int | Unset):
         current_invoice_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
@@ -107,7 +108,7 @@ class Sequence:
     """
 
     id: int | str
-    serie: str
+    serie: int | str
     default_sequence: SequenceDefaultSequence
     current_invoice_number: int | Unset = UNSET
     current_invoice_sequence_id: int | str | Unset = UNSET
@@ -163,6 +164,7 @@ class Sequence:
         id: int | str
         id = self.id
 
+        serie: int | str
         serie = self.serie
 
         default_sequence = self.default_sequence.value
@@ -508,7 +510,10 @@ class Sequence:
 
         id = _parse_id(d.pop("id"))
 
-        serie = d.pop("serie")
+        def _parse_serie(data: object) -> int | str:
+            return cast(int | str, data)
+
+        serie = _parse_serie(d.pop("serie"))
 
         default_sequence = SequenceDefaultSequence(d.pop("default_sequence"))
 

@@ -911,7 +911,7 @@ class Sequence(Model):
 
     __ix_fields__: ClassVar[FieldSpecs] = (
         ("id", "id", True, ("id",)),
-        ("serie", "serie", True, ("str",)),
+        ("serie", "serie", True, ("text_like",)),
         ("default_sequence", "default_sequence", True, ("flag01",)),
         ("current_invoice_number", "current_invoice_number", False, ("int",)),
         ("current_invoice_sequence_id", "current_invoice_sequence_id", False, ("id",)),

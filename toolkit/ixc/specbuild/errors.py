@@ -112,9 +112,7 @@ def apply_live_forms(paths: dict[str, Node], responses: dict[str, Node]) -> None
                     accept_shapes(response, (*LIVE_422_SHAPES, *extra))
                 elif status == "404" and "text/html" not in response.get("content", {}):
                     response["description"] += " " + NOT_FOUND_PAGE
-                    response.setdefault("content", {})["text/html"] = {
-                        "schema": {"type": "string"}
-                    }
+                    response.setdefault("content", {})["text/html"] = {"schema": {"type": "string"}}
     accept_shapes(responses["Unauthorized"], ("ErrorsList",))
 
 

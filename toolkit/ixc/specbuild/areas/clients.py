@@ -90,9 +90,7 @@ def schemas() -> dict[str, Node]:
                 "id": ref("IdLike"),
                 "name": string(),
                 **{field: nullable_string() for field in _CONTACT_DETAILS},
-                "preferred_contact": obj(
-                    {field: nullable_string() for field in PREFERRED_CONTACT}
-                ),
+                "preferred_contact": obj({field: nullable_string() for field in PREFERRED_CONTACT}),
                 **{field: nullable_string() for field in _TEXT_DETAILS},
                 **{field: nullable(ref("IntLike")) for field in _NUMBER_DETAILS},
             },

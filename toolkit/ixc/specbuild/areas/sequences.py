@@ -18,7 +18,6 @@ from ixc.specbuild.nodes import (
     ok,
     param,
     ref,
-    string,
     wrap,
 )
 from ixc.specbuild.operation import operation
@@ -49,7 +48,7 @@ MESSAGE_NO_SEQUENCE = "The sequence doesn't exist."
 def schemas() -> dict[str, Node]:
     props: dict[str, Node] = {
         "id": ref("IdLike"),
-        "serie": string(),
+        "serie": ref("TextLike"),
         "default_sequence": {"type": "integer", "enum": [0, 1]},
     }
     for t in SEQUENCE_TYPES:
@@ -81,7 +80,7 @@ def schemas() -> dict[str, Node]:
                         "description": "Letters and digits; a number is read as its digits "
                         "(the live API accepted a numeric `serie`).",
                     },
-                    "default_sequence": ref("FlagString"),
+                    "default_sequence": ref("FlagInput"),
                 },
                 ["serie"],
                 closed=True,
