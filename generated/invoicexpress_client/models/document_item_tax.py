@@ -20,23 +20,18 @@ class DocumentItemTax:
     §6.2).
 
         Attributes:
-            id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits (a client's
-                id: a string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
+            id (int | Unset): 0 on a receipt's line (no tax).
             name (None | str | Unset):
             value (float | None | str | Unset):
     """
 
-    id: int | str | Unset = UNSET
+    id: int | Unset = UNSET
     name: None | str | Unset = UNSET
     value: float | None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: int | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        id = self.id
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -65,13 +60,7 @@ class DocumentItemTax:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
+        id = d.pop("id", UNSET)
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:

@@ -48,7 +48,7 @@ class DocumentItemTax(Model):
     value: Decimal | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", False, ("id",)),
+        ("id", "id", False, ("int",)),
         ("name", "name", False, ("nullable", ("str",))),
         ("value", "value", False, ("nullable", ("decimal",))),
     )

@@ -41,7 +41,7 @@ def parts() -> dict[str, Node]:
         ),
         "DocumentItemTax": obj(
             {
-                "id": ref("IdLike"),
+                "id": {"type": "integer", "description": "0 on a receipt's line (no tax)."},
                 "name": nullable_string(),
                 "value": {"oneOf": [ref("DecimalValue"), {"type": "null"}]},
             },
