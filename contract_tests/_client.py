@@ -378,6 +378,13 @@ class ContractClient:
         )
 
 
+def carries(spec: Spec, message: str, found: list[str], operation_id: str) -> bool:
+    """`found` holds `message` word for word, in English or in another evidenced wording of
+    it (`x-error-translations`): the API answers in the account's language, which the suites
+    do not know, so a Portuguese account's 422s are not false failures."""
+    return any(wording in found for wording in spec.wordings(message, operation_id))
+
+
 def error_messages(body: Any) -> list[str]:
     """Every wording a message of `body` may be matched by: as shown, bare, and Rails-style."""
     out: list[str] = []

@@ -13,7 +13,7 @@ import pytest
 
 from invoicexpress_core.spec import load_spec
 
-from ._client import ContractClient, error_messages
+from ._client import ContractClient, carries, error_messages
 from ._world import World, example_request
 
 SPEC = load_spec()
@@ -32,7 +32,7 @@ def _expect(
     )
     if message is not None:
         found = error_messages(response.json())
-        assert message in found, (  # word for word
+        assert carries(SPEC, message, found, op_id), (  # word for word
             f"[{op_id}] {status} does not carry the documented message {message!r}: {found}"
         )
         api.ledger.messages[(op_id, message)] += 1

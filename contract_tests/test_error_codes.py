@@ -11,7 +11,7 @@ import pytest
 
 from invoicexpress_core.spec import load_spec
 
-from ._client import ContractClient, error_messages
+from ._client import ContractClient, carries, error_messages
 from ._ledger import documented_messages
 from ._recipes import CREATE_ONLY, NEEDS_FINAL, UPDATE_ONLY, recipes_for
 from ._world import World, example_request, root_key
@@ -76,7 +76,7 @@ def expect_422(api: ContractClient, operation_id: str, response: Any, message: s
         f"[{operation_id}] expected 422 {message!r}, got {api.describe(response)}"
     )
     found = error_messages(response.json())
-    assert message in found, (  # word for word
+    assert carries(SPEC, message, found, operation_id), (  # word for word
         f"[{operation_id}] 422 does not carry the documented message {message!r}: {found}"
     )
     api.ledger.messages[(operation_id, message)] += 1

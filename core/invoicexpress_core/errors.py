@@ -2,14 +2,22 @@
 
 Shapes: {"errors":{"error":s}}, {"errors":[{"error":s|[s]}]}, {"errors":[s]}, bare arrays (also
 nested and ["field","msg"] pairs), {"field":[s]}, {"errors":{"code","message"}}, {"error":s},
-{"error":{"code","message"}}, {"reason":s}, {"message":s}, plain text. It returns the raw
+{"error":{"code","message"}}, {"reason":s}, {"message":s}, plain text, an HTML error page (its
+title), an empty body (no message). Recorded live (issue 17): 401 and 422 as
+{"errors":[{"error":s}]}, a duplicate tax as [["name","não está disponível."]]. It returns the raw
 messages with the field and code they came with; callers decide how to word them.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from typing import Any
+
+_TITLE = re.compile(r"<(title|h1)[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_HIDDEN = re.compile(r"<(script|style|head)[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,8 @@ def parse_error_body(body: Any) -> list[ErrorMessage]:
     if body is None or body == "":
         return []
     if isinstance(body, str):
-        return [ErrorMessage(body.strip()[:500])]
+        text = _page_text(body) if body.lstrip().startswith("<") else body.strip()
+        return [ErrorMessage(text[:500])] if text else []
     if isinstance(body, list):
         if len(body) == 2 and all(isinstance(x, str) for x in body) and " " not in body[0]:
             return [ErrorMessage(body[1], field=body[0])]  # ["fiscal_id", "is invalid"]
@@ -54,6 +63,14 @@ def parse_error_body(body: Any) -> list[ErrorMessage]:
             for m in parse_error_body(value)
         ]
     return [ErrorMessage(str(body))]
+
+
+def _page_text(page: str) -> str:
+    """An HTML error page (the live API's 404 page) as one line: its title or first heading,
+    else its visible text."""
+    found = _TITLE.search(page)
+    text = found.group(2) if found else _HIDDEN.sub(" ", page)
+    return " ".join(html.unescape(_TAG.sub(" ", text)).split())
 
 
 def error_messages(body: Any) -> list[str]:

@@ -184,6 +184,27 @@ class Spec:
         """Every error wording by key (`x-error-catalogue`), with `{name}` placeholders."""
         return {str(k): str(v) for k, v in self.document.get("x-error-catalogue", {}).items()}
 
+    @functools.cached_property
+    def translations(self) -> dict[str, list[dict[str, Any]]]:
+        """Per language, the evidenced wordings of English messages (`x-error-translations`)."""
+        return dict(self.document.get("x-error-translations", {}))
+
+    def translate(self, message: str, language: str, operation_id: str | None = None) -> str:
+        """`message` as an account in `language` reads it; English where none is evidenced."""
+        for entry in self.translations.get(language, ()):
+            ops = entry.get("operations")
+            if entry["en"] == message and (not ops or operation_id in ops):
+                return str(entry["text"])
+        return message
+
+    def wordings(self, message: str, operation_id: str | None = None) -> tuple[str, ...]:
+        """Every evidenced wording of `message`, English first: what a suite accepts from an
+        account whose language it does not know."""
+        out = [message]
+        for language in self.translations:
+            out.append(self.translate(message, language, operation_id))
+        return tuple(dict.fromkeys(out))
+
     def message(self, key: str, **values: object) -> str:
         """The wording of message `key` with its placeholders filled in (KeyError if unknown)."""
         return self.messages[key].format(**values)

@@ -3,7 +3,7 @@
 Each generated model lists, in `__ix_fields__`, every field's wire name, whether it is required,
 and its schema kind (from the spec's quirk types: `DateDMY`, `IsoDate`, `DecimalValue`,
 `FlagString`, ...). Decoding converts as the kind says (money to `Decimal`, dates to `date`,
-ids to `int`, flags to `bool`) and, on anything that does not fit, raises
+ids and `IntLike` numbers to `int`, flags to `bool`) and, on anything that does not fit, raises
 `UnexpectedResponseError` naming the operation, the JSON pointer and the expected type. With
 `strict=False` it warns (`ResponseDriftWarning`) and keeps the raw value instead, for a server
 that drifted in a way your code can live with.
@@ -50,6 +50,22 @@ def _id(v: Any) -> int:
     if isinstance(v, str) and v.isdigit():
         return int(v)
     raise _Misfit("an id (integer or string of digits)")
+
+
+def _int_like(v: Any) -> int:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.isdigit():
+        return int(v)
+    raise _Misfit("a whole number, as an integer or string of digits (IntLike)")
+
+
+def _text_like(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    raise _Misfit("text, as a string or a number (TextLike)")
 
 
 def _str(v: Any) -> str:
@@ -133,6 +149,8 @@ def _datetime_dmy(v: Any) -> dt.datetime:
 _SCALARS: dict[str, Callable[[Any], Any]] = {
     "int": _int,
     "id": _id,
+    "int_like": _int_like,
+    "text_like": _text_like,
     "str": _str,
     "bool": _bool,
     "flag": _flag,

@@ -74,12 +74,13 @@ def shape_body(value: Any, annotation: Any) -> Any:
     """
     kinds = _kinds(annotation)
     if isinstance(value, bool):  # our flags are bool; the wire wants "0"/"1" or 0/1 there
-        for kind in kinds:
-            values = {m.value for m in kind} if issubclass(kind, enum.Enum) else set()
-            if values == {"0", "1"}:
-                return "1" if value else "0"
-            if values == {0, 1}:
-                return int(value)
+        wanted = [
+            {m.value for m in kind} for kind in kinds if issubclass(kind, enum.Enum)
+        ]  # a field taking both (`FlagInput`) gets the documented integer
+        if {0, 1} in wanted:
+            return int(value)
+        if {"0", "1"} in wanted:
+            return "1" if value else "0"
         return value
     if value is None:
         return value

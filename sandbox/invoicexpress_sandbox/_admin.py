@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from invoicexpress_core.exchange import redact_url
 
+from ._catalog import LANGUAGES
 from ._errors import ApiError
 from ._faults import FAULTS, QUIRKS, unknown
 from ._shared import FILES_PREFIX, JSON_TYPE, REASON_HEADER, SandboxState, dumps, header_safe
@@ -19,10 +20,13 @@ from .areas.accounts_saft import accounts, new_account, seed
 
 
 def _admin_extra(data: dict[str, Any]) -> dict[str, Any]:
-    """Account switches settable from the admin route (trial, AT, payment provider)."""
+    """Account switches settable from the admin route (trial, AT, payment provider, the
+    language its messages are worded in)."""
     extra: dict[str, Any] = {k: bool(data[k]) for k in ("trial", "at_configured") if k in data}
     if "payment_provider" in data:
         extra["_payment_provider"] = bool(data["payment_provider"])
+    if data.get("language") in LANGUAGES:
+        extra["language"] = data["language"]
     return extra
 
 
@@ -95,7 +99,7 @@ class AdminRoutes(SandboxState):
         self.clock.reset()
         with self.store.write() as tx:
             tx.wipe()
-            seed(tx, self.clock.now())
+            seed(tx, self.clock.now(), self.options.language)
         self.faults, self.quirks = self._start_switches()
         self.rate_limit = self.options.rate_limit
         self._windows.clear()

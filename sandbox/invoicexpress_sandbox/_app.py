@@ -87,7 +87,7 @@ class Sandbox(HttpLayer, AdminRoutes):
         self.calls: deque[dict[str, Any]] = deque(maxlen=1000)
         with self.store.write() as tx:
             if tx.get("account", 1) is None:
-                seed(tx, self.clock.now())
+                seed(tx, self.clock.now(), self.options.language)
         self._refresh_keys()
         routes = Starlette(routes=self._routes())
         routes.add_exception_handler(404, self._not_found)

@@ -32,6 +32,7 @@ SEQUENCE_TYPES = tuple(
 COUNTRIES = frozenset(_SPEC.enums["Country"])
 PAYMENT_MECHANISMS: tuple[str, ...] = _SPEC.enums["PaymentMechanism"]
 UNITS: tuple[str, ...] = _SPEC.enums["Unit"]
+LANGUAGES: tuple[str, ...] = _SPEC.enums["Language"]
 EXEMPTION_CODES: tuple[str, ...] = _SPEC.enums["TaxExemptionCode"]
 TAX_CODES = tuple(_property("TaxRequest", "tax", "code")["enum"])
 TAX_REGION = re.compile(_property("TaxRequest", "tax", "region")["pattern"])

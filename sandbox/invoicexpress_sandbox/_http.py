@@ -71,6 +71,7 @@ class HttpLayer(RequestReading):
         faults = frozenset(self.faults)
         started = time.perf_counter()
         body: Any = None
+        account: Json | None = None
         try:
             account = self._authenticate(request, faults)
             retry = self._rate_limited(str(account["name"]))
@@ -107,7 +108,7 @@ class HttpLayer(RequestReading):
             if faults:
                 err.status, err.message = _faults.on_error(err.status, err.message, faults)
                 err.headers = _faults.headers(err.status, faults, err.headers)
-            response = self._error(bound, err)
+            response = self._error(bound, err, str((account or {}).get("language") or "en"))
             self._record(request, op.operation_id, response.status_code, started, err.reason)
             return response
         if isinstance(payload, RawJson):
@@ -201,13 +202,15 @@ class HttpLayer(RequestReading):
             self._windows[account] = (start, count + 1)
         return None
 
-    def _error(self, bound: BoundOperation | None, err: ApiError) -> Response:
+    def _error(self, bound: BoundOperation | None, err: ApiError, language: str = "en") -> Response:
         if err.body is not None:
             body = err.body
         else:
             shape, example = bound.shapes.get(err.status, ("", None)) if bound else ("", None)
             if err.generic and example and shape != "SimpleError":
                 err.message = example
+            if language != "en" and bound is not None:  # the account's language, where evidenced
+                err.message = self.spec.translate(err.message, language, bound.op.operation_id)
             body = render(err.shape or shape or "ErrorsObject", err)
         headers = dict(err.headers)
         if err.status < 500:

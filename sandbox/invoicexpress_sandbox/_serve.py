@@ -64,6 +64,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "clients and documents already in the account",
     )
     parser.add_argument(
+        "--language",
+        choices=("en", "pt"),
+        help="the demo account's language, which words its 422 messages where a Portuguese "
+        "wording is evidenced (default en; --live-like: pt)",
+    )
+    parser.add_argument(
         "--admin-token",
         help=f"the {TOKEN_HEADER} the /_sandbox/ routes require (default: env {TOKEN_ENV}, "
         "else random; printed at start)",
@@ -120,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
             admin_token=getattr(args, "admin_token", None),
             db_sync=getattr(args, "db_sync", "full"),
             log=sys.stderr if getattr(args, "log", False) else None,
+            language=getattr(args, "language", None) or ("pt" if live_like else "en"),
         )
         sandbox = Sandbox(options)
         seeded = seed_foreign(sandbox) if live_like else None
@@ -138,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"  API key:      {demo['api_key']}", flush=True)
     print(
         f"  state:        {options.db or 'in memory'}; rate limit: "
-        f"{options.rate_limit or 'off'}; faults: {', '.join(args.fault) or 'none'}",
+        f"{options.rate_limit or 'off'}; faults: {', '.join(args.fault) or 'none'}; "
+        f"language: {options.language}",
         flush=True,
     )
     if seeded is None:

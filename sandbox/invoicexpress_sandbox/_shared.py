@@ -52,6 +52,7 @@ class Options:
     admin_token: str | None = None  # default: env IXC_SANDBOX_TOKEN, else random
     db_sync: str = "full"  # SQLite synchronous mode for a --db file: full | normal
     log: TextIO | None = None  # a request log line per API call goes here (`--log`)
+    language: str = "en"  # the demo account's language, which words its 422s (`--language`)
 
 
 @dataclass
@@ -71,7 +72,9 @@ def shape_of(spec: Spec, op: Operation) -> dict[int, tuple[str, str | None]]:
             continue
         resp = spec.resolve(raw)
         media = (resp.get("content") or {}).get("application/json") or {}
-        ref = (media.get("schema") or {}).get("$ref", "")
+        schema = media.get("schema") or {}
+        # `anyOf`: the documented shape first, then the recorded live ones (spec, issue 17)
+        ref = (schema.get("anyOf") or [schema])[0].get("$ref", "")
         example = ((media.get("examples") or {}).get("sandbox") or {}).get("value")
         message = _example_message(example)
         out[int(code)] = (str(ref).rsplit("/", 1)[-1] if ref else "", message)

@@ -34,7 +34,7 @@ def sandbox() -> Iterator[testing.RunningSandbox]:
         ("wrong_type", "createInvoice: /invoice/total: expected a number, got "),
         ("iso_dates", "createInvoice: /invoice/date: expected a date dd/mm/yyyy (DateDMY), got "),
         ("enum_changed", "createInvoice: /invoice/status: expected one of 'draft', "),
-        ("drop_required", "createInvoice: /invoice/id: expected a required field (int), got None"),
+        ("drop_required", "createInvoice: /invoice/id: expected a required field (id), got None"),
         ("rename_field", "createInvoice: /invoice/sequence_number: expected a required field"),
         ("wrong_status", "createInvoice: /: expected status 201, got 200"),
         ("wrong_content_type", "createInvoice: /: expected content type application/json, got "),

@@ -66,7 +66,7 @@ SHAPES = [
     ),
     ({"message": "There aren't any documents to export"}, ["There aren't any documents to export"]),
     ({"errors": {"email": ["is invalid"]}}, ["email is invalid"]),
-    ("<html>Bad Gateway</html>", ["<html>Bad Gateway</html>"]),
+    ("<html><body><h1>Bad Gateway</h1></body></html>", ["Bad Gateway"]),
     (None, []),
 ]
 

@@ -194,6 +194,10 @@ class Emitter:
             return "Decimal", ("decimal_str",)
         if name == "IdLike":
             return "int", ("id",)
+        if name == "IntLike":
+            return "int", ("int_like",)
+        if name == "TextLike":
+            return "str", ("text_like",)
         if name == "FlagString":
             return "bool", ("flag",)
         t = s.get("type")
@@ -270,11 +274,15 @@ class Emitter:
             return "dt.datetime"
         if name in ("DecimalValue", "DecimalString"):
             return "Decimal | int"
-        if name == "IdLike":
+        if name in ("IdLike", "IntLike"):
             return "int"
-        if name == "FlagString":
+        if name == "TextLike":
+            return "str | int"
+        if name in ("FlagString", "FlagInput"):
             return "bool"
         t = s.get("type")
+        if "anyOf" in s:
+            return " | ".join(self.in_type(one, owner, prop) for one in s["anyOf"])
         if "enum" in s and t == "integer" and sorted(s["enum"]) == [0, 1]:
             return "bool"
         if "enum" in s:

@@ -33,7 +33,7 @@ from .client_balance_overdue_balance import ClientBalanceOverdueBalance
 from .client_balance_remaining_balance import ClientBalanceRemainingBalance
 from .client_fields import ClientFields
 from .client_fields_preferred_contact import ClientFieldsPreferredContact
-from .client_fields_send_options import ClientFieldsSendOptions
+from .client_fields_send_options_type_0 import ClientFieldsSendOptionsType0
 from .client_invoices_filter import ClientInvoicesFilter
 from .client_invoices_filter_filter import ClientInvoicesFilterFilter
 from .client_invoices_filter_filter_archived_item import ClientInvoicesFilterFilterArchivedItem
@@ -104,6 +104,8 @@ from .fees_note_state_change_state import FeesNoteStateChangeState
 from .fees_note_status import FeesNoteStatus
 from .fees_note_type import FeesNoteType
 from .fees_note_update_request import FeesNoteUpdateRequest
+from .flag_input_type_0 import FlagInputType0
+from .flag_input_type_1 import FlagInputType1
 from .flag_string import FlagString
 from .generate_pdf_response_200 import GeneratePdfResponse200
 from .generate_pdf_response_200_output import GeneratePdfResponse200Output
@@ -259,7 +261,6 @@ from .tax_exemption_code import TaxExemptionCode
 from .tax_request import TaxRequest
 from .tax_request_tax import TaxRequestTax
 from .tax_request_tax_code import TaxRequestTaxCode
-from .tax_request_tax_default_tax import TaxRequestTaxDefaultTax
 from .transport import Transport
 from .transport_change_state_request import TransportChangeStateRequest
 from .transport_create_request import TransportCreateRequest
@@ -320,7 +321,7 @@ __all__ = (
     "ClientBalanceRemainingBalance",
     "ClientFields",
     "ClientFieldsPreferredContact",
-    "ClientFieldsSendOptions",
+    "ClientFieldsSendOptionsType0",
     "ClientInvoicesFilter",
     "ClientInvoicesFilterFilter",
     "ClientInvoicesFilterFilterArchivedItem",
@@ -391,6 +392,8 @@ __all__ = (
     "FeesNoteStatus",
     "FeesNoteType",
     "FeesNoteUpdateRequest",
+    "FlagInputType0",
+    "FlagInputType1",
     "FlagString",
     "GeneratePdfResponse200",
     "GeneratePdfResponse200Output",
@@ -546,7 +549,6 @@ __all__ = (
     "TaxRequest",
     "TaxRequestTax",
     "TaxRequestTaxCode",
-    "TaxRequestTaxDefaultTax",
     "Transport",
     "TransportChangeStateRequest",
     "TransportCreateRequest",

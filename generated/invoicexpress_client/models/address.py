@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Address")
 
@@ -21,12 +23,14 @@ class Address:
         city (str):
         postal_code (str):
         country (str):
+        email (None | str | Unset): Undocumented; production clients send it.
     """
 
     detail: str
     city: str
     postal_code: str
     country: str
+    email: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +42,12 @@ class Address:
 
         country = self.country
 
+        email: None | str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -48,6 +58,8 @@ class Address:
                 "country": country,
             }
         )
+        if email is not UNSET:
+            field_dict["email"] = email
 
         return field_dict
 
@@ -62,11 +74,21 @@ class Address:
 
         country = d.pop("country")
 
+        def _parse_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
+
         address = cls(
             detail=detail,
             city=city,
             postal_code=postal_code,
             country=country,
+            email=email,
         )
 
         address.additional_properties = d

@@ -9,6 +9,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 
 from ..models.country import Country
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AddressInput")
 
@@ -21,12 +22,14 @@ class AddressInput:
         city (str):
         postal_code (str):
         country (Country): A country name from the list InvoiceXpress accepts (api-docs 002).
+        email (str | Unset): Undocumented; production clients send it, and it is stored.
     """
 
     detail: str
     city: str
     postal_code: str
     country: Country
+    email: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         detail = self.detail
@@ -36,6 +39,8 @@ class AddressInput:
         postal_code = self.postal_code
 
         country = self.country.value
+
+        email = self.email
 
         field_dict: dict[str, Any] = {}
 
@@ -47,6 +52,8 @@ class AddressInput:
                 "country": country,
             }
         )
+        if email is not UNSET:
+            field_dict["email"] = email
 
         return field_dict
 
@@ -61,11 +68,14 @@ class AddressInput:
 
         country = Country(d.pop("country"))
 
+        email = d.pop("email", UNSET)
+
         address_input = cls(
             detail=detail,
             city=city,
             postal_code=postal_code,
             country=country,
+            email=email,
         )
 
         return address_input

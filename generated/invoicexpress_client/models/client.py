@@ -23,7 +23,8 @@ class Client:
     """A client as the client endpoints return it.
 
     Attributes:
-        id (str): The client's id, as a string here (an integer inside documents).
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
         name (str):
         code (None | str | Unset):
         email (None | str | Unset):
@@ -38,13 +39,13 @@ class Client:
         fax (None | str | Unset):
         preferred_contact (ClientPreferredContact | Unset):
         observations (None | str | Unset):
-        send_options (None | str | Unset):
         open_account_link (None | str | Unset):
-        payment_days (None | str | Unset):
         tax_exemption_code (None | str | Unset):
+        send_options (int | None | str | Unset):
+        payment_days (int | None | str | Unset):
     """
 
-    id: str
+    id: int | str
     name: str
     code: None | str | Unset = UNSET
     email: None | str | Unset = UNSET
@@ -59,13 +60,14 @@ class Client:
     fax: None | str | Unset = UNSET
     preferred_contact: ClientPreferredContact | Unset = UNSET
     observations: None | str | Unset = UNSET
-    send_options: None | str | Unset = UNSET
     open_account_link: None | str | Unset = UNSET
-    payment_days: None | str | Unset = UNSET
     tax_exemption_code: None | str | Unset = UNSET
+    send_options: int | None | str | Unset = UNSET
+    payment_days: int | None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         name = self.name
@@ -146,29 +148,29 @@ class Client:
         else:
             observations = self.observations
 
-        send_options: None | str | Unset
-        if isinstance(self.send_options, Unset):
-            send_options = UNSET
-        else:
-            send_options = self.send_options
-
         open_account_link: None | str | Unset
         if isinstance(self.open_account_link, Unset):
             open_account_link = UNSET
         else:
             open_account_link = self.open_account_link
 
-        payment_days: None | str | Unset
-        if isinstance(self.payment_days, Unset):
-            payment_days = UNSET
-        else:
-            payment_days = self.payment_days
-
         tax_exemption_code: None | str | Unset
         if isinstance(self.tax_exemption_code, Unset):
             tax_exemption_code = UNSET
         else:
             tax_exemption_code = self.tax_exemption_code
+
+        send_options: int | None | str | Unset
+        if isinstance(self.send_options, Unset):
+            send_options = UNSET
+        else:
+            send_options = self.send_options
+
+        payment_days: int | None | str | Unset
+        if isinstance(self.payment_days, Unset):
+            payment_days = UNSET
+        else:
+            payment_days = self.payment_days
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -204,14 +206,14 @@ class Client:
             field_dict["preferred_contact"] = preferred_contact
         if observations is not UNSET:
             field_dict["observations"] = observations
-        if send_options is not UNSET:
-            field_dict["send_options"] = send_options
         if open_account_link is not UNSET:
             field_dict["open_account_link"] = open_account_link
-        if payment_days is not UNSET:
-            field_dict["payment_days"] = payment_days
         if tax_exemption_code is not UNSET:
             field_dict["tax_exemption_code"] = tax_exemption_code
+        if send_options is not UNSET:
+            field_dict["send_options"] = send_options
+        if payment_days is not UNSET:
+            field_dict["payment_days"] = payment_days
 
         return field_dict
 
@@ -220,7 +222,11 @@ class Client:
         from ..models.client_preferred_contact import ClientPreferredContact
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         name = d.pop("name")
 
@@ -339,15 +345,6 @@ class Client:
 
         observations = _parse_observations(d.pop("observations", UNSET))
 
-        def _parse_send_options(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        send_options = _parse_send_options(d.pop("send_options", UNSET))
-
         def _parse_open_account_link(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -357,15 +354,6 @@ class Client:
 
         open_account_link = _parse_open_account_link(d.pop("open_account_link", UNSET))
 
-        def _parse_payment_days(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        payment_days = _parse_payment_days(d.pop("payment_days", UNSET))
-
         def _parse_tax_exemption_code(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -374,6 +362,24 @@ class Client:
             return cast(None | str | Unset, data)
 
         tax_exemption_code = _parse_tax_exemption_code(d.pop("tax_exemption_code", UNSET))
+
+        def _parse_send_options(data: object) -> int | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | str | Unset, data)
+
+        send_options = _parse_send_options(d.pop("send_options", UNSET))
+
+        def _parse_payment_days(data: object) -> int | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | str | Unset, data)
+
+        payment_days = _parse_payment_days(d.pop("payment_days", UNSET))
 
         client = cls(
             id=id,
@@ -391,10 +397,10 @@ class Client:
             fax=fax,
             preferred_contact=preferred_contact,
             observations=observations,
-            send_options=send_options,
             open_account_link=open_account_link,
-            payment_days=payment_days,
             tax_exemption_code=tax_exemption_code,
+            send_options=send_options,
+            payment_days=payment_days,
         )
 
         client.additional_properties = d

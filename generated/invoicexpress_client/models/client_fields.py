@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.client_fields_send_options import ClientFieldsSendOptions
+from ..models.client_fields_send_options_type_0 import ClientFieldsSendOptionsType0
 from ..models.country import Country
 from ..models.language import Language
 from ..types import UNSET, Unset
@@ -38,7 +38,8 @@ class ClientFields:
         fax (str | Unset):
         preferred_contact (ClientFieldsPreferredContact | Unset):
         observations (str | Unset):
-        send_options (ClientFieldsSendOptions | Unset): Number of copies sent (1 to 3).
+        send_options (ClientFieldsSendOptionsType0 | int | Unset): Number of copies sent (1 to 3), as a string or a
+            number.
     """
 
     name: str
@@ -55,7 +56,7 @@ class ClientFields:
     fax: str | Unset = UNSET
     preferred_contact: ClientFieldsPreferredContact | Unset = UNSET
     observations: str | Unset = UNSET
-    send_options: ClientFieldsSendOptions | Unset = UNSET
+    send_options: ClientFieldsSendOptionsType0 | int | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -92,9 +93,13 @@ class ClientFields:
 
         observations = self.observations
 
-        send_options: str | Unset = UNSET
-        if not isinstance(self.send_options, Unset):
+        send_options: int | str | Unset
+        if isinstance(self.send_options, Unset):
+            send_options = UNSET
+        elif isinstance(self.send_options, ClientFieldsSendOptionsType0):
             send_options = self.send_options.value
+        else:
+            send_options = self.send_options
 
         field_dict: dict[str, Any] = {}
 
@@ -181,12 +186,20 @@ class ClientFields:
 
         observations = d.pop("observations", UNSET)
 
-        _send_options = d.pop("send_options", UNSET)
-        send_options: ClientFieldsSendOptions | Unset
-        if isinstance(_send_options, Unset):
-            send_options = UNSET
-        else:
-            send_options = ClientFieldsSendOptions(_send_options)
+        def _parse_send_options(data: object) -> ClientFieldsSendOptionsType0 | int | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                send_options_type_0 = ClientFieldsSendOptionsType0(data)
+
+                return send_options_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ClientFieldsSendOptionsType0 | int | Unset, data)
+
+        send_options = _parse_send_options(d.pop("send_options", UNSET))
 
         client_fields = cls(
             name=name,

@@ -20,11 +20,13 @@ class ClientFieldsPreferredContact:
         name (str | Unset):
         email (str | Unset):
         phone (str | Unset):
+        mobile (str | Unset):
     """
 
     name: str | Unset = UNSET
     email: str | Unset = UNSET
     phone: str | Unset = UNSET
+    mobile: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -32,6 +34,8 @@ class ClientFieldsPreferredContact:
         email = self.email
 
         phone = self.phone
+
+        mobile = self.mobile
 
         field_dict: dict[str, Any] = {}
 
@@ -42,6 +46,8 @@ class ClientFieldsPreferredContact:
             field_dict["email"] = email
         if phone is not UNSET:
             field_dict["phone"] = phone
+        if mobile is not UNSET:
+            field_dict["mobile"] = mobile
 
         return field_dict
 
@@ -54,10 +60,13 @@ class ClientFieldsPreferredContact:
 
         phone = d.pop("phone", UNSET)
 
+        mobile = d.pop("mobile", UNSET)
+
         client_fields_preferred_contact = cls(
             name=name,
             email=email,
             phone=phone,
+            mobile=mobile,
         )
 
         return client_fields_preferred_contact

@@ -28,7 +28,8 @@ class DebitNote:
     """A debit note as the API returns it.
 
     Attributes:
-        id (int):
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
         status (DebitNoteStatus):
         archived (bool):
         type_ (DebitNoteType):
@@ -41,7 +42,8 @@ class DebitNote:
         taxes (float):
         total (float): `before_taxes + taxes`.
         currency (str): Currency display name, e.g. `Euro` (not an ISO code).
-        client (DocumentClient): The client as a document embeds it (no fiscal id: only the client endpoints expose it).
+        client (DocumentClient): The client as a document embeds it. The vendor's examples show id, name, code, country
+            and email; recorded live responses add address, postal code, phone and fiscal id.
         items (list[DocumentItem]):
         inverted_sequence_number (None | str | Unset): `serie/number`, e.g. `G/6`.
         atcud (None | str | Unset): `<validation code>-<number>` when the series is registered at the Tax Authority,
@@ -58,7 +60,7 @@ class DebitNote:
         owner_invoice_id (int | None | str | Unset): Source invoice of a credit/debit note.
     """
 
-    id: int
+    id: int | str
     status: DebitNoteStatus
     archived: bool
     type_: DebitNoteType
@@ -88,6 +90,7 @@ class DebitNote:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         status = self.status.value
@@ -245,7 +248,11 @@ class DebitNote:
         from ..models.mb_reference import MbReference
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         status = DebitNoteStatus(d.pop("status"))
 

@@ -16,24 +16,35 @@ T = TypeVar("T", bound="DocumentClient")
 
 @_attrs_define
 class DocumentClient:
-    """The client as a document embeds it (no fiscal id: only the client endpoints expose it).
+    """The client as a document embeds it. The vendor's examples show id, name, code, country and email; recorded live
+    responses add address, postal code, phone and fiscal id.
 
-    Attributes:
-        id (int):
-        name (str):
-        code (None | str | Unset):
-        country (None | str | Unset):
-        email (None | str | Unset):
+        Attributes:
+            id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+                string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
+            name (str):
+            code (None | str | Unset):
+            country (None | str | Unset):
+            email (None | str | Unset):
+            address (None | str | Unset):
+            postal_code (None | str | Unset):
+            phone (None | str | Unset):
+            fiscal_id (None | str | Unset):
     """
 
-    id: int
+    id: int | str
     name: str
     code: None | str | Unset = UNSET
     country: None | str | Unset = UNSET
     email: None | str | Unset = UNSET
+    address: None | str | Unset = UNSET
+    postal_code: None | str | Unset = UNSET
+    phone: None | str | Unset = UNSET
+    fiscal_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         name = self.name
@@ -56,6 +67,30 @@ class DocumentClient:
         else:
             email = self.email
 
+        address: None | str | Unset
+        if isinstance(self.address, Unset):
+            address = UNSET
+        else:
+            address = self.address
+
+        postal_code: None | str | Unset
+        if isinstance(self.postal_code, Unset):
+            postal_code = UNSET
+        else:
+            postal_code = self.postal_code
+
+        phone: None | str | Unset
+        if isinstance(self.phone, Unset):
+            phone = UNSET
+        else:
+            phone = self.phone
+
+        fiscal_id: None | str | Unset
+        if isinstance(self.fiscal_id, Unset):
+            fiscal_id = UNSET
+        else:
+            fiscal_id = self.fiscal_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -70,13 +105,25 @@ class DocumentClient:
             field_dict["country"] = country
         if email is not UNSET:
             field_dict["email"] = email
+        if address is not UNSET:
+            field_dict["address"] = address
+        if postal_code is not UNSET:
+            field_dict["postal_code"] = postal_code
+        if phone is not UNSET:
+            field_dict["phone"] = phone
+        if fiscal_id is not UNSET:
+            field_dict["fiscal_id"] = fiscal_id
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         name = d.pop("name")
 
@@ -107,12 +154,52 @@ class DocumentClient:
 
         email = _parse_email(d.pop("email", UNSET))
 
+        def _parse_address(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        address = _parse_address(d.pop("address", UNSET))
+
+        def _parse_postal_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        postal_code = _parse_postal_code(d.pop("postal_code", UNSET))
+
+        def _parse_phone(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        phone = _parse_phone(d.pop("phone", UNSET))
+
+        def _parse_fiscal_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        fiscal_id = _parse_fiscal_id(d.pop("fiscal_id", UNSET))
+
         document_client = cls(
             id=id,
             name=name,
             code=code,
             country=country,
             email=email,
+            address=address,
+            postal_code=postal_code,
+            phone=phone,
+            fiscal_id=fiscal_id,
         )
 
         document_client.additional_properties = d

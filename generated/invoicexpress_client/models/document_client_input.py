@@ -16,21 +16,23 @@ T = TypeVar("T", bound="DocumentClientInput")
 
 @_attrs_define
 class DocumentClientInput:
-    """The document's client. When the name exists, the other fields are ignored.
+    """The document's client, found by `code` (api-docs 001: "If the client doesn't exist, a new one is created. If it
+    exists, the remaining client fields will be ignored.").
 
-    Attributes:
-        name (str): Matched exactly; an unknown name creates the client.
-        code (str): The client's unique code.
-        email (str | Unset):
-        address (str | Unset):
-        city (str | Unset):
-        postal_code (str | Unset):
-        country (Country | Unset): A country name from the list InvoiceXpress accepts (api-docs 002).
-        fiscal_id (str | Unset):
-        website (str | Unset):
-        phone (str | Unset):
-        fax (str | Unset):
-        observations (str | Unset):
+        Attributes:
+            name (str): The client's name (for a new client).
+            code (str): The client's unique code: an existing code picks that client and the other fields are ignored; an
+                unknown one creates the client.
+            email (str | Unset):
+            address (str | Unset):
+            city (str | Unset):
+            postal_code (str | Unset):
+            country (Country | Unset): A country name from the list InvoiceXpress accepts (api-docs 002).
+            fiscal_id (str | Unset):
+            website (str | Unset):
+            phone (str | Unset):
+            fax (str | Unset):
+            observations (str | Unset):
     """
 
     name: str

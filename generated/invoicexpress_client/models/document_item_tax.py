@@ -20,7 +20,7 @@ class DocumentItemTax:
     §6.2).
 
         Attributes:
-            id (int | Unset):
+            id (int | Unset): 0 on a receipt's line (no tax).
             name (None | str | Unset):
             value (float | None | str | Unset):
     """

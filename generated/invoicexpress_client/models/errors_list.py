@@ -19,7 +19,7 @@ T = TypeVar("T", bound="ErrorsList")
 @_attrs_define
 class ErrorsList:
     """`{"errors":[{"error":"..."}]}`: document, item and treasury validation; change-state sometimes nests the message in
-    a list.
+    a list. Recorded live also for 401 and client validation, so every 422 accepts it.
 
         Attributes:
             errors (list[ErrorsListErrorsItem]):

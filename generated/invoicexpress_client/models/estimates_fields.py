@@ -25,7 +25,8 @@ class EstimatesFields:
     """Fields of a estimates document on create and update.
 
     Attributes:
-        client (DocumentClientInput): The document's client. When the name exists, the other fields are ignored.
+        client (DocumentClientInput): The document's client, found by `code` (api-docs 001: "If the client doesn't
+            exist, a new one is created. If it exists, the remaining client fields will be ignored.").
         items (list[DocumentItemInput]):
         date (str | Unset): A date in a request: d/m/yyyy or dd/mm/yyyy (the vendor's examples omit zeros).
         due_date (str | Unset): A date in a request: d/m/yyyy or dd/mm/yyyy (the vendor's examples omit zeros).
@@ -35,7 +36,9 @@ class EstimatesFields:
             strings (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
         tax_exemption (TaxExemptionCode | Unset): Portuguese IVA exemption code. M00 means no exemption.
         tax_exemption_reason (TaxExemptionCode | Unset): Portuguese IVA exemption code. M00 means no exemption.
-        sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits.
+        sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits (a
+            client's id: a string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue
+            17).
         manual_sequence_number (str | Unset): For non-Portuguese accounts with manual numbering.
         mb_reference (FlagString | Unset): A boolean written as the string "0" or "1".
         auto_add_related_document (FlagString | Unset): A boolean written as the string "0" or "1".

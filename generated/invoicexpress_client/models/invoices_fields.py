@@ -28,7 +28,8 @@ class InvoicesFields:
     Attributes:
         date (str): A date in a request: d/m/yyyy or dd/mm/yyyy (the vendor's examples omit zeros).
         due_date (str): A date in a request: d/m/yyyy or dd/mm/yyyy (the vendor's examples omit zeros).
-        client (DocumentClientInput): The document's client. When the name exists, the other fields are ignored.
+        client (DocumentClientInput): The document's client, found by `code` (api-docs 001: "If the client doesn't
+            exist, a new one is created. If it exists, the remaining client fields will be ignored.").
         items (list[DocumentItemInput]):
         reference (str | Unset): Purchase-order reference.
         observations (str | Unset): Printed on the document.
@@ -36,11 +37,14 @@ class InvoicesFields:
             strings (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
         tax_exemption (TaxExemptionCode | Unset): Portuguese IVA exemption code. M00 means no exemption.
         tax_exemption_reason (TaxExemptionCode | Unset): Portuguese IVA exemption code. M00 means no exemption.
-        sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits.
+        sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits (a
+            client's id: a string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue
+            17).
         manual_sequence_number (str | Unset): For non-Portuguese accounts with manual numbering.
         mb_reference (FlagString | Unset): A boolean written as the string "0" or "1".
-        owner_invoice_id (int | str | Unset): An identifier the API writes either as an integer or as a string of
-            digits.
+        owner_invoice_id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits
+            (a client's id: a string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue
+            17).
         currency_code (str | Unset): ISO 4217 code (multi-currency plans).
         rate (str | Unset): A decimal amount that must travel as a string (a JSON number is rejected or, on taxes,
             crashes the server: surface §6).

@@ -23,7 +23,8 @@ class Item:
     """A catalogue item; `unit_price` excludes tax.
 
     Attributes:
-        id (int):
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
         name (str):
         unit_price (float | str): A decimal amount. The API sends and accepts both JSON numbers and numeric strings
             (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
@@ -32,7 +33,7 @@ class Item:
         tax (ItemTax | Unset):
     """
 
-    id: int
+    id: int | str
     name: str
     unit_price: float | str
     description: None | str | Unset = UNSET
@@ -41,6 +42,7 @@ class Item:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         name = self.name
@@ -87,7 +89,11 @@ class Item:
         from ..models.item_tax import ItemTax
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         name = d.pop("name")
 

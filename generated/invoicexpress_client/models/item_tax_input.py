@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ItemTaxInput")
 
@@ -16,12 +18,21 @@ class ItemTaxInput:
     """
     Attributes:
         name (str): Tax name; an unknown name applies the account's default tax.
+        value (float | str | Unset): A decimal amount. The API sends and accepts both JSON numbers and numeric strings
+            (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
     """
 
     name: str
+    value: float | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
+
+        value: float | str | Unset
+        if isinstance(self.value, Unset):
+            value = UNSET
+        else:
+            value = self.value
 
         field_dict: dict[str, Any] = {}
 
@@ -30,6 +41,8 @@ class ItemTaxInput:
                 "name": name,
             }
         )
+        if value is not UNSET:
+            field_dict["value"] = value
 
         return field_dict
 
@@ -38,8 +51,16 @@ class ItemTaxInput:
         d = dict(src_dict)
         name = d.pop("name")
 
+        def _parse_value(data: object) -> float | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(float | str | Unset, data)
+
+        value = _parse_value(d.pop("value", UNSET))
+
         item_tax_input = cls(
             name=name,
+            value=value,
         )
 
         return item_tax_input

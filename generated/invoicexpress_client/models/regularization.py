@@ -19,14 +19,15 @@ T = TypeVar("T", bound="Regularization")
 class Regularization:
     """
     Attributes:
-        id (int):
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
         number (str):
         value (float):
         date (datetime.date): An ISO 8601 calendar date; only the treasury endpoints use this format.
         observation (None | str | Unset):
     """
 
-    id: int
+    id: int | str
     number: str
     value: float
     date: datetime.date
@@ -34,6 +35,7 @@ class Regularization:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         number = self.number
@@ -66,7 +68,11 @@ class Regularization:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         number = d.pop("number")
 

@@ -20,116 +20,162 @@ class Sequence:
     """A series, with per-type numbers, ids and ATCUD codes.
 
     Attributes:
-        id (int):
-        serie (str):
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
+        serie (int | str): Text the API may write as a JSON number (a numeric series name is answered as `77`, recorded
+            live); read it as text.
         default_sequence (SequenceDefaultSequence):
         current_invoice_number (int | Unset):
-        current_invoice_sequence_id (int | Unset):
+        current_invoice_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_invoice_validation_code (None | str | Unset):
         current_invoice_receipt_number (int | Unset):
-        current_invoice_receipt_sequence_id (int | Unset):
+        current_invoice_receipt_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as
+            a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_invoice_receipt_validation_code (None | str | Unset):
         current_simplified_invoice_number (int | Unset):
-        current_simplified_invoice_sequence_id (int | Unset):
+        current_simplified_invoice_sequence_id (int | str | Unset): An identifier the API writes either as an integer or
+            as a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_simplified_invoice_validation_code (None | str | Unset):
         current_credit_note_number (int | Unset):
-        current_credit_note_sequence_id (int | Unset):
+        current_credit_note_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_credit_note_validation_code (None | str | Unset):
         current_debit_note_number (int | Unset):
-        current_debit_note_sequence_id (int | Unset):
+        current_debit_note_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_debit_note_validation_code (None | str | Unset):
         current_receipt_number (int | Unset):
-        current_receipt_sequence_id (int | Unset):
+        current_receipt_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_receipt_validation_code (None | str | Unset):
         current_shipping_number (int | Unset):
-        current_shipping_sequence_id (int | Unset):
+        current_shipping_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_shipping_validation_code (None | str | Unset):
         current_transport_number (int | Unset):
-        current_transport_sequence_id (int | Unset):
+        current_transport_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_transport_validation_code (None | str | Unset):
         current_devolution_number (int | Unset):
-        current_devolution_sequence_id (int | Unset):
+        current_devolution_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_devolution_validation_code (None | str | Unset):
         current_proforma_number (int | Unset):
-        current_proforma_sequence_id (int | Unset):
+        current_proforma_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_proforma_validation_code (None | str | Unset):
         current_quote_number (int | Unset):
-        current_quote_sequence_id (int | Unset):
+        current_quote_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a string
+            of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_quote_validation_code (None | str | Unset):
         current_fees_note_number (int | Unset):
-        current_fees_note_sequence_id (int | Unset):
+        current_fees_note_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a
+            string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live response;
+            CHANGELOG, issue 17).
         current_fees_note_validation_code (None | str | Unset):
         current_vat_moss_invoice_number (int | Unset):
-        current_vat_moss_invoice_sequence_id (int | Unset):
+        current_vat_moss_invoice_sequence_id (int | str | Unset): An identifier the API writes either as an integer or
+            as a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_vat_moss_invoice_validation_code (None | str | Unset):
         current_vat_moss_credit_note_number (int | Unset):
-        current_vat_moss_credit_note_sequence_id (int | Unset):
+        current_vat_moss_credit_note_sequence_id (int | str | Unset): An identifier the API writes either as an integer
+            or as a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_vat_moss_credit_note_validation_code (None | str | Unset):
         current_vat_moss_receipt_number (int | Unset):
-        current_vat_moss_receipt_sequence_id (int | Unset):
+        current_vat_moss_receipt_sequence_id (int | str | Unset): An identifier the API writes either as an integer or
+            as a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
         current_vat_moss_receipt_validation_code (None | str | Unset):
+        current_purchase_order_number (int | Unset):
+        current_purchase_order_sequence_id (int | str | Unset): An identifier the API writes either as an integer or as
+            a string of digits (a client's id: a string in the vendor's examples, an integer in every recorded live
+            response; CHANGELOG, issue 17).
+        current_purchase_order_validation_code (None | str | Unset):
     """
 
-    id: int
-    serie: str
+    id: int | str
+    serie: int | str
     default_sequence: SequenceDefaultSequence
     current_invoice_number: int | Unset = UNSET
-    current_invoice_sequence_id: int | Unset = UNSET
+    current_invoice_sequence_id: int | str | Unset = UNSET
     current_invoice_validation_code: None | str | Unset = UNSET
     current_invoice_receipt_number: int | Unset = UNSET
-    current_invoice_receipt_sequence_id: int | Unset = UNSET
+    current_invoice_receipt_sequence_id: int | str | Unset = UNSET
     current_invoice_receipt_validation_code: None | str | Unset = UNSET
     current_simplified_invoice_number: int | Unset = UNSET
-    current_simplified_invoice_sequence_id: int | Unset = UNSET
+    current_simplified_invoice_sequence_id: int | str | Unset = UNSET
     current_simplified_invoice_validation_code: None | str | Unset = UNSET
     current_credit_note_number: int | Unset = UNSET
-    current_credit_note_sequence_id: int | Unset = UNSET
+    current_credit_note_sequence_id: int | str | Unset = UNSET
     current_credit_note_validation_code: None | str | Unset = UNSET
     current_debit_note_number: int | Unset = UNSET
-    current_debit_note_sequence_id: int | Unset = UNSET
+    current_debit_note_sequence_id: int | str | Unset = UNSET
     current_debit_note_validation_code: None | str | Unset = UNSET
     current_receipt_number: int | Unset = UNSET
-    current_receipt_sequence_id: int | Unset = UNSET
+    current_receipt_sequence_id: int | str | Unset = UNSET
     current_receipt_validation_code: None | str | Unset = UNSET
     current_shipping_number: int | Unset = UNSET
-    current_shipping_sequence_id: int | Unset = UNSET
+    current_shipping_sequence_id: int | str | Unset = UNSET
     current_shipping_validation_code: None | str | Unset = UNSET
     current_transport_number: int | Unset = UNSET
-    current_transport_sequence_id: int | Unset = UNSET
+    current_transport_sequence_id: int | str | Unset = UNSET
     current_transport_validation_code: None | str | Unset = UNSET
     current_devolution_number: int | Unset = UNSET
-    current_devolution_sequence_id: int | Unset = UNSET
+    current_devolution_sequence_id: int | str | Unset = UNSET
     current_devolution_validation_code: None | str | Unset = UNSET
     current_proforma_number: int | Unset = UNSET
-    current_proforma_sequence_id: int | Unset = UNSET
+    current_proforma_sequence_id: int | str | Unset = UNSET
     current_proforma_validation_code: None | str | Unset = UNSET
     current_quote_number: int | Unset = UNSET
-    current_quote_sequence_id: int | Unset = UNSET
+    current_quote_sequence_id: int | str | Unset = UNSET
     current_quote_validation_code: None | str | Unset = UNSET
     current_fees_note_number: int | Unset = UNSET
-    current_fees_note_sequence_id: int | Unset = UNSET
+    current_fees_note_sequence_id: int | str | Unset = UNSET
     current_fees_note_validation_code: None | str | Unset = UNSET
     current_vat_moss_invoice_number: int | Unset = UNSET
-    current_vat_moss_invoice_sequence_id: int | Unset = UNSET
+    current_vat_moss_invoice_sequence_id: int | str | Unset = UNSET
     current_vat_moss_invoice_validation_code: None | str | Unset = UNSET
     current_vat_moss_credit_note_number: int | Unset = UNSET
-    current_vat_moss_credit_note_sequence_id: int | Unset = UNSET
+    current_vat_moss_credit_note_sequence_id: int | str | Unset = UNSET
     current_vat_moss_credit_note_validation_code: None | str | Unset = UNSET
     current_vat_moss_receipt_number: int | Unset = UNSET
-    current_vat_moss_receipt_sequence_id: int | Unset = UNSET
+    current_vat_moss_receipt_sequence_id: int | str | Unset = UNSET
     current_vat_moss_receipt_validation_code: None | str | Unset = UNSET
+    current_purchase_order_number: int | Unset = UNSET
+    current_purchase_order_sequence_id: int | str | Unset = UNSET
+    current_purchase_order_validation_code: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
+        serie: int | str
         serie = self.serie
 
         default_sequence = self.default_sequence.value
 
         current_invoice_number = self.current_invoice_number
 
-        current_invoice_sequence_id = self.current_invoice_sequence_id
+        current_invoice_sequence_id: int | str | Unset
+        if isinstance(self.current_invoice_sequence_id, Unset):
+            current_invoice_sequence_id = UNSET
+        else:
+            current_invoice_sequence_id = self.current_invoice_sequence_id
 
         current_invoice_validation_code: None | str | Unset
         if isinstance(self.current_invoice_validation_code, Unset):
@@ -139,7 +185,11 @@ class Sequence:
 
         current_invoice_receipt_number = self.current_invoice_receipt_number
 
-        current_invoice_receipt_sequence_id = self.current_invoice_receipt_sequence_id
+        current_invoice_receipt_sequence_id: int | str | Unset
+        if isinstance(self.current_invoice_receipt_sequence_id, Unset):
+            current_invoice_receipt_sequence_id = UNSET
+        else:
+            current_invoice_receipt_sequence_id = self.current_invoice_receipt_sequence_id
 
         current_invoice_receipt_validation_code: None | str | Unset
         if isinstance(self.current_invoice_receipt_validation_code, Unset):
@@ -149,7 +199,11 @@ class Sequence:
 
         current_simplified_invoice_number = self.current_simplified_invoice_number
 
-        current_simplified_invoice_sequence_id = self.current_simplified_invoice_sequence_id
+        current_simplified_invoice_sequence_id: int | str | Unset
+        if isinstance(self.current_simplified_invoice_sequence_id, Unset):
+            current_simplified_invoice_sequence_id = UNSET
+        else:
+            current_simplified_invoice_sequence_id = self.current_simplified_invoice_sequence_id
 
         current_simplified_invoice_validation_code: None | str | Unset
         if isinstance(self.current_simplified_invoice_validation_code, Unset):
@@ -159,7 +213,11 @@ class Sequence:
 
         current_credit_note_number = self.current_credit_note_number
 
-        current_credit_note_sequence_id = self.current_credit_note_sequence_id
+        current_credit_note_sequence_id: int | str | Unset
+        if isinstance(self.current_credit_note_sequence_id, Unset):
+            current_credit_note_sequence_id = UNSET
+        else:
+            current_credit_note_sequence_id = self.current_credit_note_sequence_id
 
         current_credit_note_validation_code: None | str | Unset
         if isinstance(self.current_credit_note_validation_code, Unset):
@@ -169,7 +227,11 @@ class Sequence:
 
         current_debit_note_number = self.current_debit_note_number
 
-        current_debit_note_sequence_id = self.current_debit_note_sequence_id
+        current_debit_note_sequence_id: int | str | Unset
+        if isinstance(self.current_debit_note_sequence_id, Unset):
+            current_debit_note_sequence_id = UNSET
+        else:
+            current_debit_note_sequence_id = self.current_debit_note_sequence_id
 
         current_debit_note_validation_code: None | str | Unset
         if isinstance(self.current_debit_note_validation_code, Unset):
@@ -179,7 +241,11 @@ class Sequence:
 
         current_receipt_number = self.current_receipt_number
 
-        current_receipt_sequence_id = self.current_receipt_sequence_id
+        current_receipt_sequence_id: int | str | Unset
+        if isinstance(self.current_receipt_sequence_id, Unset):
+            current_receipt_sequence_id = UNSET
+        else:
+            current_receipt_sequence_id = self.current_receipt_sequence_id
 
         current_receipt_validation_code: None | str | Unset
         if isinstance(self.current_receipt_validation_code, Unset):
@@ -189,7 +255,11 @@ class Sequence:
 
         current_shipping_number = self.current_shipping_number
 
-        current_shipping_sequence_id = self.current_shipping_sequence_id
+        current_shipping_sequence_id: int | str | Unset
+        if isinstance(self.current_shipping_sequence_id, Unset):
+            current_shipping_sequence_id = UNSET
+        else:
+            current_shipping_sequence_id = self.current_shipping_sequence_id
 
         current_shipping_validation_code: None | str | Unset
         if isinstance(self.current_shipping_validation_code, Unset):
@@ -199,7 +269,11 @@ class Sequence:
 
         current_transport_number = self.current_transport_number
 
-        current_transport_sequence_id = self.current_transport_sequence_id
+        current_transport_sequence_id: int | str | Unset
+        if isinstance(self.current_transport_sequence_id, Unset):
+            current_transport_sequence_id = UNSET
+        else:
+            current_transport_sequence_id = self.current_transport_sequence_id
 
         current_transport_validation_code: None | str | Unset
         if isinstance(self.current_transport_validation_code, Unset):
@@ -209,7 +283,11 @@ class Sequence:
 
         current_devolution_number = self.current_devolution_number
 
-        current_devolution_sequence_id = self.current_devolution_sequence_id
+        current_devolution_sequence_id: int | str | Unset
+        if isinstance(self.current_devolution_sequence_id, Unset):
+            current_devolution_sequence_id = UNSET
+        else:
+            current_devolution_sequence_id = self.current_devolution_sequence_id
 
         current_devolution_validation_code: None | str | Unset
         if isinstance(self.current_devolution_validation_code, Unset):
@@ -219,7 +297,11 @@ class Sequence:
 
         current_proforma_number = self.current_proforma_number
 
-        current_proforma_sequence_id = self.current_proforma_sequence_id
+        current_proforma_sequence_id: int | str | Unset
+        if isinstance(self.current_proforma_sequence_id, Unset):
+            current_proforma_sequence_id = UNSET
+        else:
+            current_proforma_sequence_id = self.current_proforma_sequence_id
 
         current_proforma_validation_code: None | str | Unset
         if isinstance(self.current_proforma_validation_code, Unset):
@@ -229,7 +311,11 @@ class Sequence:
 
         current_quote_number = self.current_quote_number
 
-        current_quote_sequence_id = self.current_quote_sequence_id
+        current_quote_sequence_id: int | str | Unset
+        if isinstance(self.current_quote_sequence_id, Unset):
+            current_quote_sequence_id = UNSET
+        else:
+            current_quote_sequence_id = self.current_quote_sequence_id
 
         current_quote_validation_code: None | str | Unset
         if isinstance(self.current_quote_validation_code, Unset):
@@ -239,7 +325,11 @@ class Sequence:
 
         current_fees_note_number = self.current_fees_note_number
 
-        current_fees_note_sequence_id = self.current_fees_note_sequence_id
+        current_fees_note_sequence_id: int | str | Unset
+        if isinstance(self.current_fees_note_sequence_id, Unset):
+            current_fees_note_sequence_id = UNSET
+        else:
+            current_fees_note_sequence_id = self.current_fees_note_sequence_id
 
         current_fees_note_validation_code: None | str | Unset
         if isinstance(self.current_fees_note_validation_code, Unset):
@@ -249,7 +339,11 @@ class Sequence:
 
         current_vat_moss_invoice_number = self.current_vat_moss_invoice_number
 
-        current_vat_moss_invoice_sequence_id = self.current_vat_moss_invoice_sequence_id
+        current_vat_moss_invoice_sequence_id: int | str | Unset
+        if isinstance(self.current_vat_moss_invoice_sequence_id, Unset):
+            current_vat_moss_invoice_sequence_id = UNSET
+        else:
+            current_vat_moss_invoice_sequence_id = self.current_vat_moss_invoice_sequence_id
 
         current_vat_moss_invoice_validation_code: None | str | Unset
         if isinstance(self.current_vat_moss_invoice_validation_code, Unset):
@@ -259,7 +353,11 @@ class Sequence:
 
         current_vat_moss_credit_note_number = self.current_vat_moss_credit_note_number
 
-        current_vat_moss_credit_note_sequence_id = self.current_vat_moss_credit_note_sequence_id
+        current_vat_moss_credit_note_sequence_id: int | str | Unset
+        if isinstance(self.current_vat_moss_credit_note_sequence_id, Unset):
+            current_vat_moss_credit_note_sequence_id = UNSET
+        else:
+            current_vat_moss_credit_note_sequence_id = self.current_vat_moss_credit_note_sequence_id
 
         current_vat_moss_credit_note_validation_code: None | str | Unset
         if isinstance(self.current_vat_moss_credit_note_validation_code, Unset):
@@ -269,13 +367,31 @@ class Sequence:
 
         current_vat_moss_receipt_number = self.current_vat_moss_receipt_number
 
-        current_vat_moss_receipt_sequence_id = self.current_vat_moss_receipt_sequence_id
+        current_vat_moss_receipt_sequence_id: int | str | Unset
+        if isinstance(self.current_vat_moss_receipt_sequence_id, Unset):
+            current_vat_moss_receipt_sequence_id = UNSET
+        else:
+            current_vat_moss_receipt_sequence_id = self.current_vat_moss_receipt_sequence_id
 
         current_vat_moss_receipt_validation_code: None | str | Unset
         if isinstance(self.current_vat_moss_receipt_validation_code, Unset):
             current_vat_moss_receipt_validation_code = UNSET
         else:
             current_vat_moss_receipt_validation_code = self.current_vat_moss_receipt_validation_code
+
+        current_purchase_order_number = self.current_purchase_order_number
+
+        current_purchase_order_sequence_id: int | str | Unset
+        if isinstance(self.current_purchase_order_sequence_id, Unset):
+            current_purchase_order_sequence_id = UNSET
+        else:
+            current_purchase_order_sequence_id = self.current_purchase_order_sequence_id
+
+        current_purchase_order_validation_code: None | str | Unset
+        if isinstance(self.current_purchase_order_validation_code, Unset):
+            current_purchase_order_validation_code = UNSET
+        else:
+            current_purchase_order_validation_code = self.current_purchase_order_validation_code
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -376,21 +492,39 @@ class Sequence:
             field_dict["current_vat_moss_receipt_sequence_id"] = current_vat_moss_receipt_sequence_id
         if current_vat_moss_receipt_validation_code is not UNSET:
             field_dict["current_vat_moss_receipt_validation_code"] = current_vat_moss_receipt_validation_code
+        if current_purchase_order_number is not UNSET:
+            field_dict["current_purchase_order_number"] = current_purchase_order_number
+        if current_purchase_order_sequence_id is not UNSET:
+            field_dict["current_purchase_order_sequence_id"] = current_purchase_order_sequence_id
+        if current_purchase_order_validation_code is not UNSET:
+            field_dict["current_purchase_order_validation_code"] = current_purchase_order_validation_code
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
 
-        serie = d.pop("serie")
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
+
+        def _parse_serie(data: object) -> int | str:
+            return cast(int | str, data)
+
+        serie = _parse_serie(d.pop("serie"))
 
         default_sequence = SequenceDefaultSequence(d.pop("default_sequence"))
 
         current_invoice_number = d.pop("current_invoice_number", UNSET)
 
-        current_invoice_sequence_id = d.pop("current_invoice_sequence_id", UNSET)
+        def _parse_current_invoice_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_invoice_sequence_id = _parse_current_invoice_sequence_id(d.pop("current_invoice_sequence_id", UNSET))
 
         def _parse_current_invoice_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -405,7 +539,14 @@ class Sequence:
 
         current_invoice_receipt_number = d.pop("current_invoice_receipt_number", UNSET)
 
-        current_invoice_receipt_sequence_id = d.pop("current_invoice_receipt_sequence_id", UNSET)
+        def _parse_current_invoice_receipt_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_invoice_receipt_sequence_id = _parse_current_invoice_receipt_sequence_id(
+            d.pop("current_invoice_receipt_sequence_id", UNSET)
+        )
 
         def _parse_current_invoice_receipt_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -420,7 +561,14 @@ class Sequence:
 
         current_simplified_invoice_number = d.pop("current_simplified_invoice_number", UNSET)
 
-        current_simplified_invoice_sequence_id = d.pop("current_simplified_invoice_sequence_id", UNSET)
+        def _parse_current_simplified_invoice_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_simplified_invoice_sequence_id = _parse_current_simplified_invoice_sequence_id(
+            d.pop("current_simplified_invoice_sequence_id", UNSET)
+        )
 
         def _parse_current_simplified_invoice_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -435,7 +583,14 @@ class Sequence:
 
         current_credit_note_number = d.pop("current_credit_note_number", UNSET)
 
-        current_credit_note_sequence_id = d.pop("current_credit_note_sequence_id", UNSET)
+        def _parse_current_credit_note_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_credit_note_sequence_id = _parse_current_credit_note_sequence_id(
+            d.pop("current_credit_note_sequence_id", UNSET)
+        )
 
         def _parse_current_credit_note_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -450,7 +605,14 @@ class Sequence:
 
         current_debit_note_number = d.pop("current_debit_note_number", UNSET)
 
-        current_debit_note_sequence_id = d.pop("current_debit_note_sequence_id", UNSET)
+        def _parse_current_debit_note_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_debit_note_sequence_id = _parse_current_debit_note_sequence_id(
+            d.pop("current_debit_note_sequence_id", UNSET)
+        )
 
         def _parse_current_debit_note_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -465,7 +627,12 @@ class Sequence:
 
         current_receipt_number = d.pop("current_receipt_number", UNSET)
 
-        current_receipt_sequence_id = d.pop("current_receipt_sequence_id", UNSET)
+        def _parse_current_receipt_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_receipt_sequence_id = _parse_current_receipt_sequence_id(d.pop("current_receipt_sequence_id", UNSET))
 
         def _parse_current_receipt_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -480,7 +647,12 @@ class Sequence:
 
         current_shipping_number = d.pop("current_shipping_number", UNSET)
 
-        current_shipping_sequence_id = d.pop("current_shipping_sequence_id", UNSET)
+        def _parse_current_shipping_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_shipping_sequence_id = _parse_current_shipping_sequence_id(d.pop("current_shipping_sequence_id", UNSET))
 
         def _parse_current_shipping_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -495,7 +667,14 @@ class Sequence:
 
         current_transport_number = d.pop("current_transport_number", UNSET)
 
-        current_transport_sequence_id = d.pop("current_transport_sequence_id", UNSET)
+        def _parse_current_transport_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_transport_sequence_id = _parse_current_transport_sequence_id(
+            d.pop("current_transport_sequence_id", UNSET)
+        )
 
         def _parse_current_transport_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -510,7 +689,14 @@ class Sequence:
 
         current_devolution_number = d.pop("current_devolution_number", UNSET)
 
-        current_devolution_sequence_id = d.pop("current_devolution_sequence_id", UNSET)
+        def _parse_current_devolution_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_devolution_sequence_id = _parse_current_devolution_sequence_id(
+            d.pop("current_devolution_sequence_id", UNSET)
+        )
 
         def _parse_current_devolution_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -525,7 +711,12 @@ class Sequence:
 
         current_proforma_number = d.pop("current_proforma_number", UNSET)
 
-        current_proforma_sequence_id = d.pop("current_proforma_sequence_id", UNSET)
+        def _parse_current_proforma_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_proforma_sequence_id = _parse_current_proforma_sequence_id(d.pop("current_proforma_sequence_id", UNSET))
 
         def _parse_current_proforma_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -540,7 +731,12 @@ class Sequence:
 
         current_quote_number = d.pop("current_quote_number", UNSET)
 
-        current_quote_sequence_id = d.pop("current_quote_sequence_id", UNSET)
+        def _parse_current_quote_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_quote_sequence_id = _parse_current_quote_sequence_id(d.pop("current_quote_sequence_id", UNSET))
 
         def _parse_current_quote_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -555,7 +751,14 @@ class Sequence:
 
         current_fees_note_number = d.pop("current_fees_note_number", UNSET)
 
-        current_fees_note_sequence_id = d.pop("current_fees_note_sequence_id", UNSET)
+        def _parse_current_fees_note_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_fees_note_sequence_id = _parse_current_fees_note_sequence_id(
+            d.pop("current_fees_note_sequence_id", UNSET)
+        )
 
         def _parse_current_fees_note_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -570,7 +773,14 @@ class Sequence:
 
         current_vat_moss_invoice_number = d.pop("current_vat_moss_invoice_number", UNSET)
 
-        current_vat_moss_invoice_sequence_id = d.pop("current_vat_moss_invoice_sequence_id", UNSET)
+        def _parse_current_vat_moss_invoice_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_vat_moss_invoice_sequence_id = _parse_current_vat_moss_invoice_sequence_id(
+            d.pop("current_vat_moss_invoice_sequence_id", UNSET)
+        )
 
         def _parse_current_vat_moss_invoice_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -585,7 +795,14 @@ class Sequence:
 
         current_vat_moss_credit_note_number = d.pop("current_vat_moss_credit_note_number", UNSET)
 
-        current_vat_moss_credit_note_sequence_id = d.pop("current_vat_moss_credit_note_sequence_id", UNSET)
+        def _parse_current_vat_moss_credit_note_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_vat_moss_credit_note_sequence_id = _parse_current_vat_moss_credit_note_sequence_id(
+            d.pop("current_vat_moss_credit_note_sequence_id", UNSET)
+        )
 
         def _parse_current_vat_moss_credit_note_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -600,7 +817,14 @@ class Sequence:
 
         current_vat_moss_receipt_number = d.pop("current_vat_moss_receipt_number", UNSET)
 
-        current_vat_moss_receipt_sequence_id = d.pop("current_vat_moss_receipt_sequence_id", UNSET)
+        def _parse_current_vat_moss_receipt_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_vat_moss_receipt_sequence_id = _parse_current_vat_moss_receipt_sequence_id(
+            d.pop("current_vat_moss_receipt_sequence_id", UNSET)
+        )
 
         def _parse_current_vat_moss_receipt_validation_code(data: object) -> None | str | Unset:
             if data is None:
@@ -611,6 +835,28 @@ class Sequence:
 
         current_vat_moss_receipt_validation_code = _parse_current_vat_moss_receipt_validation_code(
             d.pop("current_vat_moss_receipt_validation_code", UNSET)
+        )
+
+        current_purchase_order_number = d.pop("current_purchase_order_number", UNSET)
+
+        def _parse_current_purchase_order_sequence_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        current_purchase_order_sequence_id = _parse_current_purchase_order_sequence_id(
+            d.pop("current_purchase_order_sequence_id", UNSET)
+        )
+
+        def _parse_current_purchase_order_validation_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        current_purchase_order_validation_code = _parse_current_purchase_order_validation_code(
+            d.pop("current_purchase_order_validation_code", UNSET)
         )
 
         sequence = cls(
@@ -662,6 +908,9 @@ class Sequence:
             current_vat_moss_receipt_number=current_vat_moss_receipt_number,
             current_vat_moss_receipt_sequence_id=current_vat_moss_receipt_sequence_id,
             current_vat_moss_receipt_validation_code=current_vat_moss_receipt_validation_code,
+            current_purchase_order_number=current_purchase_order_number,
+            current_purchase_order_sequence_id=current_purchase_order_sequence_id,
+            current_purchase_order_validation_code=current_purchase_order_validation_code,
         )
 
         sequence.additional_properties = d

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
-from ..models.flag_string import FlagString
+from ..models.flag_input_type_0 import FlagInputType0
+from ..models.flag_input_type_1 import FlagInputType1
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SequenceRequestSequence")
@@ -18,18 +19,24 @@ T = TypeVar("T", bound="SequenceRequestSequence")
 class SequenceRequestSequence:
     """
     Attributes:
-        serie (str):
-        default_sequence (FlagString | Unset): A boolean written as the string "0" or "1".
+        serie (int | str): Letters and digits; a number is read as its digits (the live API accepted a numeric `serie`).
+        default_sequence (FlagInputType0 | FlagInputType1 | Unset): A boolean a request may write as 0/1 or "0"/"1" (the
+            live API accepted `"default_tax":"1"`; the vendor documents the integer).
     """
 
-    serie: str
-    default_sequence: FlagString | Unset = UNSET
+    serie: int | str
+    default_sequence: FlagInputType0 | FlagInputType1 | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        serie: int | str
         serie = self.serie
 
-        default_sequence: str | Unset = UNSET
-        if not isinstance(self.default_sequence, Unset):
+        default_sequence: int | str | Unset
+        if isinstance(self.default_sequence, Unset):
+            default_sequence = UNSET
+        elif isinstance(self.default_sequence, FlagInputType0):
+            default_sequence = self.default_sequence.value
+        else:
             default_sequence = self.default_sequence.value
 
         field_dict: dict[str, Any] = {}
@@ -47,14 +54,30 @@ class SequenceRequestSequence:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        serie = d.pop("serie")
 
-        _default_sequence = d.pop("default_sequence", UNSET)
-        default_sequence: FlagString | Unset
-        if isinstance(_default_sequence, Unset):
-            default_sequence = UNSET
-        else:
-            default_sequence = FlagString(_default_sequence)
+        def _parse_serie(data: object) -> int | str:
+            return cast(int | str, data)
+
+        serie = _parse_serie(d.pop("serie"))
+
+        def _parse_default_sequence(data: object) -> FlagInputType0 | FlagInputType1 | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                componentsschemas_flag_input_type_0 = FlagInputType0(data)
+
+                return componentsschemas_flag_input_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            componentsschemas_flag_input_type_1 = FlagInputType1(data)
+
+            return componentsschemas_flag_input_type_1
+
+        default_sequence = _parse_default_sequence(d.pop("default_sequence", UNSET))
 
         sequence_request_sequence = cls(
             serie=serie,

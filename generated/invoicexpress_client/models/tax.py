@@ -19,7 +19,8 @@ T = TypeVar("T", bound="Tax")
 class Tax:
     """
     Attributes:
-        id (int):
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
         name (str):
         value (float | str): A decimal amount. The API sends and accepts both JSON numbers and numeric strings
             (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
@@ -28,7 +29,7 @@ class Tax:
         default_tax (TaxDefaultTax | Unset):
     """
 
-    id: int
+    id: int | str
     name: str
     value: float | str
     region: None | str | Unset = UNSET
@@ -37,6 +38,7 @@ class Tax:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         name = self.name
@@ -81,7 +83,11 @@ class Tax:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         name = d.pop("name")
 

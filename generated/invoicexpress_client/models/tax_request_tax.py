@@ -8,8 +8,9 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.flag_input_type_0 import FlagInputType0
+from ..models.flag_input_type_1 import FlagInputType1
 from ..models.tax_request_tax_code import TaxRequestTaxCode
-from ..models.tax_request_tax_default_tax import TaxRequestTaxDefaultTax
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TaxRequestTax")
@@ -24,14 +25,15 @@ class TaxRequestTax:
             server: surface §6).
         region (str): PT, PT-AC, PT-MA, Desconhecido or an ISO country code; the live API requires it.
         code (TaxRequestTaxCode | Unset):
-        default_tax (TaxRequestTaxDefaultTax | Unset):
+        default_tax (FlagInputType0 | FlagInputType1 | Unset): A boolean a request may write as 0/1 or "0"/"1" (the live
+            API accepted `"default_tax":"1"`; the vendor documents the integer).
     """
 
     name: str
     value: str
     region: str
     code: TaxRequestTaxCode | Unset = UNSET
-    default_tax: TaxRequestTaxDefaultTax | Unset = UNSET
+    default_tax: FlagInputType0 | FlagInputType1 | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -44,8 +46,12 @@ class TaxRequestTax:
         if not isinstance(self.code, Unset):
             code = self.code.value
 
-        default_tax: int | Unset = UNSET
-        if not isinstance(self.default_tax, Unset):
+        default_tax: int | str | Unset
+        if isinstance(self.default_tax, Unset):
+            default_tax = UNSET
+        elif isinstance(self.default_tax, FlagInputType0):
+            default_tax = self.default_tax.value
+        else:
             default_tax = self.default_tax.value
 
         field_dict: dict[str, Any] = {}
@@ -80,12 +86,24 @@ class TaxRequestTax:
         else:
             code = TaxRequestTaxCode(_code)
 
-        _default_tax = d.pop("default_tax", UNSET)
-        default_tax: TaxRequestTaxDefaultTax | Unset
-        if isinstance(_default_tax, Unset):
-            default_tax = UNSET
-        else:
-            default_tax = TaxRequestTaxDefaultTax(_default_tax)
+        def _parse_default_tax(data: object) -> FlagInputType0 | FlagInputType1 | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, int):
+                    raise TypeError()
+                componentsschemas_flag_input_type_0 = FlagInputType0(data)
+
+                return componentsschemas_flag_input_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, str):
+                raise TypeError()
+            componentsschemas_flag_input_type_1 = FlagInputType1(data)
+
+            return componentsschemas_flag_input_type_1
+
+        default_tax = _parse_default_tax(d.pop("default_tax", UNSET))
 
         tax_request_tax = cls(
             name=name,

@@ -29,7 +29,8 @@ class Transport:
     """A transport guide as the API returns it.
 
     Attributes:
-        id (int):
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
         status (TransportStatus):
         archived (bool):
         type_ (TransportType):
@@ -42,7 +43,8 @@ class Transport:
         taxes (float):
         total (float): `before_taxes + taxes`.
         currency (str): Currency display name, e.g. `Euro` (not an ISO code).
-        client (DocumentClient): The client as a document embeds it (no fiscal id: only the client endpoints expose it).
+        client (DocumentClient): The client as a document embeds it. The vendor's examples show id, name, code, country
+            and email; recorded live responses add address, postal code, phone and fiscal id.
         items (list[DocumentItem]):
         inverted_sequence_number (None | str | Unset): `serie/number`, e.g. `G/6`.
         atcud (None | str | Unset): `<validation code>-<number>` when the series is registered at the Tax Authority,
@@ -65,7 +67,7 @@ class Transport:
         delivery_site (None | str | Unset):
     """
 
-    id: int
+    id: int | str
     status: TransportStatus
     archived: bool
     type_: TransportType
@@ -101,6 +103,7 @@ class Transport:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         status = self.status.value
@@ -299,7 +302,11 @@ class Transport:
         from ..models.mb_reference import MbReference
 
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         status = TransportStatus(d.pop("status"))
 

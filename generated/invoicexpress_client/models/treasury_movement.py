@@ -20,7 +20,8 @@ T = TypeVar("T", bound="TreasuryMovement")
 class TreasuryMovement:
     """
     Attributes:
-        id (int):
+        id (int | str): An identifier the API writes either as an integer or as a string of digits (a client's id: a
+            string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue 17).
         value (float):
         movement_type (TreasuryMovementMovementType):
         date (datetime.date): An ISO 8601 calendar date; only the treasury endpoints use this format.
@@ -29,7 +30,7 @@ class TreasuryMovement:
         observation (None | str | Unset):
     """
 
-    id: int
+    id: int | str
     value: float
     movement_type: TreasuryMovementMovementType
     date: datetime.date
@@ -39,6 +40,7 @@ class TreasuryMovement:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id: int | str
         id = self.id
 
         value = self.value
@@ -87,7 +89,11 @@ class TreasuryMovement:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = d.pop("id")
+
+        def _parse_id(data: object) -> int | str:
+            return cast(int | str, data)
+
+        id = _parse_id(d.pop("id"))
 
         value = d.pop("value")
 

@@ -15,20 +15,28 @@ from .literals import *  # noqa: F403
 
 
 class DocumentClient(Model):
-    """The client as a document embeds it (no fiscal id: only the client endpoints expose it)."""
+    """The client as a document embeds it. The vendor's examples show id, name, code, country and email; recorded live responses add address, postal code, phone and fiscal id."""
 
     id: int
     name: str
     code: str | None = None
     country: str | None = None
     email: str | None = None
+    address: str | None = None
+    postal_code: str | None = None
+    phone: str | None = None
+    fiscal_id: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("name", "name", True, ("str",)),
         ("code", "code", False, ("nullable", ("str",))),
         ("country", "country", False, ("nullable", ("str",))),
         ("email", "email", False, ("nullable", ("str",))),
+        ("address", "address", False, ("nullable", ("str",))),
+        ("postal_code", "postal_code", False, ("nullable", ("str",))),
+        ("phone", "phone", False, ("nullable", ("str",))),
+        ("fiscal_id", "fiscal_id", False, ("nullable", ("str",))),
     )
 
 
@@ -133,7 +141,7 @@ class EstimateFamilyDocument(Model):
     global_discount: GlobalDiscount | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("accepted", "canceled", "deleted", "draft", "final", "refused"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Quote", "Proforma", "FeesNote"))),
@@ -197,12 +205,14 @@ class Address(Model):
     city: str
     postal_code: str
     country: str
+    email: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
         ("detail", "detail", True, ("str",)),
         ("city", "city", True, ("str",)),
         ("postal_code", "postal_code", True, ("str",)),
         ("country", "country", True, ("str",)),
+        ("email", "email", False, ("nullable", ("str",))),
     )
 
 
@@ -244,7 +254,7 @@ class GuideFamilyDocument(Model):
     delivery_site: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("canceled", "deleted", "draft", "final"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Shipping", "Transport", "Devolution"))),
@@ -344,7 +354,7 @@ class AnyDocument(Model):
     owner_invoice_id: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         (
             "status",
             "status",
@@ -447,7 +457,7 @@ class Receipt(Model):
     global_discount: GlobalDiscount | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("final", "canceled"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Receipt",))),
@@ -558,11 +568,13 @@ class ClientPreferredContact(Model):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    mobile: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("name", "name", False, ("str",)),
-        ("email", "email", False, ("str",)),
-        ("phone", "phone", False, ("str",)),
+        ("name", "name", False, ("nullable", ("str",))),
+        ("email", "email", False, ("nullable", ("str",))),
+        ("phone", "phone", False, ("nullable", ("str",))),
+        ("mobile", "mobile", False, ("nullable", ("str",))),
     )
 
 
@@ -584,10 +596,10 @@ class Client(Model):
     fax: str | None = None
     preferred_contact: ClientPreferredContact | None = None
     observations: str | None = None
-    send_options: str | None = None
     open_account_link: str | None = None
-    payment_days: str | None = None
     tax_exemption_code: str | None = None
+    send_options: int | None = None
+    payment_days: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
         ("id", "id", True, ("id",)),
@@ -605,10 +617,10 @@ class Client(Model):
         ("fax", "fax", False, ("nullable", ("str",))),
         ("preferred_contact", "preferred_contact", False, ("model", "ClientPreferredContact")),
         ("observations", "observations", False, ("nullable", ("str",))),
-        ("send_options", "send_options", False, ("nullable", ("str",))),
         ("open_account_link", "open_account_link", False, ("nullable", ("str",))),
-        ("payment_days", "payment_days", False, ("nullable", ("str",))),
         ("tax_exemption_code", "tax_exemption_code", False, ("nullable", ("str",))),
+        ("send_options", "send_options", False, ("nullable", ("int_like",))),
+        ("payment_days", "payment_days", False, ("nullable", ("int_like",))),
     )
 
 
@@ -675,7 +687,7 @@ class InvoiceFamilyDocument(Model):
     owner_invoice_id: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("canceled", "deleted", "draft", "final", "settled"))),
         ("archived", "archived", True, ("bool",)),
         (
@@ -761,7 +773,7 @@ class Item(Model):
     tax: ItemTax | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("name", "name", True, ("str",)),
         ("description", "description", False, ("nullable", ("str",))),
         ("unit_price", "unit_price", True, ("decimal",)),
@@ -809,7 +821,7 @@ class Tax(Model):
     default_tax: bool | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("name", "name", True, ("str",)),
         ("value", "value", True, ("decimal",)),
         ("region", "region", False, ("nullable", ("str",))),
@@ -893,16 +905,19 @@ class Sequence(Model):
     current_vat_moss_receipt_number: int | None = None
     current_vat_moss_receipt_sequence_id: int | None = None
     current_vat_moss_receipt_validation_code: str | None = None
+    current_purchase_order_number: int | None = None
+    current_purchase_order_sequence_id: int | None = None
+    current_purchase_order_validation_code: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
-        ("serie", "serie", True, ("str",)),
+        ("id", "id", True, ("id",)),
+        ("serie", "serie", True, ("text_like",)),
         ("default_sequence", "default_sequence", True, ("flag01",)),
         ("current_invoice_number", "current_invoice_number", False, ("int",)),
-        ("current_invoice_sequence_id", "current_invoice_sequence_id", False, ("int",)),
+        ("current_invoice_sequence_id", "current_invoice_sequence_id", False, ("id",)),
         ("current_invoice_validation_code", "current_invoice_validation_code", False, ("nullable", ("str",))),
         ("current_invoice_receipt_number", "current_invoice_receipt_number", False, ("int",)),
-        ("current_invoice_receipt_sequence_id", "current_invoice_receipt_sequence_id", False, ("int",)),
+        ("current_invoice_receipt_sequence_id", "current_invoice_receipt_sequence_id", False, ("id",)),
         (
             "current_invoice_receipt_validation_code",
             "current_invoice_receipt_validation_code",
@@ -910,7 +925,7 @@ class Sequence(Model):
             ("nullable", ("str",)),
         ),
         ("current_simplified_invoice_number", "current_simplified_invoice_number", False, ("int",)),
-        ("current_simplified_invoice_sequence_id", "current_simplified_invoice_sequence_id", False, ("int",)),
+        ("current_simplified_invoice_sequence_id", "current_simplified_invoice_sequence_id", False, ("id",)),
         (
             "current_simplified_invoice_validation_code",
             "current_simplified_invoice_validation_code",
@@ -918,34 +933,34 @@ class Sequence(Model):
             ("nullable", ("str",)),
         ),
         ("current_credit_note_number", "current_credit_note_number", False, ("int",)),
-        ("current_credit_note_sequence_id", "current_credit_note_sequence_id", False, ("int",)),
+        ("current_credit_note_sequence_id", "current_credit_note_sequence_id", False, ("id",)),
         ("current_credit_note_validation_code", "current_credit_note_validation_code", False, ("nullable", ("str",))),
         ("current_debit_note_number", "current_debit_note_number", False, ("int",)),
-        ("current_debit_note_sequence_id", "current_debit_note_sequence_id", False, ("int",)),
+        ("current_debit_note_sequence_id", "current_debit_note_sequence_id", False, ("id",)),
         ("current_debit_note_validation_code", "current_debit_note_validation_code", False, ("nullable", ("str",))),
         ("current_receipt_number", "current_receipt_number", False, ("int",)),
-        ("current_receipt_sequence_id", "current_receipt_sequence_id", False, ("int",)),
+        ("current_receipt_sequence_id", "current_receipt_sequence_id", False, ("id",)),
         ("current_receipt_validation_code", "current_receipt_validation_code", False, ("nullable", ("str",))),
         ("current_shipping_number", "current_shipping_number", False, ("int",)),
-        ("current_shipping_sequence_id", "current_shipping_sequence_id", False, ("int",)),
+        ("current_shipping_sequence_id", "current_shipping_sequence_id", False, ("id",)),
         ("current_shipping_validation_code", "current_shipping_validation_code", False, ("nullable", ("str",))),
         ("current_transport_number", "current_transport_number", False, ("int",)),
-        ("current_transport_sequence_id", "current_transport_sequence_id", False, ("int",)),
+        ("current_transport_sequence_id", "current_transport_sequence_id", False, ("id",)),
         ("current_transport_validation_code", "current_transport_validation_code", False, ("nullable", ("str",))),
         ("current_devolution_number", "current_devolution_number", False, ("int",)),
-        ("current_devolution_sequence_id", "current_devolution_sequence_id", False, ("int",)),
+        ("current_devolution_sequence_id", "current_devolution_sequence_id", False, ("id",)),
         ("current_devolution_validation_code", "current_devolution_validation_code", False, ("nullable", ("str",))),
         ("current_proforma_number", "current_proforma_number", False, ("int",)),
-        ("current_proforma_sequence_id", "current_proforma_sequence_id", False, ("int",)),
+        ("current_proforma_sequence_id", "current_proforma_sequence_id", False, ("id",)),
         ("current_proforma_validation_code", "current_proforma_validation_code", False, ("nullable", ("str",))),
         ("current_quote_number", "current_quote_number", False, ("int",)),
-        ("current_quote_sequence_id", "current_quote_sequence_id", False, ("int",)),
+        ("current_quote_sequence_id", "current_quote_sequence_id", False, ("id",)),
         ("current_quote_validation_code", "current_quote_validation_code", False, ("nullable", ("str",))),
         ("current_fees_note_number", "current_fees_note_number", False, ("int",)),
-        ("current_fees_note_sequence_id", "current_fees_note_sequence_id", False, ("int",)),
+        ("current_fees_note_sequence_id", "current_fees_note_sequence_id", False, ("id",)),
         ("current_fees_note_validation_code", "current_fees_note_validation_code", False, ("nullable", ("str",))),
         ("current_vat_moss_invoice_number", "current_vat_moss_invoice_number", False, ("int",)),
-        ("current_vat_moss_invoice_sequence_id", "current_vat_moss_invoice_sequence_id", False, ("int",)),
+        ("current_vat_moss_invoice_sequence_id", "current_vat_moss_invoice_sequence_id", False, ("id",)),
         (
             "current_vat_moss_invoice_validation_code",
             "current_vat_moss_invoice_validation_code",
@@ -953,7 +968,7 @@ class Sequence(Model):
             ("nullable", ("str",)),
         ),
         ("current_vat_moss_credit_note_number", "current_vat_moss_credit_note_number", False, ("int",)),
-        ("current_vat_moss_credit_note_sequence_id", "current_vat_moss_credit_note_sequence_id", False, ("int",)),
+        ("current_vat_moss_credit_note_sequence_id", "current_vat_moss_credit_note_sequence_id", False, ("id",)),
         (
             "current_vat_moss_credit_note_validation_code",
             "current_vat_moss_credit_note_validation_code",
@@ -961,10 +976,18 @@ class Sequence(Model):
             ("nullable", ("str",)),
         ),
         ("current_vat_moss_receipt_number", "current_vat_moss_receipt_number", False, ("int",)),
-        ("current_vat_moss_receipt_sequence_id", "current_vat_moss_receipt_sequence_id", False, ("int",)),
+        ("current_vat_moss_receipt_sequence_id", "current_vat_moss_receipt_sequence_id", False, ("id",)),
         (
             "current_vat_moss_receipt_validation_code",
             "current_vat_moss_receipt_validation_code",
+            False,
+            ("nullable", ("str",)),
+        ),
+        ("current_purchase_order_number", "current_purchase_order_number", False, ("int",)),
+        ("current_purchase_order_sequence_id", "current_purchase_order_sequence_id", False, ("id",)),
+        (
+            "current_purchase_order_validation_code",
+            "current_purchase_order_validation_code",
             False,
             ("nullable", ("str",)),
         ),
@@ -1169,7 +1192,7 @@ class Regularization(Model):
     observation: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("number", "number", True, ("str",)),
         ("value", "value", True, ("number",)),
         ("date", "date", True, ("date", "iso")),
@@ -1211,7 +1234,7 @@ class TreasuryMovement(Model):
     observation: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("value", "value", True, ("number",)),
         ("movement_type", "movement_type", True, ("enum", ("Reimbursement", "Payment"))),
         ("payment_method", "payment_method", False, ("nullable", ("str",))),
@@ -1263,7 +1286,7 @@ class CreditNote(Model):
     owner_invoice_id: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "settled", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("CreditNote",))),
@@ -1345,7 +1368,7 @@ class DebitNote(Model):
     owner_invoice_id: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "settled", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("DebitNote",))),
@@ -1433,7 +1456,7 @@ class Devolution(Model):
     delivery_site: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Devolution",))),
@@ -1508,7 +1531,7 @@ class FeesNote(Model):
     global_discount: GlobalDiscount | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "accepted", "refused", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("FeesNote",))),
@@ -1577,7 +1600,7 @@ class InvoiceReceipt(Model):
     owner_invoice_id: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "settled", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("InvoiceReceipt",))),
@@ -1659,7 +1682,7 @@ class Invoice(Model):
     owner_invoice_id: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "settled", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Invoice",))),
@@ -1740,7 +1763,7 @@ class Proforma(Model):
     global_discount: GlobalDiscount | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "accepted", "refused", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Proforma",))),
@@ -1810,7 +1833,7 @@ class PurchaseOrder(Model):
     delivery_site: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         (
             "status",
             "status",
@@ -1897,7 +1920,7 @@ class Quote(Model):
     global_discount: GlobalDiscount | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "accepted", "refused", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Quote",))),
@@ -1984,7 +2007,7 @@ class Shipping(Model):
     delivery_site: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Shipping",))),
@@ -2060,7 +2083,7 @@ class SimplifiedInvoice(Model):
     owner_invoice_id: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "settled", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("SimplifiedInvoice",))),
@@ -2150,7 +2173,7 @@ class Transport(Model):
     delivery_site: str | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("Transport",))),
@@ -2226,7 +2249,7 @@ class VatMossInvoice(Model):
     owner_invoice_id: int | None = None
 
     __ix_fields__: ClassVar[FieldSpecs] = (
-        ("id", "id", True, ("int",)),
+        ("id", "id", True, ("id",)),
         ("status", "status", True, ("enum", ("draft", "final", "settled", "canceled", "deleted"))),
         ("archived", "archived", True, ("bool",)),
         ("type_", "type", True, ("enum", ("VatMossInvoice",))),

@@ -69,6 +69,7 @@ ClientFieldsPreferredContact = TypedDict(
         "name": NotRequired[str],
         "email": NotRequired[str],
         "phone": NotRequired[str],
+        "mobile": NotRequired[str],
     },
     total=False,
 )
@@ -92,7 +93,7 @@ ClientFields = TypedDict(
         "fax": NotRequired[str],
         "preferred_contact": NotRequired[ClientFieldsPreferredContact],
         "observations": NotRequired[str],
-        "send_options": NotRequired[Literal["1", "2", "3"]],
+        "send_options": NotRequired[Literal["1", "2", "3"] | int],
     },
     total=False,
 )
@@ -140,6 +141,7 @@ ItemTaxInput = TypedDict(
     "ItemTaxInput",
     {
         "name": Required[str],
+        "value": NotRequired[Decimal | int],
     },
     total=False,
 )
@@ -177,7 +179,7 @@ TaxRequestTax = TypedDict(
 SequenceRequestSequence = TypedDict(
     "SequenceRequestSequence",
     {
-        "serie": Required[str],
+        "serie": Required[str | int],
         "default_sequence": NotRequired[bool],
     },
     total=False,
@@ -312,7 +314,7 @@ DocumentClientInput = TypedDict(
     },
     total=False,
 )
-"""The document's client. When the name exists, the other fields are ignored."""
+"""The document's client, found by `code` (api-docs 001: "If the client doesn't exist, a new one is created. If it exists, the remaining client fields will be ignored.")."""
 
 
 DocumentItemInput = TypedDict(
@@ -401,6 +403,7 @@ AddressInput = TypedDict(
         "city": Required[str],
         "postal_code": Required[str],
         "country": Required[Country],
+        "email": NotRequired[str],
     },
     total=False,
 )

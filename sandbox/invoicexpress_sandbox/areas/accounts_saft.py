@@ -25,8 +25,9 @@ DEMO_EMAIL = "demo@sandbox.invalid"
 DEMO_PASSWORD = "sandbox"  # noqa: S105 - a documented fake for the demo user
 
 
-def seed(tx: Tx, now: datetime) -> Json:
-    """The demo account with its taxes and a registered default sequence."""
+def seed(tx: Tx, now: datetime, language: str = "en") -> Json:
+    """The demo account with its taxes and a registered default sequence; `language` is the
+    one its 422 messages are worded in (`--language`; `--live-like`: pt)."""
     return new_account(
         tx,
         now,
@@ -36,6 +37,7 @@ def seed(tx: Tx, now: datetime) -> Json:
         password=DEMO_PASSWORD,
         fiscal_id="508000000",
         api_key="demo-" + stable_token("demo-api-key", 24).lower(),
+        extra={"language": language},
     )
 
 
@@ -71,7 +73,7 @@ def new_account(
         "postal_code": "1250-096",
         "website": "",
         "fax": "",
-        "language": "pt",
+        "language": "en",  # the wording of its messages (the API's `language`, pt or en)
         "_password": password,
         "_payment_provider": False,
     }

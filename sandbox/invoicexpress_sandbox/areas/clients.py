@@ -29,6 +29,7 @@ CLIENT_FIELDS = (
     "send_options",
     "preferred_contact",
 )
+PREFERRED_CONTACT = ("name", "email", "phone", "mobile")  # mobile: recorded live, undocumented
 
 
 def clients(ctx: Ctx) -> list[Json]:
@@ -58,6 +59,10 @@ def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = 
     other = client_by(ctx, "name", name)
     if other is not None and (current is None or other["id"] != current["id"]):
         raise invalid("taken", what="Name", field="name")
+    code = as_text(fields.get("code")).strip()
+    holder = client_by(ctx, "code", code) if code else None
+    if holder is not None and (current is None or holder["id"] != current["id"]):
+        raise invalid("taken", what="Code", field="code")  # "the client's unique code"
     email = fields.get("email")
     if email not in (None, "") and not EMAIL_RE.match(as_text(email)):
         raise invalid("email_not_an_email_address", field="email")
@@ -100,7 +105,7 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
             "website": "",
             "phone": "",
             "fax": "",
-            "preferred_contact": {"name": "", "email": "", "phone": ""},
+            "preferred_contact": dict.fromkeys(PREFERRED_CONTACT, ""),
             "observations": "",
             "send_options": "1",
             "payment_days": "0",
@@ -112,7 +117,7 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
         if key in fields and fields[key] is not None:
             value = fields[key]
             if key == "preferred_contact" and isinstance(value, Mapping):
-                record[key] = {k: as_text(value.get(k)) for k in ("name", "email", "phone")}
+                record[key] = {k: as_text(value.get(k)) for k in PREFERRED_CONTACT}
             elif key != "preferred_contact":
                 record[key] = as_text(value).strip() if key == "name" else as_text(value)
     if not record["code"]:
@@ -125,10 +130,16 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
 
 
 def upsert_client(ctx: Ctx, fields: object) -> Json:
-    """Document client: an existing name wins (other fields ignored), else a new client."""
+    """Document client, found by its unique `code` as api-docs 001 says ("If the client doesn't
+    exist, a new one is created. If it exists, the remaining client fields will be ignored.").
+    A code no client has but a name one has picks that client too (a name is unique as well,
+    and creating would only answer `Name has already been taken`)."""
     if not isinstance(fields, Mapping) or not as_text(fields.get("name")).strip():
         raise invalid("client_invalid", field="client")
-    existing = client_by(ctx, "name", as_text(fields["name"]).strip())
+    code = as_text(fields.get("code")).strip()
+    existing = client_by(ctx, "code", code) if code else None
+    if existing is None:
+        existing = client_by(ctx, "name", as_text(fields["name"]).strip())
     if existing is not None:
         return existing
     return save_client(ctx, fields)

@@ -327,6 +327,8 @@ def _guide_fields(ctx: Ctx, root: Mapping[str, Any], doc: Json) -> None:
         if country and country not in COUNTRIES:
             raise invalid("country_not_found", value=country, field="country")
         doc[key] = {k: as_text(addr.get(k)) for k in ("detail", "city", "postal_code", "country")}
+        if addr.get("email") not in (None, ""):  # undocumented; production clients send it
+            doc[key]["email"] = as_text(addr.get("email"))
     doc["license_plate"] = as_text(root.get("license_plate"))
     doc["at_doc_code_id"] = ""
 

@@ -34,7 +34,7 @@ def create_sequence_record(
 ) -> Json:
     seq_id = tx.next_id("sequence")
     types: Json = {}
-    for name in (*SEQUENCE_TYPES, "purchase_order"):
+    for name in SEQUENCE_TYPES:
         type_id = tx.next_id("seqtype")
         tx.put("seqtype", type_id, account, {"id": type_id, "sequence": seq_id, "type": name})
         types[name] = {

@@ -118,6 +118,7 @@ def build_document() -> dict[str, Any]:
         comps["examples"] = examples
         vendor_examples.attach(all_paths, comps)
     text_limits.apply(all_paths, comps)
+    errors.apply_live_forms(all_paths, comps["responses"])
     tags = sorted({op["tags"][0] for item in all_paths.values() for op in item.values()})
     return {
         "openapi": "3.1.0",
@@ -158,6 +159,7 @@ def build_document() -> dict[str, Any]:
         "x-document-types": doctypes.table(),
         # Every error wording by key, once (core.Spec.message); x-error-messages quote it.
         "x-error-catalogue": dict(messages.ERRORS),
+        "x-error-translations": messages.TRANSLATIONS,
     }
 
 

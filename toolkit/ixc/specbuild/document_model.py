@@ -26,19 +26,22 @@ def parts() -> dict[str, Node]:
     return {
         "DocumentClient": obj(
             {
-                "id": {"type": "integer"},
+                "id": ref("IdLike"),
                 "name": string(),
                 "code": nullable_string(),
                 "country": nullable_string(),
                 "email": nullable_string(),
+                # undocumented, in recorded live responses (CHANGELOG, issue 17)
+                **{f: nullable_string() for f in ("address", "postal_code", "phone", "fiscal_id")},
             },
             ["id", "name"],
-            description="The client as a document embeds it (no fiscal id: only the client "
-            "endpoints expose it).",
+            description="The client as a document embeds it. The vendor's examples show id, "
+            "name, code, country and email; recorded live responses add address, postal code, "
+            "phone and fiscal id.",
         ),
         "DocumentItemTax": obj(
             {
-                "id": {"type": "integer"},
+                "id": {"type": "integer", "description": "0 on a receipt's line (no tax)."},
                 "name": nullable_string(),
                 "value": {"oneOf": [ref("DecimalValue"), {"type": "null"}]},
             },
@@ -80,6 +83,7 @@ def parts() -> dict[str, Node]:
                 "city": string(),
                 "postal_code": string(),
                 "country": string(),
+                "email": nullable_string("Undocumented; production clients send it."),
             },
             ["detail", "city", "postal_code", "country"],
             description="A guide's loading or delivery address.",
@@ -108,7 +112,7 @@ DOCUMENT_REQUIRED = (
 
 def document_properties(types: list[str], statuses: list[str], family: str) -> dict[str, Node]:
     props: dict[str, Node] = {
-        "id": {"type": "integer", "minimum": 1},
+        "id": ref("IdLike"),
         "status": {"type": "string", "enum": statuses},
         "archived": {"type": "boolean"},
         "type": {"type": "string", "enum": types},

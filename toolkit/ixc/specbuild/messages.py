@@ -97,6 +97,28 @@ ERRORS: dict[str, str] = {
 }
 
 
+# The wordings of a Portuguese account, where evidence exists: the API answers in the account's
+# language (issue 17: public VCR cassettes recorded live in 2019, a Portuguese account). Each
+# entry maps one English wording to its recorded Portuguese form, for the operations named
+# (none named: wherever the English wording appears). A wording with no entry has no evidenced
+# Portuguese form and is served in English: nothing here is guessed.
+TRANSLATIONS: dict[str, list[dict[str, object]]] = {
+    "pt": [
+        {
+            "en": ERRORS["blank"].format(what="Name"),
+            "text": "Nome é um campo obrigatório",
+            "evidence": "cassettes 2019: 422 {'errors':[{'error':'Nome é um campo obrigatório'}]}",
+        },
+        {
+            "en": ERRORS["taken"].format(what="Name"),
+            "text": "não está disponível.",
+            "operations": ["createTax", "updateTax"],
+            "evidence": "cassettes 2019: duplicate tax 422 [['name','não está disponível.']]",
+        },
+    ]
+}
+
+
 def say(key: str, **values: object) -> str:
     """The wording of `ERRORS[key]` with its placeholders filled in."""
     return ERRORS[key].format(**values)

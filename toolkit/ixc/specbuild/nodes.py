@@ -25,14 +25,24 @@ def obj(
     *,
     description: str | None = None,
     closed: bool = False,
+    ignored: tuple[str, ...] = (),
 ) -> Node:
-    """An object schema. `closed` (requests only) rejects unknown fields."""
+    """An object schema. `closed` (requests only) rejects unknown fields. `ignored` names
+    read-only fields a request may echo from a GET: accepted with any value and ignored, kept
+    out of `properties` so typed request models do not offer them (`x-ignored-fields`)."""
     out: Node = {"type": "object"}
     if description:
         out["description"] = description
     out["properties"] = properties
     if required:
         out["required"] = list(required)
+    if ignored:
+        out["patternProperties"] = {
+            "^(" + "|".join(ignored) + ")$": {
+                "description": "Read-only: accepted and ignored (echoed from a GET)."
+            }
+        }
+        out["x-ignored-fields"] = list(ignored)
     if closed:
         out["additionalProperties"] = False
     return out

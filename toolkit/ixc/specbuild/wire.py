@@ -55,7 +55,25 @@ def schemas() -> dict[str, Node]:
             "pattern": r"^[0-9]+$",
             "minimum": 1,
             "description": "An identifier the API writes either as an integer or as a string "
-            "of digits.",
+            "of digits (a client's id: a string in the vendor's examples, an integer in every "
+            "recorded live response; CHANGELOG, issue 17).",
+        },
+        "IntLike": {
+            "type": ["integer", "string"],
+            "pattern": r"^[0-9]+$",
+            "minimum": 0,
+            "description": "A whole number the API writes either as an integer or as a string "
+            'of digits (`send_options`: `"1"` in the vendor\'s examples, `1` recorded live).',
+        },
+        "TextLike": {
+            "type": ["string", "integer"],
+            "description": "Text the API may write as a JSON number (a numeric series name is "
+            "answered as `77`, recorded live); read it as text.",
+        },
+        "FlagInput": {
+            "anyOf": [{"type": "integer", "enum": [0, 1]}, {"type": "string", "enum": ["0", "1"]}],
+            "description": 'A boolean a request may write as 0/1 or "0"/"1" (the live API '
+            'accepted `"default_tax":"1"`; the vendor documents the integer).',
         },
         "Country": enum(
             COUNTRIES, "A country name from the list InvoiceXpress accepts (api-docs 002)."

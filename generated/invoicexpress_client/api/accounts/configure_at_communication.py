@@ -10,6 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.at_communication_request import AtCommunicationRequest
 from ...models.configure_at_communication_response_200 import ConfigureAtCommunicationResponse200
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -35,7 +36,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ConfigureAtCommunicationResponse200 | ErrorsObject | None:
+) -> ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = ConfigureAtCommunicationResponse200.from_dict(response.json())
 
@@ -47,7 +48,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -57,7 +74,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsObject.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -74,7 +107,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ConfigureAtCommunicationResponse200 | ErrorsObject]:
+) -> Response[ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +120,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AtCommunicationRequest,
-) -> Response[ConfigureAtCommunicationResponse200 | ErrorsObject]:
+) -> Response[ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject]:
     """Configure communication with the Tax Authority
 
      Stores the AT sub-user and how documents are communicated.
@@ -100,7 +133,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConfigureAtCommunicationResponse200 | ErrorsObject]
+        Response[ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AtCommunicationRequest,
-) -> ConfigureAtCommunicationResponse200 | ErrorsObject | None:
+) -> ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject | None:
     """Configure communication with the Tax Authority
 
      Stores the AT sub-user and how documents are communicated.
@@ -131,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConfigureAtCommunicationResponse200 | ErrorsObject
+        ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -144,7 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AtCommunicationRequest,
-) -> Response[ConfigureAtCommunicationResponse200 | ErrorsObject]:
+) -> Response[ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject]:
     """Configure communication with the Tax Authority
 
      Stores the AT sub-user and how documents are communicated.
@@ -157,7 +190,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConfigureAtCommunicationResponse200 | ErrorsObject]
+        Response[ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +206,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AtCommunicationRequest,
-) -> ConfigureAtCommunicationResponse200 | ErrorsObject | None:
+) -> ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject | None:
     """Configure communication with the Tax Authority
 
      Stores the AT sub-user and how documents are communicated.
@@ -186,7 +219,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConfigureAtCommunicationResponse200 | ErrorsObject
+        ConfigureAtCommunicationResponse200 | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (

@@ -10,6 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.account_create_request import AccountCreateRequest
 from ...models.account_created import AccountCreated
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -35,7 +36,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AccountCreated | ErrorsObject | None:
+) -> AccountCreated | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = AccountCreated.from_dict(response.json())
 
@@ -47,7 +48,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -57,7 +74,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsObject.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -74,7 +107,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AccountCreated | ErrorsObject]:
+) -> Response[AccountCreated | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +120,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AccountCreateRequest,
-) -> Response[AccountCreated | ErrorsObject]:
+) -> Response[AccountCreated | ErrorsList | ErrorsObject]:
     """Create an account for an existing user
 
      Like createAccount, for a user who exists already (credentials of that user). Answers 200, not 201.
@@ -100,7 +133,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccountCreated | ErrorsObject]
+        Response[AccountCreated | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AccountCreateRequest,
-) -> AccountCreated | ErrorsObject | None:
+) -> AccountCreated | ErrorsList | ErrorsObject | None:
     """Create an account for an existing user
 
      Like createAccount, for a user who exists already (credentials of that user). Answers 200, not 201.
@@ -131,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccountCreated | ErrorsObject
+        AccountCreated | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -144,7 +177,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AccountCreateRequest,
-) -> Response[AccountCreated | ErrorsObject]:
+) -> Response[AccountCreated | ErrorsList | ErrorsObject]:
     """Create an account for an existing user
 
      Like createAccount, for a user who exists already (credentials of that user). Answers 200, not 201.
@@ -157,7 +190,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccountCreated | ErrorsObject]
+        Response[AccountCreated | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +206,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AccountCreateRequest,
-) -> AccountCreated | ErrorsObject | None:
+) -> AccountCreated | ErrorsList | ErrorsObject | None:
     """Create an account for an existing user
 
      Like createAccount, for a user who exists already (credentials of that user). Answers 200, not 201.
@@ -186,7 +219,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccountCreated | ErrorsObject
+        AccountCreated | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (

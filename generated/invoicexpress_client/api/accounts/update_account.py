@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.account_update_request import AccountUpdateRequest
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -38,7 +39,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorsObject | list[list[str] | str] | None:
+) -> Any | ErrorsList | ErrorsObject | list[list[str] | str] | None:
     if response.status_code == 200:
         response_200 = cast(Any, None)
         return response_200
@@ -49,7 +50,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -64,26 +81,42 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = []
-        _response_422 = response.json()
-        for componentsschemas_bare_array_item_data in _response_422:
 
-            def _parse_componentsschemas_bare_array_item(data: object) -> list[str] | str:
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    componentsschemas_bare_array_item_type_1 = cast(list[str], data)
+        def _parse_response_422(data: object) -> ErrorsList | list[list[str] | str]:
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                response_422_type_0 = []
+                _response_422_type_0 = data
+                for componentsschemas_bare_array_item_data in _response_422_type_0:
 
-                    return componentsschemas_bare_array_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(list[str] | str, data)
+                    def _parse_componentsschemas_bare_array_item(data: object) -> list[str] | str:
+                        try:
+                            if not isinstance(data, list):
+                                raise TypeError()
+                            componentsschemas_bare_array_item_type_1 = cast(list[str], data)
 
-            componentsschemas_bare_array_item = _parse_componentsschemas_bare_array_item(
-                componentsschemas_bare_array_item_data
-            )
+                            return componentsschemas_bare_array_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        return cast(list[str] | str, data)
 
-            response_422.append(componentsschemas_bare_array_item)
+                    componentsschemas_bare_array_item = _parse_componentsschemas_bare_array_item(
+                        componentsschemas_bare_array_item_data
+                    )
+
+                    response_422_type_0.append(componentsschemas_bare_array_item)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -100,7 +133,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorsObject | list[list[str] | str]]:
+) -> Response[Any | ErrorsList | ErrorsObject | list[list[str] | str]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -114,7 +147,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AccountUpdateRequest,
-) -> Response[Any | ErrorsObject | list[list[str] | str]]:
+) -> Response[Any | ErrorsList | ErrorsObject | list[list[str] | str]]:
     """Update an account
 
      Changes an account. The fiscal id cannot change; AT passwords are base64.
@@ -128,7 +161,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject | list[list[str] | str]]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -148,7 +181,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: AccountUpdateRequest,
-) -> Any | ErrorsObject | list[list[str] | str] | None:
+) -> Any | ErrorsList | ErrorsObject | list[list[str] | str] | None:
     """Update an account
 
      Changes an account. The fiscal id cannot change; AT passwords are base64.
@@ -162,7 +195,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject | list[list[str] | str]
+        Any | ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ErrorsObject
     """
 
     return sync_detailed(
@@ -177,7 +210,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: AccountUpdateRequest,
-) -> Response[Any | ErrorsObject | list[list[str] | str]]:
+) -> Response[Any | ErrorsList | ErrorsObject | list[list[str] | str]]:
     """Update an account
 
      Changes an account. The fiscal id cannot change; AT passwords are base64.
@@ -191,7 +224,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject | list[list[str] | str]]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -209,7 +242,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: AccountUpdateRequest,
-) -> Any | ErrorsObject | list[list[str] | str] | None:
+) -> Any | ErrorsList | ErrorsObject | list[list[str] | str] | None:
     """Update an account
 
      Changes an account. The fiscal id cannot change; AT passwords are base64.
@@ -223,7 +256,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject | list[list[str] | str]
+        Any | ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ErrorsObject
     """
 
     return (

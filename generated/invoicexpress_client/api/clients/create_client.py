@@ -10,6 +10,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.client_request import ClientRequest
 from ...models.client_response import ClientResponse
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.errors_strings import ErrorsStrings
 from ...types import Response
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ClientResponse | ErrorsObject | ErrorsStrings | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | ErrorsStrings | None:
     if response.status_code == 201:
         response_201 = ClientResponse.from_dict(response.json())
 
@@ -48,7 +49,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -58,7 +75,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsStrings.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsStrings:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsStrings.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -75,7 +108,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ClientResponse | ErrorsObject | ErrorsStrings]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsStrings]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,7 +121,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ClientRequest,
-) -> Response[ClientResponse | ErrorsObject | ErrorsStrings]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsStrings]:
     """Create a client
 
      Creates a client.
@@ -101,7 +134,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClientResponse | ErrorsObject | ErrorsStrings]
+        Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsList | ErrorsStrings | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +152,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ClientRequest,
-) -> ClientResponse | ErrorsObject | ErrorsStrings | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | ErrorsStrings | None:
     """Create a client
 
      Creates a client.
@@ -132,7 +165,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientResponse | ErrorsObject | ErrorsStrings
+        ClientResponse | ErrorsList | ErrorsObject | ErrorsList | ErrorsStrings | ErrorsObject
     """
 
     return sync_detailed(
@@ -145,7 +178,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ClientRequest,
-) -> Response[ClientResponse | ErrorsObject | ErrorsStrings]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsStrings]:
     """Create a client
 
      Creates a client.
@@ -158,7 +191,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClientResponse | ErrorsObject | ErrorsStrings]
+        Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsList | ErrorsStrings | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +207,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ClientRequest,
-) -> ClientResponse | ErrorsObject | ErrorsStrings | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | ErrorsStrings | None:
     """Create a client
 
      Creates a client.
@@ -187,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientResponse | ErrorsObject | ErrorsStrings
+        ClientResponse | ErrorsList | ErrorsObject | ErrorsList | ErrorsStrings | ErrorsObject
     """
 
     return (

@@ -9,6 +9,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.client_response import ClientResponse
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import UNSET, Response
 
@@ -35,7 +36,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ClientResponse | ErrorsObject | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = ClientResponse.from_dict(response.json())
 
@@ -47,7 +48,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -69,7 +86,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ClientResponse | ErrorsObject]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,7 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     client_name: str,
-) -> Response[ClientResponse | ErrorsObject]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject]:
     """Find a client by name
 
      Exact match only; partial names are not searched.
@@ -95,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClientResponse | ErrorsObject]
+        Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -113,7 +130,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     client_name: str,
-) -> ClientResponse | ErrorsObject | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | None:
     """Find a client by name
 
      Exact match only; partial names are not searched.
@@ -126,7 +143,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientResponse | ErrorsObject
+        ClientResponse | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -139,7 +156,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     client_name: str,
-) -> Response[ClientResponse | ErrorsObject]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject]:
     """Find a client by name
 
      Exact match only; partial names are not searched.
@@ -152,7 +169,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClientResponse | ErrorsObject]
+        Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -168,7 +185,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     client_name: str,
-) -> ClientResponse | ErrorsObject | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | None:
     """Find a client by name
 
      Exact match only; partial names are not searched.
@@ -181,7 +198,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientResponse | ErrorsObject
+        ClientResponse | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (

@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.client_response import ClientResponse
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -30,7 +31,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ClientResponse | ErrorsObject | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = ClientResponse.from_dict(response.json())
 
@@ -42,7 +43,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -64,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ClientResponse | ErrorsObject]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +94,7 @@ def sync_detailed(
     client_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ClientResponse | ErrorsObject]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject]:
     """Get a client
 
      Reads a client; the only place that exposes its fiscal id.
@@ -90,7 +107,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClientResponse | ErrorsObject]
+        Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -108,7 +125,7 @@ def sync(
     client_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> ClientResponse | ErrorsObject | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | None:
     """Get a client
 
      Reads a client; the only place that exposes its fiscal id.
@@ -121,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientResponse | ErrorsObject
+        ClientResponse | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -134,7 +151,7 @@ async def asyncio_detailed(
     client_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ClientResponse | ErrorsObject]:
+) -> Response[ClientResponse | ErrorsList | ErrorsObject]:
     """Get a client
 
      Reads a client; the only place that exposes its fiscal id.
@@ -147,7 +164,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ClientResponse | ErrorsObject]
+        Response[ClientResponse | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -163,7 +180,7 @@ async def asyncio(
     client_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> ClientResponse | ErrorsObject | None:
+) -> ClientResponse | ErrorsList | ErrorsObject | None:
     """Get a client
 
      Reads a client; the only place that exposes its fiscal id.
@@ -176,7 +193,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ClientResponse | ErrorsObject
+        ClientResponse | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (

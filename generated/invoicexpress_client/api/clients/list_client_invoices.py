@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.client_invoices_filter import ClientInvoicesFilter
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_client_invoices_response_200 import ListClientInvoicesResponse200
 from ...types import UNSET, Response, Unset
@@ -51,7 +52,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListClientInvoicesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListClientInvoicesResponse200 | None:
     if response.status_code == 200:
         response_200 = ListClientInvoicesResponse200.from_dict(response.json())
 
@@ -63,7 +64,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -95,7 +112,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListClientInvoicesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListClientInvoicesResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -111,7 +128,7 @@ def sync_detailed(
     body: ClientInvoicesFilter | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListClientInvoicesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListClientInvoicesResponse200]:
     """List a client's documents
 
      Lists the invoice-family documents of a client. A POST whose optional body carries the filters;
@@ -128,7 +145,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListClientInvoicesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListClientInvoicesResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -152,7 +169,7 @@ def sync(
     body: ClientInvoicesFilter | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListClientInvoicesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListClientInvoicesResponse200 | None:
     """List a client's documents
 
      Lists the invoice-family documents of a client. A POST whose optional body carries the filters;
@@ -169,7 +186,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListClientInvoicesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListClientInvoicesResponse200
     """
 
     return sync_detailed(
@@ -188,7 +205,7 @@ async def asyncio_detailed(
     body: ClientInvoicesFilter | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListClientInvoicesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListClientInvoicesResponse200]:
     """List a client's documents
 
      Lists the invoice-family documents of a client. A POST whose optional body carries the filters;
@@ -205,7 +222,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListClientInvoicesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListClientInvoicesResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -227,7 +244,7 @@ async def asyncio(
     body: ClientInvoicesFilter | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListClientInvoicesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListClientInvoicesResponse200 | None:
     """List a client's documents
 
      Lists the invoice-family documents of a client. A POST whose optional body carries the filters;
@@ -244,7 +261,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListClientInvoicesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListClientInvoicesResponse200
     """
 
     return (

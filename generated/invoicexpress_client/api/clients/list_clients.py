@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_clients_response_200 import ListClientsResponse200
 from ...types import UNSET, Response, Unset
@@ -38,7 +39,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListClientsResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListClientsResponse200 | None:
     if response.status_code == 200:
         response_200 = ListClientsResponse200.from_dict(response.json())
 
@@ -50,7 +51,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -67,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListClientsResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListClientsResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,7 +98,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListClientsResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListClientsResponse200]:
     """List clients
 
      Lists the account's clients.
@@ -95,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListClientsResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListClientsResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -115,7 +132,7 @@ def sync(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListClientsResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListClientsResponse200 | None:
     """List clients
 
      Lists the account's clients.
@@ -129,7 +146,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListClientsResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListClientsResponse200
     """
 
     return sync_detailed(
@@ -144,7 +161,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListClientsResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListClientsResponse200]:
     """List clients
 
      Lists the account's clients.
@@ -158,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListClientsResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListClientsResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +193,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListClientsResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListClientsResponse200 | None:
     """List clients
 
      Lists the account's clients.
@@ -190,7 +207,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListClientsResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListClientsResponse200
     """
 
     return (

@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.client_request import ClientRequest
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.errors_strings import ErrorsStrings
 from ...types import Response
@@ -39,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorsObject | ErrorsStrings | None:
+) -> Any | ErrorsList | ErrorsObject | ErrorsStrings | None:
     if response.status_code == 200:
         response_200 = cast(Any, None)
         return response_200
@@ -50,7 +51,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -65,7 +82,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsStrings.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsStrings:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsStrings.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -82,7 +115,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorsObject | ErrorsStrings]:
+) -> Response[Any | ErrorsList | ErrorsObject | ErrorsStrings]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +129,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ClientRequest,
-) -> Response[Any | ErrorsObject | ErrorsStrings]:
+) -> Response[Any | ErrorsList | ErrorsObject | ErrorsStrings]:
     """Update a client
 
      Changes a client.
@@ -110,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject | ErrorsStrings]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsList | ErrorsStrings | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +163,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ClientRequest,
-) -> Any | ErrorsObject | ErrorsStrings | None:
+) -> Any | ErrorsList | ErrorsObject | ErrorsStrings | None:
     """Update a client
 
      Changes a client.
@@ -144,7 +177,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject | ErrorsStrings
+        Any | ErrorsList | ErrorsObject | ErrorsList | ErrorsStrings | ErrorsObject
     """
 
     return sync_detailed(
@@ -159,7 +192,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ClientRequest,
-) -> Response[Any | ErrorsObject | ErrorsStrings]:
+) -> Response[Any | ErrorsList | ErrorsObject | ErrorsStrings]:
     """Update a client
 
      Changes a client.
@@ -173,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject | ErrorsStrings]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsList | ErrorsStrings | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -191,7 +224,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ClientRequest,
-) -> Any | ErrorsObject | ErrorsStrings | None:
+) -> Any | ErrorsList | ErrorsObject | ErrorsStrings | None:
     """Update a client
 
      Changes a client.
@@ -205,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject | ErrorsStrings
+        Any | ErrorsList | ErrorsObject | ErrorsList | ErrorsStrings | ErrorsObject
     """
 
     return (

@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.generate_pdf_response_200 import GeneratePdfResponse200
 from ...types import UNSET, Response, Unset
@@ -39,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorsObject | GeneratePdfResponse200 | None:
+) -> Any | ErrorsList | ErrorsObject | GeneratePdfResponse200 | None:
     if response.status_code == 200:
         response_200 = GeneratePdfResponse200.from_dict(response.json())
 
@@ -55,7 +56,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -82,7 +99,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorsObject | GeneratePdfResponse200]:
+) -> Response[Any | ErrorsList | ErrorsObject | GeneratePdfResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +113,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     second_copy: bool | Unset = UNSET,
-) -> Response[Any | ErrorsObject | GeneratePdfResponse200]:
+) -> Response[Any | ErrorsList | ErrorsObject | GeneratePdfResponse200]:
     """Get a document's PDF link
 
      Asks for the PDF of any document. The first calls answer 202 while the file is generated: call again
@@ -111,7 +128,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject | GeneratePdfResponse200]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsObject | GeneratePdfResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +148,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     second_copy: bool | Unset = UNSET,
-) -> Any | ErrorsObject | GeneratePdfResponse200 | None:
+) -> Any | ErrorsList | ErrorsObject | GeneratePdfResponse200 | None:
     """Get a document's PDF link
 
      Asks for the PDF of any document. The first calls answer 202 while the file is generated: call again
@@ -146,7 +163,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject | GeneratePdfResponse200
+        Any | ErrorsList | ErrorsObject | ErrorsObject | GeneratePdfResponse200
     """
 
     return sync_detailed(
@@ -161,7 +178,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     second_copy: bool | Unset = UNSET,
-) -> Response[Any | ErrorsObject | GeneratePdfResponse200]:
+) -> Response[Any | ErrorsList | ErrorsObject | GeneratePdfResponse200]:
     """Get a document's PDF link
 
      Asks for the PDF of any document. The first calls answer 202 while the file is generated: call again
@@ -176,7 +193,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject | GeneratePdfResponse200]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsObject | GeneratePdfResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +211,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     second_copy: bool | Unset = UNSET,
-) -> Any | ErrorsObject | GeneratePdfResponse200 | None:
+) -> Any | ErrorsList | ErrorsObject | GeneratePdfResponse200 | None:
     """Get a document's PDF link
 
      Asks for the PDF of any document. The first calls answer 202 while the file is generated: call again
@@ -209,7 +226,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject | GeneratePdfResponse200
+        Any | ErrorsList | ErrorsObject | ErrorsObject | GeneratePdfResponse200
     """
 
     return (

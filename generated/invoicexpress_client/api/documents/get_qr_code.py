@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.get_qr_code_response_200 import GetQrCodeResponse200
 from ...models.get_qr_code_response_202 import GetQrCodeResponse202
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError | None:
+) -> ErrorsList | ErrorsObject | SimpleError | GetQrCodeResponse200 | GetQrCodeResponse202 | None:
     if response.status_code == 200:
         response_200 = GetQrCodeResponse200.from_dict(response.json())
 
@@ -49,7 +50,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -59,7 +76,23 @@ def _parse_response(
         return response_404
 
     if response.status_code == 422:
-        response_422 = SimpleError.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | SimpleError:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = SimpleError.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -76,7 +109,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError]:
+) -> Response[ErrorsList | ErrorsObject | SimpleError | GetQrCodeResponse200 | GetQrCodeResponse202]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +122,7 @@ def sync_detailed(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError]:
+) -> Response[ErrorsList | ErrorsObject | SimpleError | GetQrCodeResponse200 | GetQrCodeResponse202]:
     """Get a document's QR code
 
      QR code image link of a final, canceled or settled document; 202 while generating.
@@ -102,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError]
+        Response[ErrorsList | ErrorsObject | ErrorsList | SimpleError | ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError]
     """
 
     kwargs = _get_kwargs(
@@ -120,7 +153,7 @@ def sync(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError | None:
+) -> ErrorsList | ErrorsObject | SimpleError | GetQrCodeResponse200 | GetQrCodeResponse202 | None:
     """Get a document's QR code
 
      QR code image link of a final, canceled or settled document; 202 while generating.
@@ -133,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError
+        ErrorsList | ErrorsObject | ErrorsList | SimpleError | ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError
     """
 
     return sync_detailed(
@@ -146,7 +179,7 @@ async def asyncio_detailed(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError]:
+) -> Response[ErrorsList | ErrorsObject | SimpleError | GetQrCodeResponse200 | GetQrCodeResponse202]:
     """Get a document's QR code
 
      QR code image link of a final, canceled or settled document; 202 while generating.
@@ -159,7 +192,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError]
+        Response[ErrorsList | ErrorsObject | ErrorsList | SimpleError | ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError]
     """
 
     kwargs = _get_kwargs(
@@ -175,7 +208,7 @@ async def asyncio(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError | None:
+) -> ErrorsList | ErrorsObject | SimpleError | GetQrCodeResponse200 | GetQrCodeResponse202 | None:
     """Get a document's QR code
 
      QR code image link of a final, canceled or settled document; 202 while generating.
@@ -188,7 +221,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError
+        ErrorsList | ErrorsObject | ErrorsList | SimpleError | ErrorsObject | GetQrCodeResponse200 | GetQrCodeResponse202 | SimpleError
     """
 
     return (

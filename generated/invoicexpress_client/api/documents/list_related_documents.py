@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_related_documents_response_200 import ListRelatedDocumentsResponse200
 from ...types import Response
@@ -30,7 +31,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListRelatedDocumentsResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListRelatedDocumentsResponse200 | None:
     if response.status_code == 200:
         response_200 = ListRelatedDocumentsResponse200.from_dict(response.json())
 
@@ -42,7 +43,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -64,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListRelatedDocumentsResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListRelatedDocumentsResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +94,7 @@ def sync_detailed(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | ListRelatedDocumentsResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListRelatedDocumentsResponse200]:
     """List related documents
 
      Documents linked to this one: receipts of an invoice, credit notes of an invoice, the invoice of a
@@ -91,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListRelatedDocumentsResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListRelatedDocumentsResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -109,7 +126,7 @@ def sync(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | ListRelatedDocumentsResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListRelatedDocumentsResponse200 | None:
     """List related documents
 
      Documents linked to this one: receipts of an invoice, credit notes of an invoice, the invoice of a
@@ -123,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListRelatedDocumentsResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListRelatedDocumentsResponse200
     """
 
     return sync_detailed(
@@ -136,7 +153,7 @@ async def asyncio_detailed(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | ListRelatedDocumentsResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListRelatedDocumentsResponse200]:
     """List related documents
 
      Documents linked to this one: receipts of an invoice, credit notes of an invoice, the invoice of a
@@ -150,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListRelatedDocumentsResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListRelatedDocumentsResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -166,7 +183,7 @@ async def asyncio(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | ListRelatedDocumentsResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListRelatedDocumentsResponse200 | None:
     """List related documents
 
      Documents linked to this one: receipts of an invoice, credit notes of an invoice, the invoice of a
@@ -180,7 +197,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListRelatedDocumentsResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListRelatedDocumentsResponse200
     """
 
     return (

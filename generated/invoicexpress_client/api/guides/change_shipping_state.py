@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.shipping_change_state_request import ShippingChangeStateRequest
 from ...models.shipping_response import ShippingResponse
@@ -39,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ShippingResponse | None:
+) -> ErrorsList | ErrorsObject | ShippingResponse | None:
     if response.status_code == 200:
         response_200 = ShippingResponse.from_dict(response.json())
 
@@ -51,7 +52,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -66,7 +83,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsObject.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -83,7 +116,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ShippingResponse]:
+) -> Response[ErrorsList | ErrorsObject | ShippingResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -97,7 +130,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShippingChangeStateRequest,
-) -> Response[ErrorsObject | ShippingResponse]:
+) -> Response[ErrorsList | ErrorsObject | ShippingResponse]:
     """Change the state of a shipping guide
 
      Applies an event to a shipping guide. The allowed transitions are in `x-state-machine`; any other
@@ -112,7 +145,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ShippingResponse]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ShippingResponse]
     """
 
     kwargs = _get_kwargs(
@@ -132,7 +165,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ShippingChangeStateRequest,
-) -> ErrorsObject | ShippingResponse | None:
+) -> ErrorsList | ErrorsObject | ShippingResponse | None:
     """Change the state of a shipping guide
 
      Applies an event to a shipping guide. The allowed transitions are in `x-state-machine`; any other
@@ -147,7 +180,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ShippingResponse
+        ErrorsList | ErrorsObject | ErrorsObject | ShippingResponse
     """
 
     return sync_detailed(
@@ -162,7 +195,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShippingChangeStateRequest,
-) -> Response[ErrorsObject | ShippingResponse]:
+) -> Response[ErrorsList | ErrorsObject | ShippingResponse]:
     """Change the state of a shipping guide
 
      Applies an event to a shipping guide. The allowed transitions are in `x-state-machine`; any other
@@ -177,7 +210,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ShippingResponse]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ShippingResponse]
     """
 
     kwargs = _get_kwargs(
@@ -195,7 +228,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ShippingChangeStateRequest,
-) -> ErrorsObject | ShippingResponse | None:
+) -> ErrorsList | ErrorsObject | ShippingResponse | None:
     """Change the state of a shipping guide
 
      Applies an event to a shipping guide. The allowed transitions are in `x-state-machine`; any other
@@ -210,7 +243,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ShippingResponse
+        ErrorsList | ErrorsObject | ErrorsObject | ShippingResponse
     """
 
     return (

@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.transport_change_state_request import TransportChangeStateRequest
 from ...models.transport_response import TransportResponse
@@ -39,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | TransportResponse | None:
+) -> ErrorsList | ErrorsObject | TransportResponse | None:
     if response.status_code == 200:
         response_200 = TransportResponse.from_dict(response.json())
 
@@ -51,7 +52,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -66,7 +83,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsObject.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -83,7 +116,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | TransportResponse]:
+) -> Response[ErrorsList | ErrorsObject | TransportResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -97,7 +130,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TransportChangeStateRequest,
-) -> Response[ErrorsObject | TransportResponse]:
+) -> Response[ErrorsList | ErrorsObject | TransportResponse]:
     """Change the state of a transport guide
 
      Applies an event to a transport guide. The allowed transitions are in `x-state-machine`; any other
@@ -113,7 +146,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | TransportResponse]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | TransportResponse]
     """
 
     kwargs = _get_kwargs(
@@ -133,7 +166,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TransportChangeStateRequest,
-) -> ErrorsObject | TransportResponse | None:
+) -> ErrorsList | ErrorsObject | TransportResponse | None:
     """Change the state of a transport guide
 
      Applies an event to a transport guide. The allowed transitions are in `x-state-machine`; any other
@@ -149,7 +182,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | TransportResponse
+        ErrorsList | ErrorsObject | ErrorsObject | TransportResponse
     """
 
     return sync_detailed(
@@ -164,7 +197,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TransportChangeStateRequest,
-) -> Response[ErrorsObject | TransportResponse]:
+) -> Response[ErrorsList | ErrorsObject | TransportResponse]:
     """Change the state of a transport guide
 
      Applies an event to a transport guide. The allowed transitions are in `x-state-machine`; any other
@@ -180,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | TransportResponse]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | TransportResponse]
     """
 
     kwargs = _get_kwargs(
@@ -198,7 +231,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TransportChangeStateRequest,
-) -> ErrorsObject | TransportResponse | None:
+) -> ErrorsList | ErrorsObject | TransportResponse | None:
     """Change the state of a transport guide
 
      Applies an event to a transport guide. The allowed transitions are in `x-state-machine`; any other
@@ -214,7 +247,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | TransportResponse
+        ErrorsList | ErrorsObject | ErrorsObject | TransportResponse
     """
 
     return (

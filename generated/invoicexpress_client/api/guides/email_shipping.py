@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.email_document_request import EmailDocumentRequest
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -36,7 +37,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorsObject | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = cast(Any, None)
         return response_200
@@ -47,7 +50,23 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -62,7 +81,23 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsObject.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -77,7 +112,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorsObject]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -91,7 +128,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: EmailDocumentRequest,
-) -> Response[Any | ErrorsObject]:
+) -> Response[Any | ErrorsList | ErrorsObject]:
     """E-mail a shipping guide
 
      Sends the shipping guide to an e-mail address.
@@ -106,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -126,7 +163,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: EmailDocumentRequest,
-) -> Any | ErrorsObject | None:
+) -> Any | ErrorsList | ErrorsObject | None:
     """E-mail a shipping guide
 
      Sends the shipping guide to an e-mail address.
@@ -141,7 +178,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject
+        Any | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -156,7 +193,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: EmailDocumentRequest,
-) -> Response[Any | ErrorsObject]:
+) -> Response[Any | ErrorsList | ErrorsObject]:
     """E-mail a shipping guide
 
      Sends the shipping guide to an e-mail address.
@@ -171,7 +208,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +226,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: EmailDocumentRequest,
-) -> Any | ErrorsObject | None:
+) -> Any | ErrorsList | ErrorsObject | None:
     """E-mail a shipping guide
 
      Sends the shipping guide to an e-mail address.
@@ -204,7 +241,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject
+        Any | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (

@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.shipping_response import ShippingResponse
 from ...types import Response
@@ -30,7 +31,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ShippingResponse | None:
+) -> ErrorsList | ErrorsObject | ShippingResponse | None:
     if response.status_code == 200:
         response_200 = ShippingResponse.from_dict(response.json())
 
@@ -42,7 +43,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -64,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ShippingResponse]:
+) -> Response[ErrorsList | ErrorsObject | ShippingResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +94,7 @@ def sync_detailed(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | ShippingResponse]:
+) -> Response[ErrorsList | ErrorsObject | ShippingResponse]:
     """Get a shipping guide
 
      Reads one shipping guide by id.
@@ -90,7 +107,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ShippingResponse]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ShippingResponse]
     """
 
     kwargs = _get_kwargs(
@@ -108,7 +125,7 @@ def sync(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | ShippingResponse | None:
+) -> ErrorsList | ErrorsObject | ShippingResponse | None:
     """Get a shipping guide
 
      Reads one shipping guide by id.
@@ -121,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ShippingResponse
+        ErrorsList | ErrorsObject | ErrorsObject | ShippingResponse
     """
 
     return sync_detailed(
@@ -134,7 +151,7 @@ async def asyncio_detailed(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | ShippingResponse]:
+) -> Response[ErrorsList | ErrorsObject | ShippingResponse]:
     """Get a shipping guide
 
      Reads one shipping guide by id.
@@ -147,7 +164,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ShippingResponse]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ShippingResponse]
     """
 
     kwargs = _get_kwargs(
@@ -163,7 +180,7 @@ async def asyncio(
     document_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | ShippingResponse | None:
+) -> ErrorsList | ErrorsObject | ShippingResponse | None:
     """Get a shipping guide
 
      Reads one shipping guide by id.
@@ -176,7 +193,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ShippingResponse
+        ErrorsList | ErrorsObject | ErrorsObject | ShippingResponse
     """
 
     return (

@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_guides_response_200 import ListGuidesResponse200
 from ...models.list_guides_status_item import ListGuidesStatusItem
@@ -75,7 +76,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListGuidesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListGuidesResponse200 | None:
     if response.status_code == 200:
         response_200 = ListGuidesResponse200.from_dict(response.json())
 
@@ -87,7 +88,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -104,7 +121,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListGuidesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListGuidesResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -125,7 +142,7 @@ def sync_detailed(
     loaded_atto: str | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListGuidesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListGuidesResponse200]:
     """List guides
 
      Lists documents of the guides family, newest first, with filters and pagination. No filter is
@@ -147,7 +164,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListGuidesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListGuidesResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +198,7 @@ def sync(
     loaded_atto: str | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListGuidesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListGuidesResponse200 | None:
     """List guides
 
      Lists documents of the guides family, newest first, with filters and pagination. No filter is
@@ -203,7 +220,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListGuidesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListGuidesResponse200
     """
 
     return sync_detailed(
@@ -232,7 +249,7 @@ async def asyncio_detailed(
     loaded_atto: str | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListGuidesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListGuidesResponse200]:
     """List guides
 
      Lists documents of the guides family, newest first, with filters and pagination. No filter is
@@ -254,7 +271,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListGuidesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListGuidesResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -286,7 +303,7 @@ async def asyncio(
     loaded_atto: str | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListGuidesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListGuidesResponse200 | None:
     """List guides
 
      Lists documents of the guides family, newest first, with filters and pagination. No filter is
@@ -308,7 +325,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListGuidesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListGuidesResponse200
     """
 
     return (

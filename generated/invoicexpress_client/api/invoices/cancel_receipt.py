@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.receipt_change_state_request import ReceiptChangeStateRequest
 from ...models.receipt_response import ReceiptResponse
@@ -39,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ReceiptResponse | None:
+) -> ErrorsList | ErrorsObject | ReceiptResponse | None:
     if response.status_code == 200:
         response_200 = ReceiptResponse.from_dict(response.json())
 
@@ -51,7 +52,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -66,7 +83,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ErrorsObject.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -83,7 +116,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ReceiptResponse]:
+) -> Response[ErrorsList | ErrorsObject | ReceiptResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -97,7 +130,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ReceiptChangeStateRequest,
-) -> Response[ErrorsObject | ReceiptResponse]:
+) -> Response[ErrorsList | ErrorsObject | ReceiptResponse]:
     """Cancel a receipt (a payment)
 
      Cancels the receipt of a payment; the paid document goes back to unpaid (final).
@@ -111,7 +144,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ReceiptResponse]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ReceiptResponse]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +164,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ReceiptChangeStateRequest,
-) -> ErrorsObject | ReceiptResponse | None:
+) -> ErrorsList | ErrorsObject | ReceiptResponse | None:
     """Cancel a receipt (a payment)
 
      Cancels the receipt of a payment; the paid document goes back to unpaid (final).
@@ -145,7 +178,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ReceiptResponse
+        ErrorsList | ErrorsObject | ErrorsObject | ReceiptResponse
     """
 
     return sync_detailed(
@@ -160,7 +193,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ReceiptChangeStateRequest,
-) -> Response[ErrorsObject | ReceiptResponse]:
+) -> Response[ErrorsList | ErrorsObject | ReceiptResponse]:
     """Cancel a receipt (a payment)
 
      Cancels the receipt of a payment; the paid document goes back to unpaid (final).
@@ -174,7 +207,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ReceiptResponse]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ReceiptResponse]
     """
 
     kwargs = _get_kwargs(
@@ -192,7 +225,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ReceiptChangeStateRequest,
-) -> ErrorsObject | ReceiptResponse | None:
+) -> ErrorsList | ErrorsObject | ReceiptResponse | None:
     """Cancel a receipt (a payment)
 
      Cancels the receipt of a payment; the paid document goes back to unpaid (final).
@@ -206,7 +239,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ReceiptResponse
+        ErrorsList | ErrorsObject | ErrorsObject | ReceiptResponse
     """
 
     return (

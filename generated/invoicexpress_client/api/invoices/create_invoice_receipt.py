@@ -49,7 +49,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -110,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsList | ErrorsObject | InvoiceReceiptResponse | ReasonError]
+        Response[ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | InvoiceReceiptResponse | ReasonError]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +160,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsList | ErrorsObject | InvoiceReceiptResponse | ReasonError
+        ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | InvoiceReceiptResponse | ReasonError
     """
 
     return sync_detailed(
@@ -173,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsList | ErrorsObject | InvoiceReceiptResponse | ReasonError]
+        Response[ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | InvoiceReceiptResponse | ReasonError]
     """
 
     kwargs = _get_kwargs(
@@ -205,7 +221,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsList | ErrorsObject | InvoiceReceiptResponse | ReasonError
+        ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | InvoiceReceiptResponse | ReasonError
     """
 
     return (

@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.partial_payment_request import PartialPaymentRequest
 from ...models.receipt_response import ReceiptResponse
@@ -39,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ReceiptResponse | list[list[str] | str] | None:
+) -> ErrorsList | ErrorsObject | list[list[str] | str] | ReceiptResponse | None:
     if response.status_code == 201:
         response_201 = ReceiptResponse.from_dict(response.json())
 
@@ -51,7 +52,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -66,26 +83,42 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = []
-        _response_422 = response.json()
-        for componentsschemas_bare_array_item_data in _response_422:
 
-            def _parse_componentsschemas_bare_array_item(data: object) -> list[str] | str:
-                try:
-                    if not isinstance(data, list):
-                        raise TypeError()
-                    componentsschemas_bare_array_item_type_1 = cast(list[str], data)
+        def _parse_response_422(data: object) -> ErrorsList | list[list[str] | str]:
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                response_422_type_0 = []
+                _response_422_type_0 = data
+                for componentsschemas_bare_array_item_data in _response_422_type_0:
 
-                    return componentsschemas_bare_array_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(list[str] | str, data)
+                    def _parse_componentsschemas_bare_array_item(data: object) -> list[str] | str:
+                        try:
+                            if not isinstance(data, list):
+                                raise TypeError()
+                            componentsschemas_bare_array_item_type_1 = cast(list[str], data)
 
-            componentsschemas_bare_array_item = _parse_componentsschemas_bare_array_item(
-                componentsschemas_bare_array_item_data
-            )
+                            return componentsschemas_bare_array_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        return cast(list[str] | str, data)
 
-            response_422.append(componentsschemas_bare_array_item)
+                    componentsschemas_bare_array_item = _parse_componentsschemas_bare_array_item(
+                        componentsschemas_bare_array_item_data
+                    )
+
+                    response_422_type_0.append(componentsschemas_bare_array_item)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -102,7 +135,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ReceiptResponse | list[list[str] | str]]:
+) -> Response[ErrorsList | ErrorsObject | list[list[str] | str] | ReceiptResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,7 +149,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PartialPaymentRequest,
-) -> Response[ErrorsObject | ReceiptResponse | list[list[str] | str]]:
+) -> Response[ErrorsList | ErrorsObject | list[list[str] | str] | ReceiptResponse]:
     """Pay a document (partially or fully)
 
      Registers a payment of a final document and creates its receipt. When the payments reach the total,
@@ -131,7 +164,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ReceiptResponse | list[list[str] | str]]
+        Response[ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ErrorsObject | ReceiptResponse]
     """
 
     kwargs = _get_kwargs(
@@ -151,7 +184,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: PartialPaymentRequest,
-) -> ErrorsObject | ReceiptResponse | list[list[str] | str] | None:
+) -> ErrorsList | ErrorsObject | list[list[str] | str] | ReceiptResponse | None:
     """Pay a document (partially or fully)
 
      Registers a payment of a final document and creates its receipt. When the payments reach the total,
@@ -166,7 +199,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ReceiptResponse | list[list[str] | str]
+        ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ErrorsObject | ReceiptResponse
     """
 
     return sync_detailed(
@@ -181,7 +214,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PartialPaymentRequest,
-) -> Response[ErrorsObject | ReceiptResponse | list[list[str] | str]]:
+) -> Response[ErrorsList | ErrorsObject | list[list[str] | str] | ReceiptResponse]:
     """Pay a document (partially or fully)
 
      Registers a payment of a final document and creates its receipt. When the payments reach the total,
@@ -196,7 +229,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ReceiptResponse | list[list[str] | str]]
+        Response[ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ErrorsObject | ReceiptResponse]
     """
 
     kwargs = _get_kwargs(
@@ -214,7 +247,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: PartialPaymentRequest,
-) -> ErrorsObject | ReceiptResponse | list[list[str] | str] | None:
+) -> ErrorsList | ErrorsObject | list[list[str] | str] | ReceiptResponse | None:
     """Pay a document (partially or fully)
 
      Registers a payment of a final document and creates its receipt. When the payments reach the total,
@@ -229,7 +262,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ReceiptResponse | list[list[str] | str]
+        ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ErrorsObject | ReceiptResponse
     """
 
     return (

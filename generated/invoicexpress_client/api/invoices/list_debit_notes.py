@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_debit_notes_response_200 import ListDebitNotesResponse200
 from ...types import UNSET, Response, Unset
@@ -38,7 +39,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListDebitNotesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListDebitNotesResponse200 | None:
     if response.status_code == 200:
         response_200 = ListDebitNotesResponse200.from_dict(response.json())
 
@@ -50,7 +51,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -67,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListDebitNotesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListDebitNotesResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,7 +98,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListDebitNotesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListDebitNotesResponse200]:
     """List debit notes
 
      Lists only debit notes. The legacy per-type list: filters are documented only for `/invoices.json`,
@@ -96,7 +113,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListDebitNotesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListDebitNotesResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -116,7 +133,7 @@ def sync(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListDebitNotesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListDebitNotesResponse200 | None:
     """List debit notes
 
      Lists only debit notes. The legacy per-type list: filters are documented only for `/invoices.json`,
@@ -131,7 +148,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListDebitNotesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListDebitNotesResponse200
     """
 
     return sync_detailed(
@@ -146,7 +163,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListDebitNotesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListDebitNotesResponse200]:
     """List debit notes
 
      Lists only debit notes. The legacy per-type list: filters are documented only for `/invoices.json`,
@@ -161,7 +178,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListDebitNotesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListDebitNotesResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -179,7 +196,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListDebitNotesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListDebitNotesResponse200 | None:
     """List debit notes
 
      Lists only debit notes. The legacy per-type list: filters are documented only for `/invoices.json`,
@@ -194,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListDebitNotesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListDebitNotesResponse200
     """
 
     return (

@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_invoices_response_200 import ListInvoicesResponse200
 from ...models.list_invoices_status_item import ListInvoicesStatusItem
@@ -90,7 +91,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListInvoicesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListInvoicesResponse200 | None:
     if response.status_code == 200:
         response_200 = ListInvoicesResponse200.from_dict(response.json())
 
@@ -102,7 +103,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -119,7 +136,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListInvoicesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListInvoicesResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -145,7 +162,7 @@ def sync_detailed(
     total_before_taxesto: float | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListInvoicesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListInvoicesResponse200]:
     """List invoices
 
      Lists documents of the invoices family, newest first, with filters and pagination. No filter is
@@ -172,7 +189,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListInvoicesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListInvoicesResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -216,7 +233,7 @@ def sync(
     total_before_taxesto: float | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListInvoicesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListInvoicesResponse200 | None:
     """List invoices
 
      Lists documents of the invoices family, newest first, with filters and pagination. No filter is
@@ -243,7 +260,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListInvoicesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListInvoicesResponse200
     """
 
     return sync_detailed(
@@ -282,7 +299,7 @@ async def asyncio_detailed(
     total_before_taxesto: float | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListInvoicesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListInvoicesResponse200]:
     """List invoices
 
      Lists documents of the invoices family, newest first, with filters and pagination. No filter is
@@ -309,7 +326,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListInvoicesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListInvoicesResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -351,7 +368,7 @@ async def asyncio(
     total_before_taxesto: float | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListInvoicesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListInvoicesResponse200 | None:
     """List invoices
 
      Lists documents of the invoices family, newest first, with filters and pagination. No filter is
@@ -378,7 +395,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListInvoicesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListInvoicesResponse200
     """
 
     return (

@@ -48,7 +48,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -103,7 +119,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsList | ErrorsObject | PurchaseOrderResponse]
+        Response[ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | PurchaseOrderResponse]
     """
 
     kwargs = _get_kwargs(
@@ -136,7 +152,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsList | ErrorsObject | PurchaseOrderResponse
+        ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | PurchaseOrderResponse
     """
 
     return sync_detailed(
@@ -164,7 +180,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsList | ErrorsObject | PurchaseOrderResponse]
+        Response[ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | PurchaseOrderResponse]
     """
 
     kwargs = _get_kwargs(
@@ -195,7 +211,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsList | ErrorsObject | PurchaseOrderResponse
+        ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | PurchaseOrderResponse
     """
 
     return (

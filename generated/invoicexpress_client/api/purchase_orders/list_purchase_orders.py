@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_purchase_orders_response_200 import ListPurchaseOrdersResponse200
 from ...models.list_purchase_orders_status_item import ListPurchaseOrdersStatusItem
@@ -87,7 +88,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListPurchaseOrdersResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListPurchaseOrdersResponse200 | None:
     if response.status_code == 200:
         response_200 = ListPurchaseOrdersResponse200.from_dict(response.json())
 
@@ -99,7 +100,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -116,7 +133,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListPurchaseOrdersResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListPurchaseOrdersResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -141,7 +158,7 @@ def sync_detailed(
     total_before_taxesto: float | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListPurchaseOrdersResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListPurchaseOrdersResponse200]:
     """List purchase orders
 
      Lists documents of the purchase orders family, newest first, with filters and pagination. No filter
@@ -167,7 +184,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListPurchaseOrdersResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListPurchaseOrdersResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -209,7 +226,7 @@ def sync(
     total_before_taxesto: float | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListPurchaseOrdersResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListPurchaseOrdersResponse200 | None:
     """List purchase orders
 
      Lists documents of the purchase orders family, newest first, with filters and pagination. No filter
@@ -235,7 +252,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListPurchaseOrdersResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListPurchaseOrdersResponse200
     """
 
     return sync_detailed(
@@ -272,7 +289,7 @@ async def asyncio_detailed(
     total_before_taxesto: float | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> Response[ErrorsObject | ListPurchaseOrdersResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListPurchaseOrdersResponse200]:
     """List purchase orders
 
      Lists documents of the purchase orders family, newest first, with filters and pagination. No filter
@@ -298,7 +315,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListPurchaseOrdersResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListPurchaseOrdersResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -338,7 +355,7 @@ async def asyncio(
     total_before_taxesto: float | Unset = UNSET,
     page: int | Unset = 1,
     per_page: int | Unset = 10,
-) -> ErrorsObject | ListPurchaseOrdersResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListPurchaseOrdersResponse200 | None:
     """List purchase orders
 
      Lists documents of the purchase orders family, newest first, with filters and pagination. No filter
@@ -364,7 +381,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListPurchaseOrdersResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListPurchaseOrdersResponse200
     """
 
     return (

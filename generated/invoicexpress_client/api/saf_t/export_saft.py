@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.message_body import MessageBody
 from ...models.saft_ready import SaftReady
@@ -42,7 +43,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | MessageBody | SaftReady | None:
+) -> ErrorsList | ErrorsObject | MessageBody | SaftReady | None:
     if response.status_code == 200:
         response_200 = SaftReady.from_dict(response.json())
 
@@ -59,12 +60,44 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
     if response.status_code == 422:
-        response_422 = MessageBody.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | MessageBody:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = MessageBody.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -86,7 +119,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | MessageBody | SaftReady]:
+) -> Response[ErrorsList | ErrorsObject | MessageBody | SaftReady]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,7 +134,7 @@ def sync_detailed(
     month: str,
     year: str | Unset = UNSET,
     years: str | Unset = UNSET,
-) -> Response[ErrorsObject | MessageBody | SaftReady]:
+) -> Response[ErrorsList | ErrorsObject | MessageBody | SaftReady]:
     """Export the SAF-T (PT) file
 
      Starts the SAF-T export of a month; answers 202 until the file is ready, then its link. Older pages
@@ -117,7 +150,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | MessageBody | SaftReady]
+        Response[ErrorsList | ErrorsObject | ErrorsList | MessageBody | ErrorsObject | MessageBody | SaftReady]
     """
 
     kwargs = _get_kwargs(
@@ -139,7 +172,7 @@ def sync(
     month: str,
     year: str | Unset = UNSET,
     years: str | Unset = UNSET,
-) -> ErrorsObject | MessageBody | SaftReady | None:
+) -> ErrorsList | ErrorsObject | MessageBody | SaftReady | None:
     """Export the SAF-T (PT) file
 
      Starts the SAF-T export of a month; answers 202 until the file is ready, then its link. Older pages
@@ -155,7 +188,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | MessageBody | SaftReady
+        ErrorsList | ErrorsObject | ErrorsList | MessageBody | ErrorsObject | MessageBody | SaftReady
     """
 
     return sync_detailed(
@@ -172,7 +205,7 @@ async def asyncio_detailed(
     month: str,
     year: str | Unset = UNSET,
     years: str | Unset = UNSET,
-) -> Response[ErrorsObject | MessageBody | SaftReady]:
+) -> Response[ErrorsList | ErrorsObject | MessageBody | SaftReady]:
     """Export the SAF-T (PT) file
 
      Starts the SAF-T export of a month; answers 202 until the file is ready, then its link. Older pages
@@ -188,7 +221,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | MessageBody | SaftReady]
+        Response[ErrorsList | ErrorsObject | ErrorsList | MessageBody | ErrorsObject | MessageBody | SaftReady]
     """
 
     kwargs = _get_kwargs(
@@ -208,7 +241,7 @@ async def asyncio(
     month: str,
     year: str | Unset = UNSET,
     years: str | Unset = UNSET,
-) -> ErrorsObject | MessageBody | SaftReady | None:
+) -> ErrorsList | ErrorsObject | MessageBody | SaftReady | None:
     """Export the SAF-T (PT) file
 
      Starts the SAF-T export of a month; answers 202 until the file is ready, then its link. Older pages
@@ -224,7 +257,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | MessageBody | SaftReady
+        ErrorsList | ErrorsObject | ErrorsList | MessageBody | ErrorsObject | MessageBody | SaftReady
     """
 
     return (

@@ -9,6 +9,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.coded_error import CodedError
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.sequence_request import SequenceRequest
 from ...models.sequence_response import SequenceResponse
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     if response.status_code == 201:
         response_201 = SequenceResponse.from_dict(response.json())
 
@@ -48,7 +49,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -63,7 +80,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = CodedError.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> CodedError | ErrorsList:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = CodedError.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -80,7 +113,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -93,7 +126,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SequenceRequest,
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     """Create a sequence
 
      Creates a series and registers it at the Tax Authority (Portuguese accounts need AT credentials).
@@ -106,7 +139,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CodedError | ErrorsObject | SequenceResponse]
+        Response[CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse]
     """
 
     kwargs = _get_kwargs(
@@ -124,7 +157,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: SequenceRequest,
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     """Create a sequence
 
      Creates a series and registers it at the Tax Authority (Portuguese accounts need AT credentials).
@@ -137,7 +170,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CodedError | ErrorsObject | SequenceResponse
+        CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse
     """
 
     return sync_detailed(
@@ -150,7 +183,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: SequenceRequest,
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     """Create a sequence
 
      Creates a series and registers it at the Tax Authority (Portuguese accounts need AT credentials).
@@ -163,7 +196,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CodedError | ErrorsObject | SequenceResponse]
+        Response[CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse]
     """
 
     kwargs = _get_kwargs(
@@ -179,7 +212,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: SequenceRequest,
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     """Create a sequence
 
      Creates a series and registers it at the Tax Authority (Portuguese accounts need AT credentials).
@@ -192,7 +225,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CodedError | ErrorsObject | SequenceResponse
+        CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse
     """
 
     return (

@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.coded_error import CodedError
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.sequence_response import SequenceResponse
 from ...types import Response
@@ -31,7 +32,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     if response.status_code == 200:
         response_200 = SequenceResponse.from_dict(response.json())
 
@@ -43,7 +44,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -65,7 +82,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,7 +95,7 @@ def sync_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     """Get a sequence
 
      Reads one series.
@@ -91,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CodedError | ErrorsObject | SequenceResponse]
+        Response[CodedError | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse]
     """
 
     kwargs = _get_kwargs(
@@ -109,7 +126,7 @@ def sync(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     """Get a sequence
 
      Reads one series.
@@ -122,7 +139,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CodedError | ErrorsObject | SequenceResponse
+        CodedError | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse
     """
 
     return sync_detailed(
@@ -135,7 +152,7 @@ async def asyncio_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CodedError | ErrorsObject | SequenceResponse]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | SequenceResponse]:
     """Get a sequence
 
      Reads one series.
@@ -148,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CodedError | ErrorsObject | SequenceResponse]
+        Response[CodedError | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse]
     """
 
     kwargs = _get_kwargs(
@@ -164,7 +181,7 @@ async def asyncio(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> CodedError | ErrorsObject | SequenceResponse | None:
+) -> CodedError | ErrorsList | ErrorsObject | SequenceResponse | None:
     """Get a sequence
 
      Reads one series.
@@ -177,7 +194,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CodedError | ErrorsObject | SequenceResponse
+        CodedError | ErrorsList | ErrorsObject | ErrorsObject | SequenceResponse
     """
 
     return (

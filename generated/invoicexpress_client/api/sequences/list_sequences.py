@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_sequences_response_200 import ListSequencesResponse200
 from ...types import Response
@@ -25,7 +26,7 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListSequencesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListSequencesResponse200 | None:
     if response.status_code == 200:
         response_200 = ListSequencesResponse200.from_dict(response.json())
 
@@ -37,7 +38,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -54,7 +71,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListSequencesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListSequencesResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,7 +83,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | ListSequencesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListSequencesResponse200]:
     """List sequences
 
      Lists the account's series with, per document type, the current number, the per-type sequence id to
@@ -77,7 +94,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListSequencesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListSequencesResponse200]
     """
 
     kwargs = _get_kwargs()
@@ -92,7 +109,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | ListSequencesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListSequencesResponse200 | None:
     """List sequences
 
      Lists the account's series with, per document type, the current number, the per-type sequence id to
@@ -103,7 +120,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListSequencesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListSequencesResponse200
     """
 
     return sync_detailed(
@@ -114,7 +131,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | ListSequencesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListSequencesResponse200]:
     """List sequences
 
      Lists the account's series with, per document type, the current number, the per-type sequence id to
@@ -125,7 +142,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListSequencesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListSequencesResponse200]
     """
 
     kwargs = _get_kwargs()
@@ -138,7 +155,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | ListSequencesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListSequencesResponse200 | None:
     """List sequences
 
      Lists the account's series with, per document type, the current number, the per-type sequence id to
@@ -149,7 +166,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListSequencesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListSequencesResponse200
     """
 
     return (

@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.coded_error import CodedError
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.register_sequence_response_200 import RegisterSequenceResponse200
 from ...types import Response
@@ -31,7 +32,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CodedError | ErrorsObject | RegisterSequenceResponse200 | None:
+) -> CodedError | ErrorsList | ErrorsObject | RegisterSequenceResponse200 | None:
     if response.status_code == 200:
         response_200 = RegisterSequenceResponse200.from_dict(response.json())
 
@@ -43,7 +44,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -58,7 +75,23 @@ def _parse_response(
         return response_409
 
     if response.status_code == 422:
-        response_422 = CodedError.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> CodedError | ErrorsList:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = CodedError.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -75,7 +108,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CodedError | ErrorsObject | RegisterSequenceResponse200]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | RegisterSequenceResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,7 +121,7 @@ def sync_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CodedError | ErrorsObject | RegisterSequenceResponse200]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | RegisterSequenceResponse200]:
     """Register a sequence at the Tax Authority
 
      Registers the series' document types that are not registered yet.
@@ -101,7 +134,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CodedError | ErrorsObject | RegisterSequenceResponse200]
+        Response[CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | RegisterSequenceResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +152,7 @@ def sync(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> CodedError | ErrorsObject | RegisterSequenceResponse200 | None:
+) -> CodedError | ErrorsList | ErrorsObject | RegisterSequenceResponse200 | None:
     """Register a sequence at the Tax Authority
 
      Registers the series' document types that are not registered yet.
@@ -132,7 +165,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CodedError | ErrorsObject | RegisterSequenceResponse200
+        CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | RegisterSequenceResponse200
     """
 
     return sync_detailed(
@@ -145,7 +178,7 @@ async def asyncio_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CodedError | ErrorsObject | RegisterSequenceResponse200]:
+) -> Response[CodedError | ErrorsList | ErrorsObject | RegisterSequenceResponse200]:
     """Register a sequence at the Tax Authority
 
      Registers the series' document types that are not registered yet.
@@ -158,7 +191,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CodedError | ErrorsObject | RegisterSequenceResponse200]
+        Response[CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | RegisterSequenceResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +207,7 @@ async def asyncio(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> CodedError | ErrorsObject | RegisterSequenceResponse200 | None:
+) -> CodedError | ErrorsList | ErrorsObject | RegisterSequenceResponse200 | None:
     """Register a sequence at the Tax Authority
 
      Registers the series' document types that are not registered yet.
@@ -187,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CodedError | ErrorsObject | RegisterSequenceResponse200
+        CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject | RegisterSequenceResponse200
     """
 
     return (

@@ -10,6 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.coded_error import CodedError
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -30,7 +31,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | CodedError | ErrorsObject | None:
+) -> Any | CodedError | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = cast(Any, None)
         return response_200
@@ -41,7 +42,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -51,7 +68,23 @@ def _parse_response(
         return response_404
 
     if response.status_code == 422:
-        response_422 = CodedError.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> CodedError | ErrorsList:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = CodedError.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -68,7 +101,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | CodedError | ErrorsObject]:
+) -> Response[Any | CodedError | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,7 +114,7 @@ def sync_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | CodedError | ErrorsObject]:
+) -> Response[Any | CodedError | ErrorsList | ErrorsObject]:
     """Make a sequence the default
 
      New documents without `sequence_id` use the default series.
@@ -94,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CodedError | ErrorsObject]
+        Response[Any | CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -112,7 +145,7 @@ def sync(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | CodedError | ErrorsObject | None:
+) -> Any | CodedError | ErrorsList | ErrorsObject | None:
     """Make a sequence the default
 
      New documents without `sequence_id` use the default series.
@@ -125,7 +158,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CodedError | ErrorsObject
+        Any | CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -138,7 +171,7 @@ async def asyncio_detailed(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | CodedError | ErrorsObject]:
+) -> Response[Any | CodedError | ErrorsList | ErrorsObject]:
     """Make a sequence the default
 
      New documents without `sequence_id` use the default series.
@@ -151,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CodedError | ErrorsObject]
+        Response[Any | CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +200,7 @@ async def asyncio(
     sequence_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | CodedError | ErrorsObject | None:
+) -> Any | CodedError | ErrorsList | ErrorsObject | None:
     """Make a sequence the default
 
      New documents without `sequence_id` use the default series.
@@ -180,7 +213,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CodedError | ErrorsObject
+        Any | CodedError | CodedError | ErrorsList | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (

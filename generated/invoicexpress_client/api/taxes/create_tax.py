@@ -2,13 +2,14 @@
 # with overrides/codegen/. DO NOT EDIT: change spec/ or overrides/codegen/ and run
 # `ixc generate` (`nox -s generate`) instead. Provenance: generated/GENERATION.json.
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_tax_response_201 import CreateTaxResponse201
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.model_errors import ModelErrors
 from ...models.tax_request import TaxRequest
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CreateTaxResponse201 | ErrorsObject | ModelErrors | None:
+) -> CreateTaxResponse201 | ErrorsList | ErrorsObject | list[list[str] | str] | ModelErrors | None:
     if response.status_code == 201:
         response_201 = CreateTaxResponse201.from_dict(response.json())
 
@@ -48,7 +49,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -58,7 +75,50 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ModelErrors.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | list[list[str] | str] | ModelErrors:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ModelErrors.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_1 = ErrorsList.from_dict(data)
+
+                return response_422_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            response_422_type_2 = []
+            _response_422_type_2 = data
+            for componentsschemas_bare_array_item_data in _response_422_type_2:
+
+                def _parse_componentsschemas_bare_array_item(data: object) -> list[str] | str:
+                    try:
+                        if not isinstance(data, list):
+                            raise TypeError()
+                        componentsschemas_bare_array_item_type_1 = cast(list[str], data)
+
+                        return componentsschemas_bare_array_item_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    return cast(list[str] | str, data)
+
+                componentsschemas_bare_array_item = _parse_componentsschemas_bare_array_item(
+                    componentsschemas_bare_array_item_data
+                )
+
+                response_422_type_2.append(componentsschemas_bare_array_item)
+
+            return response_422_type_2
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -75,7 +135,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CreateTaxResponse201 | ErrorsObject | ModelErrors]:
+) -> Response[CreateTaxResponse201 | ErrorsList | ErrorsObject | list[list[str] | str] | ModelErrors]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,7 +148,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaxRequest,
-) -> Response[CreateTaxResponse201 | ErrorsObject | ModelErrors]:
+) -> Response[CreateTaxResponse201 | ErrorsList | ErrorsObject | list[list[str] | str] | ModelErrors]:
     """Create a tax
 
      Creates a tax.
@@ -101,7 +161,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateTaxResponse201 | ErrorsObject | ModelErrors]
+        Response[CreateTaxResponse201 | ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ModelErrors | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +179,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TaxRequest,
-) -> CreateTaxResponse201 | ErrorsObject | ModelErrors | None:
+) -> CreateTaxResponse201 | ErrorsList | ErrorsObject | list[list[str] | str] | ModelErrors | None:
     """Create a tax
 
      Creates a tax.
@@ -132,7 +192,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateTaxResponse201 | ErrorsObject | ModelErrors
+        CreateTaxResponse201 | ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ModelErrors | ErrorsObject
     """
 
     return sync_detailed(
@@ -145,7 +205,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaxRequest,
-) -> Response[CreateTaxResponse201 | ErrorsObject | ModelErrors]:
+) -> Response[CreateTaxResponse201 | ErrorsList | ErrorsObject | list[list[str] | str] | ModelErrors]:
     """Create a tax
 
      Creates a tax.
@@ -158,7 +218,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateTaxResponse201 | ErrorsObject | ModelErrors]
+        Response[CreateTaxResponse201 | ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ModelErrors | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +234,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TaxRequest,
-) -> CreateTaxResponse201 | ErrorsObject | ModelErrors | None:
+) -> CreateTaxResponse201 | ErrorsList | ErrorsObject | list[list[str] | str] | ModelErrors | None:
     """Create a tax
 
      Creates a tax.
@@ -187,7 +247,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateTaxResponse201 | ErrorsObject | ModelErrors
+        CreateTaxResponse201 | ErrorsList | ErrorsObject | ErrorsList | list[list[str] | str] | ModelErrors | ErrorsObject
     """
 
     return (

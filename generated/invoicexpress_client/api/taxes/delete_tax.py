@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...types import Response
 
@@ -27,7 +28,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorsObject | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ErrorsList | ErrorsObject | None:
     if response.status_code == 200:
         response_200 = cast(Any, None)
         return response_200
@@ -38,7 +41,23 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -58,7 +77,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorsObject]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ErrorsList | ErrorsObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -71,7 +92,7 @@ def sync_detailed(
     tax_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | ErrorsObject]:
+) -> Response[Any | ErrorsList | ErrorsObject]:
     """Delete a tax
 
      Deletes a tax.
@@ -84,7 +105,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -102,7 +123,7 @@ def sync(
     tax_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | ErrorsObject | None:
+) -> Any | ErrorsList | ErrorsObject | None:
     """Delete a tax
 
      Deletes a tax.
@@ -115,7 +136,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject
+        Any | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return sync_detailed(
@@ -128,7 +149,7 @@ async def asyncio_detailed(
     tax_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | ErrorsObject]:
+) -> Response[Any | ErrorsList | ErrorsObject]:
     """Delete a tax
 
      Deletes a tax.
@@ -141,7 +162,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -157,7 +178,7 @@ async def asyncio(
     tax_id: int,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | ErrorsObject | None:
+) -> Any | ErrorsList | ErrorsObject | None:
     """Delete a tax
 
      Deletes a tax.
@@ -170,7 +191,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject
+        Any | ErrorsList | ErrorsObject | ErrorsObject
     """
 
     return (

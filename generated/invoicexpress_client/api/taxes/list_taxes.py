@@ -8,6 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.list_taxes_response_200 import ListTaxesResponse200
 from ...types import Response
@@ -25,7 +26,7 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorsObject | ListTaxesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListTaxesResponse200 | None:
     if response.status_code == 200:
         response_200 = ListTaxesResponse200.from_dict(response.json())
 
@@ -37,7 +38,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -54,7 +71,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorsObject | ListTaxesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListTaxesResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -66,7 +83,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | ListTaxesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListTaxesResponse200]:
     """List taxes
 
      Lists the account's taxes.
@@ -76,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListTaxesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListTaxesResponse200]
     """
 
     kwargs = _get_kwargs()
@@ -91,7 +108,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | ListTaxesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListTaxesResponse200 | None:
     """List taxes
 
      Lists the account's taxes.
@@ -101,7 +118,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListTaxesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListTaxesResponse200
     """
 
     return sync_detailed(
@@ -112,7 +129,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorsObject | ListTaxesResponse200]:
+) -> Response[ErrorsList | ErrorsObject | ListTaxesResponse200]:
     """List taxes
 
      Lists the account's taxes.
@@ -122,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorsObject | ListTaxesResponse200]
+        Response[ErrorsList | ErrorsObject | ErrorsObject | ListTaxesResponse200]
     """
 
     kwargs = _get_kwargs()
@@ -135,7 +152,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorsObject | ListTaxesResponse200 | None:
+) -> ErrorsList | ErrorsObject | ListTaxesResponse200 | None:
     """List taxes
 
      Lists the account's taxes.
@@ -145,7 +162,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorsObject | ListTaxesResponse200
+        ErrorsList | ErrorsObject | ErrorsObject | ListTaxesResponse200
     """
 
     return (

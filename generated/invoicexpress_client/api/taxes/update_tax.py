@@ -9,6 +9,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.errors_list import ErrorsList
 from ...models.errors_object import ErrorsObject
 from ...models.model_errors import ModelErrors
 from ...models.tax_request import TaxRequest
@@ -39,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ErrorsObject | ModelErrors | None:
+) -> Any | ErrorsList | ErrorsObject | ModelErrors | None:
     if response.status_code == 200:
         response_200 = cast(Any, None)
         return response_200
@@ -50,7 +51,23 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorsObject.from_dict(response.json())
+
+        def _parse_response_401(data: object) -> ErrorsList | ErrorsObject:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_401_type_0 = ErrorsObject.from_dict(data)
+
+                return response_401_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_401_type_1 = ErrorsList.from_dict(data)
+
+            return response_401_type_1
+
+        response_401 = _parse_response_401(response.json())
 
         return response_401
 
@@ -65,7 +82,23 @@ def _parse_response(
         return response_413
 
     if response.status_code == 422:
-        response_422 = ModelErrors.from_dict(response.json())
+
+        def _parse_response_422(data: object) -> ErrorsList | ModelErrors:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_422_type_0 = ModelErrors.from_dict(data)
+
+                return response_422_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_422_type_1 = ErrorsList.from_dict(data)
+
+            return response_422_type_1
+
+        response_422 = _parse_response_422(response.json())
 
         return response_422
 
@@ -82,7 +115,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ErrorsObject | ModelErrors]:
+) -> Response[Any | ErrorsList | ErrorsObject | ModelErrors]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +129,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaxRequest,
-) -> Response[Any | ErrorsObject | ModelErrors]:
+) -> Response[Any | ErrorsList | ErrorsObject | ModelErrors]:
     """Update a tax
 
      Changes a tax.
@@ -110,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject | ModelErrors]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsList | ModelErrors | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +163,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TaxRequest,
-) -> Any | ErrorsObject | ModelErrors | None:
+) -> Any | ErrorsList | ErrorsObject | ModelErrors | None:
     """Update a tax
 
      Changes a tax.
@@ -144,7 +177,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject | ModelErrors
+        Any | ErrorsList | ErrorsObject | ErrorsList | ModelErrors | ErrorsObject
     """
 
     return sync_detailed(
@@ -159,7 +192,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TaxRequest,
-) -> Response[Any | ErrorsObject | ModelErrors]:
+) -> Response[Any | ErrorsList | ErrorsObject | ModelErrors]:
     """Update a tax
 
      Changes a tax.
@@ -173,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorsObject | ModelErrors]
+        Response[Any | ErrorsList | ErrorsObject | ErrorsList | ModelErrors | ErrorsObject]
     """
 
     kwargs = _get_kwargs(
@@ -191,7 +224,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TaxRequest,
-) -> Any | ErrorsObject | ModelErrors | None:
+) -> Any | ErrorsList | ErrorsObject | ModelErrors | None:
     """Update a tax
 
      Changes a tax.
@@ -205,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorsObject | ModelErrors
+        Any | ErrorsList | ErrorsObject | ErrorsList | ModelErrors | ErrorsObject
     """
 
     return (

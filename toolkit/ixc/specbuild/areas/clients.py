@@ -13,6 +13,7 @@ from ixc.specbuild.nodes import (
     empty,
     enum,
     links,
+    nullable,
     nullable_string,
     obj,
     ok,
@@ -58,10 +59,14 @@ _CONTACT_DETAILS = (
     *("code", "email", "language", "address", "city", "postal_code", "country", "fiscal_id"),
     *("website", "phone", "fax"),
 )
-_ACCOUNT_DETAILS = (
-    *("observations", "send_options", "open_account_link", "payment_days"),
-    "tax_exemption_code",
-)
+_TEXT_DETAILS = ("observations", "open_account_link", "tax_exemption_code")
+# Numbers the vendor's examples write as strings and recorded live responses as integers.
+_NUMBER_DETAILS = ("send_options", "payment_days")
+# `mobile`: in recorded live responses and sent by production clients, undocumented.
+PREFERRED_CONTACT = ("name", "email", "phone", "mobile")
+# What a client GET returns but a request cannot set: echoed back by production clients that
+# send a read object as the update, accepted and ignored (CHANGELOG, issue 17).
+CLIENT_READ_ONLY = ("id", "open_account_link", "payment_days", "tax_exemption_code")
 
 
 def contact_input() -> dict[str, Node]:
@@ -82,11 +87,12 @@ def schemas() -> dict[str, Node]:
     return {
         "Client": obj(
             {
-                "id": string("The client's id, as a string here (an integer inside documents)."),
+                "id": ref("IdLike"),
                 "name": string(),
                 **{field: nullable_string() for field in _CONTACT_DETAILS},
-                "preferred_contact": obj({"name": string(), "email": string(), "phone": string()}),
-                **{field: nullable_string() for field in _ACCOUNT_DETAILS},
+                "preferred_contact": obj({field: nullable_string() for field in PREFERRED_CONTACT}),
+                **{field: nullable_string() for field in _TEXT_DETAILS},
+                **{field: nullable(ref("IntLike")) for field in _NUMBER_DETAILS},
             },
             ["id", "name"],
             description="A client as the client endpoints return it.",
@@ -100,14 +106,26 @@ def schemas() -> dict[str, Node]:
                 "language": ref("Language"),
                 **contact_input(),
                 "preferred_contact": obj(
-                    {"name": string(), "email": string(format="email"), "phone": string()},
+                    {
+                        "name": string(),
+                        "email": string(format="email"),
+                        "phone": string(),
+                        "mobile": string(),
+                    },
                     closed=True,
                 ),
                 "observations": string(),
-                "send_options": enum(("1", "2", "3"), "Number of copies sent (1 to 3)."),
+                "send_options": {
+                    "anyOf": [
+                        enum(("1", "2", "3")),
+                        {"type": "integer", "minimum": 1, "maximum": 3},
+                    ],
+                    "description": "Number of copies sent (1 to 3), as a string or a number.",
+                },
             },
             ["name", "code"],
             closed=True,
+            ignored=CLIENT_READ_ONLY,
         ),
         "ClientRequest": obj({"client": ref("ClientFields")}, ["client"], closed=True),
         "ClientInvoicesFilter": obj(

@@ -70,7 +70,7 @@ def _item_schemas() -> dict[str, Node]:
     return {
         "Item": obj(
             {
-                "id": {"type": "integer"},
+                "id": ref("IdLike"),
                 "name": string(),
                 "description": nullable_string(),
                 "unit_price": ref("DecimalValue"),
@@ -101,12 +101,21 @@ def _item_schemas() -> dict[str, Node]:
                 },
                 ["name", "description", "unit_price"],
                 closed=True,
+                ignored=("id",),
             ),
         ),
         "ItemTaxInput": obj(
-            {"name": string("Tax name; an unknown name applies the account's default tax.")},
+            {
+                "name": string("Tax name; an unknown name applies the account's default tax."),
+                "value": {
+                    **ref("DecimalValue"),
+                    "description": "Accepted and ignored: the tax is found by name and its own "
+                    "value applies (production clients send the pair).",
+                },
+            },
             ["name"],
             closed=True,
+            ignored=("id", "comment"),
         ),
     }
 
@@ -115,7 +124,7 @@ def _tax_schemas() -> dict[str, Node]:
     return {
         "Tax": obj(
             {
-                "id": {"type": "integer"},
+                "id": ref("IdLike"),
                 "name": string(),
                 "value": ref("DecimalValue"),
                 "region": nullable_string(),
@@ -140,10 +149,11 @@ def _tax_schemas() -> dict[str, Node]:
                         pattern=f"^({'|'.join(TAX_REGIONS)}|[A-Z]{{2}})$",
                     ),
                     "code": enum(TAX_CODES),
-                    "default_tax": _FLAG_INT,
+                    "default_tax": ref("FlagInput"),
                 },
                 ["name", "value", "region"],
                 closed=True,
+                ignored=("id",),
             ),
         ),
     }

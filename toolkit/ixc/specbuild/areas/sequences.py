@@ -18,7 +18,6 @@ from ixc.specbuild.nodes import (
     ok,
     param,
     ref,
-    string,
     wrap,
 )
 from ixc.specbuild.operation import operation
@@ -40,6 +39,7 @@ SEQUENCE_TYPES = (
     "vat_moss_invoice",
     "vat_moss_credit_note",
     "vat_moss_receipt",
+    "purchase_order",  # not in the bundle; in recorded live responses (CHANGELOG, issue 17)
 )
 MESSAGES_SEQUENCES = (say("taken", what="Serie"), say("sequence_name_invalid"))
 MESSAGE_NO_SEQUENCE = "The sequence doesn't exist."
@@ -47,14 +47,14 @@ MESSAGE_NO_SEQUENCE = "The sequence doesn't exist."
 
 def schemas() -> dict[str, Node]:
     props: dict[str, Node] = {
-        "id": {"type": "integer"},
-        "serie": string(),
+        "id": ref("IdLike"),
+        "serie": ref("TextLike"),
         "default_sequence": {"type": "integer", "enum": [0, 1]},
     }
     for t in SEQUENCE_TYPES:
         props |= {
             f"current_{t}_number": {"type": "integer", "minimum": 0},
-            f"current_{t}_sequence_id": {"type": "integer"},
+            f"current_{t}_sequence_id": ref("IdLike"),
             f"current_{t}_validation_code": nullable_string(),
         }
     return {
@@ -72,8 +72,15 @@ def schemas() -> dict[str, Node]:
             "sequence",
             obj(
                 {
-                    "serie": string(minLength=1, pattern="^[A-Za-z0-9]+$"),
-                    "default_sequence": ref("FlagString"),
+                    "serie": {
+                        "type": ["string", "integer"],
+                        "minLength": 1,
+                        "pattern": "^[A-Za-z0-9]+$",
+                        "minimum": 0,
+                        "description": "Letters and digits; a number is read as its digits "
+                        "(the live API accepted a numeric `serie`).",
+                    },
+                    "default_sequence": ref("FlagInput"),
                 },
                 ["serie"],
                 closed=True,

@@ -90,7 +90,7 @@ def schemas() -> dict[str, Node]:
     return _balance_schemas() | {
         "Regularization": obj(
             {
-                "id": {"type": "integer"},
+                "id": ref("IdLike"),
                 "number": string(pattern="^NR[0-9]{8}$"),
                 "value": _NUMBER,
                 "date": ref("IsoDate"),
@@ -108,7 +108,7 @@ def schemas() -> dict[str, Node]:
         ),
         "TreasuryMovement": obj(
             {
-                "id": {"type": "integer"},
+                "id": ref("IdLike"),
                 "value": _NUMBER,
                 "movement_type": enum(MOVEMENT_TYPES),
                 "payment_method": nullable_string(),

@@ -6,6 +6,7 @@ from ixc.specbuild.areas.clients import contact_input
 from ixc.specbuild.areas.documents.facts import FAMILY_NOUN, TAX_EXEMPTION_CODES
 from ixc.specbuild.doctypes import DOC_TYPES, LIST_TYPE_FILTER, MACHINES, RECEIPT, DocType, pascal
 from ixc.specbuild.document_model import (
+    document_properties,
     document_schema,
     family_document_schema,
     parts,
@@ -18,16 +19,22 @@ def request_parts() -> dict[str, Node]:
     return {
         "DocumentClientInput": obj(
             {
-                "name": string("Matched exactly; an unknown name creates the client.", minLength=1),
-                "code": string("The client's unique code.", minLength=1),
+                "name": string("The client's name (for a new client).", minLength=1),
+                "code": string(
+                    "The client's unique code: an existing code picks that client and the "
+                    "other fields are ignored; an unknown one creates the client.",
+                    minLength=1,
+                ),
                 "email": string(format="email"),
                 **contact_input(),
                 "observations": string(),
             },
             ["name", "code"],
-            description="The document's client. When the name exists, the other fields are "
-            "ignored.",
+            description="The document's client, found by `code` (api-docs 001: \"If the client "
+            "doesn't exist, a new one is created. If it exists, the remaining client fields "
+            'will be ignored.").',
             closed=True,
+            ignored=("id",),
         ),
         "DocumentItemInput": obj(
             {
@@ -45,6 +52,7 @@ def request_parts() -> dict[str, Node]:
             },
             ["name", "description", "unit_price", "quantity"],
             closed=True,
+            ignored=("id", "subtotal", "tax_amount", "discount_amount", "total"),
         ),
         "GlobalDiscountInput": obj(
             {
@@ -60,6 +68,7 @@ def request_parts() -> dict[str, Node]:
                 "city": string(minLength=1),
                 "postal_code": string(minLength=1),
                 "country": ref("Country"),
+                "email": string("Undocumented; production clients send it, and it is stored."),
             },
             ["detail", "city", "postal_code", "country"],
             closed=True,
@@ -132,10 +141,15 @@ _FAMILY_FIELDS: dict[str, tuple[dict[str, Node], list[str]]] = {
 
 def fields_schema(family: str) -> Node:
     extra, required = _FAMILY_FIELDS[family]
+    fields = _common_fields() | extra
+    # What a GET of the document returns and no request sets (id, status, totals...): an update
+    # that echoes a read document is accepted and these are ignored (CHANGELOG, issue 17).
+    read_only = sorted(set(document_properties([], [], family)) - set(fields))
     return obj(
-        _common_fields() | extra,
+        fields,
         required,
         closed=True,
+        ignored=tuple(read_only),
         description=f"Fields of a {family} document on create and update.",
     )
 

@@ -4,7 +4,7 @@
 from enum import IntEnum
 
 
-class TaxRequestTaxDefaultTax(IntEnum):
+class FlagInputType0(IntEnum):
     VALUE_0 = 0
     VALUE_1 = 1
 

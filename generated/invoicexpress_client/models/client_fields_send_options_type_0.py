@@ -4,7 +4,7 @@
 from enum import StrEnum
 
 
-class ClientFieldsSendOptions(StrEnum):
+class ClientFieldsSendOptionsType0(StrEnum):
     VALUE_0 = "1"
     VALUE_1 = "2"
     VALUE_2 = "3"
@@ -18,7 +18,7 @@ class ClientFieldsSendOptions(StrEnum):
         return self._name_ in type(self).__members__
 
     @classmethod
-    def _missing_(cls, value: object) -> "ClientFieldsSendOptions | None":
+    def _missing_(cls, value: object) -> "ClientFieldsSendOptionsType0 | None":
         if not isinstance(value, str):
             return None
         member = str.__new__(cls, value)
