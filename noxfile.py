@@ -36,6 +36,9 @@ PYTHON = _python()
 TYPED = [
     "core",
     "toolkit",
+    "specbuild",
+    "drift",
+    "codegen",
     "overrides/invoicexpress",
     "sandbox",
     "contract_tests",

@@ -43,10 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vendor", type=Path, default=VENDOR, help="the vendor bundle, if any")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
     args = parser.parse_args(argv)
-    from ixc.drift import Report, corpus
-    from ixc.drift.inputs import read_document
-    from ixc.drift.render import to_markdown
-    from ixc.drift.spec_diff import diff_documents
+    from invoicexpress_drift import Report, corpus
+    from invoicexpress_drift.inputs import read_document
+    from invoicexpress_drift.render import to_markdown
+    from invoicexpress_drift.spec_diff import diff_documents
 
     text = SPEC.read_text(encoding="utf-8")
     load = _median(lambda: yaml.load(text, Loader=yaml.CSafeLoader), args.repeat)

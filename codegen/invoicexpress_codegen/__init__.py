@@ -78,10 +78,10 @@ def generate_into(spec: Path, out: Path) -> int:
 
 
 def write_typed(spec: Path, package: Path) -> None:
-    """The typed layer (`typed/`, see ixc.typedgen), formatted and stamped like the rest."""
+    """The typed layer (`typed/`, see .typedgen), formatted and stamped like the rest."""
     import yaml
 
-    from ixc.typedgen import write
+    from invoicexpress_codegen.typedgen import write
 
     write(yaml.safe_load(spec.read_text(encoding="utf-8")), package)
     typed = package / "typed"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from invoicexpress_core.exchange import read_recording
 from invoicexpress_core.spec import load_spec
-from ixc.drift import load_baseline, server_drift
-from ixc.drift.baseline import default_baseline_path
+from invoicexpress_drift import load_baseline, server_drift
+from invoicexpress_drift.baseline import default_baseline_path
 
 
 def drift_of_recording(

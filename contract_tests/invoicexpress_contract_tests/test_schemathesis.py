@@ -29,10 +29,10 @@ LIVE_EXCLUDED = r"^(create|update|change|email|delete|register|setCurrent|config
 def _load(target: Target, spec: Spec) -> Any:
     os.environ["IXC_ST_BASE_URL"] = target.base_url
     os.environ["IXC_ST_API_KEY"] = target.api_key
-    # The repository's schemathesis.toml: next to this file in the wheel (pyproject), one
-    # level up in a checkout; found from the suite, not from wherever `ixc contract` runs.
+    # The repository's schemathesis.toml: next to this file in the wheel (pyproject), two
+    # levels up in a checkout; found from the suite, not from wherever `ixc contract` runs.
     here = Path(__file__).resolve().parent
-    found = [p for p in (here, here.parent) if (p / "schemathesis.toml").is_file()]
+    found = [p for p in (here, here.parents[1]) if (p / "schemathesis.toml").is_file()]
     assert found, f"schemathesis.toml is missing beside {here} (a broken install)"
     config = schemathesis.Config.from_path(str(found[0] / "schemathesis.toml"))
     return schemathesis.openapi.from_path(spec.path, config=config)

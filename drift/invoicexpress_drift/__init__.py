@@ -1,10 +1,10 @@
 """Drift reports: spec versus spec (a changelog) and server versus spec (observed drift).
 
-    spec_drift(OLD, NEW)        -> Report(kind="spec")    rules in ixc.drift.rules.SPEC_RULES
-    server_drift(spec, records) -> Report(kind="server")  rules in ixc.drift.rules.SERVER_RULES
+    spec_drift(OLD, NEW)        -> Report(kind="spec")    rules in .rules.SPEC_RULES
+    server_drift(spec, records) -> Report(kind="server")  rules in .rules.SERVER_RULES
 
-Both reports render through ixc.drift.render (Markdown, JSON, JUnit); every rendering passes
-through invoicexpress_core.exchange's redaction.
+Both reports render through .render (Markdown, JSON, JUnit); every rendering passes through
+invoicexpress_core.exchange's redaction.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 
 from invoicexpress_core.exchange import Exchange
 from invoicexpress_core.spec import Spec
-from ixc.drift._model import Finding, Level, Report, fingerprint
-from ixc.drift.baseline import apply_baseline, load_baseline, write_baseline
-from ixc.drift.inputs import InputError, label, read_document
-from ixc.drift.rules import SERVER_RULES, SPEC_RULES, Rule
+from invoicexpress_drift._model import Finding, Level, Report, fingerprint
+from invoicexpress_drift.baseline import apply_baseline, load_baseline, write_baseline
+from invoicexpress_drift.inputs import InputError, label, read_document
+from invoicexpress_drift.rules import SERVER_RULES, SPEC_RULES, Rule
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -41,13 +41,13 @@ def spec_drift(
     on_step: Callable[[str], None] | None = None,
 ) -> Report:
     """The changelog from spec `old` to spec `new` (files or git `REF:path`)."""
-    from ixc.drift.spec_diff import diff_documents  # each report loads only its own half
+    from invoicexpress_drift.spec_diff import diff_documents  # each report loads only its own half
 
     old_doc, new_doc = read_document(old), read_document(new)
     findings, titles = diff_documents(old_doc, new_doc)
     report = Report("spec", label(old), label(new), findings, _now(), titles)
     if client_impact:
-        from ixc.drift.client_impact import client_impact as impact
+        from invoicexpress_drift.client_impact import client_impact as impact
 
         report.client_impact = impact(old_doc, new_doc, on_step)
     return report
@@ -62,7 +62,7 @@ def server_drift(
     baseline: dict[str, dict[str, str]] | None = None,
 ) -> Report:
     """Observed-versus-documented findings for `exchanges`, marked against `baseline`."""
-    from ixc.drift.server import ServerDrift
+    from invoicexpress_drift.server import ServerDrift
 
     checker = ServerDrift(spec, secrets=secrets)
     checker.feed(exchanges)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from invoicexpress_core.exchange import redact_text
-from ixc.drift._model import Finding
+from invoicexpress_drift._model import Finding
 
 BASELINE_VERSION = 1
 
@@ -24,7 +24,7 @@ def default_baseline_path() -> Path:
     """The user's `drift-baseline.json` in the working directory, else this checkout's (a
     wheel ships none: an installed toolkit accepts nothing until the user keeps a baseline)."""
     here = Path.cwd() / BASELINE_NAME
-    return here if here.is_file() else Path(__file__).resolve().parents[3] / BASELINE_NAME
+    return here if here.is_file() else Path(__file__).resolve().parents[2] / BASELINE_NAME
 
 
 def load_baseline(path: Path) -> dict[str, dict[str, Any]]:

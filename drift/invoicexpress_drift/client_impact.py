@@ -1,6 +1,6 @@
 """Client impact of a spec change: regenerate the client for both specs, diff the public symbols.
 
-Generation goes through the project's own entry point (`ixc.codegen.generate_into`) so the
+Generation goes through the project's own entry point (`invoicexpress_codegen.generate_into`) so the
 pinned generator, config and templates are the ones users get. Symbols are read with `ast`
 rather than imported: a generated package that does not import is still compared.
 """
@@ -21,7 +21,7 @@ PACKAGE = "invoicexpress_client"
 
 
 def _generate(spec_file: Path, out: Path) -> Path:
-    from ixc.codegen import generate_into  # the generator is optional ([codegen] extra)
+    from invoicexpress_codegen import generate_into  # the generator is optional ([codegen] extra)
 
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr):

@@ -15,8 +15,8 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from invoicexpress_core.exchange import redact_text
-from ixc.drift._model import Finding, Level, Report
-from ixc.drift.rules import SERVER_RULES, SPEC_RULES
+from invoicexpress_drift._model import Finding, Level, Report
+from invoicexpress_drift.rules import SERVER_RULES, SPEC_RULES
 
 SCHEMA_VERSION = 1
 _ICON = {Level.ERR: "🔴 ERR", Level.WARN: "🟠 WARN", Level.INFO: "🔵 INFO"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ixc.drift._model import Level
+from invoicexpress_drift._model import Level
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from invoicexpress_core.exchange import Exchange, redact_json, redact_text, redact_url
 from invoicexpress_core.spec import Operation, Spec
-from ixc.drift._model import Finding, join_pointer
-from ixc.drift._schema import alternatives, json_type, merged, resolve, type_set
-from ixc.drift.rules import SERVER_RULES
+from invoicexpress_drift._model import Finding, join_pointer
+from invoicexpress_drift._schema import alternatives, json_type, merged, resolve, type_set
+from invoicexpress_drift.rules import SERVER_RULES
 
 _DDMMYYYY = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -22,11 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ixc.drift import _regex
-from ixc.drift._model import Finding, join_pointer
-from ixc.drift._schema import admits, describe_types, json_type, resolve, type_set
-from ixc.drift._schema import merged as _merged
-from ixc.drift.rules import SPEC_RULES
+from invoicexpress_drift import _regex
+from invoicexpress_drift._model import Finding, join_pointer
+from invoicexpress_drift._schema import admits, describe_types, json_type, resolve, type_set
+from invoicexpress_drift._schema import merged as _merged
+from invoicexpress_drift.rules import SPEC_RULES
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _MAX_DEPTH = 24

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ixc.specbuild.nodes import Node
+from invoicexpress_specbuild.nodes import Node
 
 
 @dataclass(frozen=True)

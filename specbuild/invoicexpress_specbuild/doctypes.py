@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ixc.specbuild.messages import say
+from invoicexpress_specbuild.messages import say
 
 # --- document types ---------------------------------------------------------------------------
 

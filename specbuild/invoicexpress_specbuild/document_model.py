@@ -9,9 +9,9 @@ figures follow the vendor's own example (api-docs 004): one line of 24.3902 at 2
 
 from __future__ import annotations
 
-from ixc.specbuild.doctypes import MACHINES, DocType
-from ixc.specbuild.example_dates import dmy
-from ixc.specbuild.nodes import Node, array, enum, nullable_string, obj, ref, string
+from invoicexpress_specbuild.doctypes import MACHINES, DocType
+from invoicexpress_specbuild.example_dates import dmy
+from invoicexpress_specbuild.nodes import Node, array, enum, nullable_string, obj, ref, string
 
 ADDRESS: Node = {
     "detail": "Rua Augusta 1",

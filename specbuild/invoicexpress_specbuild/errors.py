@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ixc.specbuild.messages import say
-from ixc.specbuild.nodes import JSON, Node, array, json_content, obj, ref, string
+from invoicexpress_specbuild.messages import say
+from invoicexpress_specbuild.nodes import JSON, Node, array, json_content, obj, ref, string
 
 MESSAGE_INVALID_API_KEY = say("invalid_api_key")  # surface §7
 MESSAGE_DOCUMENT_NOT_FOUND = say("not_found", what="Document")  # surface §4.2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ixc.specbuild.nodes import Node, json_content
+from invoicexpress_specbuild.nodes import Node, json_content
 
 _RESPONSES = "#/components/responses/"
 # Any request can be refused for its key, its rate or its query string (every request has one:

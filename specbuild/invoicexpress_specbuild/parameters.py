@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ixc.specbuild.nodes import Node, array, obj, param, ref
+from invoicexpress_specbuild.nodes import Node, array, obj, param, ref
 
 
 def _path_id(name: str, what: str) -> Node:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ixc.specbuild.nodes import Node
+from invoicexpress_specbuild.nodes import Node
 
 TEXT_LIMIT_EVIDENCE = "SAF-T PT 1.04_01 XSD field lengths; otherwise a stated sandbox limit"
 TEXT_LIMITS = {

@@ -2,7 +2,7 @@
 
 The bundle itself lives outside the repository; the list lets the mapping tests run on a fresh
 clone. Refresh it when the vendor publishes a new bundle:
-`python -m ixc.specbuild.vendor_ops /path/to/official-openapi-bundle.yaml`.
+`python -m invoicexpress_specbuild.vendor_ops /path/to/official-openapi-bundle.yaml`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ixc.specbuild.files import VENDOR_OPS_FILE as VENDOR_OPS_FILE  # where the list lives
+from invoicexpress_specbuild.files import VENDOR_OPS_FILE as VENDOR_OPS_FILE  # where the list lives
 
 TEMPLATE_PARAMS = frozenset({"invoices-type", "estimates-type", "guides-type"})
 

@@ -3,8 +3,8 @@ and the enumerations more than one area shares."""
 
 from __future__ import annotations
 
-from ixc.specbuild.countries import COUNTRIES
-from ixc.specbuild.nodes import Node, enum, string
+from invoicexpress_specbuild.countries import COUNTRIES
+from invoicexpress_specbuild.nodes import Node, enum, string
 
 DMY = r"^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[12][0-9]{3}$"
 DMY_HMS = DMY[:-1] + r" ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"

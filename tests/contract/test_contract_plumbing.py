@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from contract_tests._client import Pacer, error_messages
-from contract_tests._ledger import Ledger, documented_statuses
-from contract_tests._summary import build_summary, render_markdown
-from contract_tests._world import fresh_nif
+from invoicexpress_contract_tests._client import Pacer, error_messages
+from invoicexpress_contract_tests._ledger import Ledger, documented_statuses
+from invoicexpress_contract_tests._summary import build_summary, render_markdown
+from invoicexpress_contract_tests._world import fresh_nif
 from invoicexpress_core.spec import load_spec
 from ixc.cli import build_parser
 from ixc.cmd_contract import pytest_args

@@ -21,6 +21,7 @@ import pytest
 from invoicexpress_sandbox._faults import CATALOGUE
 
 REPO = Path(__file__).resolve().parents[2]
+SUITES = REPO / "contract_tests" / "invoicexpress_contract_tests"
 PLANTED = "sk_test_planted_key_123456"
 
 # fault -> (pytest -k selection: the named test(s) that catch it, pattern its failure must show)
@@ -125,11 +126,11 @@ def suite_files(selection: str) -> list[str]:
     names = re.findall(r"\b(test_\w+)", selection)
     found = {
         str(path)
-        for path in (REPO / "contract_tests").glob("test_*.py")
+        for path in SUITES.glob("test_*.py")
         for name in names
         if re.search(rf"^def {name}\w*\(", path.read_text(), re.M)
     }
-    return sorted(found) or [str(REPO / "contract_tests")]
+    return sorted(found) or [str(SUITES)]
 
 
 def run_suites(tmp: Path, selection: str, *extra: str) -> tuple[int, dict[str, Any], str]:
@@ -144,7 +145,7 @@ def run_suites(tmp: Path, selection: str, *extra: str) -> tuple[int, dict[str, A
         "--rootdir",
         str(REPO),
         "-o",
-        "testpaths=contract_tests",
+        "testpaths=contract_tests/invoicexpress_contract_tests",
         "-q",
         "--quick",
         "-k",

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from contract_tests._ledger import Ledger, documented_messages, documented_statuses
-from contract_tests._summary import (
+from invoicexpress_contract_tests._ledger import Ledger, documented_messages, documented_statuses
+from invoicexpress_contract_tests._summary import (
     Failures,
     build_summary,
     cause_key,
@@ -114,15 +114,17 @@ def _blocked_429_run() -> tuple[dict[str, Any], Failures]:
             {
                 "test": "contract_tests/test_error_codes.py::"
                 "test_every_operation_gives_429_past_the_rate_limit",
-                "message": "E   contract_tests._client.SetupFailed: [createDevolution] setup "
-                f"failed: POST http://127.0.0.1:1/devolutions.json -> 422 {BODY}",
+                "message": "E   invoicexpress_contract_tests._client.SetupFailed: "
+                "[createDevolution] setup failed: "
+                f"POST http://127.0.0.1:1/devolutions.json -> 422 {BODY}",
                 "curl": "curl -X POST 'http://127.0.0.1:1/devolutions.json'",
                 "setup": "1",
             },
             {
                 "test": "contract_tests/test_behaviour.py::test_x[getDevolution]",
-                "message": "E   contract_tests._client.SetupFailed: [createDevolution] setup "
-                f"failed: POST http://127.0.0.1:1/devolutions.json -> 422 {BODY}",
+                "message": "E   invoicexpress_contract_tests._client.SetupFailed: "
+                "[createDevolution] setup failed: "
+                f"POST http://127.0.0.1:1/devolutions.json -> 422 {BODY}",
                 "curl": "",
                 "setup": "1",
             },

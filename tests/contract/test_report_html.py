@@ -18,8 +18,13 @@ from typing import Any
 
 import pytest
 
-from contract_tests._ledger import Ledger, documented_messages, documented_statuses
-from contract_tests._summary import add_curl_lines, build_summary, render_markdown, write_summary
+from invoicexpress_contract_tests._ledger import Ledger, documented_messages, documented_statuses
+from invoicexpress_contract_tests._summary import (
+    add_curl_lines,
+    build_summary,
+    render_markdown,
+    write_summary,
+)
 from invoicexpress_core.exchange import Exchange
 from invoicexpress_core.spec import load_spec
 

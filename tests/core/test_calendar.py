@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests._client import ServerClock
+from invoicexpress_contract_tests._client import ServerClock
 from invoicexpress_core.calendar import http_date, rebase, shift_date_text, wall_clock
 from invoicexpress_core.spec import load_spec
 

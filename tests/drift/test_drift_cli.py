@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from invoicexpress_core.exchange import Exchange, Recorder
+from invoicexpress_drift import SCHEMAS
 from ixc.cli import main
-from ixc.drift import SCHEMAS
 
 HERE = Path(__file__).resolve().parent
 SPECS = HERE / "specs"
@@ -334,7 +334,7 @@ def test_client_impact_lists_the_renamed_model_field(tmp_path: Path) -> None:
 
 
 def test_rules_command_lists_every_rule_once(capsys: pytest.CaptureFixture[str]) -> None:
-    from ixc.drift import SERVER_RULES, SPEC_RULES
+    from invoicexpress_drift import SERVER_RULES, SPEC_RULES
 
     assert main(["drift", "rules"]) == 0
     out = capsys.readouterr().out

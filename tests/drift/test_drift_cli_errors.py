@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from invoicexpress_drift.progress import Progress
 from ixc.cli import main
-from ixc.drift.progress import Progress
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = str(REPO / "spec" / "invoicexpress.yaml")

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from ixc.drift import Level
-from ixc.drift.corpus import EQUIVALENTS, MUTATIONS, NEAR_MISSES, Mutation
-from ixc.drift.spec_diff import diff_documents
+from invoicexpress_drift import Level
+from invoicexpress_drift.corpus import EQUIVALENTS, MUTATIONS, NEAR_MISSES, Mutation
+from invoicexpress_drift.spec_diff import diff_documents
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 ALL = [*MUTATIONS, *NEAR_MISSES, *EQUIVALENTS]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from invoicexpress_core.exchange import Exchange
 from invoicexpress_core.spec import load_spec, spec_path
-from ixc.drift.probe import coverage
+from invoicexpress_drift.probe import coverage
 
 Make = Callable[..., Exchange]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from invoicexpress_drift.recordings import read_exchanges
 from ixc.cli import main
-from ixc.drift.recordings import read_exchanges
 
 HERE = Path(__file__).resolve().parent
 RECORDINGS = HERE / "recordings"

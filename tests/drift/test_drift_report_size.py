@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ixc.drift import Finding, Level, Report
-from ixc.drift.corpus import MUTATIONS
-from ixc.drift.render import MARKDOWN_BUDGET, rows, to_markdown
-from ixc.drift.spec_diff import diff_documents
+from invoicexpress_drift import Finding, Level, Report
+from invoicexpress_drift.corpus import MUTATIONS
+from invoicexpress_drift.render import MARKDOWN_BUDGET, rows, to_markdown
+from invoicexpress_drift.spec_diff import diff_documents
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 

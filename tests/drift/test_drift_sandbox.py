@@ -17,7 +17,7 @@ import pytest
 
 from invoicexpress_core.exchange import Exchange
 from invoicexpress_core.spec import Spec, load_spec
-from ixc.drift import load_baseline, server_drift
+from invoicexpress_drift import load_baseline, server_drift
 
 pytestmark = pytest.mark.slow
 
@@ -148,7 +148,7 @@ def test_sandbox_recordings_never_carry_the_key(spec: Spec, sandbox: Any) -> Non
 
 
 def test_probe_stays_within_its_budget_and_records_no_key(spec: Spec, sandbox: Any) -> None:
-    from ixc.drift.probe import probe
+    from invoicexpress_drift.probe import probe
 
     sandbox.reset()
     exchanges = probe(spec, sandbox.base_url, sandbox.api_key, max_requests=5)
@@ -158,7 +158,7 @@ def test_probe_stays_within_its_budget_and_records_no_key(spec: Spec, sandbox: A
 
 
 def test_probe_follows_lists_to_documents(spec: Spec, sandbox: Any) -> None:
-    from ixc.drift.probe import probe
+    from invoicexpress_drift.probe import probe
 
     sandbox.reset()
     with sandbox.client() as client:
@@ -206,7 +206,7 @@ def test_cli_probe_against_the_sandbox(
 def test_one_renamed_field_is_one_row_per_rule(spec: Spec, sandbox: Any) -> None:
     """`rename_field` touches every document answer: the report folds it, and its examples
     are the offending values, never the whole object or its key list."""
-    from ixc.drift.render import rows, to_markdown
+    from invoicexpress_drift.render import rows, to_markdown
 
     sandbox.reset()
     sandbox.set_faults("rename_field")

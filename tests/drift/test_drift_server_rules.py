@@ -9,7 +9,7 @@ import pytest
 
 from invoicexpress_core.exchange import Exchange
 from invoicexpress_core.spec import Spec
-from ixc.drift import SERVER_RULES, Finding, server_drift
+from invoicexpress_drift import SERVER_RULES, Finding, server_drift
 
 Make = Callable[..., Exchange]
 Doc = Callable[..., dict[str, Any]]

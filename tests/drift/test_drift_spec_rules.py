@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ixc.drift import SPEC_RULES, Level, spec_drift
-from ixc.drift.corpus import MUTATIONS
-from ixc.drift.inputs import read_document
-from ixc.drift.spec_diff import diff_documents
+from invoicexpress_drift import SPEC_RULES, Level, spec_drift
+from invoicexpress_drift.corpus import MUTATIONS
+from invoicexpress_drift.inputs import read_document
+from invoicexpress_drift.spec_diff import diff_documents
 
 SPECS = Path(__file__).resolve().parent / "specs"
 

@@ -12,10 +12,10 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 
-from ixc.drift import SERVER_RULES, SPEC_RULES, Finding, Level, Report
-from ixc.drift.corpus import EQUIVALENTS, MUTATIONS, NEAR_MISSES, Mutation
-from ixc.drift.render import rows, to_json_data, to_junit, to_markdown
-from ixc.drift.spec_diff import diff_documents
+from invoicexpress_drift import SERVER_RULES, SPEC_RULES, Finding, Level, Report
+from invoicexpress_drift.corpus import EQUIVALENTS, MUTATIONS, NEAR_MISSES, Mutation
+from invoicexpress_drift.render import rows, to_json_data, to_junit, to_markdown
+from invoicexpress_drift.spec_diff import diff_documents
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 BY_ID = {m.id: m for m in [*MUTATIONS, *NEAR_MISSES, *EQUIVALENTS]}

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
+import invoicexpress_specbuild as specbuild
 from invoicexpress_core.spec import Operation, Spec, escape_pointer, load_spec
-from ixc import specbuild
-from ixc.specbuild import vendor_ops
+from invoicexpress_specbuild import vendor_ops
 
 SPEC = load_spec(specbuild.SPEC_FILE)
 OPS = sorted(SPEC, key=lambda op: op.operation_id)
@@ -236,7 +236,9 @@ if BUNDLE.exists():  # where the bundle is at hand, the committed list must be w
         document = yaml.safe_load(BUNDLE.read_text(encoding="utf-8"))
         expected = vendor_ops.render(vendor_ops.extract(document))
         committed = vendor_ops.VENDOR_OPS_FILE.read_text(encoding="utf-8")
-        assert committed == expected, "run `python -m ixc.specbuild.vendor_ops <bundle>` + commit"
+        assert committed == expected, (
+            "run `python -m invoicexpress_specbuild.vendor_ops <bundle>` + commit"
+        )
 
 
 def test_every_vendor_example_is_referenced_by_the_spec() -> None:

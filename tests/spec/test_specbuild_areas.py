@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from ixc import specbuild
-from ixc.specbuild import errors, parameters, wire
-from ixc.specbuild.areas import AREAS
+import invoicexpress_specbuild as specbuild
+from invoicexpress_specbuild import errors, parameters, wire
+from invoicexpress_specbuild.areas import AREAS
 
 # The sandbox is cut under the same names (docs/ARCHITECTURE.md).
 AREA_NAMES = [
@@ -24,8 +24,8 @@ AREA_NAMES = [
 def test_each_area_lives_in_the_module_of_its_name() -> None:
     assert [a.name for a in AREAS] == AREA_NAMES
     for area in AREAS:
-        assert area.paths.__module__.startswith(f"ixc.specbuild.areas.{area.name}")
-        assert area.schemas.__module__.startswith(f"ixc.specbuild.areas.{area.name}")
+        assert area.paths.__module__.startswith(f"invoicexpress_specbuild.areas.{area.name}")
+        assert area.schemas.__module__.startswith(f"invoicexpress_specbuild.areas.{area.name}")
 
 
 def test_every_schema_has_one_owner() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ixc.specbuild import vendor_ops
+from invoicexpress_specbuild import vendor_ops
 
 REPO = Path(__file__).resolve().parents[2]
 VENDOR_DIR = REPO / "spec" / "examples" / "vendor"

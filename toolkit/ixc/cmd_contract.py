@@ -1,4 +1,4 @@
-"""`ixc contract`: run the contract suites (the `contract_tests` package) with pytest, in parallel.
+"""`ixc contract`: run the suites (`invoicexpress_contract_tests`) with pytest, in parallel.
 
 Default target: a fresh sandbox per pytest-xdist worker. The exit code is pytest's: 0 when the
 server honours the contract, non-zero otherwise; 2 (one line) for a mistake found before or by
@@ -44,8 +44,8 @@ def positive_int(text: str) -> int:
 
 
 def suites_dir() -> Path:
-    """The installed `contract_tests` package folder (found without importing it)."""
-    spec = importlib.util.find_spec("contract_tests")
+    """The installed suites package folder (found without importing it)."""
+    spec = importlib.util.find_spec("invoicexpress_contract_tests")
     if spec is None or not spec.submodule_search_locations:
         raise UsageError(
             "the contract suites are not installed; pip install 'invoicexpress-contract[contract]'"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from invoicexpress_core.exchange import Exchange, Recorder, redact_url
 from invoicexpress_core.spec import Spec, compiled_path, load_spec, spec_path
-from ixc.drift import (
+from invoicexpress_drift import (
     SERVER_RULES,
     SPEC_RULES,
     InputError,
@@ -26,10 +26,10 @@ from ixc.drift import (
     spec_drift,
     write_baseline,
 )
-from ixc.drift.baseline import default_baseline_path
-from ixc.drift.inputs import read_document
-from ixc.drift.progress import Progress
-from ixc.drift.render import to_json, to_junit, to_markdown
+from invoicexpress_drift.baseline import default_baseline_path
+from invoicexpress_drift.inputs import read_document
+from invoicexpress_drift.progress import Progress
+from invoicexpress_drift.render import to_json, to_junit, to_markdown
 from ixc.usage import UsageError
 
 API_KEY_ENV = "INVOICEXPRESS_API_KEY"
@@ -234,7 +234,7 @@ def _load_spec(spec_file: Path) -> Spec:
 
 
 def _read_recordings(paths: list[Path], secrets: tuple[str, ...]) -> list[Exchange]:
-    from ixc.drift.recordings import RecordingError, read_exchanges
+    from invoicexpress_drift.recordings import RecordingError, read_exchanges
 
     exchanges: list[Exchange] = []
     for path in paths:
@@ -265,7 +265,7 @@ def _check_probe(args: argparse.Namespace, api_key: str) -> None:
 
 
 def _probe(spec: Spec, args: argparse.Namespace, api_key: str) -> tuple[list[Exchange], str]:
-    from ixc.drift.probe import ProbeError, coverage, probe, refusal
+    from invoicexpress_drift.probe import ProbeError, coverage, probe, refusal
 
     progress = Progress("ixc drift server --probe")
 

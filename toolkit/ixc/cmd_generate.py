@@ -1,6 +1,6 @@
 """`ixc generate`: regenerate generated/invoicexpress_client from the spec, or check it is fresh.
 
-The work is in `ixc.codegen`; this module is the command line around it.
+The work is in `invoicexpress_codegen`; this module is the command line around it.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from invoicexpress_core.spec import spec_path
-from ixc.codegen import (
+from invoicexpress_codegen import (
     CONFIG,
     GENERATOR,
     GENERATOR_VERSION,
@@ -26,6 +25,7 @@ from ixc.codegen import (
     generate_into,
     stamp_headers,
 )
+from invoicexpress_core.spec import spec_path
 from ixc.usage import UsageError, require_extra, yaml_mapping
 
 __all__ = ["CONFIG", "GENERATOR_VERSION", "HEADER", "TEMPLATES", "compare", "register", "run"]

@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     require_extra("spec", "yaml")
-    from ixc import specbuild
+    import invoicexpress_specbuild as specbuild
 
     if not specbuild.SPEC_FILE.parent.is_dir():
         raise UsageError(
@@ -41,7 +41,7 @@ def _build(args: argparse.Namespace) -> int:
             return 0
         print(
             "spec/invoicexpress.yaml is stale or was edited by hand: run `ixc spec build` "
-            "and commit the result (edit toolkit/ixc/specbuild/, not the YAML).",
+            "and commit the result (edit specbuild/invoicexpress_specbuild/, not the YAML).",
             file=sys.stderr,
         )
         return 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ixc.specbuild.area import Area
-from ixc.specbuild.areas import (
+from invoicexpress_specbuild.area import Area
+from invoicexpress_specbuild.areas import (
     accounts_saft,
     clients,
     documents,

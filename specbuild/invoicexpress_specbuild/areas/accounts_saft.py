@@ -3,10 +3,10 @@ the monthly SAF-T (PT) export."""
 
 from __future__ import annotations
 
-from ixc.specbuild.area import Area
-from ixc.specbuild.errors import error, errors_object, not_found
-from ixc.specbuild.messages import say
-from ixc.specbuild.nodes import (
+from invoicexpress_specbuild.area import Area
+from invoicexpress_specbuild.errors import error, errors_object, not_found
+from invoicexpress_specbuild.messages import say
+from invoicexpress_specbuild.nodes import (
     Node,
     empty,
     enum,
@@ -20,7 +20,7 @@ from ixc.specbuild.nodes import (
     string,
     wrap,
 )
-from ixc.specbuild.operation import operation
+from invoicexpress_specbuild.operation import operation
 
 AT_COMMUNICATION_TYPES = ("auto", "manual", "guides", "portal_at")
 MESSAGE_TERMS = say("terms_not_accepted")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ixc.specbuild.area import Area
-from ixc.specbuild.doctypes import BY_SEGMENT, LIST_STATUS_FILTER, LIST_TYPE_FILTER
-from ixc.specbuild.document_model import document_example
-from ixc.specbuild.errors import error, not_found
-from ixc.specbuild.messages import say
-from ixc.specbuild.nodes import (
+from invoicexpress_specbuild.area import Area
+from invoicexpress_specbuild.doctypes import BY_SEGMENT, LIST_STATUS_FILTER, LIST_TYPE_FILTER
+from invoicexpress_specbuild.document_model import document_example
+from invoicexpress_specbuild.errors import error, not_found
+from invoicexpress_specbuild.messages import say
+from invoicexpress_specbuild.nodes import (
     Node,
     array,
     empty,
@@ -22,8 +22,8 @@ from ixc.specbuild.nodes import (
     ref,
     string,
 )
-from ixc.specbuild.operation import operation
-from ixc.specbuild.parameters import page_example, page_of, paging
+from invoicexpress_specbuild.operation import operation
+from invoicexpress_specbuild.parameters import page_example, page_of, paging
 
 MESSAGES_CLIENTS = (  # api-docs 002
     say("taken", what="Name"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ixc.specbuild.area import Area
-from ixc.specbuild.errors import error, errors_list, not_found
-from ixc.specbuild.messages import say
-from ixc.specbuild.nodes import (
+from invoicexpress_specbuild.area import Area
+from invoicexpress_specbuild.errors import error, errors_list, not_found
+from invoicexpress_specbuild.messages import say
+from invoicexpress_specbuild.nodes import (
     Node,
     array,
     empty,
@@ -23,8 +23,8 @@ from ixc.specbuild.nodes import (
     string,
     wrap,
 )
-from ixc.specbuild.operation import operation
-from ixc.specbuild.parameters import PAGINATION, paging
+from invoicexpress_specbuild.operation import operation
+from invoicexpress_specbuild.parameters import PAGINATION, paging
 
 TAX_CODES = ("NOR", "INT", "RED", "OUT", "ISE")
 TAX_REGIONS = ("PT", "PT-AC", "PT-MA", "Desconhecido")

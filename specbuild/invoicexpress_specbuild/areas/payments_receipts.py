@@ -3,20 +3,24 @@ receipt can be read and canceled (which reopens the paid document)."""
 
 from __future__ import annotations
 
-from ixc.specbuild.area import Area
-from ixc.specbuild.doctypes import (
+from invoicexpress_specbuild.area import Area
+from invoicexpress_specbuild.doctypes import (
     CANCEL_MESSAGE_REQUIRED,
     DOC_TYPES,
     MESSAGES_CHANGE_STATE,
     RECEIPT,
     state_machine_extension,
 )
-from ixc.specbuild.document_model import document_example, document_schema, state_change_schema
-from ixc.specbuild.errors import error, errors_object, not_found
-from ixc.specbuild.example_dates import dmy
-from ixc.specbuild.messages import say
-from ixc.specbuild.nodes import Node, enum, links, obj, ok, param, ref, string, wrap
-from ixc.specbuild.operation import operation
+from invoicexpress_specbuild.document_model import (
+    document_example,
+    document_schema,
+    state_change_schema,
+)
+from invoicexpress_specbuild.errors import error, errors_object, not_found
+from invoicexpress_specbuild.example_dates import dmy
+from invoicexpress_specbuild.messages import say
+from invoicexpress_specbuild.nodes import Node, enum, links, obj, ok, param, ref, string, wrap
+from invoicexpress_specbuild.operation import operation
 
 # api-docs 002 (the bundle's enum lists only TB, MB, CC)
 PAYMENT_MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB", "TR")

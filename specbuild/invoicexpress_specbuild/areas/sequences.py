@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ixc.specbuild.area import Area
-from ixc.specbuild.errors import coded, error, not_found
-from ixc.specbuild.messages import say
-from ixc.specbuild.nodes import (
+from invoicexpress_specbuild.area import Area
+from invoicexpress_specbuild.errors import coded, error, not_found
+from invoicexpress_specbuild.messages import say
+from invoicexpress_specbuild.nodes import (
     Node,
     array,
     empty,
@@ -20,7 +20,7 @@ from ixc.specbuild.nodes import (
     ref,
     wrap,
 )
-from ixc.specbuild.operation import operation
+from invoicexpress_specbuild.operation import operation
 
 # Sequence fields exist for these types (bundle SequenceResponse).
 SEQUENCE_TYPES = (

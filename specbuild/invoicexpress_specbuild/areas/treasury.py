@@ -3,11 +3,11 @@ treasury movements. The only area whose dates are ISO, under `/api/v3/`."""
 
 from __future__ import annotations
 
-from ixc.specbuild.area import Area
-from ixc.specbuild.errors import error, errors_list
-from ixc.specbuild.example_dates import iso
-from ixc.specbuild.messages import say
-from ixc.specbuild.nodes import (
+from invoicexpress_specbuild.area import Area
+from invoicexpress_specbuild.errors import error, errors_list
+from invoicexpress_specbuild.example_dates import iso
+from invoicexpress_specbuild.messages import say
+from invoicexpress_specbuild.nodes import (
     Node,
     array,
     empty,
@@ -21,8 +21,8 @@ from ixc.specbuild.nodes import (
     string,
     wrap,
 )
-from ixc.specbuild.operation import operation
-from ixc.specbuild.parameters import page_example, page_of, paging
+from invoicexpress_specbuild.operation import operation
+from invoicexpress_specbuild.parameters import page_example, page_of, paging
 
 # bundle createClientTreasuryMovement
 TREASURY_PAYMENT_METHODS = (

@@ -8,12 +8,17 @@ fields (doctypes.py); here each operation is written once and expanded per type.
 
 from __future__ import annotations
 
-from ixc.specbuild.area import Area
-from ixc.specbuild.areas.documents.lists import list_paths
-from ixc.specbuild.areas.documents.operations import document_paths, pdf, qr_code, related_documents
-from ixc.specbuild.areas.documents.schemas import schemas
-from ixc.specbuild.doctypes import DOC_TYPES
-from ixc.specbuild.nodes import Node
+from invoicexpress_specbuild.area import Area
+from invoicexpress_specbuild.areas.documents.lists import list_paths
+from invoicexpress_specbuild.areas.documents.operations import (
+    document_paths,
+    pdf,
+    qr_code,
+    related_documents,
+)
+from invoicexpress_specbuild.areas.documents.schemas import schemas
+from invoicexpress_specbuild.doctypes import DOC_TYPES
+from invoicexpress_specbuild.nodes import Node
 
 
 def paths() -> dict[str, Node]:

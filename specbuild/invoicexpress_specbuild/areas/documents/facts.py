@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ixc.specbuild.doctypes import DocType
-from ixc.specbuild.messages import ERRORS, say
+from invoicexpress_specbuild.doctypes import DocType
+from invoicexpress_specbuild.messages import ERRORS, say
 
 # api-docs 002 appendix (M01-M16, M99) ∪ bundle info table (M19-M46); M00 = "no exemption",
 # used by the vendor's examples for `tax_exemption_reason` (api-docs 004).

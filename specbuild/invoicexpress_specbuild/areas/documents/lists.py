@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ixc.specbuild.areas.documents.facts import FAMILY_TAG
-from ixc.specbuild.doctypes import (
+from invoicexpress_specbuild.areas.documents.facts import FAMILY_TAG
+from invoicexpress_specbuild.doctypes import (
     BY_SEGMENT,
     DOC_TYPES,
     LIST_STATUS_FILTER,
@@ -11,10 +11,10 @@ from ixc.specbuild.doctypes import (
     PER_TYPE_LISTS,
     DocType,
 )
-from ixc.specbuild.document_model import document_example
-from ixc.specbuild.nodes import Node, array, enum, ok, query, ref
-from ixc.specbuild.operation import operation
-from ixc.specbuild.parameters import page_example, page_of, paging
+from invoicexpress_specbuild.document_model import document_example
+from invoicexpress_specbuild.nodes import Node, array, enum, ok, query, ref
+from invoicexpress_specbuild.operation import operation
+from invoicexpress_specbuild.parameters import page_example, page_of, paging
 
 
 def list_filters(family: str) -> list[Node]:

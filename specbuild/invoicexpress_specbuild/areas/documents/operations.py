@@ -3,7 +3,7 @@ documents)."""
 
 from __future__ import annotations
 
-from ixc.specbuild.areas.documents.facts import (
+from invoicexpress_specbuild.areas.documents.facts import (
     CORRECTING,
     FAMILY_NOUN,
     FAMILY_TAG,
@@ -12,18 +12,29 @@ from ixc.specbuild.areas.documents.facts import (
     MESSAGES_EMAIL,
     document_write_messages,
 )
-from ixc.specbuild.doctypes import (
+from invoicexpress_specbuild.doctypes import (
     INVALID_STATE_MESSAGE,
     MESSAGES_CHANGE_STATE,
     RECEIPT,
     DocType,
     state_machine_extension,
 )
-from ixc.specbuild.document_model import ADDRESS, document_example
-from ixc.specbuild.errors import error, errors_list, errors_object, not_found
-from ixc.specbuild.example_dates import dmy
-from ixc.specbuild.nodes import Node, array, empty, links, obj, ok, param, query, ref, string
-from ixc.specbuild.operation import operation
+from invoicexpress_specbuild.document_model import ADDRESS, document_example
+from invoicexpress_specbuild.errors import error, errors_list, errors_object, not_found
+from invoicexpress_specbuild.example_dates import dmy
+from invoicexpress_specbuild.nodes import (
+    Node,
+    array,
+    empty,
+    links,
+    obj,
+    ok,
+    param,
+    query,
+    ref,
+    string,
+)
+from invoicexpress_specbuild.operation import operation
 
 _GUIDE_UPDATE_QUIRK: dict[str, Node] = {
     "guides": {

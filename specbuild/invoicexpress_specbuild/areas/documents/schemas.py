@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from ixc.specbuild.areas.clients import contact_input
-from ixc.specbuild.areas.documents.facts import FAMILY_NOUN, TAX_EXEMPTION_CODES
-from ixc.specbuild.doctypes import DOC_TYPES, LIST_TYPE_FILTER, MACHINES, RECEIPT, DocType, pascal
-from ixc.specbuild.document_model import (
+from invoicexpress_specbuild.areas.clients import contact_input
+from invoicexpress_specbuild.areas.documents.facts import FAMILY_NOUN, TAX_EXEMPTION_CODES
+from invoicexpress_specbuild.doctypes import (
+    DOC_TYPES,
+    LIST_TYPE_FILTER,
+    MACHINES,
+    RECEIPT,
+    DocType,
+    pascal,
+)
+from invoicexpress_specbuild.document_model import (
     document_properties,
     document_schema,
     family_document_schema,
     parts,
     state_change_schema,
 )
-from ixc.specbuild.nodes import Node, array, enum, obj, ref, string
+from invoicexpress_specbuild.nodes import Node, array, enum, obj, ref, string
 
 
 def request_parts() -> dict[str, Node]:
