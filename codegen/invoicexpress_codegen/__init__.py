@@ -24,6 +24,7 @@ GENERATOR = "openapi-python-client"
 GENERATOR_VERSION = "0.29.1"
 PACKAGE = "invoicexpress_client"
 REPO = Path(__file__).resolve().parents[2]
+TYPEDGEN = Path(__file__).with_name("typedgen")  # the typed layer's emitters
 CODEGEN = REPO / "overrides" / "codegen"
 CONFIG = CODEGEN / "config.yaml"
 TEMPLATES = CODEGEN / "templates"
@@ -108,7 +109,9 @@ def provenance(spec: Path) -> dict[str, object]:
         "spec": shown,
         "spec_sha256": sha256_of(spec),
         "config_sha256": sha256_of(CONFIG),
-        "typedgen_sha256": sha256_of(Path(__file__).with_name("typedgen.py")),
+        "typedgen_sha256": hashlib.sha256(
+            b"".join(sha256_of(f).encode() for f in sorted(TYPEDGEN.glob("*.py")))
+        ).hexdigest(),
         "typed_runtime_sha256": sha256_of(CODEGEN / "typed_runtime.py"),
         "templates_sha256": templates,
         "templates_tree_sha256": hashlib.sha256(
