@@ -8,7 +8,6 @@ model of the status it got, checked against the spec (see `_decode`).
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import os
 import types
@@ -140,8 +139,7 @@ class _Base:
     def _request(self, call: Call) -> dict[str, Any]:
         """The httpx request arguments of `call`, built by the generated operation module."""
         info = operation_info(call.operation)
-        module = importlib.import_module(info.module)
-        params = inspect.signature(module.sync_detailed).parameters
+        params = info.parameters()
         if len(call.path) != len(info.path_params):
             raise TypeError(
                 f"{call.operation} takes {len(info.path_params)} path ids "
@@ -166,8 +164,7 @@ class _Base:
             kwargs["body"] = body
         elif "body" in params and params["body"].default is inspect.Parameter.empty:
             raise TypeError(f"{call.operation} needs a request body")
-        request: dict[str, Any] = module._get_kwargs(**kwargs)
-        return request
+        return info.request(**kwargs)
 
     def _decode(self, call: Call, response: httpx.Response) -> Any:
         """The model of the status the server answered, decoded and checked (the status and

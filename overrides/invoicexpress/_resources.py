@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Generic
 
-from invoicexpress_client.typed._runtime import (
+from invoicexpress_client.typed.namespaces import RESOURCES
+from invoicexpress_client.typed.namespaces import Namespaces as _GeneratedNamespaces
+from invoicexpress_client.typed.runtime import (
     Async,
     Call,
     M,
@@ -20,8 +22,6 @@ from invoicexpress_client.typed._runtime import (
     Runner,
     Sync,
 )
-from invoicexpress_client.typed.namespaces import RESOURCES
-from invoicexpress_client.typed.namespaces import Namespaces as _GeneratedNamespaces
 
 __all__ = ["Async", "Call", "Mode", "Namespaces", "Resource", "Runner", "Sync"]
 

@@ -13,7 +13,7 @@ hands to users:
   decoder checks);
 - `typed/namespaces.py`: one resource class per namespace with exactly the operations the spec
   has (a method that is not an operation does not exist, for mypy or at run time);
-- `typed/_runtime.py`: copied from `overrides/codegen/typed_runtime.py` (Call, Resource, the
+- `typed/runtime.py`: copied from `overrides/codegen/typed_runtime.py` (Call, Resource, the
   sync/async method descriptors).
 
 Why TypedDicts for requests and dataclasses for responses: requests stay plain dicts users can
@@ -71,7 +71,7 @@ def build(spec: dict[str, Any]) -> dict[str, str]:
             *_HEAD,
             "from typing import ClassVar, Literal",
             "",
-            "from ._runtime import FieldSpecs, Model",
+            "from .runtime import FieldSpecs, Model",
             "from .literals import *  # noqa: F403",
             "",
             "",
@@ -100,7 +100,7 @@ def build(spec: dict[str, Any]) -> dict[str, str]:
             *_HEAD,
             "from typing import ClassVar, Generic, Literal, Unpack",
             "",
-            "from ._runtime import Call, M, Mode, Resource, _drop_none, _with_uid, op, pages",
+            "from .runtime import Call, M, Mode, Resource, _drop_none, _with_uid, op, pages",
             "from .literals import *  # noqa: F403",
             "from .models import *  # noqa: F403",
             "from .requests import *  # noqa: F403",
@@ -126,7 +126,7 @@ def build(spec: dict[str, Any]) -> dict[str, str]:
     )
     return {
         "__init__.py": init,
-        "_runtime.py": RUNTIME.read_text(encoding="utf-8"),
+        "runtime.py": RUNTIME.read_text(encoding="utf-8"),
         "literals.py": literals,
         "models.py": models,
         "requests.py": requests,

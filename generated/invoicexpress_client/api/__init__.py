@@ -3,7 +3,10 @@
 # `ixc generate` (`nox -s generate`) instead. Provenance: generated/GENERATION.json.
 """Contains methods for accessing the API, and OPERATIONS: every operation by snake_case operationId."""
 
-from typing import NamedTuple
+import inspect
+from collections.abc import Mapping
+from importlib import import_module
+from typing import Any, NamedTuple
 
 
 class OperationInfo(NamedTuple):
@@ -18,6 +21,15 @@ class OperationInfo(NamedTuple):
     query_params: tuple[tuple[str, str], ...]
     """(wire name, Python argument name) pairs, e.g. ("date[from]", "datefrom")."""
     has_body: bool
+
+    def parameters(self) -> Mapping[str, inspect.Parameter]:
+        """The request builder's parameters (path ids, query arguments, `body`), annotated."""
+        return inspect.signature(import_module(self.module)._get_kwargs).parameters
+
+    def request(self, *path: Any, **arguments: Any) -> dict[str, Any]:
+        """The httpx request arguments (method, url, params, json, headers) of one call."""
+        built: dict[str, Any] = import_module(self.module)._get_kwargs(*path, **arguments)
+        return built
 
 
 OPERATIONS: dict[str, OperationInfo] = {

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar, Literal
 
-from ._runtime import FieldSpecs, Model
+from .runtime import FieldSpecs, Model
 from .literals import *  # noqa: F403
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar, Generic, Literal, Unpack
 
-from ._runtime import Call, M, Mode, Resource, _drop_none, _with_uid, op, pages
+from .runtime import Call, M, Mode, Resource, _drop_none, _with_uid, op, pages
 from .literals import *  # noqa: F403
 from .models import *  # noqa: F403
 from .requests import *  # noqa: F403
