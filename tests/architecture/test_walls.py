@@ -1,19 +1,23 @@
-"""The walls of docs/ARCHITECTURE.md: no layer imports upwards, no import cycles.
+"""The walls of docs/ARCHITECTURE.md: no layer imports upwards, no import cycles, and across
+packages only public modules and public names.
 
-Every import statement of the shipped code counts, including those inside functions (an import
-moved into a function still makes the dependency); only `if TYPE_CHECKING:` blocks are left out.
+Every import of the shipped code counts: inside functions, under `if not TYPE_CHECKING:`, and
+`importlib.import_module("...")` or `__import__("...")` with a literal name. Only what an
+`if TYPE_CHECKING:` block guards is left out. The graph is read once per test session; the
+planted trees at the end prove each rule fails when its wall is broken.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-# Source roots: the folder each top-level package sits in.
+# Each top-level package and the folder it sits in: the folder tree is the layer diagram.
 ROOTS = {
     "invoicexpress_core": REPO / "core",
     "invoicexpress": REPO / "overrides",
@@ -26,8 +30,8 @@ ROOTS = {
     "invoicexpress_contract_tests": REPO / "contract_tests",
     "benchmarks": REPO,
 }
-# Roles, by module prefix (the longest prefix wins), and what each may import.
-ROLES = {
+# Each package's layer; the pytest plugin is the one module with a layer of its own.
+LAYERS = {
     "invoicexpress_core": "core",
     "invoicexpress": "client",
     "invoicexpress_client": "client",
@@ -55,82 +59,138 @@ ALLOWED = {
     # The pytest plugin (user-facing) hands tests a sandbox and a client bound to it.
     "plugin": {"core", "client", "sandbox", "plugin"},
 }
-# Cycles hidden behind imports inside functions: none left, and none may come back.
-KNOWN_CYCLES: set[frozenset[str]] = set()
+IMPORTERS = {("importlib", "import_module"), ("", "import_module"), ("", "__import__")}
+
+#: module -> {imported module -> names taken from it}
+Graph = dict[str, dict[str, set[str]]]
 
 
-def role(module: str) -> str:
-    best = max((p for p in ROLES if module == p or module.startswith(p + ".")), key=len)
-    return ROLES[best]
+def layer(module: str) -> str:
+    return LAYERS.get(module) or LAYERS[package(module)]
 
 
-def modules() -> dict[str, Path]:
+def package(module: str) -> str:
+    return module.split(".")[0]
+
+
+def modules(roots: Mapping[str, Path]) -> dict[str, Path]:
     out: dict[str, Path] = {}
-    for package, root in ROOTS.items():
-        for file in sorted((root / package).rglob("*.py")):
+    for name, root in roots.items():
+        for file in sorted((root / name).rglob("*.py")):
             parts = file.relative_to(root).with_suffix("").parts
-            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-            out[name] = file
+            out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = file
     return out
 
 
+def _guard(test: ast.expr) -> bool | None:
+    """True for `TYPE_CHECKING`, False for `not TYPE_CHECKING`, None for any other test."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _guard(test.operand)
+        return None if inner is None else not inner
+    name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", None)
+    return True if name == "TYPE_CHECKING" else None
+
+
 def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node that runs, leaving out what only a type checker reads."""
     for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            yield from (n for child in node.orelse for n in [child, *_runtime_nodes(child)])
+        guard = _guard(node.test) if isinstance(node, ast.If) else None
+        if guard is not None:
+            assert isinstance(node, ast.If)
+            for child in node.orelse if guard else node.body:
+                yield child
+                yield from _runtime_nodes(child)
             continue
         yield node
         yield from _runtime_nodes(node)
 
 
-def imports(name: str, file: Path, known: dict[str, Path]) -> set[str]:
-    """The project modules `name` imports (resolved to the longest known module name)."""
+def _dynamic_target(node: ast.AST) -> str | None:
+    """The literal module name of `importlib.import_module("x")` or `__import__("x")`."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func = node.func
+    owner = getattr(func.value, "id", "") if isinstance(func, ast.Attribute) else ""
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    first = node.args[0]
+    if (owner, name) in IMPORTERS and isinstance(first, ast.Constant):
+        return str(first.value)
+    return None
+
+
+def imports(name: str, file: Path, known: Mapping[str, Path]) -> dict[str, set[str]]:
+    """The project modules `name` imports (the longest known name), with the names taken."""
     is_package = file.name == "__init__.py"
-    found: set[str] = set()
+    found: dict[str, set[str]] = {}
     for node in _runtime_nodes(ast.parse(file.read_text(encoding="utf-8"))):
-        targets: list[str] = []
+        targets: list[tuple[str, str]] = []  # (module or module.name, name taken or "")
         if isinstance(node, ast.Import):
-            targets = [a.name for a in node.names]
+            targets = [(a.name, "") for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 anchor = name.split(".") if is_package else name.split(".")[:-1]
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, *([base] if base else [])])
-            targets = [f"{base}.{a.name}" for a in node.names] + [base]
-        for target in targets:
+            targets = [(f"{base}.{a.name}", a.name) for a in node.names] + [(base, "")]
+        elif (dynamic := _dynamic_target(node)) is not None:
+            targets = [(dynamic, "")]
+        for target, taken in targets:
             parts = target.split(".")
             for i in range(len(parts), 0, -1):
                 candidate = ".".join(parts[:i])
                 if candidate in known:
                     if candidate != name:
-                        found.add(candidate)
+                        names = found.setdefault(candidate, set())
+                        if taken and i < len(parts):  # a name taken from the module
+                            names.add(taken)
                     break
     return found
 
 
-def graph() -> dict[str, set[str]]:
-    known = modules()
+def build_graph(roots: Mapping[str, Path]) -> Graph:
+    known = modules(roots)
     return {name: imports(name, file, known) for name, file in known.items()}
 
 
-def test_the_source_roots_are_found() -> None:
-    known = modules()
-    assert {"invoicexpress_core.spec", "invoicexpress._client", "ixc.cli"} <= set(known)
+@functools.cache
+def graph() -> Graph:
+    """The project's import graph, read once per session."""
+    return build_graph(ROOTS)
 
 
-def test_no_layer_imports_upwards() -> None:
-    upward = [
-        f"{src} ({role(src)}) imports {dst} ({role(dst)})"
-        for src, targets in graph().items()
+def upward(edges: Graph) -> list[str]:
+    return [
+        f"{src} ({layer(src)}) imports {dst} ({layer(dst)})"
+        for src, targets in edges.items()
         for dst in sorted(targets)
-        if role(dst) not in ALLOWED[role(src)]
+        if layer(dst) not in ALLOWED[layer(src)]
     ]
-    assert not upward, "imports against the layers:\n" + "\n".join(upward)
 
 
-def _cycles(edges: dict[str, set[str]]) -> list[frozenset[str]]:
-    """Strongly connected components with more than one module (Tarjan)."""
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_crossings(edges: Graph) -> list[str]:
+    """Imports from another package of a `_private` module or a `_private` name."""
+    out = []
+    for src, targets in edges.items():
+        for dst, names in sorted(targets.items()):
+            if package(src) == package(dst):
+                continue
+            hidden = [p for p in dst.split(".")[1:] if _private(p)]
+            hidden += sorted(n for n in names if _private(n))
+            if hidden:
+                out.append(f"{src} imports {dst} ({', '.join(hidden)})")
+    return out
+
+
+def cycles(edges: Graph) -> list[frozenset[str]]:
+    """Strongly connected components with more than one module (Tarjan), leaving out edges
+    to a package's own `__init__` (a submodule reading its package's re-exports is how Python
+    packages work, not a design cycle)."""
+    plain = {s: {d for d in t if not s.startswith(d + ".")} for s, t in edges.items()}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -141,7 +201,7 @@ def _cycles(edges: dict[str, set[str]]) -> list[frozenset[str]]:
         index[v] = low[v] = len(index)
         stack.append(v)
         on_stack.add(v)
-        for w in edges.get(v, ()):
+        for w in sorted(plain.get(v, ())):
             if w not in index:
                 visit(w)
                 low[v] = min(low[v], low[w])
@@ -158,52 +218,125 @@ def _cycles(edges: dict[str, set[str]]) -> list[frozenset[str]]:
             if len(component) > 1:
                 out.append(frozenset(component))
 
-    for v in sorted(edges):
+    for v in sorted(plain):
         if v not in index:
             visit(v)
     return out
 
 
-def _package_free(edges: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Edges without those to a package's own `__init__` (a submodule reading its package's
-    re-exports is how Python packages work, not a design cycle)."""
-    return {
-        src: {dst for dst in targets if not src.startswith(dst + ".")}
-        for src, targets in edges.items()
-    }
+# --- the walls of this repository
 
 
-def test_no_new_import_cycles() -> None:
-    cycles = set(_cycles(_package_free(graph())))
-    new = [sorted(c) for c in cycles - KNOWN_CYCLES]
-    assert not new, f"import cycles: {new}"
+def test_the_source_roots_are_found() -> None:
+    assert {"invoicexpress_core.spec", "invoicexpress._client", "ixc.cli"} <= set(graph())
+    assert {package(m) for m in graph()} == set(ROOTS)
 
 
-def test_the_known_cycles_are_still_there() -> None:
-    """When phase B breaks one, this fails: take it off KNOWN_CYCLES."""
-    cycles = set(_cycles(_package_free(graph())))
-    assert cycles >= KNOWN_CYCLES, f"gone: {sorted(map(sorted, KNOWN_CYCLES - cycles))}"
+def test_no_layer_imports_upwards() -> None:
+    found = upward(graph())
+    assert not found, "imports against the layers:\n" + "\n".join(found)
+
+
+def test_no_import_cycles() -> None:
+    assert not cycles(graph()), f"import cycles: {[sorted(c) for c in cycles(graph())]}"
+
+
+def test_no_package_uses_another_ones_private_modules_or_names() -> None:
+    """Across packages only public modules and names (`cmd_sandbox` once imported `_serve`;
+    the client once called the generated modules' `_get_kwargs`)."""
+    found = private_crossings(graph())
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize(
     ("src", "dst", "expected"),
     [("invoicexpress_core.spec", "ixc.cli", False), ("ixc.cli", "invoicexpress_core.spec", True),
-     ("invoicexpress_contract_tests.conftest", "invoicexpress._client", False)],
+     ("invoicexpress_contract_tests.conftest", "invoicexpress._client", False),
+     ("invoicexpress_sandbox.pytest_plugin", "invoicexpress", True),
+     ("invoicexpress_sandbox._app", "invoicexpress", False)],
 )  # fmt: skip
 def test_the_rules_themselves(src: str, dst: str, expected: bool) -> None:
-    assert (role(dst) in ALLOWED[role(src)]) is expected
+    assert (layer(dst) in ALLOWED[layer(src)]) is expected
 
 
 def test_a_cycle_is_detected() -> None:
-    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [frozenset("abc")]
+    edges: Graph = {"a": {"b": set()}, "b": {"c": set()}, "c": {"a": set()}, "d": {"a": set()}}
+    assert cycles(edges) == [frozenset("abc")]
 
 
-def test_no_package_imports_another_ones_private_modules() -> None:
-    """Across packages only public modules are used (`cmd_sandbox` once imported `_serve`)."""
-    private = [
-        f"{src} imports {dst}"
-        for src, targets in graph().items()
-        for dst in sorted(targets)
-        if role(src) != role(dst) and any(p.startswith("_") for p in dst.split(".")[1:])
-    ]
-    assert not private, "\n".join(private)
+# --- each blind spot of an earlier wall test, planted in a small tree: the rule must see it
+
+PLANTED = {
+    "invoicexpress_core": "core",
+    "invoicexpress": "overrides",
+    "invoicexpress_client": "generated",
+    "ixc": "toolkit",
+}
+CLEAN = {
+    "invoicexpress_core/__init__.py": "",
+    "invoicexpress_core/spec.py": "from typing import TYPE_CHECKING\n",
+    "invoicexpress/__init__.py": "from invoicexpress_client import api\n",
+    "invoicexpress_client/__init__.py": "",
+    "invoicexpress_client/api.py": "def _get_kwargs() -> None: ...\ndef request() -> None: ...\n",
+    "invoicexpress_client/_runtime.py": "",
+    "ixc/__init__.py": "",
+    "ixc/cli.py": "import invoicexpress_core.spec\n",
+}
+BLIND_SPOTS = {
+    "import_module": (
+        "invoicexpress_core/spec.py",
+        "import importlib\n\ndef load() -> None:\n    importlib.import_module('ixc.cli')\n",
+        upward,
+    ),
+    "__import__": ("invoicexpress_core/spec.py", "__import__('ixc.cli')\n", upward),
+    "if not TYPE_CHECKING": (
+        "invoicexpress_core/spec.py",
+        "from typing import TYPE_CHECKING\nif not TYPE_CHECKING:\n    from ixc import cli\n",
+        upward,
+    ),
+    "TYPE_CHECKING else branch": (
+        "invoicexpress_core/spec.py",
+        "import typing\nif typing.TYPE_CHECKING:\n    pass\nelse:\n    import ixc.cli\n",
+        upward,
+    ),
+    "private module, same layer": (
+        "invoicexpress/__init__.py",
+        "from invoicexpress_client._runtime import Call\n",
+        private_crossings,
+    ),
+    "private name, same layer": (
+        "invoicexpress/__init__.py",
+        "from invoicexpress_client.api import _get_kwargs\n",
+        private_crossings,
+    ),
+    "private module by import_module": (
+        "invoicexpress/__init__.py",
+        "from importlib import import_module\nimport_module('invoicexpress_client._runtime')\n",
+        private_crossings,
+    ),
+}
+
+
+def _plant(tmp: Path, files: Mapping[str, str]) -> Graph:
+    for rel, text in files.items():
+        path = tmp / PLANTED[rel.split("/")[0]] / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return build_graph({name: tmp / folder for name, folder in PLANTED.items()})
+
+
+def test_the_clean_planted_tree_passes(tmp_path: Path) -> None:
+    edges = _plant(tmp_path, CLEAN)
+    assert edges["ixc.cli"] == {"invoicexpress_core.spec": set()}
+    assert upward(edges) == private_crossings(edges) == []
+
+
+def test_a_type_checking_block_is_still_left_out(tmp_path: Path) -> None:
+    guarded = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import ixc.cli\n"
+    assert upward(_plant(tmp_path, {**CLEAN, "invoicexpress_core/spec.py": guarded})) == []
+
+
+@pytest.mark.parametrize("spot", sorted(BLIND_SPOTS))
+def test_each_blind_spot_is_seen(tmp_path: Path, spot: str) -> None:
+    where, code, rule = BLIND_SPOTS[spot]
+    assert rule(_plant(tmp_path, {**CLEAN, where: code})), f"{spot} went unseen"
