@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ._faults import FAULTS, QUIRKS
     from ._guard import TOKEN_ENV, TOKEN_HEADER
     from ._store import SYNC_MODES, Store
+    from .handle import SandboxHandle
 
 __all__ = [
     "FAULTS",
@@ -28,6 +29,7 @@ __all__ = [
     "TOKEN_HEADER",
     "Options",
     "Sandbox",
+    "SandboxHandle",
     "StartupError",
     "Store",
     "create_app",
@@ -38,6 +40,7 @@ _HOME = {
     "SYNC_MODES": "._store",
     "TOKEN_ENV": "._guard",
     "TOKEN_HEADER": "._guard",
+    "SandboxHandle": ".handle",
     "Options": "._app",
     "Sandbox": "._app",
     "StartupError": "._app",

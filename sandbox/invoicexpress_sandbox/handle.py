@@ -1,21 +1,12 @@
-"""pytest plugin (entry point `pytest11`): the sandbox as fixtures, for your own test suite.
+"""What the `ix_sandbox` fixture hands a test: `SandboxHandle`, the sandbox's address and its
+admin helpers (`reset`, faults, clock, rate limit, outbox, calls). Import it to annotate your
+tests (`def test_x(ix_sandbox: SandboxHandle)`); `mypy --strict` then checks them.
 
-    def test_paid_invoice(ix, ix_sandbox): ...            # typed client + sandbox handle
-
-    @pytest.mark.ix_sandbox(faults=["wrong_status"], now=NEW_YEAR, rate_limit=5)
-    def test_my_code_survives_a_broken_server(ix): ...
-
-One sandbox per test session (per pytest-xdist worker: each worker is its own session), on a
-free loopback port, rate limit off. Before each test that uses it, everything is reset (state,
-outbox, faults, quirks, clock, rate limit, recorded calls); the marker's settings are applied
-after that reset and undone after the test. Every admin request goes through `SandboxAdmin`,
-which sends the `X-Sandbox-Token` header.
+Every admin request goes through `SandboxAdmin`, which sends the `X-Sandbox-Token` header.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -25,20 +16,10 @@ import pytest
 from invoicexpress_sandbox import TOKEN_HEADER
 
 if TYPE_CHECKING:
-    from invoicexpress import AsyncInvoiceXpress, InvoiceXpress
-
     from .testing import RunningSandbox
 
 MARKER = "ix_sandbox"
-MARKER_HELP = (
-    "ix_sandbox(faults=[...], quirks=[...], now=date/datetime/ISO text, rate_limit=N): settings "
-    "for one test (invoicexpress_sandbox plugin); reset after the test"
-)
 _MARKER_KEYS = frozenset({"faults", "quirks", "now", "rate_limit"})
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", MARKER_HELP)
 
 
 class SandboxAdmin:
@@ -173,79 +154,3 @@ def _check_names(faults: list[str], quirks: list[str]) -> None:
             _bad_marker(
                 f"unknown {what} {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
             )
-
-
-@pytest.fixture(scope="session")
-def ix_sandbox_server() -> Iterator[RunningSandbox]:
-    """The session's sandbox process handles (one per xdist worker); prefer `ix_sandbox`."""
-    try:
-        from .testing import running_sandbox
-    except ImportError as exc:  # the plugin loads with the client alone; the server needs more
-        missing = (exc.name or "starlette").split(".")[0]
-    else:
-        missing = ""
-    if missing:
-        pytest.fail(
-            f"the sandbox fixtures need {missing!r}: pip install 'invoicexpress-contract[sandbox]'",
-            pytrace=False,
-        )
-    with running_sandbox() as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def _ix_sandbox_admin(ix_sandbox_server: RunningSandbox) -> Iterator[SandboxAdmin]:
-    admin = SandboxAdmin(ix_sandbox_server.base_url, ix_sandbox_server.admin_token)
-    yield admin
-    admin.close()
-
-
-@pytest.fixture
-def ix_sandbox(
-    request: pytest.FixtureRequest,
-    ix_sandbox_server: RunningSandbox,
-    _ix_sandbox_admin: SandboxAdmin,
-) -> Iterator[SandboxHandle]:
-    """The sandbox, reset to the start, with this test's `ix_sandbox` marker applied."""
-    handle = SandboxHandle(ix_sandbox_server, _ix_sandbox_admin)
-    handle.reset()
-    marker = request.node.get_closest_marker(MARKER)
-    if marker is not None:
-        handle.apply_marker(marker)
-    yield handle
-    if marker is not None:  # undo the marker for anything that shares the server later
-        handle.reset()
-
-
-@pytest.fixture
-def ix(ix_sandbox: SandboxHandle) -> Iterator[InvoiceXpress]:
-    """A typed client on the sandbox's demo account: no pacing, no retries (errors surface)."""
-    from invoicexpress import InvoiceXpress
-
-    client = InvoiceXpress(
-        ix_sandbox.account_name,
-        ix_sandbox.api_key,
-        base_url=ix_sandbox.base_url,
-        requests_per_minute=0,
-        max_retries=0,
-    )
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def ix_async(ix_sandbox: SandboxHandle) -> Iterator[AsyncInvoiceXpress]:
-    """The async client, usable from any event loop the test runs (no pooled connections stay
-    bound to a loop, so closing it after the test is safe)."""
-    from invoicexpress import AsyncInvoiceXpress
-
-    client = AsyncInvoiceXpress(
-        ix_sandbox.account_name,
-        ix_sandbox.api_key,
-        base_url=ix_sandbox.base_url,
-        requests_per_minute=0,
-        max_retries=0,
-        transport=httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0)),
-    )
-    yield client
-    asyncio.run(client.aclose())
