@@ -156,9 +156,11 @@ def drift(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
 def bench(session: nox.Session) -> None:
-    """Benchmarks: start-up and sandbox throughput against same-run baselines (and Prism)."""
+    """Benchmarks: start-up (also a user's pytest session) and sandbox throughput against
+    same-run baselines (and Prism)."""
     _install(session)
     session.run("python", "-m", "benchmarks.startup")
+    session.run("python", "-m", "benchmarks.plugin_startup")
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 
