@@ -56,7 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=sorted(FAULTS) + sorted(QUIRKS),
         help="switch on a fault or a known live quirk (repeatable)",
     )
-    parser.add_argument("--spec", type=Path, help="spec file (default: the repository's)")
+    parser.add_argument(
+        "--spec", type=Path, help="spec file (default: the one `ixc spec path` prints)"
+    )
     parser.add_argument(
         "--live-like",
         action="store_true",

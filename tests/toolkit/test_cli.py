@@ -39,3 +39,37 @@ def test_version_is_the_installed_distributions(capsys: pytest.CaptureFixture[st
         main(["--version"])
     assert exc.value.code == 0
     assert capsys.readouterr().out == f"ixc {version('invoicexpress-contract')}\n"
+
+
+def test_spec_path_prints_the_spec_in_use(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from invoicexpress_core.spec import load_spec
+
+    monkeypatch.delenv("IXC_SPEC", raising=False)
+    assert main(["spec", "path"]) == 0
+    printed = Path(capsys.readouterr().out.strip())
+    assert printed.is_absolute()
+    assert printed.read_bytes() == Path(load_spec().path).read_bytes()
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("openapi: 3.1.0\n")
+    monkeypatch.setenv("IXC_SPEC", str(mine))
+    assert main(["spec", "path"]) == 0
+    assert capsys.readouterr().out == f"{mine.resolve()}\n"
+    monkeypatch.setenv("IXC_SPEC", str(tmp_path / "missing.yaml"))
+    assert main(["spec", "path"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ixc: error: the spec ")
+    assert err.endswith("(check IXC_SPEC)\n")
+
+
+@pytest.mark.parametrize("command", ["sandbox", "spec", "contract", "drift", "generate"])
+def test_help_points_at_nothing_only_a_checkout_has(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The help an installed wheel prints names no file of this repository."""
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    for checkout_only in ("README.md", "the repository", " sandbox/", "toolkit/"):
+        assert checkout_only not in out, f"ixc {command} --help mentions {checkout_only!r}"

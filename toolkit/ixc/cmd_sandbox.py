@@ -20,7 +20,8 @@ def register(subparsers: Any) -> None:
         "sandbox",
         help="run the local InvoiceXpress sandbox",
         description="Serve a stateful InvoiceXpress sandbox on 127.0.0.1; prints its base URL, "
-        "account name and API key. Admin routes live under /_sandbox/ (see sandbox/README.md).",
+        "account name and API key. Admin routes live under /_sandbox/ (health, reset, accounts, "
+        "outbox, clock, faults, rate-limit, calls, state; they need the X-Sandbox-Token header).",
     )
     add_arguments(parser)
     parser.set_defaults(func=_run)

@@ -1,4 +1,4 @@
-"""`ixc spec build [--check]` and `ixc spec validate`."""
+"""`ixc spec build [--check]`, `ixc spec validate` and `ixc spec path`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ixc.usage import UsageError, require_extra, yaml_mapping
 
 
 def register(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser("spec", help="build and validate spec/")
+    parser: argparse.ArgumentParser = sub.add_parser("spec", help="build, validate, find the spec")
     verbs = parser.add_subparsers(dest="verb", required=True)
     build = verbs.add_parser("build", help="write spec/invoicexpress.yaml from the builder")
     build.add_argument(
@@ -23,6 +23,23 @@ def register(sub: Any) -> None:
     validate = verbs.add_parser("validate", help="validate a spec file as OpenAPI 3.1")
     validate.add_argument("path", nargs="?", type=Path, help="default: the project's spec")
     validate.set_defaults(func=_validate)
+    path = verbs.add_parser(
+        "path",
+        help="print the path of the spec in use (to diff against, or to give to other tools)",
+        description="Print the spec every command uses: $IXC_SPEC when set, else the checkout's "
+        "spec/invoicexpress.yaml, else the copy installed with the package.",
+    )
+    path.set_defaults(func=_path)
+
+
+def _path(args: argparse.Namespace) -> int:
+    from invoicexpress_core.spec import spec_path
+
+    found = spec_path().resolve()
+    if not found.is_file():
+        raise UsageError(f"the spec {found} does not exist (check IXC_SPEC)")
+    print(found)
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:
