@@ -122,7 +122,11 @@ def pytest_configure(config: pytest.Config) -> None:
 # Under a request budget, what tells most goes first: every operation once, one test of each
 # error family, every transition and the behavioural oracles; then everything else.
 _FIRST = ("test_operation_answers_its_documented_success",)
-_THEN = ("test_allowed_transition_gives_documented_status", "test_behaviour.py::")
+_THEN = (
+    "test_allowed_transition_gives_documented_status",
+    "test_behaviour.py::",
+    "test_lists.py::",
+)
 _ONE_EACH = (
     "test_missing_and_wrong_key_give_401",
     "test_unknown_ids_give_404",

@@ -7,9 +7,8 @@ wrong value of the right type, so these follow the data.
 - arithmetic from the items at each line's own tax rate (the rate of the tax named in the
   request, read from listTaxes), under a global discount, up to the document's totals, with a
   retention that changes no amount;
-- an update, a change of state or a delete that answered 2xx is visible on the next read;
-- list filters narrow to what they name, on this worker's own documents only; a filter given
-  several values lists the union of what each value lists alone;
+- an update, a change of state or a delete that answered 2xx is visible on the next read
+  (list filters and pages: test_lists.py);
 - `proprietary_uid` makes a create idempotent; a full payment settles, each payment yields its
   receipt.
 
@@ -19,17 +18,24 @@ server, with any data already in it, gives the same verdict.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from invoicexpress_core.calendar import dmy
 from invoicexpress_core.spec import load_spec
 
-from ._client import SERVER_CLOCK, ContractClient
+from ._client import ContractClient
+from ._documents import (
+    body_of,
+    dec,
+    final_invoice,
+    lines_for,
+    r2,
+    rates,
+    ymd,
+)
 from ._world import (
     TextPath,
     World,
@@ -37,14 +43,12 @@ from ._world import (
     accented,
     at_path,
     example_request,
-    properties,
     request_root,
     root_key,
     text_paths,
 )
 
 SPEC = load_spec()
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 WITH_ITEMS = sorted(
     {
@@ -57,70 +61,6 @@ WITH_ITEMS = sorted(
         and "items" in next(iter(example_request(SPEC, op).values()))
     }
 )
-MACHINES = {str(op.state_machine["document_type"]): op for op in SPEC if op.state_machine}
-
-
-def dec(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-
-
-def r2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def body_of(response: Any) -> dict[str, Any]:
-    out: dict[str, Any] = next(iter(response.json().values()))
-    return out
-
-
-def rates(api: ContractClient, world: World) -> dict[str, Decimal]:
-    """Tax name -> rate (percent) of the account, read once per worker."""
-    if "rates" not in world._cache:
-        rows = api.call("listTaxes").json()["taxes"]
-        world._cache["rates"] = {
-            str(t["name"]): d for t in rows if (d := dec(t.get("value"))) is not None
-        }
-    found: dict[str, Decimal] = world._cache["rates"]
-    return found
-
-
-def two_rates(api: ContractClient, world: World) -> list[str]:
-    """Names of up to two taxes with different rates, the higher first."""
-    by_rate: dict[Decimal, str] = {}
-    for name, rate in sorted(rates(api, world).items()):
-        by_rate.setdefault(rate, name)
-    names = [by_rate[r] for r in sorted(by_rate, reverse=True)]
-    if not names:
-        pytest.skip("listTaxes lists no tax with a numeric value: no rate to compute with")
-    return names[:2]
-
-
-def lines_for(api: ContractClient, world: World) -> list[dict[str, Any]]:
-    """Two lines at different tax rates, with fractional prices, quantities and a discount."""
-    taxes = two_rates(api, world)
-    return [
-        {
-            "name": world.unique("line-a"),
-            "description": "first line",
-            "unit_price": "12.345",
-            "quantity": "3",
-            "discount": 10,
-            "tax": {"name": taxes[0]},
-        },
-        {
-            "name": world.unique("line-b"),
-            "description": "second line",
-            "unit_price": "7.5",
-            "quantity": "2.5",
-            "discount": 0,
-            "tax": {"name": taxes[-1]},
-        },
-    ]
 
 
 def check_round_trip(
@@ -405,15 +345,8 @@ def _same_fields(where: str, sent: dict[str, Any], got: dict[str, Any]) -> list[
     return out
 
 
-def _final(api: ContractClient, world: World, **overrides: Any) -> dict[str, Any]:
-    doc = world.new_document("invoices", **overrides)
-    response = world.change_state("invoices", doc["id"], "finalized")
-    assert response.status_code == 200, f"[changeInvoiceState] {api.describe(response)}"
-    return body_of(response)
-
-
 def test_payments_settle_and_each_yields_a_receipt(api: ContractClient, world: World) -> None:
-    invoice = _final(api, world)
+    invoice = final_invoice(api, world)
     total = dec(invoice["total"])
     assert total is not None, f"[changeInvoiceState] total {invoice['total']!r}"
     assert total > 0, f"[changeInvoiceState] total {invoice['total']!r}"
@@ -477,174 +410,12 @@ def test_proprietary_uid_makes_a_create_idempotent(api: ContractClient, world: W
     )
 
 
-def _listed(api: ContractClient, query: dict[str, Any]) -> list[dict[str, Any]]:
-    q = {"text": api.target.worker_marker, "per_page": 100, **query}
-    rows: list[dict[str, Any]] = api.call("listInvoices", query=q).json()["invoices"]
-    return rows
-
-
-def test_list_filters_narrow_to_what_they_name(api: ContractClient, world: World) -> None:
-    """Two of this worker's invoices that differ in every filtered field; each filter must
-    keep the one it names and drop the other."""
-    small = world.new_document("invoices", items=lines_for(api, world)[:1])
-    large = _final(api, world, items=lines_for(api, world))
-    ids = {small["id"], large["id"]}
-    problems: list[str] = []
-
-    def expect(label: str, query: dict[str, Any], keep: set[int], drop: set[int]) -> None:
-        rows = _listed(api, query)
-        got = {r["id"] for r in rows}
-        if keep - got:
-            problems.append(f"[listInvoices] {label} {query} left out {sorted(keep - got)}")
-        if drop & got:
-            problems.append(f"[listInvoices] {label} {query} kept {sorted(drop & got)}")
-        strangers = [r["id"] for r in rows if api.target.worker_marker not in str(r)]
-        if strangers:
-            problems.append(
-                f"[listInvoices] text={api.target.worker_marker} listed {strangers[:5]}, "
-                "which do not carry it"
-            )
-
-    expect("text", {}, ids, set())
-    expect("text", {"text": small["reference"]}, {small["id"]}, {large["id"]})
-    expect("status", {"status[]": "draft"}, {small["id"]}, {large["id"]})
-    expect("status", {"status[]": "sent"}, {large["id"]}, {small["id"]})
-    expect("type", {"type[]": "Invoice"}, ids, set())
-    expect("type", {"type[]": "CreditNote"}, set(), ids)
-    expect("reference", {"reference": small["reference"]}, {small["id"]}, {large["id"]})
-    day = small["date"]
-    ages = dt.timedelta(days=36_500)  # a century either side of the server's today
-    long_ago, far_ahead = dmy(SERVER_CLOCK.today() - ages), dmy(SERVER_CLOCK.today() + ages)
-    expect("date", {"date[from]": day, "date[to]": day}, ids, set())
-    expect("date", {"date[to]": long_ago}, set(), ids)
-    expect("due date", {"due_date[from]": long_ago, "due_date[to]": far_ahead}, ids, set())
-    expect("due date", {"due_date[to]": long_ago}, set(), ids)
-    lo, hi = dec(small["before_taxes"]), dec(large["before_taxes"])
-    assert lo is not None, f"[createInvoice] before_taxes {small['before_taxes']!r}"
-    assert hi is not None, f"[changeInvoiceState] before_taxes {large['before_taxes']!r}"
-    assert lo < hi, f"[listInvoices] one line ({lo}) should cost less than two ({hi})"
-    middle = float(r2((lo + hi) / 2))
-    expect("amount", {"total_before_taxes[to]": middle}, {small["id"]}, {large["id"]})
-    expect("amount", {"total_before_taxes[from]": middle}, {large["id"]}, {small["id"]})
-    assert not problems, "\n".join(problems)
-
-
-Filter = tuple[str, tuple[str, ...], tuple[str, ...]]  # (in, path, enum values)
-
-
-def array_filters(op: Any) -> list[Filter]:
-    """The filters of a list operation that take a list of values: array query parameters
-    (`status[]`...) and arrays of the body's filter object (listClientInvoices)."""
-    out: list[Filter] = []
-    for raw in op.raw.get("parameters", []):
-        param = SPEC.resolve(raw)
-        schema = SPEC.resolve(param.get("schema") or {})
-        if param.get("in") == "query" and schema.get("type") == "array":
-            values = SPEC.resolve(schema.get("items") or {}).get("enum") or []
-            out.append(("query", (param["name"],), tuple(map(str, values))))
-    pointer = SPEC.request_schema_pointer(op)
-
-    def walk(schema: Any, at: tuple[str, ...]) -> None:
-        for name, sub in properties(SPEC, schema).items():
-            if sub.get("type") == "array":
-                values = SPEC.resolve(sub.get("items") or {}).get("enum") or []
-                out.append(("body", (*at, name), tuple(map(str, values))))
-            elif properties(SPEC, sub):
-                walk(sub, (*at, name))
-
-    if pointer is not None:
-        walk(SPEC.pointer("#" + pointer), ())
-    return out
-
-
-MULTI_VALUE = sorted(
-    op.operation_id
-    for op in SPEC
-    if op.operation_id.startswith("list") and any(len(f[2]) > 1 for f in array_filters(op))
-)
-
-
-def kinds_listed(world: World, op: Any) -> list[str]:
-    """Document types whose `type` a filter of `op` names and a create makes, those needing no
-    owner document first, then the current before the legacy ones."""
-    named = {v for _where, _path, values in array_filters(op) for v in values}
-    creatable = {o.document_type for o in SPEC if o.operation_id.startswith("create")}
-    kinds = [k for k, d in SPEC.document_types.items() if d.type in named and k in creatable]
-    return sorted(
-        kinds,
-        key=lambda k: (
-            "owner_invoice_id" in request_root(SPEC, world.create_op(k)),
-            SPEC.document_types[k].legacy,
-        ),
-    )
-
-
-@pytest.mark.parametrize("operation_id", MULTI_VALUE)
-def test_list_filters_with_several_values_select_the_union(
-    api: ContractClient, world: World, operation_id: str
-) -> None:
-    """A filter given several values (`status[]=draft&status[]=sent`) lists the union of what
-    each value lists alone. Two documents of this test's own client, a draft of one type and a
-    final of another, are what each filter is judged on (rows of others are ignored)."""
-    op = SPEC.operations[operation_id]
-    kinds = kinds_listed(world, op)
-    assert kinds, f"[{operation_id}] no document type of the spec is named by its filters"
-    name = world.unique("union")
-    client = {"name": name, "code": world.unique("u")[-30:]}
-    draft = world.new_document(kinds[0], client=client)
-    second = kinds[min(1, len(kinds) - 1)]
-    other = world.new_document(second, client=client)
-    machine = MACHINES[second].state_machine if second in MACHINES else None
-    if machine and "finalized" in {t["event"] for t in machine["transitions"]}:
-        made = world.change_state(second, other["id"], "finalized")
-        assert made.status_code == 200, f"[{operation_id}] setup: {api.describe(made)}"
-    ours = {int(draft["id"]), int(other["id"])}
-    params = {"client-id": draft["client"]["id"]} if "{client-id}" in op.path else {}
-    names = {SPEC.resolve(p)["name"] for p in op.raw.get("parameters", [])}
-    base = {"per_page": 100, **({"text": name} if "text" in names else {})}
-
-    def listed(where: str, path: tuple[str, ...], values: list[str]) -> set[int]:
-        if where == "query":
-            response = api.call(operation_id, params, query={**base, path[0]: values})
-        else:
-            body: dict[str, Any] = {path[-1]: values}
-            for key in reversed(path[:-1]):
-                body = {key: body}
-            response = api.call(operation_id, params, query=base, json=body)
-        rows = next((v for v in response.json().values() if isinstance(v, list)), [])
-        return {int(r["id"]) for r in rows} & ours
-
-    problems = []
-    for where, path, values in (f for f in array_filters(op) if len(f[2]) > 1):
-        alone: dict[str, set[int]] = {}
-        pair = list(values[:2])
-        for value in values:  # until two values list different documents of ours
-            alone[value] = listed(where, path, [value])
-            mine = alone[value]
-            found = [v for v in alone if mine and not (alone[v] <= mine or mine <= alone[v])]
-            if found:
-                pair = [found[0], value]
-                break
-        for value in pair:
-            alone.setdefault(value, listed(where, path, [value]))
-        both = listed(where, path, pair)
-        union = alone[pair[0]] | alone[pair[1]]
-        if both != union:
-            label = "&".join(f"{'.'.join(path)}={v}" for v in pair)
-            problems.append(
-                f"[{operation_id}] {label} listed {sorted(both)} of this test's documents, "
-                f"not the union {sorted(union)} of {pair[0]} alone {sorted(alone[pair[0]])} "
-                f"and {pair[1]} alone {sorted(alone[pair[1]])}"
-            )
-    assert not problems, "\n".join(problems)
-
-
 def test_numbering_is_gapless_and_dates_never_go_back(api: ContractClient, world: World) -> None:
     """Finalised invoices of one series: consecutive numbers, ATCUD ending in the number, the
     series' dates in order; and a draft that did not become final took no number."""
-    finals = [_final(api, world) for _ in range(2)]
+    finals = [final_invoice(api, world) for _ in range(2)]
     world.new_document("invoices")  # a draft in between takes no number
-    finals.append(_final(api, world))
+    finals.append(final_invoice(api, world))
     problems = []
     numbers = []
     for doc in finals:
@@ -664,84 +435,11 @@ def test_numbering_is_gapless_and_dates_never_go_back(api: ContractClient, world
     for (s1, n1, d1, _), (s2, n2, d2, a2) in itertools.pairwise(numbers):
         if s1 == s2 and n2 != n1 + 1:
             problems.append(f"[changeInvoiceState] series {s1}: {n1} then {n2} (not gapless)")
-        if s1 == s2 and _ymd(d2) < _ymd(d1):
+        if s1 == s2 and ymd(d2) < ymd(d1):
             problems.append(f"[changeInvoiceState] series {s1}: date {d2} after {d1}")
         if a2 not in (None, "N/D", "N/A") and not str(a2).endswith(f"-{n2}"):
             problems.append(f"[changeInvoiceState] atcud {a2!r} does not end with -{n2}")
     assert not problems, "\n".join(problems)
-
-
-def _ymd(dmy: str) -> str:
-    d, m, y = [*dmy.split("/"), "", "", ""][:3]
-    return f"{y}{m}{d}"
-
-
-PAGINATED = sorted(
-    op.operation_id
-    for op in SPEC
-    if op.operation_id.startswith("list")
-    and "per_page" in {SPEC.resolve(p)["name"] for p in op.raw.get("parameters", [])}
-)
-
-
-def _page(
-    api: ContractClient,
-    operation_id: str,
-    params: dict[str, Any],
-    n: int,
-    per_page: int,
-    seen: tuple[set[Any], list[str]],
-) -> list[Any]:
-    """Rows of page `n`; what disagrees goes to `seen[1]`, the total to `seen[0]`."""
-    totals, problems = seen
-    body = api.call(operation_id, params, query={"page": n, "per_page": per_page}).json()
-    rows: Any = next((v for k, v in body.items() if k != "pagination"), [])
-    pagination = body.get("pagination") or {}
-    totals.add(pagination.get("total_entries"))
-    if "current_page" in pagination and int(pagination["current_page"]) != n:
-        problems.append(f"[{operation_id}] page={n} says current_page {pagination['current_page']}")
-    if pagination.get("per_page") not in (None, per_page, str(per_page)):
-        problems.append(
-            f"[{operation_id}] per_page={per_page} says per_page {pagination['per_page']}"
-        )
-    if len(rows) > per_page:
-        problems.append(f"[{operation_id}] per_page={per_page} gave {len(rows)} rows")
-    total = int(pagination.get("total_entries") or 0)
-    pages = pagination.get("total_pages")
-    if pages is not None and total and int(pages) != -(-total // per_page):
-        problems.append(
-            f"[{operation_id}] {total} entries by {per_page} make {-(-total // per_page)} "
-            f"pages, total_pages says {pages}"
-        )
-    return list(rows) if isinstance(rows, list) else []
-
-
-@pytest.mark.parametrize("operation_id", PAGINATED)
-def test_pages_agree_with_total_entries(
-    api: ContractClient, world: World, operation_id: str
-) -> None:
-    """page, per_page, total_entries and total_pages agree with the rows listed, whatever the
-    account holds: pages of one row, the last page full, the one after it empty, one page of
-    100 holding min(total, 100) rows. Read again if a concurrent writer moved the total."""
-    params = world.params_for(SPEC.operations[operation_id])
-    {"listClients": world.client_id, "listItems": world.item_id}.get(operation_id, int)()
-    problems: list[str] = []
-    for _ in range(3):
-        totals: set[Any] = set()
-        problems = []
-        seen = (totals, problems)
-        _page(api, operation_id, params, 1, 1, seen)
-        total = int(next(iter(totals)) or 0)
-        if total and len(_page(api, operation_id, params, total, 1, seen)) != 1:
-            problems.append(f"[{operation_id}] the last of {total} pages of 1 is not full")
-        beyond = max(total, 1) + 1
-        if _page(api, operation_id, params, beyond, 1, seen):
-            problems.append(f"[{operation_id}] page {beyond} of {total} entries is not empty")
-        if len(_page(api, operation_id, params, 1, 100, seen)) != min(total, 100):
-            problems.append(f"[{operation_id}] a page of 100 does not hold min({total}, 100) rows")
-        if len(totals) == 1:
-            break
-    assert not problems, "\n".join(problems[:8])
 
 
 def test_account_and_series_round_trips(api: ContractClient, world: World) -> None:
