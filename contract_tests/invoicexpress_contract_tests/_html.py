@@ -6,6 +6,7 @@ documented status codes. Then transitions per document family and documented 422
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -132,50 +133,44 @@ def _status_matrix(part: dict[str, Any]) -> str:
     )
 
 
-def _transitions(part: dict[str, Any]) -> str:
-    missing: dict[str, list[str]] = part["missing"]
+def _coverage_rows(
+    per_key: dict[str, int], missing: dict[str, list[str]], item: Callable[[str], str]
+) -> str:
+    """One row per key: exercised/total, and what was not exercised folded away."""
     rows = []
-    for family, total in sorted(part["per_family"].items()):
-        lost = missing.get(family, [])
+    for key, total in sorted(per_key.items()):
+        lost = missing.get(key, [])
         cls = "y" if not lost else "n"
         detail = (
             "<details><summary>not exercised</summary><ul>"
-            + "".join(f"<li><code>{escape(t)}</code></li>" for t in lost)
+            + "".join(f"<li>{item(x)}</li>" for x in lost)
             + "</ul></details>"
             if lost
             else ""
         )
         rows.append(
-            f'<tr><th class="op">{escape(family)}</th><td class="c {cls}">'
+            f'<tr><th class="op">{escape(key)}</th><td class="c {cls}">'
             f"{total - len(lost)}/{total}</td><td>{detail}</td></tr>"
         )
+    return "".join(rows)
+
+
+def _transitions(part: dict[str, Any]) -> str:
+    rows = _coverage_rows(
+        part["per_family"], part["missing"], lambda t: f"<code>{escape(t)}</code>"
+    )
     return (
         f"<h2>Transitions per family ({part['exercised']}/{part['total']}; "
         f"{part['forbidden_events_tried']} forbidden events tried)</h2>"
         "<table><thead><tr><th>family</th><th>exercised</th><th></th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{rows}</tbody></table>"
     )
 
 
 def _messages(part: dict[str, Any]) -> str:
-    missing: dict[str, list[str]] = part["missing"]
-    rows = []
-    for op, total in sorted(part["per_operation"].items()):
-        lost = missing.get(op, [])
-        cls = "y" if not lost else "n"
-        detail = (
-            "<details><summary>not exercised</summary><ul>"
-            + "".join(f"<li>{escape(m)}</li>" for m in lost)
-            + "</ul></details>"
-            if lost
-            else ""
-        )
-        rows.append(
-            f'<tr><th class="op">{escape(op)}</th><td class="c {cls}">'
-            f"{total - len(lost)}/{total}</td><td>{detail}</td></tr>"
-        )
+    rows = _coverage_rows(part["per_operation"], part["missing"], escape)
     return (
         f"<h2>Documented 422 messages ({part['exercised']}/{part['total']})</h2>"
         "<table><thead><tr><th>operation</th><th>exercised</th><th></th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{rows}</tbody></table>"
     )
