@@ -155,6 +155,10 @@ def _coverage_rows(
     return "".join(rows)
 
 
+def _code(text: str) -> str:
+    return f"<code>{escape(text)}</code>"
+
+
 def _transitions(part: dict[str, Any]) -> str:
     rows = _coverage_rows(
         part["per_family"], part["missing"], lambda t: f"<code>{escape(t)}</code>"
