@@ -269,8 +269,7 @@ class ServerDrift:
         documented = response.get("x-error-messages") if isinstance(response, dict) else None
         if not isinstance(documented, list):
             return False
-        sm_errors = (op.state_machine or {}).get("errors") or {}
-        refusal = (sm_errors.get("invalid_transition") or {}).get("message")
+        refusal = op.machine.error_message("invalid_transition", "") if op.machine else ""
         templates = [
             _template_regex(str(t)) for t in (self.doc.get("x-error-catalogue") or {}).values()
         ]
@@ -301,14 +300,11 @@ class ServerDrift:
             self._status_by_doc[str(doc_id)] = status
 
     def _check_transition(self, op: Operation, ex: Exchange) -> list[_Issue]:
-        sm = op.state_machine or {}
+        machine = op.machine
         event = _requested_event(ex.request_body)
-        if event is None:
+        if event is None or machine is None:
             return []
-        aliases = {str(k): str(v) for k, v in (sm.get("aliases") or {}).items()}
-        transitions = [t for t in sm.get("transitions") or [] if isinstance(t, dict)]
-        events = {str(t.get("event")) for t in transitions}
-        canonical = aliases.get(event, event)
+        canonical = machine.canonical(event)
         doc_id = self._doc_key(op, ex)
         before = ex.meta.get("status_before") or (
             self._status_by_doc.get(doc_id) if doc_id else None
@@ -317,7 +313,7 @@ class ServerDrift:
             _document_status(ex.response_body) if 200 <= ex.status < 300 else None
         )
         base = "/x-state-machine/transitions"
-        if canonical not in events:
+        if canonical not in machine.events:
             if not 200 <= ex.status < 300:
                 return []  # refusing an unknown event is what the state machine implies
             return [
@@ -329,14 +325,9 @@ class ServerDrift:
                     {"event": event, "status": ex.status},
                 )
             ]
-        states = {str(s) for s in sm.get("states") or []}
-        if before is None or (states and before not in states):
+        if before is None or (machine.states and before not in machine.states):
             return []  # an unknown status is an enum finding, not evidence about transitions
-        matching = [
-            t
-            for t in transitions
-            if str(t.get("from")) == before and str(t.get("event")) == canonical
-        ]
+        matching = [t for t in machine.transitions if t.source == before and t.event == canonical]
         ok = 200 <= ex.status < 300
         if ok and not matching:
             return [
@@ -349,8 +340,8 @@ class ServerDrift:
                     {"from": before, "event": event, "to": after, "status": ex.status},
                 )
             ]
-        if ok and after is not None and all(str(t.get("to")) != after for t in matching):
-            documented = ", ".join(str(t.get("to")) for t in matching)
+        if ok and after is not None and all(t.target != after for t in matching):
+            documented = ", ".join(t.target for t in matching)
             return [
                 _Issue(
                     "state-transition-target-mismatch",
@@ -363,12 +354,12 @@ class ServerDrift:
         if not ok and ex.status == 422 and matching:
             sent = _document_fields(ex.request_body)
             t = matching[0]
-            met = all(r in sent and sent[r] not in (None, "") for r in t.get("requires") or [])
+            met = all(r in sent and sent[r] not in (None, "") for r in t.requires)
             if met and not self._refused_for_another_reason(op, ex.response_body):
                 return [
                     _Issue(
                         "state-transition-refused",
-                        join_pointer(base, f"{before} -{canonical}-> {t.get('to')}"),
+                        join_pointer(base, f"{before} -{canonical}-> {t.target}"),
                         f"{before} --{canonical}-->",
                         f"documented transition `{canonical}` from `{before}` "
                         f"was refused with {ex.status}",
