@@ -14,7 +14,7 @@ import types
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, MutableMapping
 from dataclasses import replace
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, get_args, get_origin
 
 import httpx
 
@@ -62,21 +62,29 @@ class _RawBody:
         return "<request body>"
 
 
-class _Base:
+#: the httpx transport a client takes: sync for InvoiceXpress, async for AsyncInvoiceXpress
+T = TypeVar("T", httpx.BaseTransport, httpx.AsyncBaseTransport)
+
+
+class _Base(Generic[T]):
+    """What both clients share: options, the account, the key (never shown), the pacing and
+    retry policy; each subclass wraps its own kind of transport (`_connect`)."""
+
     def __init__(
         self,
-        account: str | None,
-        api_key: str | None,
-        base_url: str | None,
-        requests_per_minute: int | None,
-        max_retries: int,
-        timeout: float,
-        clock: Clock | None,
-        on_exchange: Callable[[Exchange], None] | None,
-        retry: RetryPolicy | None,
-        strict: bool,
-        uid_store: MutableMapping[str, int] | None,
-        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
+        account: str | None = None,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        requests_per_minute: int | None = None,
+        max_retries: int = 3,
+        timeout: float = 30.0,
+        clock: Clock | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+        retry: RetryPolicy | None = None,
+        strict: bool = True,
+        uid_store: MutableMapping[str, int] | None = None,
+        transport: T | None = None,
     ) -> None:
         #: what `for_account` passes on to a client for another account
         self._options: dict[str, Any] = {
@@ -116,6 +124,11 @@ class _Base:
         self.strict = strict
         #: proprietary_uid -> document id of this client's own creates (see `recover`)
         self.uid_store: MutableMapping[str, int] = {} if uid_store is None else uid_store
+        self._connect(transport)
+
+    def _connect(self, transport: T | None) -> None:
+        """Build the generated client on this policy's transport, and the resources."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return (
@@ -331,7 +344,7 @@ def page_items(model: Any) -> tuple[list[Any], int | None]:
     return items, total
 
 
-class InvoiceXpress(_Base, Namespaces[Sync]):
+class InvoiceXpress(_Base[httpx.BaseTransport], Namespaces[Sync]):
     """Synchronous client. `InvoiceXpress()` reads INVOICEXPRESS_ACCOUNT / _API_KEY / _BASE_URL.
 
     Resources are attributes (`ix.invoices.create(...)`, `ix.pdf.wait(...)`); `ix.call()` runs any
@@ -341,36 +354,7 @@ class InvoiceXpress(_Base, Namespaces[Sync]):
     persistent mapping to survive restarts).
     """
 
-    def __init__(
-        self,
-        account: str | None = None,
-        api_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        requests_per_minute: int | None = None,
-        max_retries: int = 3,
-        timeout: float = 30.0,
-        clock: Clock | None = None,
-        on_exchange: Callable[[Exchange], None] | None = None,
-        retry: RetryPolicy | None = None,
-        strict: bool = True,
-        uid_store: MutableMapping[str, int] | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            account,
-            api_key,
-            base_url,
-            requests_per_minute,
-            max_retries,
-            timeout,
-            clock,
-            on_exchange,
-            retry,
-            strict,
-            uid_store,
-            transport,
-        )
+    def _connect(self, transport: httpx.BaseTransport | None) -> None:
         inner = transport or httpx.HTTPTransport()
         self._client = self._generated_client(transport=InvoiceXpressTransport(inner, self._policy))
         self._init_namespaces(self)
@@ -449,40 +433,11 @@ class InvoiceXpress(_Base, Namespaces[Sync]):
         self.close()
 
 
-class AsyncInvoiceXpress(_Base, Namespaces[Async]):
+class AsyncInvoiceXpress(_Base[httpx.AsyncBaseTransport], Namespaces[Async]):
     """Asynchronous client; same resources and options, methods are awaited
     (`await ix.invoices.get(1)`, `async for doc in ix.invoices.iter()`)."""
 
-    def __init__(
-        self,
-        account: str | None = None,
-        api_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        requests_per_minute: int | None = None,
-        max_retries: int = 3,
-        timeout: float = 30.0,
-        clock: Clock | None = None,
-        on_exchange: Callable[[Exchange], None] | None = None,
-        retry: RetryPolicy | None = None,
-        strict: bool = True,
-        uid_store: MutableMapping[str, int] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            account,
-            api_key,
-            base_url,
-            requests_per_minute,
-            max_retries,
-            timeout,
-            clock,
-            on_exchange,
-            retry,
-            strict,
-            uid_store,
-            transport,
-        )
+    def _connect(self, transport: httpx.AsyncBaseTransport | None) -> None:
         inner = transport or httpx.AsyncHTTPTransport()
         self._client = self._generated_client(
             transport=AsyncInvoiceXpressTransport(inner, self._policy)

@@ -14,7 +14,12 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def _snippet() -> str:
     blocks: list[str] = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
-    [client] = [b for b in blocks if "from invoicexpress import InvoiceXpress" in b]
+    # the client's example (the plugin's example imports InvoiceXpress too, to annotate `ix`)
+    [client] = [
+        b
+        for b in blocks
+        if "from invoicexpress import InvoiceXpress" in b and "ix_sandbox" not in b
+    ]
     return client
 
 
