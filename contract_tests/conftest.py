@@ -317,6 +317,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             "per_minute": client.pacer.per_minute,
             "stopping": client.paced_out(),
         }
+        plan = item.config.stash.get(PLAN, None)
+        if plan is not None and _budget(item.config):  # the run follows it: its count tells
+            pace["planned"] = plan.requests + plan.cleanup
         report.user_properties.append(("pace", pace))
 
 

@@ -151,8 +151,8 @@ class Progress:
     def pace_text(self, done: int, total: int, now: float | None = None) -> str:
         """`; paced by the server (N 429s): R requests/min, about M min left` once the server
         has paced the run (a 429 waited out, or a rate the run keeps to), else nothing. The
-        rate is that of the last minute; the time left, the tests left at the requests per
-        test so far."""
+        rate is that of the last minute; the time left, the requests the plan has still to send
+        (a budgeted run) or the tests left at the requests per test so far."""
         throttled = sum(int(p.get("throttled", 0)) for p in self.pace.values())
         kept = sum(int(p.get("per_minute", 0)) for p in self.pace.values())
         if not (throttled or kept) or len(self.samples) < 2:
@@ -163,7 +163,11 @@ class Progress:
         if t1 - t0 < 1 or n1 <= n0:
             return ""
         rate = (n1 - n0) / (t1 - t0) * 60
-        left = (total - done) * (n1 / max(1, done)) / rate
+        if all("planned" in p for p in self.pace.values()):  # a budgeted run: its plan's count
+            todo = sum(max(0, int(p["planned"]) - int(p["sent"])) for p in self.pace.values())
+        else:
+            todo = round((total - done) * n1 / max(1, done))
+        left = todo / rate
         who = f"the server ({throttled} 429s)" if throttled else f"the profile ({kept}/min)"
         stop = (
             "; --quick stops sending now"
