@@ -87,6 +87,7 @@ class Step:
     finalises: int = 0
     leaves: int = 0  # documents it leaves that the live clean-up must delete or cancel
     walk: str = ""  # the transition walk it belongs to (kept together, in order)
+    at: int = 0  # its place in the walk
 
 
 @dataclass
@@ -130,6 +131,8 @@ def make_plan(steps: Sequence[Step], budget: int, *, live: bool, cleanup_each: f
     groups: dict[str, list[Step]] = {}
     for s in steps:
         groups.setdefault(s.walk or s.nodeid, []).append(s)
+    for group in groups.values():
+        group.sort(key=lambda s: s.at)
     seen: set[str] = set()
     paid: list[str] = []
     chosen: list[Step] = []
@@ -381,7 +384,7 @@ def steps_for(
                 nodeid, requests, (machines[dt].operation_id,), setups,
                 frozenset({f"transition:{dt}:{t['from']}:{t['event']}", test,
                            f"operation:{machines[dt].operation_id}"}),
-                finals, int(last and t["to"] not in TERMINAL), walk=f"walk:{dt}:{w}",
+                finals, int(last and t["to"] not in TERMINAL), walk=f"walk:{dt}:{w}", at=n,
             ))  # fmt: skip
             continue
         if fn == "test_operation_answers_its_documented_success":

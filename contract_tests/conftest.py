@@ -125,7 +125,7 @@ def pytest_configure(config: pytest.Config) -> None:
         _summary.configure(config, _LEDGER, known_secrets)
 
 
-CLEANUP_MARGIN = 0.05  # live: the plan keeps this share of the budget beyond its clean-up
+PLAN_MARGIN = 0.05  # the plan leaves this share of the budget for its estimates' errors
 PLAN = pytest.StashKey[_plan.Plan]()
 
 
@@ -151,9 +151,7 @@ def plan_of(config: pytest.Config, items: list[pytest.Item]) -> _plan.Plan:
         (item.nodeid, getattr(item, "originalname", item.name), _params(item)) for item in items
     ]
     steps = _plan.steps_for(tests, load_spec(), profile, LIVE_KNOWN_BUGS)
-    budget = _budget(config)
-    if profile.live:
-        budget = int(budget * (1 - CLEANUP_MARGIN))
+    budget = int(_budget(config) * (1 - PLAN_MARGIN))
     return _plan.make_plan(steps, budget, live=profile.live)
 
 
@@ -162,7 +160,7 @@ def _cleanup_share(config: pytest.Config) -> int:
     plan = config.stash.get(PLAN, None)
     if not config.getoption("--live") or plan is None:
         return 0
-    return plan.cleanup + int(_budget(config) * CLEANUP_MARGIN)
+    return plan.cleanup + int(_budget(config) * PLAN_MARGIN)
 
 
 def _params(item: pytest.Item) -> dict[str, Any]:
