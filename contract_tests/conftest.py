@@ -155,14 +155,6 @@ def plan_of(config: pytest.Config, items: list[pytest.Item]) -> _plan.Plan:
     return _plan.make_plan(steps, budget, live=profile.live)
 
 
-def _cleanup_share(config: pytest.Config) -> int:
-    """Live: what the tests leave for the clean-up, the plan's count and a margin."""
-    plan = config.stash.get(PLAN, None)
-    if not config.getoption("--live") or plan is None:
-        return 0
-    return plan.cleanup + int(_budget(config) * PLAN_MARGIN)
-
-
 def _params(item: pytest.Item) -> dict[str, Any]:
     callspec = getattr(item, "callspec", None)
     return dict(callspec.params) if callspec is not None else {}
@@ -235,7 +227,8 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             api_key=api_key,
             live=live,
             run_id=run_id,
-            max_requests=max(0, _budget(pytestconfig) - _cleanup_share(pytestconfig)) // workers,
+            # live: the clean-up's share is kept as the run goes (`cleanup_reserve`)
+            max_requests=_budget(pytestconfig) // workers,
             per_minute=(LIVE_PER_MINUTE // workers) if live else 0,
             send_email=bool(pytestconfig.getoption("--send-email")) or not live,
             allow_429=bool(pytestconfig.getoption("--live-429")) or not live,
@@ -287,7 +280,7 @@ def world(api: ContractClient, pytestconfig: pytest.Config) -> Iterator[World]:
     w = World(api)
     yield w
     if api.target.live:
-        api.budget = 0  # the clean-up always runs; the tests left it its share
+        api.budget = 0  # the clean-up always runs; the tests left it its reserve
         w.cleanup()
 
 
