@@ -43,7 +43,10 @@ def _prepare(
     key = root_key(SPEC, op)
     if isinstance(body, dict) and key and isinstance(body.get(key), dict):
         root = body[key]
-        for field, stem in (("name", "n"), ("serie", "S"), ("email", "e")):
+        # codes are unique too (api-docs 001): an example's "C001" would collide
+        for field, stem in (("name", "n"), ("serie", "S"), ("email", "e"), ("code", "c")):
+            if field == "code" and "Client" not in op_id:
+                continue  # a tax's code is an enum
             if field in root and op_id in {
                 "createClient",
                 "createItem",
@@ -56,7 +59,7 @@ def _prepare(
                 root[field] = (
                     f"{world.unique(stem)}@example.com"
                     if field == "email"
-                    else world.unique(stem)[-20 if "Tax" in op_id else -100 :]
+                    else world.unique(stem)[-20 if "Tax" in op_id or field == "code" else -100 :]
                 )  # clients and items keep the whole marker (live clean-up finds them by it)
         if op_id in ("createTax", "updateTax"):
             root["default_tax"] = 0  # the account's default tax is not ours to change

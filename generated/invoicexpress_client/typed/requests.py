@@ -140,7 +140,7 @@ ClientInvoicesFilter = TypedDict(
 ItemTaxInput = TypedDict(
     "ItemTaxInput",
     {
-        "name": Required[str],
+        "name": NotRequired[str],
         "value": NotRequired[Decimal | int],
     },
     total=False,

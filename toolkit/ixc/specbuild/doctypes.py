@@ -257,9 +257,9 @@ LIST_TYPE_FILTER = {
     "purchase_orders": ("PurchaseOrder",),
 }
 MESSAGES_CHANGE_STATE = (INVALID_STATE_MESSAGE, CANCEL_MESSAGE_REQUIRED)
-# Finalising numbers the document in its series, and a document dated before the series' last
-# final one is refused (surface §5.2, "data … não pode ser anterior"; `date_before_series`): listed as a template,
-# so drift matches any date and `state-transition-refused` does not flag the refusal.
+# Finalising numbers the document in its series; a document dated before the series' last
+# final one is refused (surface §5.2, "data ... nao pode ser anterior"; `date_before_series`).
+# Listed as its template, so drift matches any date and does not flag the refusal.
 MESSAGE_DATE_BEFORE_SERIES = ERRORS["date_before_series"]
 
 
