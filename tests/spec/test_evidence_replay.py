@@ -53,14 +53,6 @@ _WAITING: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("live-not-found", DEFAULT, "not-found-blank, not-found-html: default answers JSON"),
     ("live-taxes", DEFAULT, "error-422-pairs: default answers the documented {name: [...]}"),
     (
-        "go-tim-online-invoice",
-        ("request", *REPLAY),
-        "document-empty-optionals, client-preferred-contact-mobile: the Go client's "
-        '"" for every unset optional (retention, sequence_id, unit, country, mb_reference, '
-        "owner_invoice_id, a contact's email), partial_payments null and a document client's "
-        "preferred_contact are refused",
-    ),
-    (
         "odoo-tax",
         ("request", *REPLAY),
         'tax-region-empty-request: api-docs 002 lists "Tax region is empty" among createTax\'s '
