@@ -9,7 +9,7 @@ from pathlib import Path
 
 from invoicexpress_core.exchange import read_recording
 from invoicexpress_core.spec import load_spec
-from ixc.drift import load_baseline, server_drift
+from ixc.drift import Level, load_baseline, server_drift
 from ixc.drift.baseline import default_baseline_path
 
 
@@ -30,7 +30,7 @@ def drift_of_recording(
         if f.baselined:
             continue
         text = f"[{f.operation}] server drift {f.rule} at {f.pointer}: {f.message}"
-        if f.breaking:  # ERR, and WARN such as an undocumented field: never silently ignored
+        if f.level >= Level.WARN:  # ERR, and WARN such as an undocumented field, fail the run
             failures.append((f.operation or "(run)", text[:500]))
         else:
             notes.append(f"{f.level.name} {text[:300]}")

@@ -43,10 +43,11 @@ def _prepare(
     key = root_key(SPEC, op)
     if isinstance(body, dict) and key and isinstance(body.get(key), dict):
         root = body[key]
-        # codes are unique too (api-docs 001): an example's "C001" would collide
-        for field, stem in (("name", "n"), ("serie", "S"), ("email", "e"), ("code", "c")):
+        # names and codes the server keeps unique (a client's code since documents find
+        # their client by it) are the run's own
+        for field, stem in (("name", "n"), ("code", "c"), ("serie", "S"), ("email", "e")):
             if field == "code" and "Client" not in op_id:
-                continue  # a tax's code is an enum
+                continue  # a tax's `code` is an enum (NOR, RED...), not an identifier
             if field in root and op_id in {
                 "createClient",
                 "createItem",

@@ -27,6 +27,7 @@ import pytest
 from tests.contract.rehearsal import start_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
+SLEEP_SHIM = Path(__file__).resolve().parent / "faketime_site"
 LIBFAKETIME = next(
     (
         path
@@ -79,11 +80,13 @@ def _faked(instant: str) -> dict[str, str]:
         if os.environ.get("CI") or os.environ.get("IXC_REQUIRE_FAKETIME"):
             pytest.fail("libfaketime is missing: install Debian's `faketime` package")
         pytest.skip("libfaketime is not installed (Debian package `faketime`)")
+    paths = [str(SLEEP_SHIM), os.environ.get("PYTHONPATH", "")]
     return {
         "LD_PRELOAD": str(LIBFAKETIME),
         "FAKETIME": instant,
         "FAKETIME_DONT_FAKE_MONOTONIC": "1",  # timeouts and pacing keep real durations
         "FAKETIME_DONT_RESET": "1",  # children tick on from the instant, not restart at it
+        "PYTHONPATH": os.pathsep.join(p for p in paths if p),  # time.sleep: see the shim
     }
 
 

@@ -330,9 +330,11 @@ NUMBERS: dict[str, Any] = {
 
 
 def _takes_numbers(schema: Mapping[str, Any]) -> bool:
+    """A number field; not text that may be written as a number (`TextLike`: any digits are a
+    valid name, however many)."""
     kinds = schema.get("type")
     kinds = kinds if isinstance(kinds, list) else [kinds]
-    return bool({"number", "integer"} & set(kinds))
+    return bool({"number", "integer"} & set(kinds)) and "string" not in kinds
 
 
 def number_cases(ids: Ids, final_document: str) -> Iterator[Case]:
