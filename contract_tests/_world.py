@@ -188,6 +188,24 @@ class World:
                 return op
         raise LookupError(f"no {prefix} operation for {document_type}")
 
+    def numbered(self, document_type: str, sequence_number: str) -> bool:
+        """Whether a document of the type carries `sequence_number` (the list's `text` filter
+        searches it): a number this run's finalisations skipped must belong to one, since
+        another worker (or user) may finalise in the same series in between."""
+        family = self.create_op(document_type).family
+        op = next(  # the family's list: the one with a `text` filter
+            o
+            for o in self.spec
+            if o.family == family
+            and o.method == "GET"
+            and any(self.spec.resolve(p).get("name") == "text" for p in o.raw.get("parameters", []))
+        )
+        rows = self.api.call(op.operation_id, query={"text": sequence_number, "per_page": 100})
+        found: list[dict[str, Any]] = (
+            next(iter(rows.json().values()), []) if rows.status_code == 200 else []
+        )
+        return any(r.get("sequence_number") == sequence_number for r in found)
+
     def document_body(self, document_type: str, **overrides: Any) -> Any:
         op = self.create_op(document_type)
         body = example_request(self.spec, op)

@@ -42,6 +42,8 @@ def _prepare(
         # names and codes the server keeps unique (a client's code since documents find
         # their client by it) are the run's own
         for field, stem in (("name", "n"), ("code", "c"), ("serie", "S"), ("email", "e")):
+            if field == "code" and "Client" not in op_id:
+                continue  # a tax's `code` is an enum (NOR, RED...), not an identifier
             if field in root and op_id in {
                 "createClient",
                 "createItem",

@@ -105,10 +105,11 @@ def main() -> int:
             before = snapshot(db)
             cmd = [
                 sys.executable, "-m", "ixc", "contract", "--live", "--base-url", url,
-                "--api-key", key, "-n", args.workers, "--report-dir", str(out),
+                "-n", args.workers, "--report-dir", str(out),
                 "--junit", str(out / "junit.xml"), "--record", str(out / "exchanges.jsonl"),
             ]  # fmt: skip
-            env = dict(os.environ, IXC_CONTRACT_RUN_ID=run_id)
+            # the key travels in the environment: any local user can read a command line
+            env = dict(os.environ, IXC_CONTRACT_RUN_ID=run_id, INVOICEXPRESS_API_KEY=key)
             code = subprocess.run(cmd, cwd=REPO, env=env, check=False).returncode
         finally:
             proc.terminate()
