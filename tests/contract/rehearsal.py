@@ -42,8 +42,9 @@ def start_sandbox(
 ) -> tuple[subprocess.Popen[str], str, str]:
     """`python -m invoicexpress_sandbox --port 0 ARGS` in its own process (with `env` added to
     ours); its base URL and demo key, read from what it prints."""
-    paths = os.pathsep.join([str(REPO / "sandbox"), str(REPO / "toolkit")])
-    full_env = dict(os.environ, PYTHONPATH=paths, **(env or {}))
+    extra = dict(env or {})
+    paths = [str(REPO / "sandbox"), str(REPO / "toolkit"), extra.pop("PYTHONPATH", "")]
+    full_env = {**os.environ, **extra, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--port", "0", *args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=full_env, cwd=REPO)
     assert proc.stdout is not None
