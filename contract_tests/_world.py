@@ -407,7 +407,8 @@ class World:
         root = root_key(self.spec, self.spec.operations[op_id]) or kind.lower()
 
         def named(body: Any) -> None:
-            body[root]["name"] = self.unique(kind.lower())[-20:]
+            # a tax's name is short; a client's keeps the whole run marker (live clean-up)
+            body[root]["name"] = self.unique(kind.lower())[-20 if kind == "Tax" else -60 :]
             if kind == "Client" and "code" in body[root]:
                 body[root]["code"] = self.unique("c")[-20:]
 
