@@ -128,6 +128,10 @@ LIVE_KNOWN_BUGS = {
 }
 RATE_HEADERS = ("x-ratelimit-limit", "ratelimit-limit", "x-rate-limit-limit")
 MAX_BACKOFF = 64.0
+# Live clean-up, at most: per document, read its state, cancel or delete it, and read again an
+# invoice its receipt's cancelling freed; once, the pages of the item list.
+CLEANUP_PER_DOCUMENT = 3
+CLEANUP_FIXED = 3
 MAX_WAIT = 300.0  # give up on one request after this much waiting on 429s
 
 
@@ -238,12 +242,25 @@ class ContractClient:
         self.pacer = Pacer(target.per_minute, target.workers)
         self.current_test = ""
         self.touched: list[str] = []
+        self.quick_minutes = 0.0  # --quick: once the server paces the run, stop sending then
+        self.started = time.monotonic()
         self.target_secrets: list[str] = [target.api_key]
         self.created_documents: list[tuple[str, int]] = []  # (document type, id)
         self.created_other: list[tuple[str, dict[str, Any]]] = []  # (delete op, params)
+        # document id -> (status, carries the run marker), as the last answer about it said;
+        # the clean-up reads only the documents missing here
+        self.states: dict[int, tuple[str, bool]] = {}
 
     def close(self) -> None:
         self.http.close()
+
+    def paced_out(self) -> bool:
+        """--quick against a server that paces it (429s): its minutes are spent."""
+        return bool(
+            self.quick_minutes
+            and self.pacer.throttled
+            and time.monotonic() - self.started > self.quick_minutes * 60
+        )
 
     def url(self, op: Operation, params: Mapping[str, Any]) -> str:
         path = op.path
@@ -257,8 +274,17 @@ class ContractClient:
         waited = 0.0
         attempt = 0
         while True:
-            if self.budget and self.ledger.requests >= self.budget:
-                pytest.skip(f"request budget reached ({self.budget} requests in this worker)")
+            if self.budget and self.ledger.requests + self.cleanup_reserve() >= self.budget:
+                pytest.skip(
+                    f"request budget reached ({self.budget} requests in this worker, "
+                    f"{self.cleanup_reserve()} of them kept for the clean-up)"
+                )
+            if self.paced_out():
+                pytest.skip(
+                    f"--quick: the server paces this run ({self.pacer.per_minute} requests a "
+                    f"minute), so it stops sending after {self.quick_minutes:.0f} minutes; the "
+                    "tests of the plan ran first, run without --quick for the rest"
+                )
             if retry_429:  # probes for a 429 (retry_429=False) must not be paced under it
                 self.pacer.before()
             response = request()
@@ -328,6 +354,7 @@ class ContractClient:
             self.recorder.write(exchange)
         if response.status_code == 201:
             self._remember(operation_id, op.document_type, response)
+        self._note_state(params or {}, response)
         if check:
             found = violations(self.spec, op, response)
             if found:
@@ -349,6 +376,33 @@ class ContractClient:
         elif operation_id in ("createItem", "createTax"):
             param = "item-id" if operation_id == "createItem" else "tax-id"
             self.created_other.append((operation_id.replace("create", "delete"), {param: made_id}))
+
+    def _note_state(self, params: Mapping[str, Any], response: httpx.Response) -> None:
+        """Keep the status a document answer states; forget that of a document acted on
+        whose answer was about something else (a payment answers the receipt)."""
+        acted_on = params.get("document-id")
+        if acted_on is not None:
+            self.states.pop(int(acted_on), None)
+        if not 200 <= response.status_code < 300 or "json" not in response.headers.get(
+            "content-type", ""
+        ):
+            return
+        try:
+            body = response.json()
+            doc = next(iter(body.values())) if isinstance(body, dict) and len(body) == 1 else None
+            if isinstance(doc, dict) and "status" in doc and "id" in doc:
+                marked = self.target.marker in str(doc.get("observations", ""))
+                self.states[int(doc["id"])] = (str(doc["status"]), marked)
+        except (ValueError, TypeError, StopIteration):
+            return
+
+    def cleanup_reserve(self) -> int:
+        """Live: what the clean-up of everything this process made so far may cost. Tests stop
+        before they eat into it, so tests and clean-up together never pass the budget."""
+        if not self.target.live:
+            return 0
+        made = len(set(self.created_documents))
+        return CLEANUP_FIXED + CLEANUP_PER_DOCUMENT * made + len(self.created_other)
 
     def read_clock(self) -> None:
         """One cheap read before the first write, so that every date this process sends

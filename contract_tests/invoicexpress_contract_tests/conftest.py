@@ -20,14 +20,16 @@ import pytest
 from invoicexpress_core.exchange import LOOPBACK_HOSTS, Recorder
 from invoicexpress_core.spec import Spec, load_spec
 
-from . import _summary
-from ._client import ContractClient, Target
+from . import _plan, _summary
+from ._client import LIVE_KNOWN_BUGS, ContractClient, Target
 from ._ledger import Ledger
 from ._world import World
 
 LIVE_PER_MINUTE = 90  # under the documented 100/min (api-surface §2), shared by all workers
 LIVE_BUDGET = 600
 _SECRETS: list[str] = []
+_CLIENTS: list[ContractClient] = []  # this process's client, once made: its pace is reported
+QUICK_MINUTES = 4.0  # --quick against a server that paces it sends for this long
 _LEDGER = Ledger()
 
 
@@ -82,6 +84,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--quick", action="store_true", help="the fast inner-loop profile")
     group.addoption(
+        "--plan", action="store_true", help="print the plan of the run and send nothing"
+    )
+    group.addoption(
         "--sandbox-fault",
         action="append",
         default=[],
@@ -116,28 +121,12 @@ def pytest_configure(config: pytest.Config) -> None:
             time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2)
         )
         os.environ["IXC_CONTRACT_RUN_ID"] = config.stash[_summary.RUN_ID]
-    _summary.configure(config, _LEDGER, known_secrets)
+    if not config.getoption("--plan"):
+        _summary.configure(config, _LEDGER, known_secrets)
 
 
-# Under a request budget, what tells most goes first: every operation once, one test of each
-# error family, every transition and the behavioural oracles; then everything else.
-_FIRST = ("test_operation_answers_its_documented_success",)
-_THEN = (
-    "test_allowed_transition_gives_documented_status",
-    "test_behaviour.py::",
-    "test_lists.py::",
-)
-_ONE_EACH = (
-    "test_missing_and_wrong_key_give_401",
-    "test_unknown_ids_give_404",
-    "test_documented_422_message",
-    "test_malformed_request_gives_400",
-    "test_body_not_json_content_type_gives_415",
-    "test_duplicate_proprietary_uid_gives_409",
-    "test_forbidden_events_give_documented_422",
-    "test_totals_numbering_and_dates",
-)
-CLEANUP_SHARE = 3  # live: a third of the budget is kept for the clean-up
+PLAN_MARGIN = 0.05  # the plan leaves this share of the budget for its estimates' errors
+PLAN = pytest.StashKey[_plan.Plan]()
 
 
 def _budget(config: pytest.Config) -> int:
@@ -145,22 +134,62 @@ def _budget(config: pytest.Config) -> int:
     return budget or (LIVE_BUDGET if config.getoption("--live") else 0)
 
 
+def _profile(config: pytest.Config) -> _plan.Profile:
+    live = bool(config.getoption("--live"))
+    return _plan.Profile(
+        live=live,
+        quick=bool(config.getoption("--quick")),
+        send_email=bool(config.getoption("--send-email")) or not live,
+        live_429=bool(config.getoption("--live-429")) or not live,
+    )
+
+
+def plan_of(config: pytest.Config, items: list[pytest.Item]) -> _plan.Plan:
+    """The plan for these tests in this run's profile and budget (see `_plan`)."""
+    profile = _profile(config)
+    tests = [
+        (item.nodeid, getattr(item, "originalname", item.name), _params(item)) for item in items
+    ]
+    steps = _plan.steps_for(tests, load_spec(), profile, LIVE_KNOWN_BUGS)
+    budget = int(_budget(config) * (1 - PLAN_MARGIN))
+    return _plan.make_plan(steps, budget, live=profile.live)
+
+
+def _params(item: pytest.Item) -> dict[str, Any]:
+    callspec = getattr(item, "callspec", None)
+    return dict(callspec.params) if callspec is not None else {}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not _budget(config):
+    """A budgeted run runs the plan: its tests, in its order (a transition walk in a row);
+    `--quick` runs everything in the plan's order, so that a paced run that stops early
+    (`ContractClient.quick_minutes`) has run what tells most. `--plan` prints it and stops."""
+    show = bool(config.getoption("--plan"))
+    if not (_budget(config) or config.getoption("--quick") or show):
         return
-    seen: set[str] = set()
+    plan = plan_of(config, items)
+    config.stash[PLAN] = plan
+    order = {nodeid: n for n, nodeid in enumerate(plan.nodeids())}
+    if show:
+        lines = _plan.render(plan, total_tests=len(items), live=_profile(config).live)
+        config.stash[PLAN_LINES] = lines
+        items[:] = []
+        return
+    if _budget(config):
+        left = [item for item in items if item.nodeid not in order]
+        if left:
+            config.hook.pytest_deselected(items=left)
+        items[:] = sorted((i for i in items if i.nodeid in order), key=lambda i: order[i.nodeid])
+    else:
+        items.sort(key=lambda item: order.get(item.nodeid, len(order)))
 
-    def rank(item: pytest.Item) -> int:
-        if any(key in item.nodeid for key in _FIRST):
-            return 0
-        name = getattr(item, "originalname", item.name)
-        if name in _ONE_EACH and name not in seen:
-            seen.add(name)
-            return 1
-        return 2 if any(key in item.nodeid for key in _THEN) else 3
 
-    ranks = {id(item): rank(item) for item in items}
-    items.sort(key=lambda item: ranks[id(item)])
+PLAN_LINES = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in config.stash.get(PLAN_LINES, []):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -198,10 +227,8 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             api_key=api_key,
             live=live,
             run_id=run_id,
-            max_requests=_budget(pytestconfig)
-            * (CLEANUP_SHARE - 1 if live else CLEANUP_SHARE)
-            // CLEANUP_SHARE
-            // workers,
+            # live: the clean-up's share is kept as the run goes (`cleanup_reserve`)
+            max_requests=_budget(pytestconfig) // workers,
             per_minute=(LIVE_PER_MINUTE // workers) if live else 0,
             send_email=bool(pytestconfig.getoption("--send-email")) or not live,
             allow_429=bool(pytestconfig.getoption("--live-429")) or not live,
@@ -240,6 +267,9 @@ def api(target: Target, spec: Spec, pytestconfig: pytest.Config) -> Iterator[Con
     recorder = Recorder(_summary.parts_dir(pytestconfig) / f"recording-{worker}.jsonl")
     client = ContractClient(target, spec, _LEDGER, recorder, budget=target.max_requests)
     client.target_secrets = _SECRETS  # keys of extra sandbox accounts join the redaction list
+    if pytestconfig.getoption("--quick") and not target.is_sandbox:
+        client.quick_minutes = QUICK_MINUTES
+    _CLIENTS.append(client)
     client.read_clock()
     yield client
     client.close()
@@ -250,7 +280,7 @@ def world(api: ContractClient, pytestconfig: pytest.Config) -> Iterator[World]:
     w = World(api)
     yield w
     if api.target.live:
-        api.budget = 0  # the clean-up always runs; the tests left it its share
+        api.budget = 0  # the clean-up always runs; the tests left it its reserve
         w.cleanup()
 
 
@@ -261,6 +291,27 @@ def _current_test(request: pytest.FixtureRequest) -> None:
         client: ContractClient = request.getfixturevalue("api")
         client.current_test = request.node.nodeid
         client.touched = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    """Each report carries this process's pace (requests sent, 429s waited out, the rate it
+    keeps), which `ixc contract`'s progress line turns into the rate seen and the time left."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if report.when == "teardown" and _CLIENTS:
+        client = _CLIENTS[-1]
+        pace = {
+            "worker": _summary.worker_id(item.config),
+            "sent": _LEDGER.requests,
+            "throttled": client.pacer.throttled,
+            "per_minute": client.pacer.per_minute,
+            "stopping": client.paced_out(),
+        }
+        plan = item.config.stash.get(PLAN, None)
+        if plan is not None and _budget(item.config):  # the run follows it: its count tells
+            pace["planned"] = plan.requests + plan.cleanup
+        report.user_properties.append(("pace", pace))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from invoicexpress_core.exchange import redact_url
 from ._catalog import LANGUAGES
 from ._errors import ApiError
 from ._faults import FAULTS, QUIRKS, unknown
+from ._liveforms import SWITCH, describe
 from ._shared import FILES_PREFIX, JSON_TYPE, REASON_HEADER, SandboxState, dumps, header_safe
 from .areas._base import Json
 from .areas.accounts_saft import accounts, new_account, seed
@@ -62,6 +63,7 @@ class AdminRoutes(SandboxState):
             ("/_sandbox/outbox", self._outbox, ["GET", "DELETE"]),
             ("/_sandbox/clock", self._clock, ["GET", "POST", "DELETE"]),
             ("/_sandbox/faults", self._faults, ["GET", "PUT", "DELETE"]),
+            ("/_sandbox/forms", self._forms, ["GET"]),
             ("/_sandbox/rate-limit", self._rate, ["GET", "PUT"]),
             ("/_sandbox/calls", self._calls, ["GET", "DELETE"]),
             ("/_sandbox/state", self._state, ["GET"]),
@@ -81,6 +83,9 @@ class AdminRoutes(SandboxState):
         if not isinstance(data, dict):
             raise ApiError(400, "admin body must be a JSON object")
         return data
+
+    async def _forms(self, request: Request) -> Response:
+        return self._json(200, describe(SWITCH in self.quirks))
 
     async def _health(self, request: Request) -> Response:
         return self._json(

@@ -178,6 +178,8 @@ QUIRKS: dict[str, str] = {
     "treasury_delete_500": "DELETE of a treasury movement is applied, then answers 500 "
     "(a retry gets 404)",
     "tax_numeric_value_500": "creating or updating a tax with a JSON-number `value` answers 500",
+    "live_forms": "answer in the forms recorded live where they differ from the documented "
+    "ones (integer client ids, list-shaped 401/422, blank or HTML 404...; GET /_sandbox/forms)",
     "uid_replay": "a create reusing the `proprietary_uid` of a finished create answers 201 with "
     "that document instead of 409 (the other plausible reading of the docs)",
     # Documented behaviours where live evidence says otherwise (spec/CHANGELOG.md, issue 13):

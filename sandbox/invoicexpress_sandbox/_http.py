@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from invoicexpress_core.exchange import redact_url
 
-from . import _faults
+from . import _faults, _liveforms
 from ._errors import ApiError, render, say
 from ._faults import mutate
 from ._request import RequestReading, query_of, query_problem
@@ -111,8 +111,9 @@ class HttpLayer(RequestReading):
             response = self._error(bound, err, str((account or {}).get("language") or "en"))
             self._record(request, op.operation_id, response.status_code, started, err.reason)
             return response
+        live = _liveforms.SWITCH in self.quirks
         if isinstance(payload, RawJson):
-            if not faults:
+            if not faults and not live:
                 self._record(request, op.operation_id, status, started)
                 return Response(payload.data, status_code=status, media_type=JSON_TYPE)
             payload = json.loads(payload.data)
@@ -121,6 +122,8 @@ class HttpLayer(RequestReading):
             if faults
             else (payload, status)
         )
+        if live:
+            payload = _liveforms.payload(op.operation_id, payload, body)
         media = _faults.media_type(faults, JSON_TYPE)
         self._record(request, op.operation_id, status, started)
         if payload is None:
@@ -212,9 +215,16 @@ class HttpLayer(RequestReading):
             if language != "en" and bound is not None:  # the account's language, where evidenced
                 err.message = self.spec.translate(err.message, language, bound.op.operation_id)
             body = render(err.shape or shape or "ErrorsObject", err)
+            if _liveforms.SWITCH in self.quirks:
+                op_id = bound.op.operation_id if bound else None
+                live = _liveforms.error_body(op_id, err.status, err.message, err.field)
+                body = body if live is None else live
         headers = dict(err.headers)
         if err.status < 500:
             headers[REASON_HEADER] = header_safe(err.reason)
+        if isinstance(body, str):  # a blank or HTML page, as recorded live
+            media = "text/html; charset=utf-8" if body else JSON_TYPE
+            return Response(body, status_code=err.status, media_type=media, headers=headers)
         return Response(dumps(body), status_code=err.status, media_type=JSON_TYPE, headers=headers)
 
     def _record(

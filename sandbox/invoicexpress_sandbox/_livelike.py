@@ -1,8 +1,9 @@
 """`ixc sandbox --live-like`: a rehearsal target that behaves like a real account.
 
-100 requests a minute, the known live quirks on, no admin routes, and an account that already
-holds clients and documents nobody running the suites made (drafts, finals, a settled invoice,
-a quote). The suites are told only the URL and the key, as with a real account.
+100 requests a minute, the known live quirks on and the forms recorded live (`_liveforms`), a
+Portuguese account, no admin routes, and an account that already holds clients and documents
+nobody running the suites made (drafts, finals, a settled invoice, a quote). The suites are told
+only the URL and the key, as with a real account.
 """
 
 from __future__ import annotations
@@ -12,9 +13,20 @@ from typing import Any
 
 from ._app import Sandbox
 from ._faults import QUIRKS
+from ._liveforms import SWITCH
 
 RATE_LIMIT = 100
-LIVE_QUIRKS = tuple(sorted(QUIRKS))
+# The quirks live shows (or may show: `uid_replay`), not the switches back to documented
+# behaviour where live evidence disagrees (`exemption_required`, `bad_date_today`,
+# `quote_dates_required`: the default already follows the evidence there).
+LIVE_QUIRKS = (
+    "guide_update_500",
+    SWITCH,
+    "tax_numeric_value_500",
+    "treasury_delete_500",
+    "uid_replay",
+)
+assert set(LIVE_QUIRKS) <= set(QUIRKS)
 FOREIGN_MARK = "pre-existing"
 
 

@@ -13,6 +13,7 @@ import uvicorn
 from ._app import Options, Sandbox, StartupError
 from ._faults import FAULTS, QUIRKS
 from ._guard import TOKEN_ENV, TOKEN_HEADER
+from ._liveforms import SWITCH, describe
 from ._livelike import LIVE_QUIRKS, seed_foreign
 from ._store import SYNC_MODES
 
@@ -160,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
             f"{seeded['clients']} clients and {seeded['documents']} documents",
             flush=True,
         )
+    forms = describe(SWITCH in sandbox.quirks)
+    print(f"  forms:        {forms['emits']}: {forms['why']}", flush=True)
     server_for(sandbox, sock).run(sockets=[sock])
     return 0
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from invoicexpress_specbuild.messages import say
+from invoicexpress_specbuild.messages import ERRORS, say
 
 # --- document types ---------------------------------------------------------------------------
 
@@ -257,6 +257,19 @@ LIST_TYPE_FILTER = {
     "purchase_orders": ("PurchaseOrder",),
 }
 MESSAGES_CHANGE_STATE = (INVALID_STATE_MESSAGE, CANCEL_MESSAGE_REQUIRED)
+# Finalising numbers the document in its series; a document dated before the series' last
+# final one is refused (surface §5.2, "data ... nao pode ser anterior"; `date_before_series`).
+# Listed as its template, so drift matches any date and does not flag the refusal.
+MESSAGE_DATE_BEFORE_SERIES = ERRORS["date_before_series"]
+
+
+def change_state_messages(dt: DocType) -> tuple[str, ...]:
+    """Every 422 a change of state of `dt` can answer: the machine's own refusals, and the
+    series date rule where a transition leaves the draft (finalises)."""
+    finalises = any(
+        t.source == "draft" and t.target != "deleted" for t in MACHINES[dt.segment].transitions
+    )
+    return MESSAGES_CHANGE_STATE + ((MESSAGE_DATE_BEFORE_SERIES,) if finalises else ())
 
 
 def state_machine_extension(dt: DocType) -> dict[str, Any]:

@@ -19,6 +19,15 @@ def ref(name: str) -> Node:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def or_unset(schema: Node, description: str | None = None) -> Node:
+    """`schema`, or `""` for unset: a production client marshals every unset optional of a
+    request as `""` (tim-online/go-invoicexpress; fact `document-empty-optionals`)."""
+    out: Node = {"anyOf": [schema, ref("Unset")]}
+    if description:
+        out["description"] = description
+    return out
+
+
 def obj(
     properties: dict[str, Node],
     required: list[str] | tuple[str, ...] = (),

@@ -50,6 +50,12 @@ def schemas() -> dict[str, Node]:
             examples=["23.0"],
         ),
         "FlagString": enum(("0", "1"), 'A boolean written as the string "0" or "1".'),
+        "Unset": {
+            "type": "string",
+            "maxLength": 0,
+            "description": 'An optional field sent as "" (unset), as production clients '
+            "marshal it (CHANGELOG, issue 17).",
+        },
         "IdLike": {
             "type": ["integer", "string"],
             "pattern": r"^[0-9]+$",

@@ -42,8 +42,9 @@ def start_sandbox(
 ) -> tuple[subprocess.Popen[str], str, str]:
     """`python -m invoicexpress_sandbox --port 0 ARGS` in its own process (with `env` added to
     ours); its base URL and demo key, read from what it prints."""
-    paths = os.pathsep.join([str(REPO / "sandbox"), str(REPO / "toolkit")])
-    full_env = dict(os.environ, PYTHONPATH=paths, **(env or {}))
+    extra = dict(env or {})
+    paths = [str(REPO / "sandbox"), str(REPO / "toolkit"), extra.pop("PYTHONPATH", "")]
+    full_env = {**os.environ, **extra, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     cmd = [sys.executable, "-m", "invoicexpress_sandbox", "--port", "0", *args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=full_env, cwd=REPO)
     assert proc.stdout is not None
@@ -105,10 +106,11 @@ def main() -> int:
             before = snapshot(db)
             cmd = [
                 sys.executable, "-m", "ixc", "contract", "--live", "--base-url", url,
-                "--api-key", key, "-n", args.workers, "--report-dir", str(out),
+                "-n", args.workers, "--report-dir", str(out),
                 "--junit", str(out / "junit.xml"), "--record", str(out / "exchanges.jsonl"),
             ]  # fmt: skip
-            env = dict(os.environ, IXC_CONTRACT_RUN_ID=run_id)
+            # the key travels in the environment: any local user can read a command line
+            env = dict(os.environ, IXC_CONTRACT_RUN_ID=run_id, INVOICEXPRESS_API_KEY=key)
             code = subprocess.run(cmd, cwd=REPO, env=env, check=False).returncode
         finally:
             proc.terminate()

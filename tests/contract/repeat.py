@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
                 profile = ["--quick"] if args.quick else []
                 cmd = [sys.executable, "-m", "ixc", "contract", "--base-url", url,
                        "-n", str(args.workers), "--report-dir", str(reports),
-                       f"--hypothesis-seed={seed}", *profile]  # fmt: skip
+                       *profile, "--", f"--hypothesis-seed={seed}"]  # fmt: skip
                 env = dict(os.environ, INVOICEXPRESS_API_KEY=key)
                 done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
                 causes = _causes(reports)

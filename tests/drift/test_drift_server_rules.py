@@ -231,3 +231,48 @@ def test_a_refusal_documented_for_another_reason_is_not_drift(
         _change(make, "finalized", 422, {"errors": {"error": message}}),
     ]
     assert ("state-transition-refused" in _rules(server_spec, exchanges)) is drift
+
+
+def test_the_sandboxs_series_date_refusal_is_documented_on_every_finalising_change() -> None:
+    """The real spec lists `date_before_series` on every change-state operation that can
+    finalise, so a recording of the sandbox refusing it (a draft dated before the series' last
+    final document) is no `state-transition-refused`."""
+    from datetime import date, timedelta
+
+    from invoicexpress_core.spec import load_spec
+    from invoicexpress_sandbox.testing import running_sandbox
+
+    spec = load_spec()
+    template = spec.document["x-error-catalogue"]["date_before_series"]
+    for op in spec:
+        transitions = (op.raw.get("x-state-machine") or {}).get("transitions", [])
+        finalises = any(t["from"] == "draft" and t["to"] != "deleted" for t in transitions)
+        listed = spec.resolve(op.responses.get("422", {})).get("x-error-messages", [])
+        assert (template in listed) is finalises, op.operation_id
+
+    with running_sandbox() as sb, sb.client() as api:
+        today = date.fromisoformat(sb.admin.get("/_sandbox/clock").json()["now"][:10])
+
+        def draft(day: date) -> int:
+            body = {
+                "invoice": {
+                    "date": day.strftime("%d/%m/%Y"),
+                    "due_date": today.strftime("%d/%m/%Y"),
+                    "client": {"name": "Cliente Série", "code": "SERIE"},
+                    "items": [
+                        {"name": "S", "description": "s", "unit_price": "1", "quantity": "1"}
+                    ],
+                }
+            }
+            return int(api.post("/invoices.json", json=body).json()["invoice"]["id"])
+
+        later, earlier = draft(today), draft(today - timedelta(days=1))
+        exchanges = []
+        for doc_id, status in ((later, 200), (earlier, 422)):
+            answer = api.put(
+                f"/invoices/{doc_id}/change-state.json", json={"invoice": {"state": "finalized"}}
+            )
+            assert answer.status_code == status, answer.text
+            exchanges.append(Exchange.from_httpx(answer))
+        before = Exchange.from_httpx(api.get(f"/invoices/{earlier}.json"))
+    assert "state-transition-refused" not in _rules(spec, [before, exchanges[1]])

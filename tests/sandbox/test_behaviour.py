@@ -193,8 +193,9 @@ def test_qr_code_is_422_for_drafts_then_202_then_200(api: httpx.Client) -> None:
 
 
 def test_saft_export_is_202_then_200_and_accepts_years(api: httpx.Client) -> None:
-    _finalised(api)
-    params = {"month": "12", "years": "2026"}
+    final = _finalised(api)
+    _, month, year = final["date"].split("/")  # the month of the document just finalised
+    params = {"month": str(int(month)), "years": year}
     assert api.get("/api/export_saft.json", params=params).status_code == 202
     r = api.get("/api/export_saft.json", params=params)
     assert r.status_code == 200

@@ -56,6 +56,9 @@ def suites_dir() -> Path:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("contract", help="check a server against the spec (main job)")
     p.add_argument("--quick", action="store_true", help="fast inner-loop profile (< 60 s)")
+    p.add_argument(
+        "--plan", action="store_true", help="print what the run would send, and send nothing"
+    )
     p.add_argument("--base-url", help="server to check (default: a fresh sandbox)")
     p.add_argument("--api-key", help="its API key (or INVOICEXPRESS_API_KEY)")
     p.add_argument(
@@ -111,10 +114,15 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         "-o",
         "console_output_style=classic",
     ]
-    if args.workers not in ("0", "1"):
+    # a budgeted run follows its plan in one process: the server's limit sets its pace, and
+    # a transition walk stays on one document
+    budgeted = args.live or args.max_requests is not None
+    if args.workers not in ("0", "1") and not budgeted and not args.plan:
         out += ["-n", str(args.workers)]
     if args.quick:
         out.append("--quick")
+    if args.plan:
+        out.append("--plan")
     for flag in ("live", "send_email", "live_429"):
         if getattr(args, flag):
             out.append("--" + flag.replace("_", "-"))
@@ -168,7 +176,8 @@ def check(args: argparse.Namespace) -> None:
         key = args.api_key or os.environ.get(API_KEY_ENV)
         if not key:
             raise UsageError(f"{given} needs --api-key KEY (or {API_KEY_ENV})")
-        check_server(url, key, given)
+        if not args.plan:  # the plan sends nothing
+            check_server(url, key, given)
 
 
 def base_url(args: argparse.Namespace) -> str:
@@ -253,6 +262,8 @@ def run(args: argparse.Namespace) -> int:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
             raise
+    if args.plan and code == NO_TESTS_COLLECTED:
+        return 0  # the plan was printed; no test was meant to run
     written = [f"{label} {path}" for label, path in reports if _stamp(path) != before[path]]
     if not interrupted and code == NO_TESTS_COLLECTED and args.keyword:
         raise UsageError(f"-k {args.keyword!r} selects no test; check the expression")

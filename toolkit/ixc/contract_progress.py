@@ -3,7 +3,8 @@
 Loaded with `-p ixc.contract_progress` (only by `ixc contract`). It replaces pytest's dots with
 one line per finished suite (a test file) and, on a terminal, a status line rewritten in place;
 when the output is not a terminal (CI logs) it writes plain lines only, no control codes: a line
-per finished suite and at most one "still running" line every `HEARTBEAT` seconds. At the end:
+per finished suite and at most one "still running" line every `HEARTBEAT` seconds. When the
+server paces the run, the status line says so, with the rate seen and the time left. At the end:
 a table of suite, tests, failures, tests that could not run (a setup they needed failed) and
 seconds, printed before the contract summary so that the console ends with the causes.
 pytest-xdist's own "bringing up nodes..." lines (printed twice when not on a terminal) are
@@ -67,6 +68,8 @@ class Progress:
         self.started = time.monotonic()
         self.last_line = self.started
         self.failed_ids: set[str] = set()
+        self.pace: dict[str, dict[str, Any]] = {}  # per worker, the last pace it reported
+        self.samples: list[tuple[float, int]] = []  # (when, requests sent by all workers)
 
     # -- collection: how many tests each suite has
 
@@ -115,6 +118,10 @@ class Progress:
             suite.failures += 1
             if dict(report.user_properties).get("setup"):  # set by contract_tests' summary
                 suite.not_run += 1
+        pace = dict(report.user_properties).get("pace")
+        if isinstance(pace, dict):
+            self.pace[str(pace.get("worker"))] = pace
+            self.samples.append((time.monotonic(), sum(int(p["sent"]) for p in self.pace.values())))
         if report.when == "teardown":
             suite.done += 1
             if suite.done == suite.total:
@@ -134,12 +141,40 @@ class Progress:
     def _status(self) -> None:
         done = sum(s.done for s in self.suites.values())
         total = sum(s.total for s in self.suites.values())
-        line = f"{done}/{total} tests, {len(self.failed_ids)} failed"
+        line = f"{done}/{total} tests, {len(self.failed_ids)} failed" + self.pace_text(done, total)
         now = time.monotonic()
         if self.tty:
             self.reporter.rewrite(f"  {line} ", erase=True)
         elif now - self.last_line >= HEARTBEAT:
             self._say(f"... {line} ({now - self.started:.0f} s)")
+
+    def pace_text(self, done: int, total: int, now: float | None = None) -> str:
+        """`; paced by the server (N 429s): R requests/min, about M min left` once the server
+        has paced the run (a 429 waited out, or a rate the run keeps to), else nothing. The
+        rate is that of the last minute; the time left, the requests the plan has still to send
+        (a budgeted run) or the tests left at the requests per test so far."""
+        throttled = sum(int(p.get("throttled", 0)) for p in self.pace.values())
+        kept = sum(int(p.get("per_minute", 0)) for p in self.pace.values())
+        if not (throttled or kept) or len(self.samples) < 2:
+            return ""
+        now = time.monotonic() if now is None else now
+        recent = [(t, n) for t, n in self.samples if now - t <= 60] or self.samples[-2:]
+        (t0, n0), (t1, n1) = recent[0], self.samples[-1]
+        if t1 - t0 < 1 or n1 <= n0:
+            return ""
+        rate = (n1 - n0) / (t1 - t0) * 60
+        if all("planned" in p for p in self.pace.values()):  # a budgeted run: its plan's count
+            todo = sum(max(0, int(p["planned"]) - int(p["sent"])) for p in self.pace.values())
+        else:
+            todo = round((total - done) * n1 / max(1, done))
+        left = todo / rate
+        who = f"the server ({throttled} 429s)" if throttled else f"the profile ({kept}/min)"
+        stop = (
+            "; --quick stops sending now"
+            if any(p.get("stopping") for p in self.pace.values())
+            else ""
+        )
+        return f"; paced by {who}: {rate:.0f} requests/min, about {left:.0f} min left{stop}"
 
     def _say(self, line: str) -> None:
         if self.reporter is None:

@@ -80,6 +80,7 @@ from .devolution_type import DevolutionType
 from .devolution_update_request import DevolutionUpdateRequest
 from .document_client import DocumentClient
 from .document_client_input import DocumentClientInput
+from .document_client_input_preferred_contact import DocumentClientInputPreferredContact
 from .document_item import DocumentItem
 from .document_item_input import DocumentItemInput
 from .document_item_tax import DocumentItemTax
@@ -368,6 +369,7 @@ __all__ = (
     "DevolutionUpdateRequest",
     "DocumentClient",
     "DocumentClientInput",
+    "DocumentClientInputPreferredContact",
     "DocumentItem",
     "DocumentItemInput",
     "DocumentItemTax",

@@ -31,7 +31,7 @@ class ClientFields:
         address (str | Unset):
         city (str | Unset):
         postal_code (str | Unset):
-        country (Country | Unset): A country name from the list InvoiceXpress accepts (api-docs 002).
+        country (Country | str | Unset):
         fiscal_id (str | Unset):
         website (str | Unset):
         phone (str | Unset):
@@ -49,7 +49,7 @@ class ClientFields:
     address: str | Unset = UNSET
     city: str | Unset = UNSET
     postal_code: str | Unset = UNSET
-    country: Country | Unset = UNSET
+    country: Country | str | Unset = UNSET
     fiscal_id: str | Unset = UNSET
     website: str | Unset = UNSET
     phone: str | Unset = UNSET
@@ -75,9 +75,13 @@ class ClientFields:
 
         postal_code = self.postal_code
 
-        country: str | Unset = UNSET
-        if not isinstance(self.country, Unset):
+        country: str | Unset
+        if isinstance(self.country, Unset):
+            country = UNSET
+        elif isinstance(self.country, Country):
             country = self.country.value
+        else:
+            country = self.country
 
         fiscal_id = self.fiscal_id
 
@@ -162,12 +166,20 @@ class ClientFields:
 
         postal_code = d.pop("postal_code", UNSET)
 
-        _country = d.pop("country", UNSET)
-        country: Country | Unset
-        if isinstance(_country, Unset):
-            country = UNSET
-        else:
-            country = Country(_country)
+        def _parse_country(data: object) -> Country | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                country_type_0 = Country(data)
+
+                return country_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Country | str | Unset, data)
+
+        country = _parse_country(d.pop("country", UNSET))
 
         fiscal_id = d.pop("fiscal_id", UNSET)
 

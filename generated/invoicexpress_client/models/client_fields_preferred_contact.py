@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -31,7 +31,11 @@ class ClientFieldsPreferredContact:
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        email = self.email
+        email: str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
 
         phone = self.phone
 
@@ -56,7 +60,12 @@ class ClientFieldsPreferredContact:
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
-        email = d.pop("email", UNSET)
+        def _parse_email(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
 
         phone = d.pop("phone", UNSET)
 

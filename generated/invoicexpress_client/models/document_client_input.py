@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.country import Country
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.document_client_input_preferred_contact import DocumentClientInputPreferredContact
+
 
 T = TypeVar("T", bound="DocumentClientInput")
 
@@ -27,11 +31,12 @@ class DocumentClientInput:
             address (str | Unset):
             city (str | Unset):
             postal_code (str | Unset):
-            country (Country | Unset): A country name from the list InvoiceXpress accepts (api-docs 002).
+            country (Country | str | Unset):
             fiscal_id (str | Unset):
             website (str | Unset):
             phone (str | Unset):
             fax (str | Unset):
+            preferred_contact (DocumentClientInputPreferredContact | Unset):
             observations (str | Unset):
     """
 
@@ -41,11 +46,12 @@ class DocumentClientInput:
     address: str | Unset = UNSET
     city: str | Unset = UNSET
     postal_code: str | Unset = UNSET
-    country: Country | Unset = UNSET
+    country: Country | str | Unset = UNSET
     fiscal_id: str | Unset = UNSET
     website: str | Unset = UNSET
     phone: str | Unset = UNSET
     fax: str | Unset = UNSET
+    preferred_contact: DocumentClientInputPreferredContact | Unset = UNSET
     observations: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,9 +67,13 @@ class DocumentClientInput:
 
         postal_code = self.postal_code
 
-        country: str | Unset = UNSET
-        if not isinstance(self.country, Unset):
+        country: str | Unset
+        if isinstance(self.country, Unset):
+            country = UNSET
+        elif isinstance(self.country, Country):
             country = self.country.value
+        else:
+            country = self.country
 
         fiscal_id = self.fiscal_id
 
@@ -72,6 +82,10 @@ class DocumentClientInput:
         phone = self.phone
 
         fax = self.fax
+
+        preferred_contact: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.preferred_contact, Unset):
+            preferred_contact = self.preferred_contact.to_dict()
 
         observations = self.observations
 
@@ -101,6 +115,8 @@ class DocumentClientInput:
             field_dict["phone"] = phone
         if fax is not UNSET:
             field_dict["fax"] = fax
+        if preferred_contact is not UNSET:
+            field_dict["preferred_contact"] = preferred_contact
         if observations is not UNSET:
             field_dict["observations"] = observations
 
@@ -108,6 +124,8 @@ class DocumentClientInput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.document_client_input_preferred_contact import DocumentClientInputPreferredContact
+
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -121,12 +139,20 @@ class DocumentClientInput:
 
         postal_code = d.pop("postal_code", UNSET)
 
-        _country = d.pop("country", UNSET)
-        country: Country | Unset
-        if isinstance(_country, Unset):
-            country = UNSET
-        else:
-            country = Country(_country)
+        def _parse_country(data: object) -> Country | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                country_type_0 = Country(data)
+
+                return country_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Country | str | Unset, data)
+
+        country = _parse_country(d.pop("country", UNSET))
 
         fiscal_id = d.pop("fiscal_id", UNSET)
 
@@ -135,6 +161,13 @@ class DocumentClientInput:
         phone = d.pop("phone", UNSET)
 
         fax = d.pop("fax", UNSET)
+
+        _preferred_contact = d.pop("preferred_contact", UNSET)
+        preferred_contact: DocumentClientInputPreferredContact | Unset
+        if isinstance(_preferred_contact, Unset):
+            preferred_contact = UNSET
+        else:
+            preferred_contact = DocumentClientInputPreferredContact.from_dict(_preferred_contact)
 
         observations = d.pop("observations", UNSET)
 
@@ -150,6 +183,7 @@ class DocumentClientInput:
             website=website,
             phone=phone,
             fax=fax,
+            preferred_contact=preferred_contact,
             observations=observations,
         )
 

@@ -28,7 +28,7 @@ class DocumentItemInput:
             (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
         quantity (float | str): A decimal amount. The API sends and accepts both JSON numbers and numeric strings
             (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
-        unit (Unit | Unset): Unit of measure of an item line.
+        unit (str | Unit | Unset):
         discount (float | str | Unset): A decimal amount. The API sends and accepts both JSON numbers and numeric
             strings (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
         tax (ItemTaxInput | Unset):
@@ -38,7 +38,7 @@ class DocumentItemInput:
     description: str
     unit_price: float | str
     quantity: float | str
-    unit: Unit | Unset = UNSET
+    unit: str | Unit | Unset = UNSET
     discount: float | str | Unset = UNSET
     tax: ItemTaxInput | Unset = UNSET
 
@@ -53,9 +53,13 @@ class DocumentItemInput:
         quantity: float | str
         quantity = self.quantity
 
-        unit: str | Unset = UNSET
-        if not isinstance(self.unit, Unset):
+        unit: str | Unset
+        if isinstance(self.unit, Unset):
+            unit = UNSET
+        elif isinstance(self.unit, Unit):
             unit = self.unit.value
+        else:
+            unit = self.unit
 
         discount: float | str | Unset
         if isinstance(self.discount, Unset):
@@ -105,12 +109,20 @@ class DocumentItemInput:
 
         quantity = _parse_quantity(d.pop("quantity"))
 
-        _unit = d.pop("unit", UNSET)
-        unit: Unit | Unset
-        if isinstance(_unit, Unset):
-            unit = UNSET
-        else:
-            unit = Unit(_unit)
+        def _parse_unit(data: object) -> str | Unit | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                unit_type_0 = Unit(data)
+
+                return unit_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(str | Unit | Unset, data)
+
+        unit = _parse_unit(d.pop("unit", UNSET))
 
         def _parse_discount(data: object) -> float | str | Unset:
             if isinstance(data, Unset):

@@ -33,18 +33,14 @@ class InvoicesFields:
         items (list[DocumentItemInput]):
         reference (str | Unset): Purchase-order reference.
         observations (str | Unset): Printed on the document.
-        retention (float | str | Unset): A decimal amount. The API sends and accepts both JSON numbers and numeric
-            strings (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
+        retention (float | str | Unset): Withholding tax, 0 to 99.99 %.
         tax_exemption (TaxExemptionCode | Unset): Portuguese IVA exemption code. M00 means no exemption.
         tax_exemption_reason (TaxExemptionCode | Unset): Portuguese IVA exemption code. M00 means no exemption.
-        sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits (a
-            client's id: a string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue
-            17).
+        sequence_id (int | str | Unset): The per-document-type sequence id (`current_<type>_sequence_id`); default
+            sequence when absent.
         manual_sequence_number (str | Unset): For non-Portuguese accounts with manual numbering.
-        mb_reference (FlagString | Unset): A boolean written as the string "0" or "1".
-        owner_invoice_id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits
-            (a client's id: a string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue
-            17).
+        mb_reference (FlagString | str | Unset):
+        owner_invoice_id (int | str | Unset): Credit/debit notes: the invoice they correct. Invoices: a guide to link.
         currency_code (str | Unset): ISO 4217 code (multi-currency plans).
         rate (str | Unset): A decimal amount that must travel as a string (a JSON number is rejected or, on taxes,
             crashes the server: surface §6).
@@ -63,7 +59,7 @@ class InvoicesFields:
     tax_exemption_reason: TaxExemptionCode | Unset = UNSET
     sequence_id: int | str | Unset = UNSET
     manual_sequence_number: str | Unset = UNSET
-    mb_reference: FlagString | Unset = UNSET
+    mb_reference: FlagString | str | Unset = UNSET
     owner_invoice_id: int | str | Unset = UNSET
     currency_code: str | Unset = UNSET
     rate: str | Unset = UNSET
@@ -108,9 +104,13 @@ class InvoicesFields:
 
         manual_sequence_number = self.manual_sequence_number
 
-        mb_reference: str | Unset = UNSET
-        if not isinstance(self.mb_reference, Unset):
+        mb_reference: str | Unset
+        if isinstance(self.mb_reference, Unset):
+            mb_reference = UNSET
+        elif isinstance(self.mb_reference, FlagString):
             mb_reference = self.mb_reference.value
+        else:
+            mb_reference = self.mb_reference
 
         owner_invoice_id: int | str | Unset
         if isinstance(self.owner_invoice_id, Unset):
@@ -221,12 +221,20 @@ class InvoicesFields:
 
         manual_sequence_number = d.pop("manual_sequence_number", UNSET)
 
-        _mb_reference = d.pop("mb_reference", UNSET)
-        mb_reference: FlagString | Unset
-        if isinstance(_mb_reference, Unset):
-            mb_reference = UNSET
-        else:
-            mb_reference = FlagString(_mb_reference)
+        def _parse_mb_reference(data: object) -> FlagString | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                mb_reference_type_0 = FlagString(data)
+
+                return mb_reference_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FlagString | str | Unset, data)
+
+        mb_reference = _parse_mb_reference(d.pop("mb_reference", UNSET))
 
         def _parse_owner_invoice_id(data: object) -> int | str | Unset:
             if isinstance(data, Unset):

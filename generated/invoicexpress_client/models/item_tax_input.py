@@ -17,12 +17,13 @@ T = TypeVar("T", bound="ItemTaxInput")
 class ItemTaxInput:
     """
     Attributes:
-        name (str): Tax name; an unknown name applies the account's default tax.
+        name (str | Unset): Tax name; an unknown name, or none (`{}`, as production clients send a line without tax),
+            applies the account's default tax.
         value (float | str | Unset): A decimal amount. The API sends and accepts both JSON numbers and numeric strings
             (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
     """
 
-    name: str
+    name: str | Unset = UNSET
     value: float | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,11 +37,9 @@ class ItemTaxInput:
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
+        field_dict.update({})
+        if name is not UNSET:
+            field_dict["name"] = name
         if value is not UNSET:
             field_dict["value"] = value
 
@@ -49,7 +48,7 @@ class ItemTaxInput:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        name = d.pop("name")
+        name = d.pop("name", UNSET)
 
         def _parse_value(data: object) -> float | str | Unset:
             if isinstance(data, Unset):

@@ -31,13 +31,11 @@ class PurchaseOrdersFields:
         items (list[DocumentItemInput]):
         reference (str | Unset): Purchase-order reference.
         observations (str | Unset): Printed on the document.
-        retention (float | str | Unset): A decimal amount. The API sends and accepts both JSON numbers and numeric
-            strings (`"24.3902"`, `"1.0"`) for the same field; read it as Decimal.
+        retention (float | str | Unset): Withholding tax, 0 to 99.99 %.
         tax_exemption (TaxExemptionCode | Unset): Portuguese IVA exemption code. M00 means no exemption.
         tax_exemption_reason (TaxExemptionCode | Unset): Portuguese IVA exemption code. M00 means no exemption.
-        sequence_id (int | str | Unset): An identifier the API writes either as an integer or as a string of digits (a
-            client's id: a string in the vendor's examples, an integer in every recorded live response; CHANGELOG, issue
-            17).
+        sequence_id (int | str | Unset): The per-document-type sequence id (`current_<type>_sequence_id`); default
+            sequence when absent.
         manual_sequence_number (str | Unset): For non-Portuguese accounts with manual numbering.
         loaded_at (str | Unset): A date in a request: d/m/yyyy or dd/mm/yyyy (the vendor's examples omit zeros).
         delivery_site (str | Unset):

@@ -140,7 +140,7 @@ ClientInvoicesFilter = TypedDict(
 ItemTaxInput = TypedDict(
     "ItemTaxInput",
     {
-        "name": Required[str],
+        "name": NotRequired[str],
         "value": NotRequired[Decimal | int],
     },
     total=False,
@@ -296,6 +296,19 @@ TreasuryMovementRequestTreasuryMovement = TypedDict(
 """The body of TreasuryMovementRequestTreasuryMovement."""
 
 
+DocumentClientInputPreferredContact = TypedDict(
+    "DocumentClientInputPreferredContact",
+    {
+        "name": NotRequired[str],
+        "email": NotRequired[str],
+        "phone": NotRequired[str],
+        "mobile": NotRequired[str],
+    },
+    total=False,
+)
+"""The body of DocumentClientInputPreferredContact."""
+
+
 DocumentClientInput = TypedDict(
     "DocumentClientInput",
     {
@@ -310,6 +323,7 @@ DocumentClientInput = TypedDict(
         "website": NotRequired[str],
         "phone": NotRequired[str],
         "fax": NotRequired[str],
+        "preferred_contact": NotRequired[DocumentClientInputPreferredContact],
         "observations": NotRequired[str],
     },
     total=False,

@@ -198,13 +198,15 @@ def _money_fields(totals: Totals) -> Json:
 
 
 def _client_ref(client: Json) -> Json:
-    """The client as a document shows it."""
+    """The client as a document shows it: the documented id, name, code, country and e-mail,
+    and the contact details recorded live (fact `document-client-details`)."""
     return {
         "id": int(client["id"]),
         "name": client["name"],
         "code": client.get("code") or None,
         "country": client.get("country") or "Portugal",
         "email": client.get("email") or None,
+        **{k: client.get(k) or None for k in ("address", "postal_code", "phone", "fiscal_id")},
     }
 
 

@@ -17,6 +17,7 @@ from invoicexpress_specbuild.nodes import (
     nullable_string,
     obj,
     ok,
+    or_unset,
     param,
     query,
     ref,
@@ -75,12 +76,25 @@ def contact_input() -> dict[str, Node]:
         "address": string(),
         "city": string(),
         "postal_code": string(),
-        "country": ref("Country"),
+        "country": or_unset(ref("Country")),
         "fiscal_id": string(),
         "website": string(),
         "phone": string(),
         "fax": string(),
     }
+
+
+def preferred_contact_input() -> Node:
+    """The contact a request sets (on a client, and on a document's client)."""
+    return obj(
+        {
+            "name": string(),
+            "email": or_unset(string(format="email")),
+            "phone": string(),
+            "mobile": string(),
+        },
+        closed=True,
+    )
 
 
 def schemas() -> dict[str, Node]:
@@ -105,15 +119,7 @@ def schemas() -> dict[str, Node]:
                 "email": string(format="email"),
                 "language": ref("Language"),
                 **contact_input(),
-                "preferred_contact": obj(
-                    {
-                        "name": string(),
-                        "email": string(format="email"),
-                        "phone": string(),
-                        "mobile": string(),
-                    },
-                    closed=True,
-                ),
+                "preferred_contact": preferred_contact_input(),
                 "observations": string(),
                 "send_options": {
                     "anyOf": [

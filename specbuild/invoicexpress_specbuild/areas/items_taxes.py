@@ -106,14 +106,17 @@ def _item_schemas() -> dict[str, Node]:
         ),
         "ItemTaxInput": obj(
             {
-                "name": string("Tax name; an unknown name applies the account's default tax."),
+                "name": string(
+                    "Tax name; an unknown name, or none (`{}`, as production clients send a "
+                    "line without tax), applies the account's default tax."
+                ),
                 "value": {
                     **ref("DecimalValue"),
                     "description": "Accepted and ignored: the tax is found by name and its own "
                     "value applies (production clients send the pair).",
                 },
             },
-            ["name"],
+            [],
             closed=True,
             ignored=("id", "comment"),
         ),

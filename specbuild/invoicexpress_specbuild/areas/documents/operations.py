@@ -14,9 +14,9 @@ from invoicexpress_specbuild.areas.documents.facts import (
 )
 from invoicexpress_specbuild.doctypes import (
     INVALID_STATE_MESSAGE,
-    MESSAGES_CHANGE_STATE,
     RECEIPT,
     DocType,
+    change_state_messages,
     state_machine_extension,
 )
 from invoicexpress_specbuild.document_model import ADDRESS, document_example
@@ -201,10 +201,11 @@ def _change_state(dt: DocType) -> Node:
             "200": ok(f"The {dt.title} in its new state.", ref(f"{dt.pascal}Response"), final),
             "404": not_found(),
             "422": error(
-                "The event is not allowed from the document's state, or a cancel has no message.",
+                "The event is not allowed from the document's state, a cancel has no message, "
+                "or the document's date is earlier than the series' last final one.",
                 "ErrorsObject",
                 errors_object(INVALID_STATE_MESSAGE),
-                MESSAGES_CHANGE_STATE,
+                change_state_messages(dt),
             ),
         },
         parameters=[param("DocumentId")],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from invoicexpress_specbuild.areas.clients import contact_input
+from invoicexpress_specbuild.areas.clients import contact_input, preferred_contact_input
 from invoicexpress_specbuild.areas.documents.facts import FAMILY_NOUN, TAX_EXEMPTION_CODES
 from invoicexpress_specbuild.doctypes import (
     DOC_TYPES,
@@ -19,7 +19,7 @@ from invoicexpress_specbuild.document_model import (
     parts,
     state_change_schema,
 )
-from invoicexpress_specbuild.nodes import Node, array, enum, obj, ref, string
+from invoicexpress_specbuild.nodes import Node, array, enum, obj, or_unset, ref, string
 
 
 def request_parts() -> dict[str, Node]:
@@ -34,6 +34,7 @@ def request_parts() -> dict[str, Node]:
                 ),
                 "email": string(format="email"),
                 **contact_input(),
+                "preferred_contact": preferred_contact_input(),
                 "observations": string(),
             },
             ["name", "code"],
@@ -53,7 +54,7 @@ def request_parts() -> dict[str, Node]:
                 "description": string(),
                 "unit_price": {**ref("DecimalValue"), "description": "Unit price, >= 0."},
                 "quantity": {**ref("DecimalValue"), "description": "Quantity, > 0."},
-                "unit": ref("Unit"),
+                "unit": or_unset(ref("Unit")),
                 "discount": {**ref("DecimalValue"), "description": "Line discount, 0 to 100 %."},
                 "tax": ref("ItemTaxInput"),
             },
@@ -92,14 +93,14 @@ def _common_fields() -> dict[str, Node]:
         "due_date": {**ref("DateDMYInput"), "description": "Not before `date`."},
         "reference": string("Purchase-order reference."),
         "observations": string("Printed on the document."),
-        "retention": {**ref("DecimalValue"), "description": "Withholding tax, 0 to 99.99 %."},
+        "retention": or_unset(ref("DecimalValue"), "Withholding tax, 0 to 99.99 %."),
         "tax_exemption": ref("TaxExemptionCode"),
         "tax_exemption_reason": ref("TaxExemptionCode"),
-        "sequence_id": {
-            **ref("IdLike"),
-            "description": "The per-document-type sequence id "
+        "sequence_id": or_unset(
+            ref("IdLike"),
+            "The per-document-type sequence id "
             "(`current_<type>_sequence_id`); default sequence when absent.",
-        },
+        ),
         "manual_sequence_number": string("For non-Portuguese accounts with manual numbering."),
         "client": ref("DocumentClientInput"),
         "items": array(ref("DocumentItemInput"), minItems=1),
@@ -111,12 +112,11 @@ _DATED = ["date", "due_date", "client", "items"]
 _FAMILY_FIELDS: dict[str, tuple[dict[str, Node], list[str]]] = {
     "invoices": (
         {
-            "mb_reference": ref("FlagString"),
-            "owner_invoice_id": {
-                **ref("IdLike"),
-                "description": "Credit/debit notes: the "
-                "invoice they correct. Invoices: a guide to link.",
-            },
+            "mb_reference": or_unset(ref("FlagString")),
+            "owner_invoice_id": or_unset(
+                ref("IdLike"),
+                "Credit/debit notes: the invoice they correct. Invoices: a guide to link.",
+            ),
             "currency_code": string("ISO 4217 code (multi-currency plans).", pattern="^[A-Z]{3}$"),
             "rate": ref("DecimalString"),
             "plugin_id": string(),
@@ -152,6 +152,9 @@ def fields_schema(family: str) -> Node:
     # What a GET of the document returns and no request sets (id, status, totals...): an update
     # that echoes a read document is accepted and these are ignored (CHANGELOG, issue 17).
     read_only = sorted(set(document_properties([], [], family)) - set(fields))
+    # `partial_payments: null` in every create a production client builds (tim-online/
+    # go-invoicexpress; fact `document-empty-optionals`): accepted and ignored the same way.
+    read_only = sorted({*read_only, "partial_payments"} - set(fields))
     return obj(
         fields,
         required,

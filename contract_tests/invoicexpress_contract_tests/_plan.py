@@ -1,0 +1,442 @@
+"""The plan of a budgeted run, computed from the spec before any request.
+
+A budgeted run (`--live`, `--max-requests`) cannot run everything, so it runs what tells most
+per request. Each test is a `Step`: the requests it sends, the shared setups it needs (a draft
+of a type, a final invoice, a client: paid once, by the first step that needs them), what it can
+reveal (an operation, a transition, a status of an operation, an oracle) and the legal
+documents it finalises. The plan takes steps greedily by new things revealed per request, a
+finalised document weighing as `FINAL_WEIGHT` requests (it stays on the account forever), until
+the budget less the clean-up it predicts is spent. The allowed transitions of a state machine
+run as walks: one document goes draft -> final -> accepted -> refused -> ... and each test of
+the walk starts where the previous one left it (`World.pooled`), so a transition costs its
+request and its read-back, not a new document. The conftest orders and selects the run by the
+plan, so the printed plan is what runs.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from invoicexpress_core.spec import Spec
+
+# Requests per test, measured on a sandbox run of every suite (main at ead7930, one request
+# per recorded exchange): the tests whose cost the spec alone does not tell.
+MEASURED: dict[str, float] = {
+    "test_documented_422_message": 1.6,
+    "test_missing_and_wrong_key_give_401": 2,
+    "test_query_string_with_a_nul_byte_gets_a_documented_answer": 1.7,
+    "test_unknown_ids_give_404": 1,
+    "test_oversized_body_gives_413": 1,
+    "test_malformed_request_gives_400": 1.1,
+    "test_body_not_json_content_type_gives_415": 1,
+    "test_duplicate_proprietary_uid_gives_409": 2,
+    "test_every_operation_gives_429_past_the_rate_limit": 194,
+    "test_pdf_of_a_deleted_document_gives_406": 3,
+    "test_qr_code_of_a_draft_gives_422": 2,
+    "test_totals_numbering_and_dates": 6,
+    "test_pagination_consistent_with_filters": 15,
+    "test_list_filters_with_several_values_select_the_union": 13.4,
+    "test_pages_agree_with_total_entries": 4,
+    "test_update_is_visible_on_the_next_read": 3,
+    "test_document_round_trip_and_arithmetic": 2.4,
+    "test_resource_round_trip_update_and_delete": 6.7,
+    "test_list_filters_narrow_to_what_they_name": 16,
+    "test_numbering_is_gapless_and_dates_never_go_back": 10,
+    "test_payments_settle_and_each_yields_a_receipt": 9,
+    "test_proprietary_uid_makes_a_create_idempotent": 3,
+    "test_account_and_series_round_trips": 4,
+    "test_register_sequence_with_and_without_at": 7,
+    "test_export_saft_refusals": 1,
+    "test_update_account_refuses_a_fiscal_id_another_account_uses": 2,
+    "test_finalised_document_is_immutable": 5,
+    "test_cancel_without_message_gives_documented_422": 3.1,
+    "test_documented_example_validates": 0,
+    "test_schemathesis": 60,
+    "test_schemathesis_stateful": 90,
+}
+QUICK_SCHEMATHESIS = 6  # --quick: max_examples 2 and a smaller coverage phase
+DEFAULT_COST = 3.0
+FINAL_WEIGHT = 3.0  # a finalised document (numbered for ever) weighs as this many requests
+WEIGHTS = {
+    "operation": 4.0,
+    "transition": 3.0,
+    "oracle": 3.0,
+    "status": 1.0,
+    "variant": 0.5,
+    "test": 0.05,
+}
+# What the first setup a test needs costs (requests); the live clean-up of what it leaves.
+SETUP_COST = {"series": 2, "client": 1, "draft": 1, "final": 2, "receipt": 3, "owner": 2}
+SETUP_LEAVES = {"draft": 1, "final": 1, "receipt": 2, "owner": 1}
+TERMINAL = frozenset({"deleted", "canceled"})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One test as the plan sees it."""
+
+    nodeid: str
+    requests: float
+    operations: tuple[str, ...] = ()  # the operations its own requests go to
+    setups: frozenset[str] = frozenset()
+    reveals: frozenset[str] = frozenset()
+    finalises: int = 0
+    leaves: int = 0  # documents it leaves that the live clean-up must delete or cancel
+    walk: str = ""  # the transition walk it belongs to (kept together, in order)
+    at: int = 0  # its place in the walk
+
+
+@dataclass
+class Plan:
+    steps: list[Step]
+    budget: int  # 0: no budget, everything runs
+    cleanup: int
+    skipped: int  # tests the plan leaves out
+    setups: list[str] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        paid = sum(SETUP_COST[s.split(":")[0]] for s in self.setups)
+        return round(sum(s.requests for s in self.steps) + paid)
+
+    @property
+    def finalised(self) -> int:
+        return sum(s.finalises for s in self.steps) + sum(
+            1 for s in self.setups if s.startswith(("final", "receipt", "owner"))
+        )
+
+    def by_operation(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for s in self.steps:
+            share = s.requests / max(1, len(s.operations))
+            for op in s.operations or ("(other)",):
+                out[op] = out.get(op, 0.0) + share
+        return out
+
+    def nodeids(self) -> list[str]:
+        return [s.nodeid for s in self.steps]
+
+
+def _value(reveals: Iterable[str], seen: set[str]) -> float:
+    return sum(WEIGHTS[r.split(":", 1)[0]] for r in reveals if r not in seen)
+
+
+def make_plan(steps: Sequence[Step], budget: int, *, live: bool, cleanup_each: float = 1.0) -> Plan:
+    """Greedy by new reveals per request (lazy: a step's value only falls as others are
+    taken); a walk is taken whole. Without a budget every step is taken, in the same order."""
+    groups: dict[str, list[Step]] = {}
+    for s in steps:
+        groups.setdefault(s.walk or s.nodeid, []).append(s)
+    for group in groups.values():
+        group.sort(key=lambda s: s.at)
+    seen: set[str] = set()
+    paid: list[str] = []
+    chosen: list[Step] = []
+    spent = cleanup = 0.0
+
+    def cost(group: list[Step]) -> float:
+        need = {x for s in group for x in s.setups} - set(paid)
+        own = sum(s.requests for s in group) + sum(SETUP_COST[x.split(":")[0]] for x in need)
+        finals = sum(s.finalises for s in group)
+        return own + leaves(group, need) + finals * FINAL_WEIGHT
+
+    def leaves(group: list[Step], need: Iterable[str]) -> float:
+        if not live:
+            return 0.0
+        left = sum(s.leaves for s in group) + sum(
+            SETUP_LEAVES.get(x.split(":")[0], 0) for x in need
+        )
+        return left * cleanup_each
+
+    def ratio(key: str) -> float:
+        group = groups[key]
+        return _value((r for s in group for r in s.reveals), seen) / max(0.5, cost(group))
+
+    heap = [(-ratio(k), i, k) for i, k in enumerate(groups)]
+    heapq.heapify(heap)
+    skipped = 0
+    while heap:
+        _neg, i, key = heapq.heappop(heap)
+        now = ratio(key)
+        if heap and now < -heap[0][0] - 1e-9:  # stale: its value fell since it was pushed
+            heapq.heappush(heap, (-now, i, key))
+            continue
+        group = groups[key]
+        need = sorted({x for s in group for x in s.setups} - set(paid))
+        own = sum(s.requests for s in group) + sum(SETUP_COST[x.split(":")[0]] for x in need)
+        left = leaves(group, need)
+        if budget and spent + own + cleanup + left > budget:
+            skipped += len(group)
+            continue
+        spent += own
+        cleanup += left
+        paid += need
+        chosen += group
+        seen.update(r for s in group for r in s.reveals)
+    return Plan(chosen, budget, round(cleanup), skipped, paid)
+
+
+def transition_walks(machine: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """Walks from the initial state that together take every transition once: each walk
+    follows untaken transitions as long as it can (preferring one that leads on), reaching
+    its first untaken transition by the shortest path of taken ones. Walks end where the
+    document can go no further, so most leave nothing for the clean-up."""
+    todo = list(machine["transitions"])
+    walks: list[list[dict[str, Any]]] = []
+    while todo:
+        first = todo[0]
+        path = _path(machine, machine["initial"], first["from"]) or []
+        walk = [*path, first]
+        todo.remove(first)
+        state = first["to"]
+        while True:
+            nexts = [t for t in todo if t["from"] == state]
+            if not nexts:
+                break
+            onward = [t for t in nexts if any(u["from"] == t["to"] for u in todo if u is not t)]
+            t = (onward or nexts)[0]
+            walk.append(t)
+            todo.remove(t)
+            state = t["to"]
+        walks.append(walk)
+    return walks
+
+
+def _path(machine: dict[str, Any], start: str, goal: str) -> list[dict[str, Any]] | None:
+    paths: dict[str, list[dict[str, Any]]] = {start: []}
+    queue = [start]
+    while queue:
+        state = queue.pop(0)
+        if state == goal:
+            return paths[state]
+        for t in machine["transitions"]:
+            if t["from"] == state and t["to"] not in paths:
+                paths[t["to"]] = [*paths[state], t]
+                queue.append(t["to"])
+    return None
+
+
+def render(plan: Plan, *, total_tests: int, live: bool, top: int = 12) -> list[str]:
+    """The plan as `ixc contract --plan` prints it."""
+    budget = f"within a budget of {plan.budget}" if plan.budget else "no budget: every test"
+    lines = [
+        f"plan: {len(plan.steps)} of {total_tests} tests, about {plan.requests} requests "
+        f"({budget})",
+    ]
+    if live:
+        lines.append(f"  clean-up: about {plan.cleanup} requests (delete drafts, cancel finals)")
+        lines.append(f"  expected total: about {plan.requests + plan.cleanup} requests")
+    lines.append(
+        f"  documents finalised (legal numbers that stay): {plan.finalised}"
+        + (" (the walks cancel them)" if plan.finalised else "")
+    )
+    ops = sorted(((n, op) for op, n in plan.by_operation().items() if n >= 0.5), reverse=True)
+    lines.append(f"  requests by operation ({len(ops)} operations, the {min(top, len(ops))} most):")
+    for n, op in ops[:top]:
+        lines.append(f"    {op:<40} {n:>6.0f}")
+    reveals = {r for s in plan.steps for r in s.reveals}
+    kinds = Counter(r.split(":", 1)[0] for r in reveals)
+    lines.append(
+        "  reaches: "
+        + ", ".join(
+            f"{kinds[k]} {k}{'es' if k == 'status' else 's'}"
+            for k in ("operation", "transition", "oracle", "status")
+        )
+    )
+    return lines
+
+
+# Tests that skip before sending anything, by profile (the tests say why); the plan leaves them
+# out rather than count requests they will not send.
+LIVE_SETTINGS = frozenset(
+    {"createAccount", "createAccountForExistingUser", "updateAccount", "configureAtCommunication",
+     "registerSequence", "setCurrentSequence", "createSequence"}
+)  # fmt: skip
+_LIVE_WRITE = ("create", "update", "change", "email", "delete", "register", "setCurrent",
+               "configure", "cancel")  # fmt: skip
+_LIVE_NEVER = frozenset(
+    {"test_every_operation_gives_429_past_the_rate_limit", "test_oversized_body_gives_413"}
+)
+STATUS_OF = {
+    "test_missing_and_wrong_key_give_401": 401,
+    "test_unknown_ids_give_404": 404,
+    "test_documented_422_message": 422,
+    "test_malformed_request_gives_400": 400,
+    "test_query_string_with_a_nul_byte_gets_a_documented_answer": 400,
+    "test_oversized_body_gives_413": 413,
+    "test_body_not_json_content_type_gives_415": 415,
+    "test_duplicate_proprietary_uid_gives_409": 409,
+    "test_pdf_of_a_deleted_document_gives_406": 406,
+    "test_qr_code_of_a_draft_gives_422": 422,
+    "test_every_operation_gives_429_past_the_rate_limit": 429,
+}
+_FRESH_DOCUMENT = ("change", "cancelReceipt", "createPartialPayment")
+
+
+@dataclass(frozen=True)
+class Profile:
+    live: bool = False
+    quick: bool = False
+    send_email: bool = False
+    live_429: bool = False
+
+
+def _skips(fn: str, op_id: str, profile: Profile, known_bugs: Iterable[str]) -> bool:
+    if op_id.startswith("email") and not profile.send_email:
+        return True
+    if not profile.live:
+        return False
+    if op_id in known_bugs or (fn in _LIVE_NEVER and not profile.live_429):
+        return True
+    if op_id in LIVE_SETTINGS and fn in ("test_operation_answers_its_documented_success",
+                                         "test_documented_422_message"):  # fmt: skip
+        return True
+    if fn == "test_schemathesis" and op_id.startswith(_LIVE_WRITE):
+        return True
+    return fn == "test_query_string_with_a_nul_byte_gets_a_documented_answer" and not (
+        op_id.startswith(("get", "list", "find", "generate"))
+    )
+
+
+def _operation_setups(spec: Spec, op_id: str) -> tuple[float, frozenset[str], int]:
+    """Extra requests, shared setups and finalised documents of calling `op_id` on existing
+    resources (as `World.params_for` makes them)."""
+    op = spec.operations[op_id]
+    extra, setups, finals = 0.0, set(), 0
+    dt = op.document_type or "invoices"
+    if "{document-id}" in op.path:
+        setups.add("series")
+        if op_id in ("getReceipt",):
+            setups.add("receipt")
+        elif op_id in ("getQrCode", "listRelatedDocuments"):
+            setups.add("final")
+        elif op_id == "cancelReceipt":
+            extra, finals = extra + 3, finals + 1
+        elif op_id == "createPartialPayment":
+            extra, finals = extra + 2, finals + 1
+        elif op_id.startswith(_FRESH_DOCUMENT):
+            finals += 1  # the example event finalises the new draft
+            extra += 1 + (SETUP_COST["owner"] if "_notes" in dt and "fees" not in dt else 0)
+        else:
+            setups.add(f"draft:{dt}")
+    if "{client-id}" in op.path:
+        setups.add("client")
+    for param, cost in (("{item-id}", 1), ("{tax-id}", 1), ("{sequence-id}", 1),
+                        ("{regularization-id}", 2), ("{movement-id}", 1)):  # fmt: skip
+        if param in op.path:
+            extra += cost
+    if op.method == "POST" and op.family and op_id.startswith("create"):
+        setups.add("series")
+    return extra, frozenset(setups), finals
+
+
+def steps_for(
+    tests: Sequence[tuple[str, str, dict[str, Any]]],
+    spec: Spec,
+    profile: Profile,
+    known_bugs: Iterable[str] = (),
+) -> list[Step]:
+    """A Step per test, from (node id, test function, its parameters); tests that skip in this
+    profile before sending anything are left out."""
+    bugs = frozenset(known_bugs)
+    machines = {str(op.state_machine["document_type"]): op for op in spec if op.state_machine}
+    walks = {dt: transition_walks(op.state_machine or {}) for dt, op in machines.items()}
+    position: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for dt, ws in walks.items():
+        for w, walk in enumerate(ws):
+            for t in walk:
+                position.setdefault((dt, t["from"], t["event"]), (w, 0))
+            for n, t in enumerate(walk):
+                if position[(dt, t["from"], t["event"])][0] == w:
+                    position[(dt, t["from"], t["event"])] = (w, n)
+    out: list[Step] = []
+    for nodeid, fn, params in tests:
+        op_id = str(params.get("operation_id", ""))
+        dt = str(params.get("document_type", ""))
+        if _skips(fn, op_id, profile, bugs):
+            continue
+        series = frozenset() if profile.live else frozenset({"series"})  # live: the account's
+        test = f"test:{nodeid}"
+        if fn == "test_allowed_transition_gives_documented_status":
+            t = params["transition"]
+            machine = machines[dt].state_machine or {}
+            if profile.live and not any(_path(machine, t["to"], e) is not None
+                                        for e in TERMINAL):  # fmt: skip
+                continue
+            w, n = position[(dt, t["from"], t["event"])]
+            walk = walks[dt][w]
+            requests = 2.0  # the event and its read-back
+            setups: frozenset[str] = series
+            finals = int(t["event"] == "finalized")
+            if n == 0 or walk[n - 1]["to"] != t["from"]:  # a new document, walked to `from`
+                requests += 3 if dt == "receipts" else 1
+                path = _path(machine, machine["initial"], t["from"]) or []
+                requests += len(path)
+                finals += sum(1 for p in path if p["event"] == "finalized") + (dt == "receipts")
+                if "_notes" in dt and "fees" not in dt:
+                    setups = setups | {"owner"}
+            last = n == len(walk) - 1
+            out.append(Step(
+                nodeid, requests, (machines[dt].operation_id,), setups,
+                frozenset({f"transition:{dt}:{t['from']}:{t['event']}", test,
+                           f"operation:{machines[dt].operation_id}"}),
+                finals, int(last and t["to"] not in TERMINAL), walk=f"walk:{dt}:{w}", at=n,
+            ))  # fmt: skip
+            continue
+        if fn == "test_operation_answers_its_documented_success":
+            extra, setups, finals = _operation_setups(spec, op_id)
+            setups = setups - {"series"} | series
+            dtype = spec.operations[op_id].document_type
+            leaves = int(op_id.startswith("create") and bool(dtype))
+            out.append(Step(
+                nodeid, 1 + extra, (op_id,), setups,
+                frozenset({f"operation:{op_id}", f"status:{op_id}:2xx", test}),
+                finals, min(1, leaves + finals),
+            ))  # fmt: skip
+            continue
+        if fn == "test_forbidden_events_give_documented_422":
+            requests, finals = _forbidden_cost(spec, machines[dt].state_machine or {}, dt,
+                                               profile.quick)  # fmt: skip
+            out.append(Step(
+                nodeid, requests, (machines[dt].operation_id,), series,
+                frozenset({f"oracle:{fn}", f"variant:{fn}:{dt}",
+                           f"status:{machines[dt].operation_id}:422", test}),
+                finals, finals,
+            ))  # fmt: skip
+            continue
+        cost = MEASURED.get(fn, DEFAULT_COST)
+        if fn == "test_schemathesis" and profile.quick:
+            cost = QUICK_SCHEMATHESIS
+        reveals = {f"oracle:{fn}", test}
+        if params:
+            reveals.add(f"variant:{fn}:{op_id or dt or nodeid}")
+        if op_id and fn in STATUS_OF:
+            reveals.add(f"status:{op_id}:{STATUS_OF[fn]}")
+        elif op_id and cost:
+            reveals.add(f"operation:{op_id}")
+        out.append(Step(nodeid, cost, (op_id,) if op_id else (), frozenset(), frozenset(reveals)))
+    return out
+
+
+def _forbidden_cost(spec: Spec, machine: dict[str, Any], dt: str, quick: bool) -> tuple[float, int]:
+    """Requests and finalised documents of trying every forbidden event from every reachable
+    state (a document per state, walked there; each refusal read back)."""
+    del spec
+    events = {t["event"] for t in machine["transitions"]} | set(machine.get("aliases") or {})
+    requests, finals = 0.0, 0
+    for state in {machine["initial"], *(t["to"] for t in machine["transitions"])}:
+        path = _path(machine, machine["initial"], state)
+        if path is None:
+            continue
+        allowed = {t["event"] for t in machine["transitions"] if t["from"] == state}
+        forbidden = len(events - allowed)
+        if not forbidden:
+            continue
+        requests += (3 if dt == "receipts" else 1) + len(path)
+        requests += 2 * (min(2, forbidden) if quick else forbidden)
+        finals += int(any(p["event"] == "finalized" for p in path) or dt == "receipts")
+    return requests, finals
