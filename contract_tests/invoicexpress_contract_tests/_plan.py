@@ -321,6 +321,8 @@ def _operation_setups(spec: Spec, op_id: str) -> tuple[float, frozenset[str], in
         elif op_id.startswith(_FRESH_DOCUMENT):
             finals += 1  # the example event finalises the new draft
             extra += 1 + (SETUP_COST["owner"] if "_notes" in dt and "fees" not in dt else 0)
+        elif op.method != "GET":  # writes get a fresh draft (`World.document_for`)
+            extra += 1 + (SETUP_COST["owner"] if "_notes" in dt and "fees" not in dt else 0)
         else:
             setups.add(f"draft:{dt}")
     if "{client-id}" in op.path:

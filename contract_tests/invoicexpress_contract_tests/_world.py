@@ -466,15 +466,17 @@ class World:
         return int(self._create("createClientTreasuryMovement", {"client-id": client_id})["id"])
 
     def document_for(self, op: Operation) -> int:
-        """A document `op` can act on: a new one when `op` moves it (changes its state, pays,
-        cancels), else one shared by every test that only reads or edits one (`_plan` counts
-        it once): a draft of the type, a final invoice, a receipt."""
+        """A document `op` can act on: a new one when `op` writes (changes its state, updates,
+        e-mails), else one shared by every test that only reads one: a draft of the type, a
+        final invoice, a receipt (paying and cancelling act on the shared final ones)."""
         oid = op.operation_id
         if oid == "cancelReceipt":
             return int(self.receipt()["id"])
         if oid == "createPartialPayment":
             return int(self.final_invoice()["id"])
-        if oid.startswith("change"):
+        if oid.startswith("change") or op.method != "GET":
+            # a write may need a draft that no other test has moved on since (a shared one was
+            # found settled in the full profile): a fresh one
             return int(self.new_document(op.document_type or "invoices")["id"])
         dt = op.document_type or "invoices"
         key, make = {
