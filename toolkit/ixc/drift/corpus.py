@@ -664,7 +664,10 @@ MUTATIONS: list[Mutation] = [
         "request-field-narrowed-to-one-branch-choice",
         True,
         "request-property-type-changed",
-        _set([*S, "InvoicesFields", "properties", "sequence_id"], {"oneOf": [{"type": "integer"}]}),
+        _set(  # the id branch of `anyOf: [IdLike, Unset]` (an unset id may be sent as "")
+            [*S, "InvoicesFields", "properties", "sequence_id", "anyOf", 0],
+            {"oneOf": [{"type": "integer"}]},
+        ),
     ),
     # --- responses
     Mutation(
@@ -1153,7 +1156,7 @@ EQUIVALENTS: list[Mutation] = [
         "ref-inlined-request",
         False,
         "",
-        _inline_component([*CLIENT_IN, "properties", "country"]),
+        _inline_component([*CLIENT_IN, "properties", "country", "anyOf", 0]),
         True,
     ),
     Mutation(
