@@ -291,7 +291,7 @@ class ServerDrift:
         if not m:
             return None
         ids = [v for k, v in m.groupdict().items() if "type" not in k]
-        return ids[-1] if ids else None
+        return f"{op.document_type or ''}:{ids[-1]}" if ids else None
 
     def _remember_status(self, op: Operation, ex: Exchange) -> None:
         if not 200 <= ex.status < 300:
@@ -299,9 +299,11 @@ class ServerDrift:
         status = _document_status(ex.response_body)
         if status is None:
             return
-        doc_id = _document_id(ex.response_body) or self._doc_key(op, ex)
+        # by type and id: another type's document (or another resource) may share the number
+        found = _document_id(ex.response_body)
+        doc_id = f"{op.document_type or ''}:{found}" if found is not None else self._doc_key(op, ex)
         if doc_id is not None:
-            self._status_by_doc[str(doc_id)] = status
+            self._status_by_doc[doc_id] = status
 
     def _check_transition(self, op: Operation, ex: Exchange) -> list[_Issue]:
         sm = op.state_machine or {}
