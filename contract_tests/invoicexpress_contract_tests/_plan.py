@@ -122,7 +122,9 @@ class Plan:
 
 
 def _value(reveals: Iterable[str], seen: set[str]) -> float:
-    return sum(WEIGHTS[r.split(":", 1)[0]] for r in reveals if r not in seen)
+    """Summed in sorted order: set order follows the per-process string hash, and float sums
+    in another order could pick another plan in each pytest-xdist worker."""
+    return sum(WEIGHTS[r.split(":", 1)[0]] for r in sorted(reveals) if r not in seen)
 
 
 def make_plan(steps: Sequence[Step], budget: int, *, live: bool, cleanup_each: float = 1.0) -> Plan:
@@ -139,7 +141,7 @@ def make_plan(steps: Sequence[Step], budget: int, *, live: bool, cleanup_each: f
     spent = cleanup = 0.0
 
     def cost(group: list[Step]) -> float:
-        need = {x for s in group for x in s.setups} - set(paid)
+        need = sorted({x for s in group for x in s.setups} - set(paid))
         own = sum(s.requests for s in group) + sum(SETUP_COST[x.split(":")[0]] for x in need)
         finals = sum(s.finalises for s in group)
         return own + leaves(group, need) + finals * FINAL_WEIGHT

@@ -168,6 +168,12 @@ class World:
         # (document type, status) -> a document left there by a transition test, for the next
         self.pooled: dict[tuple[str, str], int] = {}
 
+    def series_name(self, prefix: str) -> str:
+        """A series name no earlier run on the account used: letters and digits only, with this
+        worker's run tag (a counter alone repeats from one run to the next)."""
+        tag = "".join(ch for ch in self.target.worker_marker[-12:] if ch.isalnum())
+        return f"{prefix}{next(_counter)}{tag}"[:20]
+
     def unique(self, stem: str) -> str:
         return f"{self.target.worker_marker}-{stem}-{next(_counter)}"
 
@@ -240,8 +246,7 @@ class World:
             if not self.target.live:
                 op = self.spec.operations["createSequence"]
                 body = example_request(self.spec, op)
-                tag = "".join(ch for ch in self.target.worker_marker[-12:] if ch.isalnum())
-                body["sequence"]["serie"] = f"W{next(_counter)}{tag}"[:20]
+                body["sequence"]["serie"] = self.series_name("W")
                 made = self.api.call("createSequence", json=body)
                 if made.status_code == 201:
                     sid = int(next(iter(made.json().values()))["id"])
@@ -355,7 +360,7 @@ class World:
         if fresh:
 
             def named(body: Any) -> None:
-                body["sequence"]["serie"] = "X" + str(next(_counter)) + self.target.run_id[-4:]
+                body["sequence"]["serie"] = self.series_name("X")
 
             return int(self._create("createSequence", mutate=named)["id"])
         response = self.api.call("listSequences")

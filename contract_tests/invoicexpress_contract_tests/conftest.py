@@ -167,6 +167,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     show = bool(config.getoption("--plan"))
     if not (_budget(config) or config.getoption("--quick") or show):
         return
+    if getattr(config, "workerinput", None) is not None and not _budget(config):
+        return  # xdist schedules the tests itself; every worker must collect the same list
     plan = plan_of(config, items)
     config.stash[PLAN] = plan
     order = {nodeid: n for n, nodeid in enumerate(plan.nodeids())}

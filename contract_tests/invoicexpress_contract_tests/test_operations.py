@@ -61,7 +61,7 @@ def _prepare(
         if op_id in ("createTax", "updateTax"):
             root["default_tax"] = 0  # the account's default tax is not ours to change
         if op_id == "createSequence":
-            root["serie"] = "X" + world.unique("s").rsplit("-", 1)[-1]
+            root["serie"] = world.series_name("X")
     if op_id == "findClientByName":
         query["client_name"] = _client_name(api, world)
     if op_id == "findClientByCode":

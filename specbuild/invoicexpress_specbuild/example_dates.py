@@ -4,7 +4,7 @@ Examples are documentation, so they keep literal dates; but nothing may send the
 (they expire). The spec states the day once, as `info.x-examples-date`, and every sender moves
 an example's dates by the days between that day and the server's today
 (`invoicexpress_core.calendar.rebase`), which keeps each relation an example shows: a due date
-fifteen days on, goods loaded tomorrow at nine, a payment two days later.
+fifteen days on, goods loaded tomorrow at nine, a payment on the day.
 """
 
 from __future__ import annotations

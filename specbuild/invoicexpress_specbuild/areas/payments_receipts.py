@@ -132,7 +132,9 @@ def pay() -> Node:
                 "amount": 30,
                 "payment_mechanism": "TB",
                 "note": "Transferência",
-                "payment_date": dmy(2),
+                # the day itself: a later date would sit in the receipts series and refuse
+                # every earlier payment for days (seen on a second run on one account)
+                "payment_date": dmy(),
             }
         },
         extensions={
