@@ -73,6 +73,7 @@ WEIGHTS = {
 SETUP_COST = {"series": 2, "client": 1, "draft": 1, "final": 2, "receipt": 3, "owner": 2}
 SETUP_LEAVES = {"draft": 1, "final": 1, "receipt": 2, "owner": 1}
 TERMINAL = frozenset({"deleted", "canceled"})
+SETTLE_CLEANUP = 2  # requests: the settled document's related documents read, its receipt cancelled
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Step:
     setups: frozenset[str] = frozenset()
     reveals: frozenset[str] = frozenset()
     finalises: int = 0
-    leaves: int = 0  # documents it leaves that the live clean-up must delete or cancel
+    leaves: int = 0  # live clean-up requests it causes (one per document left to retire)
     walk: str = ""  # the transition walk it belongs to (kept together, in order)
     at: int = 0  # its place in the walk
 
@@ -384,11 +385,17 @@ def steps_for(
                 if "_notes" in dt and "fees" not in dt:
                     setups = setups | {"owner"}
             last = n == len(walk) - 1
+            leaves = int(last and t["to"] not in TERMINAL)
+            if t["to"] == "settled" and t["from"] != machine["initial"]:
+                # settling a final document issues a numbered receipt, which the clean-up
+                # finds among its related documents and cancels (`_cleanup`)
+                finals += 1
+                leaves += SETTLE_CLEANUP
             out.append(Step(
                 nodeid, requests, (machines[dt].operation_id,), setups,
                 frozenset({f"transition:{dt}:{t['from']}:{t['event']}", test,
                            f"operation:{machines[dt].operation_id}"}),
-                finals, int(last and t["to"] not in TERMINAL), walk=f"walk:{dt}:{w}", at=n,
+                finals, leaves, walk=f"walk:{dt}:{w}", at=n,
             ))  # fmt: skip
             continue
         if fn == "test_operation_answers_its_documented_success":
