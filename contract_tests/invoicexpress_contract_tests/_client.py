@@ -128,10 +128,11 @@ LIVE_KNOWN_BUGS = {
 }
 RATE_HEADERS = ("x-ratelimit-limit", "ratelimit-limit", "x-rate-limit-limit")
 MAX_BACKOFF = 64.0
-# Live clean-up, at most: per document, read its state, cancel or delete it, and read again an
-# invoice its receipt's cancelling freed; once, the pages of the item list.
+# Live clean-up, at most: per document whose state no answer stated, read it, cancel or delete
+# it, and read again an invoice its receipt's cancelling freed (a document whose state is known
+# costs its events out); once, the pages of the item list.
 CLEANUP_PER_DOCUMENT = 3
-CLEANUP_FIXED = 3
+CLEANUP_FIXED = 8  # the item list's page, and the items our documents' lines made (by name)
 CLEANUP_PER_SETTLED = 2  # its related documents read, the receipt settling issued cancelled
 MAX_WAIT = 300.0  # give up on one request after this much waiting on 429s
 
@@ -411,9 +412,39 @@ class ContractClient:
         before they eat into it, so tests and clean-up together never pass the budget."""
         if not self.target.live:
             return 0
-        made = len(set(self.created_documents))
+        documents = 0
+        for document_type, doc_id in set(self.created_documents):
+            known = self.states.get(doc_id)
+            steps = self.steps_out(document_type, known[0]) if known else None
+            documents += CLEANUP_PER_DOCUMENT if steps is None else steps
         issued = CLEANUP_PER_SETTLED * len(self.settled)
-        return CLEANUP_FIXED + CLEANUP_PER_DOCUMENT * made + issued + len(self.created_other)
+        return CLEANUP_FIXED + documents + issued + len(self.created_other)
+
+    def steps_out(self, document_type: str, status: str) -> int | None:
+        """Events from `status` to deleted or canceled by the type's state machine (0 there
+        already); None when the machine is unknown or leads nowhere out."""
+        machine = self._machines().get(document_type)
+        if machine is None:
+            return None
+        seen = {status: 0}
+        queue = [status]
+        while queue:
+            state = queue.pop(0)
+            if state in ("deleted", "canceled"):
+                return seen[state]
+            for t in machine["transitions"]:
+                if t["from"] == state and t["to"] not in seen:
+                    seen[t["to"]] = seen[state] + 1
+                    queue.append(t["to"])
+        return None
+
+    @functools.cache  # noqa: B019 - one client per process, living as long as it
+    def _machines(self) -> dict[str, dict[str, Any]]:
+        return {
+            str(op.state_machine["document_type"]): op.state_machine
+            for op in self.spec
+            if op.state_machine
+        }
 
     def read_clock(self) -> None:
         """One cheap read before the first write, so that every date this process sends

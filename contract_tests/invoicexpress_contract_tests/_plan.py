@@ -121,6 +121,18 @@ class Plan:
     def nodeids(self) -> list[str]:
         return [s.nodeid for s in self.steps]
 
+    def as_json(self) -> dict[str, Any]:
+        """What a budgeted run writes beside its report (`plan.json`): what it expects to send,
+        for comparison with what it sent."""
+        return {
+            "budget": self.budget,
+            "requests": self.requests,
+            "cleanup": self.cleanup,
+            "finalised": self.finalised,
+            "by_operation": {op: round(n, 1) for op, n in sorted(self.by_operation().items())},
+            "tests": len(self.steps),
+        }
+
 
 def _value(reveals: Iterable[str], seen: set[str]) -> float:
     """Summed in sorted order: set order follows the per-process string hash, and float sums
@@ -402,7 +414,12 @@ def steps_for(
             extra, setups, finals = _operation_setups(spec, op_id)
             setups = setups - {"series"} | series
             dtype = spec.operations[op_id].document_type
-            leaves = int(op_id.startswith("create") and bool(dtype))
+            # a document it makes (a create, or the fresh draft a write acts on) is retired
+            writes = (
+                spec.operations[op_id].method != "GET"
+                and "{document-id}" in spec.operations[op_id].path
+            )
+            leaves = int((op_id.startswith("create") and bool(dtype)) or writes)
             out.append(Step(
                 nodeid, 1 + extra, (op_id,), setups,
                 frozenset({f"operation:{op_id}", f"status:{op_id}:2xx", test}),

@@ -8,6 +8,7 @@ clean-up, pacing and the request budget.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import time
@@ -182,6 +183,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = []
         return
     if _budget(config):
+        if getattr(config, "workerinput", None) is None:
+            path = _summary.parts_dir(config).parent / "plan.json"
+            path.write_text(json.dumps(plan.as_json(), indent=1))
         left = [item for item in items if item.nodeid not in order]
         if left:
             config.hook.pytest_deselected(items=left)
