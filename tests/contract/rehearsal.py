@@ -60,18 +60,19 @@ def start_sandbox(
     return proc, url[1], key[1]
 
 
-def measurement_pace(rate_limit: int) -> dict[str, str]:
+def measurement_pace(rate_limit: int, *, quiet: bool = False) -> dict[str, str]:
     """The environment that lets the live profile keep up with a sandbox limited above the live
     100 a minute (the suites' `PACE_ENV`, 90% of it, as they keep 90 of 100), said aloud; none
     at the live limit."""
     if rate_limit <= RATE_LIMIT:
         return {}
     pace = rate_limit * 9 // 10
-    print(
-        f"measurement pace: the sandbox allows {rate_limit} requests a minute and the live "
-        f"profile keeps {pace} (live: {RATE_LIMIT} and 90); the requests sent are the same, "
-        "only the waits between them shrink"
-    )
+    if not quiet:
+        print(
+            f"measurement pace: the sandbox allows {rate_limit} requests a minute and the "
+            f"live profile keeps {pace} (live: {RATE_LIMIT} and 90); the requests sent are the "
+            "same, only the waits between them shrink"
+        )
     return {"IXC_CONTRACT_LIVE_PACE": str(pace)}
 
 
