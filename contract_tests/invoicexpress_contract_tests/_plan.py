@@ -61,10 +61,13 @@ MEASURED: dict[str, float] = {
 QUICK_SCHEMATHESIS = 6  # --quick: max_examples 2 and a smaller coverage phase
 DEFAULT_COST = 3.0
 FINAL_WEIGHT = 3.0  # a finalised document (numbered for ever) weighs as this many requests
+# What a first sight is worth, in requests. An oracle (a behaviour: round trips, arithmetic,
+# numbering, filters, pagination, payments, refusals) judges a whole class of answers on every
+# operation it touches, so the first test of each comes before more of the same kind.
 WEIGHTS = {
     "operation": 4.0,
     "transition": 3.0,
-    "oracle": 3.0,
+    "oracle": 20.0,
     "status": 1.0,
     "variant": 0.5,
     "test": 0.05,
@@ -72,6 +75,14 @@ WEIGHTS = {
 # What the first setup a test needs costs (requests); the live clean-up of what it leaves.
 SETUP_COST = {"series": 2, "client": 1, "draft": 1, "final": 2, "receipt": 3, "owner": 2}
 SETUP_LEAVES = {"draft": 1, "final": 1, "receipt": 2, "owner": 1}
+RECEIPT_OPS = ["createInvoice", "changeInvoiceState", "createPartialPayment"]  # a paid invoice
+SETUP_OPS = {
+    "series": ("createSequence", "registerSequence"),
+    "client": ("createClient",),
+    "final": tuple(RECEIPT_OPS[:2]),
+    "owner": tuple(RECEIPT_OPS[:2]),
+    "receipt": tuple(RECEIPT_OPS),
+}  # a draft's setup names its create (`draft:createQuote`)
 TERMINAL = frozenset({"deleted", "canceled"})
 SETTLE_CLEANUP = 2  # requests: the settled document's related documents read, its receipt cancelled
 
@@ -111,11 +122,17 @@ class Plan:
         )
 
     def by_operation(self) -> dict[str, float]:
+        """Requests by operation: a step's spread over the operations it lists (one listed
+        twice sends twice), each setup's over what makes it (`SETUP_OPS`)."""
         out: dict[str, float] = {}
         for s in self.steps:
             share = s.requests / max(1, len(s.operations))
             for op in s.operations or ("(other)",):
                 out[op] = out.get(op, 0.0) + share
+        for setup in self.setups:
+            kind, _, named = setup.partition(":")
+            for op in SETUP_OPS.get(kind, ()) or (named,):
+                out[op] = out.get(op, 0.0) + 1
         return out
 
     def nodeids(self) -> list[str]:
@@ -339,7 +356,7 @@ def _operation_setups(spec: Spec, op_id: str) -> tuple[float, frozenset[str], in
         elif op.method != "GET":  # writes get a fresh draft (`World.document_for`)
             extra += 1 + (SETUP_COST["owner"] if "_notes" in dt and "fees" not in dt else 0)
         else:
-            setups.add(f"draft:{dt}")
+            setups.add(f"draft:{_op_of(spec, dt, 'create')}")
     if "{client-id}" in op.path:
         setups.add("client")
     for param, cost in (("{item-id}", 1), ("{tax-id}", 1), ("{sequence-id}", 1),
@@ -386,13 +403,14 @@ def steps_for(
                 continue
             w, n = position[(dt, t["from"], t["event"])]
             walk = walks[dt][w]
-            requests = 2.0  # the event and its read-back
+            change = machines[dt].operation_id
+            ops = [change, _op_of(spec, dt, "get")]  # the event and its read-back
             setups: frozenset[str] = series
             finals = int(t["event"] == "finalized")
             if n == 0 or walk[n - 1]["to"] != t["from"]:  # a new document, walked to `from`
-                requests += 3 if dt == "receipts" else 1
+                ops += RECEIPT_OPS if dt == "receipts" else [_op_of(spec, dt, "create")]
                 path = _path(machine, machine["initial"], t["from"]) or []
-                requests += len(path)
+                ops += [change] * len(path)
                 finals += sum(1 for p in path if p["event"] == "finalized") + (dt == "receipts")
                 if "_notes" in dt and "fees" not in dt:
                     setups = setups | {"owner"}
@@ -404,7 +422,7 @@ def steps_for(
                 finals += 1
                 leaves += SETTLE_CLEANUP
             out.append(Step(
-                nodeid, requests, (machines[dt].operation_id,), setups,
+                nodeid, len(ops), tuple(ops), setups,
                 frozenset({f"transition:{dt}:{t['from']}:{t['event']}", test,
                            f"operation:{machines[dt].operation_id}"}),
                 finals, leaves, walk=f"walk:{dt}:{w}", at=n,
@@ -420,8 +438,9 @@ def steps_for(
                 and "{document-id}" in spec.operations[op_id].path
             )
             leaves = int((op_id.startswith("create") and bool(dtype)) or writes)
+            made = (_op_of(spec, dtype, "create"),) if extra and dtype else ()
             out.append(Step(
-                nodeid, 1 + extra, (op_id,), setups,
+                nodeid, 1 + extra, (op_id, *made), setups,
                 frozenset({f"operation:{op_id}", f"status:{op_id}:2xx", test}),
                 finals, min(1, leaves + finals),
             ))  # fmt: skip
@@ -448,6 +467,15 @@ def steps_for(
             reveals.add(f"operation:{op_id}")
         out.append(Step(nodeid, cost, (op_id,) if op_id else (), frozenset(), frozenset(reveals)))
     return out
+
+
+def _op_of(spec: Spec, document_type: str, prefix: str) -> str:
+    """The operation of `document_type` whose id starts with `prefix` (get, create)."""
+    return next(
+        (o.operation_id for o in spec if o.document_type == document_type
+         and o.operation_id.startswith(prefix)),
+        f"{prefix}:{document_type}",
+    )  # fmt: skip
 
 
 def _forbidden_cost(spec: Spec, machine: dict[str, Any], dt: str, quick: bool) -> tuple[float, int]:
