@@ -9,10 +9,13 @@ import re
 import socket
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from invoicexpress_contract_tests import _plan
 from invoicexpress_core.spec import load_spec
+from tests.contract.rehearsal import measurement_pace, start_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 TOLERANCE = 0.25  # the plan's request count against a real budgeted run's
@@ -92,3 +95,74 @@ def test_budgeted_run_sends_what_the_plan_says(tmp_path: Path) -> None:
     cut = junit.count("request budget reached")  # the plan's last tests, when it ran over
     assert cut <= CUT_AT_MOST, f"{cut} tests of the plan found the budget spent"
     assert summary["transitions"]["exercised"] >= 20, summary["transitions"]
+
+
+# A live run against the live-like sandbox sends what its plan.json says, operation by
+# operation. The plan prices each test by measured means (MEASURED) and each shared setup once;
+# a run differs where a test's branch or its setup's owner differs (a 404 probe that needs no
+# resource, a draft another test made first), by a few requests an operation. So: the total
+# within TOTAL_TOLERANCE, each operation within OP_SLACK requests or OP_TOLERANCE of its count
+# (the larger), and the documents finalised within FINAL_SLACK.
+TOTAL_TOLERANCE = 0.10
+OP_TOLERANCE = 0.5
+OP_SLACK = 4
+FINAL_SLACK = 2
+LIVE_BUDGET = 300
+
+
+def sent_by_operation(recording: Path) -> tuple[Counter[str], int]:
+    """Requests by operation, and the documents numbered (an ATCUD) in the answers about our
+    own documents (one document, or the documents related to one)."""
+    sent: Counter[str] = Counter()
+    numbered: set[int] = set()
+    for line in recording.read_text().splitlines():
+        exchange = json.loads(line)
+        sent[exchange["operation_id"]] += 1
+        body = exchange.get("response_body")
+        if not isinstance(body, dict) or len(body) != 1:
+            continue
+        (value,) = body.values()
+        rows = value if exchange["operation_id"] == "listRelatedDocuments" else [value]
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and row.get("atcud") and "id" in row:
+                numbered.add(int(row["id"]))
+    return sent, len(numbered)
+
+
+def plan_misses(plan: dict[str, Any], sent: Counter[str], finalised: int) -> list[str]:
+    """Where a run's requests and finalised documents stray from its plan beyond tolerance."""
+    out = []
+    expected = plan["requests"] + plan["cleanup"]
+    total = sum(sent.values())
+    if abs(total - expected) > TOTAL_TOLERANCE * expected:
+        out.append(f"sent {total} requests, the plan said {expected}")
+    planned: dict[str, float] = plan["by_operation"]
+    for op in sorted(set(planned) | set(sent)):
+        want, got = planned.get(op, 0.0), sent.get(op, 0)
+        if abs(got - want) > max(OP_SLACK, OP_TOLERANCE * want):
+            out.append(f"{op}: sent {got}, the plan said {want:.0f}")
+    if abs(finalised - plan["finalised"]) > FINAL_SLACK:
+        out.append(f"finalised {finalised} documents, the plan said {plan['finalised']}")
+    return out
+
+
+def test_live_run_sends_what_the_plan_says(tmp_path: Path) -> None:
+    """The live profile against `ixc sandbox --live-like` (at a measurement pace: the same
+    requests, shorter waits) with a budget of LIVE_BUDGET."""
+    proc, url, key = start_sandbox("--live-like", "--rate-limit", "6000")
+    try:
+        env = dict(os.environ, INVOICEXPRESS_API_KEY=key, **measurement_pace(6000, quiet=True))
+        env.pop("INVOICEXPRESS_BASE_URL", None)
+        report = tmp_path / "r"
+        subprocess.run(
+            [sys.executable, "-m", "ixc", "contract", "--live", "--base-url", url,
+             "--max-requests", str(LIVE_BUDGET), "-n", "1", "--report-dir", str(report)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=900,
+        )  # fmt: skip
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    plan = json.loads((report / "plan.json").read_text())
+    sent, finalised = sent_by_operation(report / "exchanges.jsonl")
+    assert sum(sent.values()) <= LIVE_BUDGET
+    assert plan_misses(plan, sent, finalised) == []
