@@ -130,6 +130,7 @@ def pytest_configure(config: pytest.Config) -> None:
         _summary.configure(config, _LEDGER, known_secrets)
 
 
+CLEANUP_TEST = "(clean-up)"
 PLAN_MARGIN = 0.05  # the plan leaves this share of the budget for its estimates' errors
 PLAN = pytest.StashKey[_plan.Plan]()
 
@@ -299,6 +300,7 @@ def world(api: ContractClient, pytestconfig: pytest.Config) -> Iterator[World]:
     yield w
     if api.target.live:
         api.budget = 0  # the clean-up always runs; the tests left it its reserve
+        api.current_test = CLEANUP_TEST  # its requests are its own in the recording
         w.cleanup()
 
 
