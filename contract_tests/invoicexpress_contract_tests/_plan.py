@@ -15,49 +15,33 @@ plan, so the printed plan is what runs.
 
 from __future__ import annotations
 
+import functools
 import heapq
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from invoicexpress_core.spec import Spec
 
-# Requests per test, measured on a sandbox run of every suite (main at ead7930, one request
-# per recorded exchange): the tests whose cost the spec alone does not tell.
-MEASURED: dict[str, float] = {
-    "test_documented_422_message": 1.6,
-    "test_missing_and_wrong_key_give_401": 2,
-    "test_query_string_with_a_nul_byte_gets_a_documented_answer": 1.7,
-    "test_unknown_ids_give_404": 1,
-    "test_oversized_body_gives_413": 1,
-    "test_malformed_request_gives_400": 1.1,
-    "test_body_not_json_content_type_gives_415": 1,
-    "test_duplicate_proprietary_uid_gives_409": 2,
-    "test_every_operation_gives_429_past_the_rate_limit": 194,
-    "test_pdf_of_a_deleted_document_gives_406": 3,
-    "test_qr_code_of_a_draft_gives_422": 2,
-    "test_totals_numbering_and_dates": 6,
-    "test_pagination_consistent_with_filters": 15,
-    "test_list_filters_with_several_values_select_the_union": 13.4,
-    "test_pages_agree_with_total_entries": 4,
-    "test_update_is_visible_on_the_next_read": 3,
-    "test_document_round_trip_and_arithmetic": 2.4,
-    "test_resource_round_trip_update_and_delete": 6.7,
-    "test_list_filters_narrow_to_what_they_name": 16,
-    "test_numbering_is_gapless_and_dates_never_go_back": 10,
-    "test_payments_settle_and_each_yields_a_receipt": 9,
-    "test_proprietary_uid_makes_a_create_idempotent": 3,
-    "test_account_and_series_round_trips": 4,
-    "test_register_sequence_with_and_without_at": 7,
-    "test_export_saft_refusals": 1,
-    "test_update_account_refuses_a_fiscal_id_another_account_uses": 2,
-    "test_finalised_document_is_immutable": 5,
-    "test_cancel_without_message_gives_documented_422": 3.1,
-    "test_documented_example_validates": 0,
-    "test_schemathesis": 60,
-    "test_schemathesis_stateful": 90,
-}
+# What each test the spec cannot price sends, measured (`costs.json`, written by
+# tests/contract/measure_costs.py): requests by operation, documents made and numbered.
+COSTS_FILE = Path(__file__).with_name("costs.json")
+
+
+@functools.cache
+def measured_costs(profile: str) -> dict[str, dict[str, Any]]:
+    """Test function -> its measured means in `profile` (live, full); empty if unmeasured."""
+    try:
+        data = json.loads(COSTS_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, dict[str, Any]] = data.get(profile, {})
+    return found
+
+
 QUICK_SCHEMATHESIS = 6  # --quick: max_examples 2 and a smaller coverage phase
 DEFAULT_COST = 3.0
 FINAL_WEIGHT = 3.0  # a finalised document (numbered for ever) weighs as this many requests
@@ -96,10 +80,11 @@ class Step:
     operations: tuple[str, ...] = ()  # the operations its own requests go to
     setups: frozenset[str] = frozenset()
     reveals: frozenset[str] = frozenset()
-    finalises: int = 0
-    leaves: int = 0  # live clean-up requests it causes (one per document left to retire)
+    finalises: float = 0  # documents it numbers (a mean, where measured)
+    leaves: float = 0  # live clean-up requests it causes (one per document left to retire)
     walk: str = ""  # the transition walk it belongs to (kept together, in order)
     at: int = 0  # its place in the walk
+    spread: tuple[tuple[str, float], ...] = ()  # measured requests by operation, if known
 
 
 @dataclass
@@ -117,8 +102,9 @@ class Plan:
 
     @property
     def finalised(self) -> int:
-        return sum(s.finalises for s in self.steps) + sum(
-            1 for s in self.setups if s.startswith(("final", "receipt", "owner"))
+        return round(
+            sum(s.finalises for s in self.steps)
+            + sum(1 for s in self.setups if s.startswith(("final", "receipt", "owner")))
         )
 
     def by_operation(self) -> dict[str, float]:
@@ -127,8 +113,9 @@ class Plan:
         out: dict[str, float] = {}
         for s in self.steps:
             share = s.requests / max(1, len(s.operations))
-            for op in s.operations or ("(other)",):
-                out[op] = out.get(op, 0.0) + share
+            pairs = s.spread or [(op, share) for op in s.operations or ("(other)",)]
+            for op, n in pairs:
+                out[op] = out.get(op, 0.0) + n
         for setup in self.setups:
             kind, _, named = setup.partition(":")
             for op in SETUP_OPS.get(kind, ()) or (named,):
@@ -455,9 +442,13 @@ def steps_for(
                 finals, finals,
             ))  # fmt: skip
             continue
-        cost = MEASURED.get(fn, DEFAULT_COST)
+        known = measured_costs("live" if profile.live else "full").get(fn, {})
+        cost = float(known.get("requests", DEFAULT_COST))
         if fn == "test_schemathesis" and profile.quick:
             cost = QUICK_SCHEMATHESIS
+        # an operation's probe sends to it; another test, where it was seen sending
+        spread = () if op_id else tuple(sorted(known.get("ops", {}).items()))
+        creates, numbers = float(known.get("made", 0)), float(known.get("finalised", 0))
         reveals = {f"oracle:{fn}", test}
         if params:
             reveals.add(f"variant:{fn}:{op_id or dt or nodeid}")
@@ -465,7 +456,10 @@ def steps_for(
             reveals.add(f"status:{op_id}:{STATUS_OF[fn]}")
         elif op_id and cost:
             reveals.add(f"operation:{op_id}")
-        out.append(Step(nodeid, cost, (op_id,) if op_id else (), frozenset(), frozenset(reveals)))
+        out.append(Step(
+            nodeid, cost, (op_id,) if op_id else (), frozenset(), frozenset(reveals),
+            numbers, creates if profile.live else 0, spread=spread,
+        ))  # fmt: skip
     return out
 
 

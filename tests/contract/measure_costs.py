@@ -68,7 +68,9 @@ def measure(report: Path) -> dict[str, dict[str, Any]]:
     ops: dict[str, Counter[str]] = defaultdict(Counter)
     made: Counter[str] = Counter()
     numbered: dict[int, str] = {}
-    for line in (report / "exchanges.jsonl").read_text().splitlines():
+    for line in (report / "exchanges.jsonl").read_text().split("\n"):
+        if not line:
+            continue
         ex = json.loads(line)
         test = str(ex.get("meta", {}).get("test") or "")
         if not test or test == "(clean-up)":
@@ -100,11 +102,13 @@ def measure(report: Path) -> dict[str, dict[str, Any]]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="reports/costs")
+    parser.add_argument("--reuse", action="store_true", help="measure the runs already in --out")
     args = parser.parse_args()
     out = Path(args.out).resolve()
     costs = {}
     for profile in ("live", "full"):
-        run(profile, out / profile)
+        if not (args.reuse and (out / profile / "summary.json").exists()):
+            run(profile, out / profile)
         costs[profile] = measure(out / profile)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True,
                             capture_output=True, check=False).stdout.strip()  # fmt: skip

@@ -98,7 +98,7 @@ def test_budgeted_run_sends_what_the_plan_says(tmp_path: Path) -> None:
 
 
 # A live run against the live-like sandbox sends what its plan.json says, operation by
-# operation. The plan prices each test by measured means (MEASURED) and each shared setup once;
+# operation. The plan prices each test by measured means (costs.json) and each shared setup once;
 # a run differs where a test's branch or its setup's owner differs (a 404 probe that needs no
 # resource, a draft another test made first), by a few requests an operation. So: the total
 # within TOTAL_TOLERANCE, each operation within OP_SLACK requests or OP_TOLERANCE of its count
@@ -115,7 +115,9 @@ def sent_by_operation(recording: Path) -> tuple[Counter[str], int]:
     own documents (one document, or the documents related to one)."""
     sent: Counter[str] = Counter()
     numbered: set[int] = set()
-    for line in recording.read_text().splitlines():
+    for line in recording.read_text().split("\n"):
+        if not line:
+            continue
         exchange = json.loads(line)
         sent[exchange["operation_id"]] += 1
         body = exchange.get("response_body")
@@ -166,3 +168,25 @@ def test_live_run_sends_what_the_plan_says(tmp_path: Path) -> None:
     sent, finalised = sent_by_operation(report / "exchanges.jsonl")
     assert sum(sent.values()) <= LIVE_BUDGET
     assert plan_misses(plan, sent, finalised) == []
+
+
+def readme_plan_block() -> tuple[list[str], list[str]]:
+    """The README's `ixc contract --plan` example: its command's arguments and the lines it
+    shows (`...` stands for lines left out)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n\$ (ixc contract --plan[^\n]*)\n(.*?)```", text, re.S)
+    assert block, "README.md shows no `ixc contract --plan` example"
+    return block[1].split()[2:], block[2].splitlines()
+
+
+def test_readme_plan_output_is_what_plan_prints(tmp_path: Path) -> None:
+    """The README's --plan example, run as written (it sends nothing), prints the lines shown,
+    in that order."""
+    args, shown = readme_plan_block()
+    run = ixc(*args, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    printed = iter(line.rstrip() for line in run.stdout.splitlines())
+    for line in shown:
+        if line.strip() == "...":
+            continue
+        assert any(got == line.rstrip() for got in printed), (line, run.stdout)
