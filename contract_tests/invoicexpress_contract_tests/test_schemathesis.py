@@ -74,7 +74,7 @@ def _record(api: ContractClient, case: Any, response: Any) -> None:
                 resp,
                 operation_id=op_id,
                 secrets=[api.target.api_key],
-                meta={"suite": "schemathesis"},
+                meta={"suite": "schemathesis", "test": api.current_test},
             )
         )
 

@@ -57,7 +57,8 @@ def ran_tests(junit: Path) -> Counter[str]:
     """Tests that ran (not skipped) per test function."""
     out: Counter[str] = Counter()
     text = junit.read_text()
-    for m in re.finditer(r'<testcase [^>]*?name="([^"]*)"[^>]*?(/>|>(.*?)</testcase>)', text, re.S):
+    case = r'<testcase [^>]*?\sname="([^"]*)"[^>]*?(/>|>(.*?)</testcase>)'
+    for m in re.finditer(case, text, re.S):
         if "<skipped" not in (m.group(3) or ""):
             out[function_of(m.group(1))] += 1
     return out
