@@ -53,7 +53,7 @@ WEIGHTS = {
     "transition": 3.0,
     "oracle": 20.0,
     "status": 1.0,
-    "variant": 0.5,
+    "variant": 2.0,  # the oracle again on another resource or type: its own fields, code
     "test": 0.05,
 }
 # What the first setup a test needs costs (requests); the live clean-up of what it leaves.

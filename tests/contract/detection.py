@@ -52,6 +52,11 @@ def main() -> int:
     parser.add_argument("--workers", default="2")
     parser.add_argument("--out", default="reports/detection")
     parser.add_argument("--live", action="store_true", help="the live profile under budgets")
+    parser.add_argument(
+        "--base-url-profile",
+        action="store_true",
+        help="with --live: the default profile through --base-url instead (a plain sandbox)",
+    )
     parser.add_argument("--budgets", default=",".join(map(str, detection_live.BUDGETS)))
     parser.add_argument(
         "--rate-limit",
@@ -68,7 +73,9 @@ def main() -> int:
         parser.error(f"unknown fault {', '.join(unknown)}; choose from {', '.join(CATALOGUE)}")
     if args.live:
         budgets = sorted(int(b) for b in args.budgets.split(","))
-        return detection_live.main(faults, budgets, args.rate_limit, out)
+        return detection_live.main(
+            faults, budgets, args.rate_limit, out, live=not args.base_url_profile
+        )
     st_dir = out / "schemathesis"
     st_dir.mkdir(exist_ok=True)
     max_time = args.max_time or 0

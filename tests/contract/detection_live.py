@@ -28,16 +28,21 @@ BUDGETS = (100, 200, 400, 600)
 MEASURE_RATE = 6000  # the sandbox's limit a minute while measuring (live: 100)
 
 
-def live_run(fault: str | None, budget: int, rate_limit: int, out: Path) -> dict[str, Any]:
-    """One budgeted live-profile run against a fresh live-like sandbox with `fault` on."""
+def live_run(
+    fault: str | None, budget: int, rate_limit: int, out: Path, *, live: bool = True
+) -> dict[str, Any]:
+    """One budgeted run against a fresh sandbox with `fault` on: the live profile against a
+    live-like one, or (`live=False`) the default profile through `--base-url` against a plain
+    one."""
     report = out / f"{fault or 'faithful'}-{budget}"
-    args = ["--live-like", "--rate-limit", str(rate_limit)]
-    args += ["--fault", fault] if fault else []
+    args = ["--live-like"] if live else []
+    args += ["--rate-limit", str(rate_limit), *(["--fault", fault] if fault else [])]
     proc, url, key = start_sandbox(*args)
     try:
         cmd = [
-            sys.executable, "-m", "ixc", "contract", "--live", "--base-url", url,
-            "--max-requests", str(budget), "-n", "1", "--report-dir", str(report),
+            sys.executable, "-m", "ixc", "contract", *(["--live"] if live else []),
+            "--base-url", url, "--max-requests", str(budget), "-n", "1",
+            "--report-dir", str(report),
         ]  # fmt: skip
         env = dict(
             os.environ,
@@ -69,11 +74,15 @@ def baselines(out: Path) -> dict[str, dict[str, bool]]:
     return {r["fault"]: {"ours": r["ours"], "schemathesis": r["schemathesis"]} for r in rows}
 
 
-def main(faults: list[str], budgets: list[int], rate_limit: int, out: Path) -> int:
-    live_dir = out / "live"
+def main(
+    faults: list[str], budgets: list[int], rate_limit: int, out: Path, *, live: bool = True
+) -> int:
+    live_dir = out / ("live" if live else "base-url")
     live_dir.mkdir(parents=True, exist_ok=True)
     measurement_pace(rate_limit)
-    faithful = {b: live_run(None, b, rate_limit, live_dir) for b in budgets}
+    if not live:
+        print("profile: the default one through --base-url (not --live), under each budget")
+    faithful = {b: live_run(None, b, rate_limit, live_dir, live=live) for b in budgets}
     for b, run in faithful.items():
         print(
             f"faithful at {b}: {run['requests']} requests, {run['failures']} failures, "
@@ -83,7 +92,7 @@ def main(faults: list[str], budgets: list[int], rate_limit: int, out: Path) -> i
     before = baselines(out)
     rows: list[dict[str, Any]] = []
     for fault in faults:
-        runs = {b: live_run(fault, b, rate_limit, live_dir) for b in budgets}
+        runs = {b: live_run(fault, b, rate_limit, live_dir, live=live) for b in budgets}
         caught = {b: runs[b]["failures"] > 0 for b in budgets}
         base = before.get(fault, {})
         rows.append({"fault": fault, "caught": caught, "runs": runs, **base})
@@ -93,7 +102,7 @@ def main(faults: list[str], budgets: list[int], rate_limit: int, out: Path) -> i
     curve = {b: sum(r["caught"][b] for r in rows) for b in budgets}
     result = {"faults": n, "rate_limit": rate_limit, "faithful": faithful, "curve": curve,
               "rows": rows}  # fmt: skip
-    (out / "detection-live.json").write_text(json.dumps(result, indent=2))
+    (out / f"detection-{live_dir.name}.json").write_text(json.dumps(result, indent=2))
     print("caught by budget (live profile): " + ", ".join(f"{b}: {curve[b]}/{n}" for b in budgets))
     known = [r for r in rows if "ours" in r]
     if known:
