@@ -77,7 +77,7 @@ def measure(report: Path) -> dict[str, dict[str, Any]]:
         if not test or test == "(clean-up)":
             continue
         fn = function_of(test)
-        ops[fn][ex["operation_id"]] += 1
+        ops[fn][ex["operation_id"] or "(other)"] += 1
         body = ex.get("response_body")
         if ex["status"] == 201 and isinstance(body, dict):
             made[fn] += 1

@@ -119,7 +119,7 @@ def sent_by_operation(recording: Path) -> tuple[Counter[str], int]:
         if not line:
             continue
         exchange = json.loads(line)
-        sent[exchange["operation_id"]] += 1
+        sent[exchange["operation_id"] or "(other)"] += 1
         body = exchange.get("response_body")
         if not isinstance(body, dict) or len(body) != 1:
             continue
