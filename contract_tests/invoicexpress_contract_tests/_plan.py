@@ -50,7 +50,7 @@ FINAL_WEIGHT = 3.0  # a finalised document (numbered for ever) weighs as this ma
 # operation it touches, so the first test of each comes before more of the same kind.
 WEIGHTS = {
     "operation": 4.0,
-    "transition": 3.0,
+    "transition": 4.0,
     "oracle": 20.0,
     "status": 1.0,
     "variant": 2.0,  # the oracle again on another resource or type: its own fields, code
@@ -450,7 +450,7 @@ def steps_for(
         spread = () if op_id else tuple(sorted(known.get("ops", {}).items()))
         creates, numbers = float(known.get("made", 0)), float(known.get("finalised", 0))
         reveals = {f"oracle:{fn}", test}
-        if params:
+        if params and fn not in STATUS_OF:  # a probe's news is its status, below
             reveals.add(f"variant:{fn}:{op_id or dt or nodeid}")
         if op_id and fn in STATUS_OF:
             reveals.add(f"status:{op_id}:{STATUS_OF[fn]}")
