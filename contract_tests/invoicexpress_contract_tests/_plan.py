@@ -51,7 +51,7 @@ FINAL_WEIGHT = 3.0  # a finalised document (numbered for ever) weighs as this ma
 WEIGHTS = {
     "operation": 4.0,
     "transition": 4.0,
-    "oracle": 20.0,
+    "oracle": 60.0,
     "status": 1.0,
     "variant": 2.0,  # the oracle again on another resource or type: its own fields, code
     "test": 0.05,
