@@ -54,14 +54,22 @@ def function_of(nodeid: str) -> str:
 
 
 def ran_tests(junit: Path) -> Counter[str]:
-    """Tests that ran (not skipped) per test function."""
+    """Tests that ran (not skipped) per test function; 0 for a function whose tests all
+    skipped (they send nothing in that profile)."""
     out: Counter[str] = Counter()
     text = junit.read_text()
     case = r'<testcase [^>]*?\sname="([^"]*)"[^>]*?(/>|>(.*?)</testcase>)'
     for m in re.finditer(case, text, re.S):
-        if "<skipped" not in (m.group(3) or ""):
-            out[function_of(m.group(1))] += 1
+        out[function_of(m.group(1))] += "<skipped" not in (m.group(3) or "")
     return out
+
+
+ID_IN_PATH = re.compile(r"/(\d+)(?:\.json|/)")
+
+
+def kind_of(operation_id: str) -> str:
+    """Ids are per kind (an item may share a document's number)."""
+    return next((k for k in ("Item", "Tax", "Client") if operation_id.endswith(k)), "Document")
 
 
 def measure(report: Path) -> dict[str, dict[str, Any]]:
@@ -69,18 +77,28 @@ def measure(report: Path) -> dict[str, dict[str, Any]]:
     ops: dict[str, Counter[str]] = defaultdict(Counter)
     made: Counter[str] = Counter()
     numbered: dict[int, str] = {}
+    owner: dict[tuple[str, int], str] = {}  # what a test made: its clean-up is the test's
+    cleanup: Counter[str] = Counter()
     for line in (report / "exchanges.jsonl").read_text().split("\n"):
         if not line:
             continue
         ex = json.loads(line)
         test = str(ex.get("meta", {}).get("test") or "")
-        if not test or test == "(clean-up)":
+        if test == "(clean-up)":
+            found = ID_IN_PATH.search(ex["url"].split("?")[0])
+            key = (kind_of(ex["operation_id"] or ""), int(found[1])) if found else ("", 0)
+            cleanup[owner.get(key, "")] += 1
+            continue
+        if not test:
             continue
         fn = function_of(test)
         ops[fn][ex["operation_id"] or "(other)"] += 1
         body = ex.get("response_body")
         if ex["status"] == 201 and isinstance(body, dict):
             made[fn] += 1
+            root = next(iter(body.values()), None)
+            if isinstance(root, dict) and "id" in root:
+                owner.setdefault((kind_of(ex["operation_id"] or ""), int(root["id"])), fn)
         if isinstance(body, dict) and len(body) == 1:
             (value,) = body.values()
             rows = value if ex["operation_id"] == "listRelatedDocuments" else [value]
@@ -88,10 +106,13 @@ def measure(report: Path) -> dict[str, dict[str, Any]]:
                 if isinstance(row, dict) and row.get("atcud") and "id" in row:
                     numbered.setdefault(int(row["id"]), fn)
     finals = Counter(numbered.values())
+    # what no test owns (the items documents' lines made, the item list) follows the documents
+    shared = cleanup.pop("", 0) / max(1, sum(made.values()))
     out = {}
     for fn in sorted(set(ran) | set(ops)):
         n = max(1, ran[fn])
         out[fn] = {
+            "cleanup": round((cleanup[fn] + shared * made[fn]) / n, 2),
             "requests": round(sum(ops[fn].values()) / n, 2),
             "ops": {op: round(c / n, 2) for op, c in sorted(ops[fn].items())},
             "made": round(made[fn] / n, 2),
@@ -104,10 +125,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="reports/costs")
     parser.add_argument("--reuse", action="store_true", help="measure the runs already in --out")
+    parser.add_argument("--profiles", default="live,full", help="those to measure again")
     args = parser.parse_args()
     out = Path(args.out).resolve()
-    costs = {}
-    for profile in ("live", "full"):
+    costs = json.loads(TARGET.read_text()) if TARGET.exists() else {}
+    costs.pop("about", None)
+    for profile in args.profiles.split(","):
         if not (args.reuse and (out / profile / "summary.json").exists()):
             run(profile, out / profile)
         costs[profile] = measure(out / profile)
