@@ -295,6 +295,7 @@ STATUS_OF = {
     "test_qr_code_of_a_draft_gives_422": 422,
     "test_every_operation_gives_429_past_the_rate_limit": 429,
 }
+CORRECTING = frozenset({"credit_notes", "debit_notes"})  # `owner_invoice_id` (World)
 _FRESH_DOCUMENT = ("change", "cancelReceipt", "createPartialPayment")
 
 
@@ -341,9 +342,9 @@ def _operation_setups(spec: Spec, op_id: str) -> tuple[float, frozenset[str], in
             extra, finals = extra + 2, finals + 1
         elif op_id.startswith(_FRESH_DOCUMENT):
             finals += 1  # the example event finalises the new draft
-            extra += 1 + (SETUP_COST["owner"] if "_notes" in dt and "fees" not in dt else 0)
+            extra += 1 + (SETUP_COST["owner"] if dt in CORRECTING else 0)
         elif op.method != "GET":  # writes get a fresh draft (`World.document_for`)
-            extra += 1 + (SETUP_COST["owner"] if "_notes" in dt and "fees" not in dt else 0)
+            extra += 1 + (SETUP_COST["owner"] if dt in CORRECTING else 0)
         else:
             setups.add(f"draft:{_op_of(spec, dt, 'create')}")
     if "{client-id}" in op.path:
@@ -396,12 +397,13 @@ def steps_for(
             ops = [change, _op_of(spec, dt, "get")]  # the event and its read-back
             setups: frozenset[str] = series
             finals = int(t["event"] == "finalized")
-            if n == 0 or walk[n - 1]["to"] != t["from"]:  # a new document, walked to `from`
+            before = walk[n - 1] if n else None  # the walk's previous test left its document
+            if before is None or position[(dt, before["from"], before["event"])] != (w, n - 1):
                 ops += RECEIPT_OPS if dt == "receipts" else [_op_of(spec, dt, "create")]
                 path = _path(machine, machine["initial"], t["from"]) or []
                 ops += [change] * len(path)
                 finals += sum(1 for p in path if p["event"] == "finalized") + (dt == "receipts")
-                if "_notes" in dt and "fees" not in dt:
+                if dt in CORRECTING:
                     setups = setups | {"owner"}
             last = n == len(walk) - 1
             leaves = int(last and t["to"] not in TERMINAL)
@@ -441,10 +443,11 @@ def steps_for(
                 nodeid, requests, (machines[dt].operation_id,), series,
                 frozenset({f"oracle:{fn}", f"variant:{fn}:{dt}",
                            f"status:{machines[dt].operation_id}:422", test}),
-                finals, finals,
+                finals, finals, spread=_spread(nodeid, profile, requests),
             ))  # fmt: skip
             continue
-        known = measured_costs("live" if profile.live else "full").get(fn, {})
+        costs = measured_costs("live" if profile.live else "full")
+        known = costs.get(nodeid.split("::")[-1]) or costs.get(fn, {})  # the variant's, if any
         cost = float(known.get("requests", DEFAULT_COST))
         if fn == "test_schemathesis" and profile.quick:
             cost = QUICK_SCHEMATHESIS
@@ -458,18 +461,29 @@ def steps_for(
             reveals.add(f"status:{op_id}:{STATUS_OF[fn]}")
         elif op_id and cost:
             reveals.add(f"operation:{op_id}")
+        # a credit or debit note corrects a final invoice: the first to need it pays for it
+        owner = frozenset({"owner"}) if dt in CORRECTING else frozenset()
         out.append(Step(
-            nodeid, cost, (op_id,) if op_id else (), frozenset(), frozenset(reveals),
+            nodeid, cost, (op_id,) if op_id else (), owner, frozenset(reveals),
             numbers, creates if profile.live else 0, spread=spread,
         ))  # fmt: skip
     return [_measured_cleanup(step) for step in out] if profile.live else out
 
 
+def _spread(nodeid: str, profile: Profile, requests: float) -> tuple[tuple[str, float], ...]:
+    """The operations a modelled test was measured sending to, scaled to `requests`."""
+    name = nodeid.split("::")[-1]
+    ops = measured_costs("live" if profile.live else "full").get(name, {}).get("ops", {})
+    seen = sum(ops.values())
+    return tuple((op, n * requests / seen) for op, n in sorted(ops.items())) if seen else ()
+
+
 def _measured_cleanup(step: Step) -> Step:
     """`step` with its test's measured clean-up requests, when measured (`costs.json`): they
     hold what a model misses (a state read again, the items documents' lines made)."""
-    fn = step.nodeid.split("::")[-1].split("[")[0]
-    known = measured_costs("live").get(fn, {})
+    name = step.nodeid.split("::")[-1]
+    costs = measured_costs("live")
+    known = costs.get(name) or costs.get(name.split("[")[0], {})
     return replace(step, leaves=float(known["cleanup"])) if "cleanup" in known else step
 
 

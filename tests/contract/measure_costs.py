@@ -49,8 +49,17 @@ def run(profile: str, report: Path) -> None:
         proc.communicate(timeout=30)
 
 
+MAX_VARIANTS = 20  # a function with more variants (one per operation) is measured as a whole
+
+
 def function_of(nodeid: str) -> str:
     return nodeid.split("::")[-1].split("[")[0]
+
+
+def keys_of(nodeid: str) -> tuple[str, ...]:
+    """Its function, and the variant (`test_x[quotes]`) when it has one."""
+    name = nodeid.split("::")[-1]
+    return (function_of(nodeid), name) if "[" in name else (function_of(nodeid),)
 
 
 def ran_tests(junit: Path) -> Counter[str]:
@@ -60,8 +69,12 @@ def ran_tests(junit: Path) -> Counter[str]:
     text = junit.read_text()
     case = r'<testcase [^>]*?\sname="([^"]*)"[^>]*?(/>|>(.*?)</testcase>)'
     for m in re.finditer(case, text, re.S):
-        out[function_of(m.group(1))] += "<skipped" not in (m.group(3) or "")
-    return out
+        for key in keys_of(m.group(1)):
+            out[key] += "<skipped" not in (m.group(3) or "")
+    variants = Counter(function_of(k) for k in out if "[" in k)
+    return Counter(
+        {k: n for k, n in out.items() if "[" not in k or variants[function_of(k)] <= MAX_VARIANTS}
+    )
 
 
 ID_IN_PATH = re.compile(r"/(\d+)(?:\.json|/)")
@@ -76,8 +89,8 @@ def measure(report: Path) -> dict[str, dict[str, Any]]:
     ran = ran_tests(report / "junit.xml")
     ops: dict[str, Counter[str]] = defaultdict(Counter)
     made: Counter[str] = Counter()
-    numbered: dict[int, str] = {}
-    owner: dict[tuple[str, int], str] = {}  # what a test made: its clean-up is the test's
+    numbered: dict[int, tuple[str, ...]] = {}
+    owner: dict[tuple[str, int], tuple[str, ...]] = {}  # what a test made: its clean-up too
     cleanup: Counter[str] = Counter()
     for line in (report / "exchanges.jsonl").read_text().split("\n"):
         if not line:
@@ -87,29 +100,32 @@ def measure(report: Path) -> dict[str, dict[str, Any]]:
         if test == "(clean-up)":
             found = ID_IN_PATH.search(ex["url"].split("?")[0])
             key = (kind_of(ex["operation_id"] or ""), int(found[1])) if found else ("", 0)
-            cleanup[owner.get(key, "")] += 1
+            for fn in owner.get(key, ("",)):
+                cleanup[fn] += 1
             continue
         if not test:
             continue
-        fn = function_of(test)
-        ops[fn][ex["operation_id"] or "(other)"] += 1
+        keys = keys_of(test)
         body = ex.get("response_body")
+        for fn in keys:
+            ops[fn][ex["operation_id"] or "(other)"] += 1
         if ex["status"] == 201 and isinstance(body, dict):
-            made[fn] += 1
+            made.update(keys)
             root = next(iter(body.values()), None)
             if isinstance(root, dict) and "id" in root:
-                owner.setdefault((kind_of(ex["operation_id"] or ""), int(root["id"])), fn)
+                owner.setdefault((kind_of(ex["operation_id"] or ""), int(root["id"])), keys)
         if isinstance(body, dict) and len(body) == 1:
             (value,) = body.values()
             rows = value if ex["operation_id"] == "listRelatedDocuments" else [value]
             for row in rows if isinstance(rows, list) else []:
                 if isinstance(row, dict) and row.get("atcud") and "id" in row:
-                    numbered.setdefault(int(row["id"]), fn)
-    finals = Counter(numbered.values())
+                    numbered.setdefault(int(row["id"]), keys)
+    finals = Counter(k for keys in numbered.values() for k in keys)
     # what no test owns (the items documents' lines made, the item list) follows the documents
-    shared = cleanup.pop("", 0) / max(1, sum(made.values()))
+    whole = [k for k in made if "[" not in k]
+    shared = cleanup.pop("", 0) / max(1, sum(made[k] for k in whole))
     out = {}
-    for fn in sorted(set(ran) | set(ops)):
+    for fn in sorted(ran):
         n = max(1, ran[fn])
         out[fn] = {
             "cleanup": round((cleanup[fn] + shared * made[fn]) / n, 2),

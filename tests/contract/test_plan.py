@@ -106,10 +106,13 @@ def test_budgeted_run_sends_what_the_plan_says(tmp_path: Path) -> None:
 # A live run against the live-like sandbox sends what its plan.json says, operation by
 # operation. The plan prices each test by measured means (costs.json) and each shared setup once;
 # a run differs where a test's branch or its setup's owner differs (a 404 probe that needs no
-# resource, a draft another test made first), by a few requests an operation. So: the total
-# within TOTAL_TOLERANCE, each operation within OP_SLACK requests or OP_TOLERANCE of its count
-# (the larger), and the documents finalised within FINAL_SLACK.
+# resource, a draft another test made first), by a few requests an operation. So: the tests'
+# requests within TOTAL_TOLERANCE, each operation within OP_SLACK requests or OP_TOLERANCE of
+# its count (the larger), and the documents finalised within FINAL_SLACK. The clean-up is priced
+# from a run of every test, where more documents end in states no answer told (read again): an
+# upper estimate, which keeps the run inside its budget; it may run up to CLEANUP_UNDER below.
 TOTAL_TOLERANCE = 0.10
+CLEANUP_UNDER = 0.35
 OP_TOLERANCE = 0.5
 OP_SLACK = 4
 FINAL_SLACK = 2
@@ -146,10 +149,12 @@ def plan_misses(
 ) -> list[str]:
     """Where a run's requests and finalised documents stray from its plan beyond tolerance."""
     out = []
-    for what, want, got in (("tests'", plan["requests"], sum(sent.values())),
-                            ("clean-up's", plan["cleanup"], cleanup)):  # fmt: skip
-        if abs(got - want) > max(OP_SLACK, TOTAL_TOLERANCE * want):
-            out.append(f"the {what} requests: sent {got}, the plan said {want}")
+    want, got = plan["requests"], sum(sent.values())
+    if abs(got - want) > max(OP_SLACK, TOTAL_TOLERANCE * want):
+        out.append(f"the tests' requests: sent {got}, the plan said {want}")
+    want = plan["cleanup"]
+    if not want * (1 - CLEANUP_UNDER) - OP_SLACK <= cleanup <= want + OP_SLACK:
+        out.append(f"the clean-up's requests: sent {cleanup}, the plan said {want}")
     planned: dict[str, float] = plan["by_operation"]
     for op in sorted(set(planned) | set(sent)):
         want, got = planned.get(op, 0.0), sent.get(op, 0)
