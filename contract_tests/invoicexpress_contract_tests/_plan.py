@@ -258,7 +258,7 @@ def render(plan: Plan, *, total_tests: int, live: bool, top: int = 12) -> list[s
         lines.append(f"  expected total: about {plan.requests + plan.cleanup} requests")
     lines.append(
         f"  documents finalised (legal numbers that stay): {plan.finalised}"
-        + (" (the walks cancel them)" if plan.finalised else "")
+        + (" (the walks or the clean-up cancel them)" if plan.finalised and live else "")
     )
     ops = sorted(((n, op) for op, n in plan.by_operation().items() if n >= 0.5), reverse=True)
     lines.append(f"  requests by operation ({len(ops)} operations, the {min(top, len(ops))} most):")

@@ -189,11 +189,12 @@ def test_live_run_sends_what_the_plan_says(tmp_path: Path) -> None:
 
 def readme_plan_block() -> tuple[list[str], list[str]]:
     """The README's `ixc contract --plan` example: its command's arguments and the lines it
-    shows (`...` stands for lines left out)."""
+    shows (indented two spaces under the command, as the docs show output; `...` stands for
+    lines left out)."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```console\n\$ (ixc contract --plan[^\n]*)\n(.*?)```", text, re.S)
     assert block, "README.md shows no `ixc contract --plan` example"
-    return block[1].split()[2:], block[2].splitlines()
+    return block[1].split()[2:], [line.removeprefix("  ") for line in block[2].splitlines()]
 
 
 def test_readme_plan_output_is_what_plan_prints(tmp_path: Path) -> None:
