@@ -128,6 +128,7 @@ def measure(report: Path) -> dict[str, dict[str, Any]]:
     for fn in sorted(ran):
         n = max(1, ran[fn])
         out[fn] = {
+            "ran": ran[fn],  # 0: it skips in this profile, before sending anything
             "cleanup": round((cleanup[fn] + shared * made[fn]) / n, 2),
             "requests": round(sum(ops[fn].values()) / n, 2),
             "ops": {op: round(c / n, 2) for op, c in sorted(ops[fn].items())},
