@@ -206,7 +206,8 @@ def regenerate(session: nox.Session) -> None:
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
 def detection(session: nox.Session) -> None:
     """The mutation catalogue's score beside plain `schemathesis run`, same faults, same run
-    (one full `--quick` run per fault: long). Posargs: fault names, --max-time N."""
+    (one full `--quick` run per fault: long). Posargs: fault names, --max-time N; --live: the
+    live profile under budgets against the live-like sandbox (--budgets, --rate-limit)."""
     _install(session)
     session.run("python", "tests/contract/detection.py", *session.posargs)
 
