@@ -135,6 +135,7 @@ def _profile(config: pytest.Config) -> _plan.Profile:
         quick=bool(config.getoption("--quick")),
         send_email=bool(config.getoption("--send-email")) or not live,
         live_429=bool(config.getoption("--live-429")) or not live,
+        budgeted=bool(_budget(config)),
     )
 
 
