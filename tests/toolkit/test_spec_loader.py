@@ -68,10 +68,10 @@ def _spoiled(value: object) -> list[object]:
     if isinstance(value, dict):
         out: list[object] = [[], "x"]
         for key, item in value.items():
-            out += [{**value, key: bad} for bad in _spoiled(item)[:4]]
+            out += [{**value, key: bad} for bad in _spoiled(item)[:2]]
         return out
     if isinstance(value, list):
-        return [{}, *([[bad, *value[1:]] for bad in _spoiled(value[0])[:4]] if value else [])]
+        return [{}, *([[bad, *value[1:]] for bad in _spoiled(value[0])[:2]] if value else [])]
     return [{"x": 1}, None, "2026-13-45", "not-an-email", -1.5, True]
 
 
@@ -80,12 +80,12 @@ def test_errors_at_agrees_with_the_compiled_validator() -> None:
     every documented response example and on wrong variants of each."""
     checked = refused = 0
     for pointer, example in _documented_examples():
-        for value in [example, *_spoiled(example)]:
+        for value in [example, *_spoiled(example)[:12]]:
             expected = [e.message for e in SPEC.validator_at(pointer).iter_errors(value)]
             assert [e.message for e in SPEC.errors_at(pointer, value)] == expected
             checked += 1
             refused += bool(expected)
-    assert checked > 500 and refused > checked / 3
+    assert checked > 300 and refused > checked / 2
 
 
 def test_state_machine_and_document_type_are_exposed() -> None:
