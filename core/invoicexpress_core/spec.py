@@ -275,8 +275,9 @@ class Spec:
                 import jsonschema_rs
 
                 ref = f"{SPEC_URI}#{quote(pointer, safe='/~')}"
+                schema = {"$schema": DRAFT_2020_12, "$ref": ref}
                 cache[pointer] = jsonschema_rs.validator_for(
-                    {"$schema": DRAFT_2020_12, "$ref": ref}, registry=registry, validate_formats=True
+                    schema, registry=registry, validate_formats=True
                 )
         return cache[pointer]
 

@@ -132,7 +132,7 @@ def test_a_short_key_echoed_in_a_body_keeps_the_record_valid() -> None:
         {"note": f"api_key={REDACTED}x"},
         {f"key {PLANTED}": 1},
         {"deep": [{"note": f"echo {PLANTED}"}]},
-        {"note": "a quote\" and a key-less text"},
+        {"note": 'a quote" and a key-less text'},
         {"n": "short key n as a token"},
     ],
 )
