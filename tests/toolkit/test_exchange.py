@@ -15,6 +15,7 @@ from invoicexpress_core.exchange import (
     Recorder,
     _may_hold_secrets,
     _redact_strings,
+    merge_recordings,
     read_recording,
     redact_text,
     redact_url,
@@ -148,3 +149,15 @@ def test_the_shortcut_skips_only_what_redaction_would_leave_unchanged(
 def test_a_record_without_secrets_takes_the_shortcut() -> None:
     clean = {"url": f"http://h/a.json?api_key={REDACTED}&page=2", "body": {"name": "Ana"}}
     assert not _may_hold_secrets(clean, (PLANTED,))
+
+
+def test_merging_keeps_records_whose_strings_hold_line_separators(tmp_path: Path) -> None:
+    """U+2028 and U+0085 stand raw in the JSON text (not escaped): they do not end a record."""
+    part = tmp_path / "recording-gw0.jsonl"
+    recorder = Recorder(part)
+    request = httpx.Request("POST", "http://127.0.0.1/clients.json?api_key=k")
+    for note in ("one\u2028two", "three\x85four"):
+        recorder.write(Exchange.from_httpx(httpx.Response(201, json={"n": note}, request=request)))
+    merge_recordings([part], tmp_path / "exchanges.jsonl")
+    notes = [ex.response_body["n"] for ex in read_recording(tmp_path / "exchanges.jsonl")]
+    assert notes == ["one\u2028two", "three\x85four"]
