@@ -99,11 +99,10 @@ def _run_suites(quick: bool, workers: int, out: Path) -> tuple[float, dict[str, 
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
-    summary = json.loads((out / "summary.json").read_text())
-    if proc.returncode != 0:
+    if proc.returncode != 0 or not (out / "summary.json").is_file():
         tail = (proc.stdout + proc.stderr)[-1500:]
         raise RuntimeError(f"ixc contract {'--quick ' if quick else ''}failed:\n{tail}")
-    return wall, summary
+    return wall, json.loads((out / "summary.json").read_text())
 
 
 def measure(profile: str, workers: int, tmp: Path) -> dict[str, Any]:
