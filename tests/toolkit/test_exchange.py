@@ -13,6 +13,7 @@ from invoicexpress_core.exchange import (
     REDACTED,
     Exchange,
     Recorder,
+    merge_recordings,
     read_recording,
     redact_text,
     redact_url,
@@ -84,6 +85,17 @@ def test_recording_round_trips_without_the_key(tmp_path: Path) -> None:
     assert records[0].request_body == {"x": 1}
     stamps = [r.meta["at"] for r in records]  # the order the server saw them, across workers
     assert stamps == sorted(stamps)
+
+
+def test_merged_recordings_keep_bodies_with_line_separators_whole(tmp_path: Path) -> None:
+    """A fuzzer's body may hold U+0085 or U+2028: data, not the end of a recorded line."""
+    parts = [tmp_path / "recording-gw0.jsonl", tmp_path / "recording-gw1.jsonl"]
+    for n, part in enumerate(parts):
+        body = {"x": f"a\x85b\u2028c{n}"}
+        Recorder(part).write(Exchange.from_httpx(_exchange(body), secrets=[PLANTED]))
+    merge_recordings(parts, tmp_path / "exchanges.jsonl")
+    merged = list(read_recording(tmp_path / "exchanges.jsonl"))
+    assert [r.request_body for r in merged] == [{"x": "a\x85b\u2028c0"}, {"x": "a\x85b\u2028c1"}]
 
 
 def test_binary_and_invalid_json_bodies_are_summarised_not_crashed() -> None:
