@@ -36,13 +36,12 @@ DRAFT_NUMBER = "rascunho"
 
 @dataclass
 class Ctx:
-    """What a handler needs: the transaction, the calling account, the clock and switches."""
+    """What a handler needs: the transaction, the calling account, the clock and quirks."""
 
     tx: Tx
     account: Json
     now: datetime
     quirks: frozenset[str] = frozenset()
-    faults: frozenset[str] = frozenset()
     base_url: str = "http://127.0.0.1"
     memo: dict[str, Any] = field(default_factory=dict)  # per-request read cache
 

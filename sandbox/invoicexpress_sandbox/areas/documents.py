@@ -390,9 +390,6 @@ def change_state(
         raise invalid("invalid_state")
     event = as_text(root.get("state"))
     transition = machine.find(doc["status"], event)
-    if transition is None and "allow_forbidden_transition" in ctx.faults:
-        targets = [t for t in machine.transitions if t.event == machine.canonical(event)]
-        transition = targets[0] if targets else None
     if transition is None:
         raise invalid("invalid_state", field="state")
     message = as_text(root.get("message")).strip()
