@@ -47,7 +47,13 @@ def read_query(raw: bytes) -> tuple[str | None, dict[str, list[str]]]:
     (latin-1, blanks kept; the last `api_key` wins)."""
     key: str | None = None
     out: dict[str, list[str]] = {}
-    for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+    text = raw.decode("latin-1")
+    if "&" in text or "%" in text or "+" in text:
+        pairs = parse_qsl(text, keep_blank_values=True)
+    else:  # one field, nothing to unquote (`api_key=...`): what parse_qsl would make of it
+        name, _, value = text.partition("=")
+        pairs = [(name, value)] if text else []
+    for name, value in pairs:
         if name == "api_key":
             key = value
         else:

@@ -9,10 +9,10 @@ interleave (gapless numbers) and a failed request rolls back completely (state u
 from __future__ import annotations
 
 import json
+import marshal
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 MAX_ID = 2**63 - 1
@@ -36,8 +36,12 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 class Tx:
     """Operations available inside one transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, cache: dict[str, dict[str, bytes]] | None) -> None:
         self._conn = conn
+        # A kind's rows per account as `all` last read them (marshalled: every call gets its
+        # own objects), dropped when the kind is written or a transaction rolls back.
+        self._cache = cache
+        self._rendered: tuple[str, int, str] | None = None  # the last public JSON put
 
     def get(self, kind: str, record_id: int, account: str | None = None) -> dict[str, Any] | None:
         if not 0 < record_id <= MAX_ID:  # larger than SQLite's INTEGER: no such record
@@ -58,6 +62,8 @@ class Tx:
             pub = json.dumps(public, ensure_ascii=False, separators=(",", ":"))
             if not pub.isascii() and _unencodable(pub):
                 pub = json.dumps(public, separators=(",", ":"))  # escapes what UTF-8 cannot hold
+            self._rendered = (kind, record_id, pub)
+        self.forget(kind)
         self._conn.execute(
             "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -85,14 +91,36 @@ class Tx:
     def delete(self, kind: str, record_id: int) -> None:
         if not 0 < record_id <= MAX_ID:
             return
+        self.forget(kind)
         self._conn.execute("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
 
     def all(self, kind: str, account: str) -> list[dict[str, Any]]:
+        cached = self._cache.get(kind, {}).get(account) if self._cache is not None else None
+        if cached is not None:
+            found: list[dict[str, Any]] = marshal.loads(cached)  # noqa: S302 - our own bytes
+            return found
         rows = self._conn.execute(
             "SELECT data FROM records WHERE account = ? AND kind = ? ORDER BY id",
             (account, kind),
         ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        parsed = [json.loads(r[0]) for r in rows]
+        if self._cache is not None:
+            self._cache.setdefault(kind, {})[account] = marshal.dumps(parsed)
+        return parsed
+
+    def rendered(self, kind: str, record_id: int) -> str | None:
+        """The public JSON of the record the last `put` stored, if it was this one."""
+        last = self._rendered
+        return last[2] if last is not None and last[:2] == (kind, record_id) else None
+
+    def forget(self, kind: str | None = None) -> None:
+        """Drop what `all` remembers of `kind` (None: of every kind)."""
+        self._rendered = None
+        if self._cache is not None:
+            if kind is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(kind, None)
 
     def next_id(self, name: str, start: int = 1) -> int:
         """The next value of a named counter (ids, numbering); gapless within a transaction."""
@@ -111,6 +139,7 @@ class Tx:
         self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def wipe(self) -> None:
+        self.forget()
         for table in ("records", "counters", "meta"):
             self._conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
@@ -131,6 +160,50 @@ def _unencodable(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+class _Reading:
+    """The store's lock held for the `with` block (a class, not a generator: every request
+    enters one; it keeps no state of its own, so one serves every caller)."""
+
+    def __init__(self, lock: threading.RLock, tx: Tx) -> None:
+        self._lock = lock
+        self._tx = tx
+
+    def __enter__(self) -> Tx:
+        self._lock.acquire()
+        return self._tx
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self._lock.release()
+
+
+class _Writing(_Reading):
+    """As `_Reading`, inside `BEGIN IMMEDIATE`: committed at the end of the block, rolled back
+    when it raises."""
+
+    def __init__(self, lock: threading.RLock, tx: Tx, conn: sqlite3.Connection) -> None:
+        super().__init__(lock, tx)
+        self._conn = conn
+
+    def __enter__(self) -> Tx:
+        self._lock.acquire()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._tx
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        try:
+            if kind is None:
+                self._conn.execute("COMMIT")
+            else:
+                self._tx.forget()  # it may hold rows the rollback takes back
+                self._conn.execute("ROLLBACK")
+        finally:
+            self._lock.release()
 
 
 SYNC_MODES = ("full", "normal")
@@ -161,23 +234,17 @@ class Store:
         for column in ("tag", "pub"):  # files written before these columns existed
             if column not in columns:
                 self._conn.execute(f"ALTER TABLE records ADD COLUMN {column} TEXT")
+        # Only this connection can change an in-memory database: its rows can be remembered.
+        tx = Tx(self._conn, {} if self.path == ":memory:" else None)
+        self._reading = _Reading(self._lock, tx)
+        self._writing = _Writing(self._lock, tx, self._conn)
 
-    @contextmanager
-    def write(self) -> Iterator[Tx]:
+    def write(self) -> AbstractContextManager[Tx]:
         """One all-or-nothing transaction; any exception rolls everything back."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Tx(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        return self._writing
 
-    @contextmanager
-    def read(self) -> Iterator[Tx]:
-        with self._lock:
-            yield Tx(self._conn)
+    def read(self) -> AbstractContextManager[Tx]:
+        return self._reading
 
     def close(self) -> None:
         with self._lock:
