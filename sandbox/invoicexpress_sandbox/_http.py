@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import URL
-from starlette.requests import Request
 from starlette.responses import Response
 
 from invoicexpress_core.spec import Spec
@@ -113,7 +112,7 @@ class Api:
         if problem is None and bound.validator is not None:
             try:
                 body = await read_body(
-                    Request(scope, receive), bound, self.options, self.switches.quirks, self.clock
+                    scope, receive, bound, self.options, self.switches.quirks, self.clock
                 )
             except ApiError as err:
                 problem = err

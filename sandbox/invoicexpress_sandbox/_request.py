@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect
 
 from ._clock import Clock
 from ._errors import ApiError, say
-from ._guard import is_json_media
+from ._guard import Receive, Scope, is_json_media
 from ._money import parse_int, to_decimal
 from ._shared import BoundOperation, Options
 
@@ -166,30 +166,55 @@ def _inflate(data: bytes, coding: str, cap: int) -> bytes:
 
 
 async def read_body(
-    request: Request, bound: BoundOperation, options: Options, quirks: frozenset[str], clock: Clock
+    scope: Scope,
+    receive: Receive,
+    bound: BoundOperation,
+    options: Options,
+    quirks: frozenset[str],
+    clock: Clock,
 ) -> Any:
     """The request's body, decoded, parsed and checked against the operation's schema (None:
-    the operation takes none); ApiError for bad input."""
+    the operation takes none); ApiError for bad input. Headers as Starlette reads them: the
+    first of a name, every `Content-Encoding`."""
     validator = bound.validator
     if validator is None:
         return None
+    declared: str | None = None
+    ctype: str | None = None
+    encodings: list[str] = []
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            declared = value.decode("latin-1") if declared is None else declared
+        elif name == b"content-type":
+            ctype = value.decode("latin-1") if ctype is None else ctype
+        elif name == b"content-encoding":
+            encodings.append(value.decode("latin-1"))
     limit = options.max_body
-    declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, f"Request body larger than {limit} bytes", shape="ErrorsObject")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"Request body larger than {limit} bytes", shape="ErrorsObject")
-        chunks.append(chunk)
-    raw = _decoded(bound, b"".join(chunks), request.headers.getlist("content-encoding"), limit)
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            chunk = message.get("body", b"")
+            if chunk:
+                size += len(chunk)
+                if size > limit:
+                    raise ApiError(
+                        413, f"Request body larger than {limit} bytes", shape="ErrorsObject"
+                    )
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+    raw = _decoded(bound, b"".join(chunks), encodings, limit)
     if not raw.strip():
         if validator.required:
             raise bad(bound, "Request body can't be blank")
         return {}
-    ctype = request.headers.get("content-type", "")
+    ctype = ctype or ""
     if not is_json_media(ctype):
         raise bad(bound, say("email_content_type"), status=415, reason=f": Content-Type {ctype!r}")
     try:

@@ -16,6 +16,8 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 MAX_ID = 2**63 - 1
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # as json.dumps(..., separators=...)
+_COMPACT_UTF8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 PUBLIC_KINDS = frozenset({"document"})  # kinds whose public JSON is kept for fast reads
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -36,34 +38,53 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 class Tx:
     """Operations available inside one transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, cache: dict[str, dict[str, bytes]] | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, cache: dict[str, dict[str | int, bytes]] | None
+    ) -> None:
         self._conn = conn
-        # A kind's rows per account as `all` last read them (marshalled: every call gets its
-        # own objects), dropped when the kind is written or a transaction rolls back.
+        # Per kind, the rows `all` (by account) and `get` (by id) last read, marshalled (each
+        # call gets its own objects); dropped when the kind is written or a transaction rolls
+        # back.
         self._cache = cache
         self._rendered: tuple[str, int, str] | None = None  # the last public JSON put
 
     def get(self, kind: str, record_id: int, account: str | None = None) -> dict[str, Any] | None:
         if not 0 < record_id <= MAX_ID:  # larger than SQLite's INTEGER: no such record
             return None
-        row = self._conn.execute(
-            "SELECT account, data FROM records WHERE kind = ? AND id = ?", (kind, record_id)
-        ).fetchone()
-        if row is None or (account is not None and row[0] != account):
+        remembered = self._cache.setdefault(kind, {}) if self._cache is not None else None
+        blob = remembered.get(record_id) if remembered is not None else None
+        if blob is not None:
+            owner, data = marshal.loads(blob)  # noqa: S302 - our own bytes
+        else:
+            row = self._conn.execute(
+                "SELECT account, data FROM records WHERE kind = ? AND id = ?", (kind, record_id)
+            ).fetchone()
+            if row is None:
+                return None
+            owner, data = row[0], json.loads(row[1])
+            if remembered is not None:
+                remembered[record_id] = marshal.dumps((owner, data))
+        if account is not None and owner != account:
             return None
-        data: dict[str, Any] = json.loads(row[1])
-        return data
+        found: dict[str, Any] = data
+        return found
 
     def put(self, kind: str, record_id: int, account: str, data: dict[str, Any]) -> None:
         """Store a record, with its public JSON (no `_` keys) rendered once for fast reads."""
+        self.forget(kind)
         pub = None
+        text = None
         if kind in PUBLIC_KINDS:
             public = {k: v for k, v in data.items() if not k.startswith("_")}
-            pub = json.dumps(public, ensure_ascii=False, separators=(",", ":"))
-            if not pub.isascii() and _unencodable(pub):
-                pub = json.dumps(public, separators=(",", ":"))  # escapes what UTF-8 cannot hold
-            self._rendered = (kind, record_id, pub)
-        self.forget(kind)
+            pub = _COMPACT_UTF8.encode(public)
+            if not pub.isascii():
+                if _unencodable(pub):
+                    pub = _COMPACT.encode(public)  # escapes what UTF-8 cannot hold
+            elif public and list(data)[len(public) :] == [k for k in data if k not in public]:
+                # The public keys come first: the record's JSON is the public JSON followed
+                # by the private keys (ASCII text reads the same escaped or not).
+                private = {k: data[k] for k in list(data)[len(public) :]}
+                text = pub[:-1] + "," + _COMPACT.encode(private)[1:] if private else pub
         self._conn.execute(
             "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -71,11 +92,13 @@ class Tx:
                 kind,
                 record_id,
                 account,
-                json.dumps(data, separators=(",", ":")),
+                text if text is not None else _COMPACT.encode(data),
                 str(data.get("type", "")),
                 pub,
             ),
         )
+        if pub is not None:
+            self._rendered = (kind, record_id, pub)
 
     def get_public(self, kind: str, record_id: int, account: str) -> tuple[str, str] | None:
         """(`type` tag, public JSON text) of a record, without parsing it."""
@@ -95,7 +118,8 @@ class Tx:
         self._conn.execute("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
 
     def all(self, kind: str, account: str) -> list[dict[str, Any]]:
-        cached = self._cache.get(kind, {}).get(account) if self._cache is not None else None
+        remembered = self._cache.setdefault(kind, {}) if self._cache is not None else None
+        cached = remembered.get(account) if remembered is not None else None
         if cached is not None:
             found: list[dict[str, Any]] = marshal.loads(cached)  # noqa: S302 - our own bytes
             return found
@@ -104,8 +128,8 @@ class Tx:
             (account, kind),
         ).fetchall()
         parsed = [json.loads(r[0]) for r in rows]
-        if self._cache is not None:
-            self._cache.setdefault(kind, {})[account] = marshal.dumps(parsed)
+        if remembered is not None:
+            remembered[account] = marshal.dumps(parsed)
         return parsed
 
     def rendered(self, kind: str, record_id: int) -> str | None:
