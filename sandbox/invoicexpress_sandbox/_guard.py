@@ -58,12 +58,21 @@ class Guard:
 
     def __init__(self, token: str) -> None:
         self._token = token.encode()
+        self._hosts: dict[bytes, bool] = {}  # Host header -> names a loopback host
+
+    def _loopback(self, host: bytes) -> bool:
+        known = self._hosts.get(host)
+        if known is None:
+            known = host_name(host.decode("latin-1")) in LOOPBACK_HOSTS
+            if len(self._hosts) < 256:
+                self._hosts[host] = known
+        return known
 
     def refusal(self, scope: Scope) -> tuple[int, str] | None:
         """(status, message) when the request must be refused, else None."""
         headers = dict(scope.get("headers") or ())
         host = headers.get(b"host")
-        if host is not None and host_name(host.decode("latin-1")) not in LOOPBACK_HOSTS:
+        if host is not None and not self._loopback(host):
             return 421, "Host not allowed: the sandbox answers loopback names only"
         foreign = _foreign(headers, str(scope.get("scheme", "http")), host)
         if foreign:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.datastructures import URL
 from starlette.responses import Response
@@ -93,9 +93,9 @@ class Api:
         call = await self._read(scope, receive, bound, params)
         plan = self.switches.plan
         outcome = plan.apply(call, self.serve, self.accounts.by_key) if plan else self.serve(call)
-        response, reason = self._respond(call, outcome)
-        self.calls.record(scope, bound.op.operation_id, response.status_code, started, reason)
-        await response(scope, receive, send)
+        answer, reason = self._respond(call, outcome)
+        self.calls.record(scope, bound.op.operation_id, answer.status, started, reason)
+        await answer.send(send)
 
     async def _read(
         self, scope: Scope, receive: Receive, bound: BoundOperation, params: Mapping[str, str]
@@ -191,26 +191,30 @@ class Api:
             )
         return account
 
-    def _respond(self, call: Call, outcome: Outcome) -> tuple[Response, str | None]:
-        """The response, and the reason of a refusal (for the log)."""
+    def _respond(self, call: Call, outcome: Outcome) -> tuple[Answer, str | None]:
+        """The answer, and the reason of a refusal (for the log)."""
         bound = call.bound
         if isinstance(outcome, ApiError):
             language = str((call.account or {}).get("language") or "en")
-            return self.error(bound, outcome, language), outcome.reason
+            return self._error(bound, outcome, language), outcome.reason
         status, payload = outcome.status, outcome.payload
         live = _liveforms.SWITCH in self.switches.quirks
         if isinstance(payload, RawJson):
             if not live:
-                return Response(payload.data, status, media_type=outcome.media_type), None
+                return Answer(status, payload.data, outcome.media_type), None
             payload = json.loads(payload.data)
         if live:
             payload = _liveforms.payload(bound.op.operation_id, payload, call.sent)
         if payload is None:
-            return Response(b"", status_code=status), None
-        return Response(dumps(payload), status, media_type=outcome.media_type), None
+            return Answer(status, b"", None), None
+        return Answer(status, dumps(payload), outcome.media_type), None
 
     def error(self, bound: BoundOperation | None, err: ApiError, language: str = "en") -> Response:
         """A refusal in the body shape the operation documents for its status."""
+        answer = self._error(bound, err, language)
+        return Response(answer.body, answer.status, answer.headers, answer.media_type)
+
+    def _error(self, bound: BoundOperation | None, err: ApiError, language: str) -> Answer:
         if err.body is not None:
             body = err.body
         else:
@@ -229,8 +233,31 @@ class Api:
             headers[REASON_HEADER] = header_safe(err.reason)
         if isinstance(body, str):  # a blank or HTML page, as recorded live
             media = "text/html; charset=utf-8" if body else JSON_TYPE
-            return Response(body, status_code=err.status, media_type=media, headers=headers)
-        return Response(dumps(body), status_code=err.status, media_type=JSON_TYPE, headers=headers)
+            return Answer(err.status, body.encode(), media, headers)
+        return Answer(err.status, dumps(body), JSON_TYPE, headers)
+
+
+class Answer(NamedTuple):
+    status: int
+    body: bytes
+    media_type: str | None
+    headers: dict[str, str] | None = None
+
+    async def send(self, send: Send) -> None:
+        """Sent as Starlette's `Response` sends it (same headers, same order)."""
+        given = (self.headers or {}).items()
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in given]
+        named = {k for k, _ in raw}
+        status = self.status
+        if b"content-length" not in named and not (status < 200 or status in (204, 304)):
+            raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
+        media = self.media_type
+        if media is not None and b"content-type" not in named:
+            if media.startswith("text/") and "charset=" not in media.lower():
+                media += "; charset=utf-8"
+            raw.append((b"content-type", media.encode("latin-1")))
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": self.body})
 
 
 def _refusal(bound: BoundOperation, err: ApiError, sent: Any) -> ApiError:

@@ -11,7 +11,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, MutableMapping
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -98,10 +98,6 @@ class Accounts:
         return account
 
 
-# What of a request's scope its URL is rebuilt from when the calls are read (not per call).
-_URL_KEYS = ("scheme", "server", "path", "query_string", "headers")
-
-
 class CallLog:
     """The last 1,000 API calls answered (for `/_sandbox/calls`), and the `--log` lines."""
 
@@ -111,7 +107,7 @@ class CallLog:
 
     def record(
         self,
-        scope: Mapping[str, Any],
+        scope: MutableMapping[str, Any],
         operation_id: str,
         status: int,
         started: float,
@@ -121,7 +117,7 @@ class CallLog:
         self._rows.append(
             {
                 "method": scope["method"],
-                "url": {k: scope[k] for k in _URL_KEYS if k in scope},
+                "url": scope,  # the URL is built when the calls are read
                 "operation_id": operation_id,
                 "status": status,
                 "reason": reason if status < 500 else None,
@@ -129,7 +125,7 @@ class CallLog:
             }
         )
         if self._log is not None:
-            url = URL(scope={k: scope[k] for k in _URL_KEYS if k in scope})
+            url = URL(scope=scope)
             ms = (time.perf_counter() - started) * 1000
             target = url.path + (f"?{url.query}" if url.query else "")
             line = f"{scope['method']} {redact_url(target)} {status} {ms:.1f}ms"
