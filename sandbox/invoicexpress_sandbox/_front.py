@@ -88,29 +88,31 @@ class Front:
         if scope["type"] != "http":
             await self.rest(scope, receive, send)
             return
-        started = False
+        refused = self.guard.refusal(scope)
+        if refused is not None:
+            await refuse(self._dated(send), *refused)
+            return
+        found = self.table.find(scope)
+        if found is None:
+            await self.rest(scope, receive, self._dated(send))
+            return
+        try:
+            answer = await self.api.answer(scope, receive, *found)
+        except Exception:
+            # As Starlette's ServerErrorMiddleware answers an unexpected error.
+            error = PlainTextResponse("Internal Server Error", 500)
+            await error(scope, receive, self._dated(send))
+            raise
+        await answer.send(send, self.clock.date_header())
+
+    def _dated(self, send: Send) -> Send:
+        """`send` with the clock's `Date` first among an answer's headers."""
         clock = self.clock
 
         async def dated(message: MutableMapping[str, Any]) -> None:
-            nonlocal started
             if message["type"] == "http.response.start":
-                started = True
                 headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"date"]
                 message["headers"] = [(b"date", clock.date_header()), *headers]
             await send(message)
 
-        refused = self.guard.refusal(scope)
-        if refused is not None:
-            await refuse(dated, *refused)
-            return
-        found = self.table.find(scope)
-        if found is None:
-            await self.rest(scope, receive, dated)
-            return
-        try:
-            await self.api(scope, receive, dated, *found)
-        except Exception:
-            # As Starlette's ServerErrorMiddleware answers an unexpected error.
-            if not started:
-                await PlainTextResponse("Internal Server Error", 500)(scope, receive, dated)
-            raise
+        return dated

@@ -89,13 +89,19 @@ class Api:
         bound: BoundOperation,
         params: Mapping[str, str],
     ) -> None:
+        await (await self.answer(scope, receive, bound, params)).send(send)
+
+    async def answer(
+        self, scope: Scope, receive: Receive, bound: BoundOperation, params: Mapping[str, str]
+    ) -> Answer:
+        """The answer to an API call (logged, not yet sent)."""
         started = time.perf_counter()
         call = await self._read(scope, receive, bound, params)
         plan = self.switches.plan
         outcome = plan.apply(call, self.serve, self.accounts.by_key) if plan else self.serve(call)
         answer, reason = self._respond(call, outcome)
         self.calls.record(scope, bound.op.operation_id, answer.status, started, reason)
-        await answer.send(send)
+        return answer
 
     async def _read(
         self, scope: Scope, receive: Receive, bound: BoundOperation, params: Mapping[str, str]
@@ -243,10 +249,13 @@ class Answer(NamedTuple):
     media_type: str | None
     headers: dict[str, str] | None = None
 
-    async def send(self, send: Send) -> None:
-        """Sent as Starlette's `Response` sends it (same headers, same order)."""
+    async def send(self, send: Send, date: bytes | None = None) -> None:
+        """Sent as Starlette's `Response` sends it (same headers, same order), after `date`
+        (the `Date` header) when given."""
         given = (self.headers or {}).items()
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in given]
+        if date is not None:
+            raw = [(b"date", date), *(h for h in raw if h[0] != b"date")]
         named = {k for k, _ in raw}
         status = self.status
         if b"content-length" not in named and not (status < 200 or status in (204, 304)):

@@ -16,6 +16,11 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 MAX_ID = 2**63 - 1
+_UPSERT = sqlite3.sqlite_version_info >= (3, 35)  # RETURNING
+_NEXT = (
+    "INSERT INTO counters (name, value) VALUES (?, ?) "
+    "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
+)
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # as json.dumps(..., separators=...)
 _COMPACT_UTF8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 PUBLIC_KINDS = frozenset({"document"})  # kinds whose public JSON is kept for fast reads
@@ -148,6 +153,9 @@ class Tx:
 
     def next_id(self, name: str, start: int = 1) -> int:
         """The next value of a named counter (ids, numbering); gapless within a transaction."""
+        if _UPSERT:  # one statement where SQLite can say what it stored
+            row = self._conn.execute(_NEXT, (name, start)).fetchone()
+            return int(row[0])
         row = self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
         value = start if row is None else int(row[0]) + 1
         self._conn.execute(
