@@ -23,7 +23,13 @@ from typing import Any
 import pytest
 
 from invoicexpress_core.errors import parse_error_body
-from invoicexpress_core.exchange import REDACTED, Exchange, read_recording, redact_text
+from invoicexpress_core.exchange import (
+    REDACTED,
+    Exchange,
+    merge_recordings,
+    read_recording,
+    redact_text,
+)
 from invoicexpress_core.spec import Spec, load_spec
 
 from ._client import SetupFailed
@@ -130,10 +136,7 @@ class _Plugin:
             self.config.getoption("--record")
             or Path(self.config.getoption("--report-dir")) / "exchanges.jsonl"
         )
-        record.parent.mkdir(parents=True, exist_ok=True)
-        with record.open("w", encoding="utf-8") as out:
-            for path in sorted(parts.glob("recording-*.jsonl")):
-                out.write(path.read_text(encoding="utf-8"))
+        merge_recordings(sorted(parts.glob("recording-*.jsonl")), record)
         recorded = revalidate(record)
         for op, message, curl in recorded:
             self.failures[op].append(

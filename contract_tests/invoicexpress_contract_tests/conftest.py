@@ -19,6 +19,7 @@ import pytest
 
 from invoicexpress_core.exchange import LOOPBACK_HOSTS, Recorder
 from invoicexpress_core.spec import Spec, load_spec
+from ixc.cmd_contract import positive_int  # one rule for --max-requests, CLI and pytest alike
 
 from . import _plan, _summary
 from ._client import LIVE_KNOWN_BUGS, ContractClient, Target
@@ -31,19 +32,6 @@ _SECRETS: list[str] = []
 _CLIENTS: list[ContractClient] = []  # this process's client, once made: its pace is reported
 QUICK_MINUTES = 4.0  # --quick against a server that paces it sends for this long
 _LEDGER = Ledger()
-
-
-def _budget_option(text: str) -> int:
-    """--max-requests: a whole number of requests, at least one (0 is the default: none)."""
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive integer; give e.g. 600")
-    return value
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,7 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--max-requests",
-        type=_budget_option,
+        type=positive_int,
         default=0,
         help="request budget for the whole run (live default 600)",
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -173,15 +174,33 @@ class Exchange:
 
 
 class Recorder:
-    """Appends exchanges to a JSON Lines file (the recording the drift report reads)."""
+    """Appends exchanges to a JSON Lines file (the recording the drift report reads). Each is
+    stamped with the time it was written (`meta["at"]`, epoch seconds), so that recordings of
+    concurrent clients can be merged in the order the server saw them (`merge_recordings`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def write(self, exchange: Exchange) -> None:
+        exchange.meta.setdefault("at", time.time())
         with self.path.open("a", encoding="utf-8") as fh:
             fh.write(exchange.to_json() + "\n")
+
+
+def merge_recordings(parts: Iterable[Path], out: Path) -> None:
+    """One recording of several (one per worker), in time order: a document's states must be
+    read in the order they happened, whichever worker's request moved it (a fuzzer's random id
+    may land on another worker's document). Lines without a stamp keep their file's order."""
+    stamped: list[tuple[float, int, str]] = []
+    for path in parts:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                at = json.loads(line).get("meta", {}).get("at")
+                key = float(at) if isinstance(at, (int, float)) else 0.0
+                stamped.append((key, len(stamped), line))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(line + "\n" for _, _, line in sorted(stamped)), encoding="utf-8")
 
 
 def read_recording(path: Path) -> Iterator[Exchange]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from invoicexpress_core.exchange import Exchange
+from invoicexpress_core.exchange import Exchange, Recorder, merge_recordings, read_recording
 from invoicexpress_core.spec import Spec
 from invoicexpress_drift import SERVER_RULES, Finding, server_drift
 
@@ -276,3 +277,26 @@ def test_the_sandboxs_series_date_refusal_is_documented_on_every_finalising_chan
             exchanges.append(Exchange.from_httpx(answer))
         before = Exchange.from_httpx(api.get(f"/invoices/{earlier}.json"))
     assert "state-transition-refused" not in _rules(spec, [before, exchanges[1]])
+
+
+def test_workers_recordings_are_read_in_the_order_the_server_saw_them(
+    server_spec: Spec, make: Make, doc: Doc, tmp_path: Path
+) -> None:
+    """Two workers, one document: worker 1 reads the draft, worker 0 finalises it, worker 1
+    cancels it. Read file after file, the cancel would look like one from `draft`; merged by
+    the time each exchange was recorded, every move is a documented one."""
+    steps = [
+        ("gw1", _get(make, body={"invoice": doc(status="draft")})),
+        ("gw0", _change(make, "finalized", 200, {"invoice": doc(status="final")})),
+        ("gw1", _change(make, "canceled", 200, {"invoice": doc(status="canceled")}, message="x")),
+    ]
+    for at, (worker, exchange) in enumerate(steps):
+        exchange.meta["at"] = 1_000.0 + at
+        Recorder(tmp_path / f"recording-{worker}.jsonl").write(exchange)
+    parts = sorted(tmp_path.glob("recording-*.jsonl"))
+    file_order = [ex for part in parts for ex in read_recording(part)]
+    assert "state-transition-undocumented" in _rules(server_spec, file_order)
+    merge_recordings(parts, tmp_path / "exchanges.jsonl")
+    merged = list(read_recording(tmp_path / "exchanges.jsonl"))
+    assert [ex.meta["at"] for ex in merged] == [1_000.0, 1_001.0, 1_002.0]
+    assert _rules(server_spec, merged) == set()

@@ -82,6 +82,8 @@ def test_recording_round_trips_without_the_key(tmp_path: Path) -> None:
     records = list(read_recording(path))
     assert len(records) == 3
     assert records[0].request_body == {"x": 1}
+    stamps = [r.meta["at"] for r in records]  # the order the server saw them, across workers
+    assert stamps == sorted(stamps)
 
 
 def test_binary_and_invalid_json_bodies_are_summarised_not_crashed() -> None:

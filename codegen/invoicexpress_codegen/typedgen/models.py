@@ -197,18 +197,9 @@ class Emitter:
             wrap = "Required" if wire in required else "NotRequired"
             lines.append(f"    {wire!r}: {wrap}[{py}],")
         doc = (s.get("description") or f"The body of {cls}.").split("\n")[0]
-        doc = doc.replace('"""', "'''").replace("\\", "\\\\")
-        self.requests.append(
-            "\n".join(
-                [
-                    f"{cls} = TypedDict(",
-                    f"    {cls!r},",
-                    "    {",
-                    *lines,
-                    "    },",
-                    "    total=False,",
-                    ")",
-                    f'"""{doc}"""',
-                ]
-            )
-        )
+        self.typeddict(cls, lines, doc.replace('"""', "'''").replace("\\", "\\\\"))
+
+    def typeddict(self, cls: str, lines: list[str], doc: str) -> None:
+        """A request TypedDict in its functional form (wire names need not be identifiers)."""
+        body = [f"{cls} = TypedDict(", f"    {cls!r},", "    {", *lines, "    },"]
+        self.requests.append("\n".join([*body, "    total=False,", ")", f'"""{doc}"""']))

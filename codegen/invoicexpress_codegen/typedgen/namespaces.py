@@ -233,20 +233,8 @@ class NamespaceWriter:
             qn = query_name(p["name"])
             py = self.em.in_type(p.get("schema", {}), cls, pascal(qn))
             lines.append(f"    {qn!r}: {py},")
-        self.em.requests.append(
-            "\n".join(
-                [
-                    f"{cls} = TypedDict(",
-                    f"    {cls!r},",
-                    "    {",
-                    *lines,
-                    "    },",
-                    "    total=False,",
-                    ")",
-                    f'"""Filters of `{op.op_id}` in Python names (`date_from`: `date[from]`)."""',
-                ]
-            )
-        )
+        doc = f"Filters of `{op.op_id}` in Python names (`date_from`: `date[from]`)."
+        self.em.typeddict(cls, lines, doc)
 
 
 def document_types(ops: dict[str, Operation]) -> list[tuple[str, str]]:
