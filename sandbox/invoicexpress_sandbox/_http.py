@@ -130,7 +130,8 @@ class Api:
         """Starlette's `request.base_url` without its trailing slash, kept per host."""
         host = next((v for k, v in scope["headers"] if k == b"host"), None)
         root = scope.get("root_path", "")
-        cache_key = (scope.get("scheme"), scope.get("server"), root, host)
+        server = scope.get("server")  # a list, not a tuple, from some clients (TestClient)
+        cache_key = (scope.get("scheme"), tuple(server) if server else None, root, host)
         found = self._base_urls.get(cache_key)
         if found is None:
             path = root if root.endswith("/") else root + "/"
