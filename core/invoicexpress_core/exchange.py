@@ -214,9 +214,7 @@ def merge_recordings(parts: Iterable[Path], out: Path) -> None:
     may land on another worker's document). Lines without a stamp keep their file's order."""
     stamped: list[tuple[float, int, str]] = []
     for path in parts:
-        # "\n" alone ends a record: str.splitlines() also splits at U+2028, U+0085... which
-        # JSON text written with ensure_ascii=False carries raw inside strings
-        for line in path.read_text(encoding="utf-8").split("\n"):
+        for line in path.read_text(encoding="utf-8").split("\n"):  # U+0085 is data
             if line.strip():
                 at = json.loads(line).get("meta", {}).get("at")
                 key = float(at) if isinstance(at, (int, float)) else 0.0

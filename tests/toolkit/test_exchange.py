@@ -89,6 +89,17 @@ def test_recording_round_trips_without_the_key(tmp_path: Path) -> None:
     assert stamps == sorted(stamps)
 
 
+def test_merged_recordings_keep_bodies_with_line_separators_whole(tmp_path: Path) -> None:
+    """A fuzzer's body may hold U+0085 or U+2028: data, not the end of a recorded line."""
+    parts = [tmp_path / "recording-gw0.jsonl", tmp_path / "recording-gw1.jsonl"]
+    for n, part in enumerate(parts):
+        body = {"x": f"a\x85b\u2028c{n}"}
+        Recorder(part).write(Exchange.from_httpx(_exchange(body), secrets=[PLANTED]))
+    merge_recordings(parts, tmp_path / "exchanges.jsonl")
+    merged = list(read_recording(tmp_path / "exchanges.jsonl"))
+    assert [r.request_body for r in merged] == [{"x": "a\x85b\u2028c0"}, {"x": "a\x85b\u2028c1"}]
+
+
 def test_binary_and_invalid_json_bodies_are_summarised_not_crashed() -> None:
     request = httpx.Request("GET", f"https://a/x.json?api_key={PLANTED}")
     binary = httpx.Response(
@@ -149,15 +160,3 @@ def test_the_shortcut_skips_only_what_redaction_would_leave_unchanged(
 def test_a_record_without_secrets_takes_the_shortcut() -> None:
     clean = {"url": f"http://h/a.json?api_key={REDACTED}&page=2", "body": {"name": "Ana"}}
     assert not _may_hold_secrets(clean, (PLANTED,))
-
-
-def test_merging_keeps_records_whose_strings_hold_line_separators(tmp_path: Path) -> None:
-    """U+2028 and U+0085 stand raw in the JSON text (not escaped): they do not end a record."""
-    part = tmp_path / "recording-gw0.jsonl"
-    recorder = Recorder(part)
-    request = httpx.Request("POST", "http://127.0.0.1/clients.json?api_key=k")
-    for note in ("one\u2028two", "three\x85four"):
-        recorder.write(Exchange.from_httpx(httpx.Response(201, json={"n": note}, request=request)))
-    merge_recordings([part], tmp_path / "exchanges.jsonl")
-    notes = [ex.response_body["n"] for ex in read_recording(tmp_path / "exchanges.jsonl")]
-    assert notes == ["one\u2028two", "three\x85four"]
