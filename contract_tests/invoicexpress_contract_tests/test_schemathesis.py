@@ -100,8 +100,11 @@ def _dated(api: ContractClient, case: Any) -> None:
 
 
 OPS = sorted(load_spec().operations)
-COVERAGE_POOL = 400  # boundary cases considered per operation, spread evenly over the run
-COVERAGE_QUICK, COVERAGE_DEFAULT = 4, 50
+# Boundary cases per operation and generation mode: (considered, sent) for --quick and the
+# default profile; those sent are spread evenly over those considered. The modes are drawn
+# apart: in one pool a large body's hundreds of positive cases came first, and 28 operations
+# were sent no negative case at all.
+COVERAGE = {True: (8, 2), False: (200, 25)}
 
 
 def _run(strategy: Any, check: Any, *, max_examples: int, derandomize: bool = False) -> None:
@@ -146,17 +149,18 @@ def test_schemathesis(
             _run(strategy, check, max_examples=1)
     if phases.coverage.enabled:
         config = st_schema.config.generation_for(operation=operation, phase="coverage")
-        cases = list(
-            itertools.islice(
-                st_schema.iter_coverage_cases(
-                    operation, generation_modes=list(GenerationMode), generation_config=config
-                ),
-                COVERAGE_POOL,
+        pool, sent = COVERAGE[quick]
+        for mode in GenerationMode:
+            cases = list(
+                itertools.islice(
+                    st_schema.iter_coverage_cases(
+                        operation, generation_modes=[mode], generation_config=config
+                    ),
+                    pool,
+                )
             )
-        )
-        step = max(1, len(cases) // (COVERAGE_QUICK if quick else COVERAGE_DEFAULT))
-        for case in cases[::step]:
-            check(case)
+            for case in cases[:: max(1, len(cases) // sent)][:sent]:
+                check(case)
     if phases.fuzzing.enabled:
         _run(operation.as_strategy(), check, max_examples=2 if quick else 10, derandomize=True)
     assert not failures, "\n".join(failures[:3])

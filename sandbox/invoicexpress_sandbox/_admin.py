@@ -9,13 +9,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from invoicexpress_core.exchange import redact_url
+from invoicexpress_core.spec import Spec
 
 from ._catalog import LANGUAGES
+from ._clock import Clock
 from ._errors import ApiError
 from ._faults import FAULTS, QUIRKS, unknown
 from ._liveforms import SWITCH, describe
-from ._shared import FILES_PREFIX, JSON_TYPE, REASON_HEADER, SandboxState, dumps, header_safe
+from ._shared import FILES_PREFIX, JSON_TYPE, REASON_HEADER, Options, dumps, header_safe
+from ._state import Accounts, CallLog, RateLimit, Switches
+from ._store import Store
 from .areas._base import Json
 from .areas.accounts_saft import accounts, new_account, seed
 
@@ -43,8 +46,31 @@ def _admin_account(account: Json) -> Json:
     }
 
 
-class AdminRoutes(SandboxState):
+class Admin:
     """Reset, accounts, outbox, clock, switches, rate limit, calls and state of the sandbox."""
+
+    def __init__(
+        self,
+        *,
+        spec: Spec,
+        options: Options,
+        operations: int,
+        store: Store,
+        clock: Clock,
+        switches: Switches,
+        rate: RateLimit,
+        accounts: Accounts,
+        calls: CallLog,
+    ) -> None:
+        self.spec = spec
+        self.options = options
+        self.operations = operations
+        self.store = store
+        self.clock = clock
+        self.switches = switches
+        self.rate = rate
+        self.accounts = accounts
+        self.calls = calls
 
     @staticmethod
     def _json(status: int, body: Any) -> Response:
@@ -55,7 +81,7 @@ class AdminRoutes(SandboxState):
             headers[REASON_HEADER] = header_safe(f": {error}")
         return Response(dumps(body), status_code=status, media_type=JSON_TYPE, headers=headers)
 
-    def _admin_routes(self) -> list[tuple[str, Any, list[str]]]:
+    def routes(self) -> list[tuple[str, Any, list[str]]]:
         return [
             ("/_sandbox/health", self._health, ["GET"]),
             ("/_sandbox/reset", self._reset, ["POST"]),
@@ -85,7 +111,7 @@ class AdminRoutes(SandboxState):
         return data
 
     async def _forms(self, request: Request) -> Response:
-        return self._json(200, describe(SWITCH in self.quirks))
+        return self._json(200, describe(SWITCH in self.switches.quirks))
 
     async def _health(self, request: Request) -> Response:
         return self._json(
@@ -93,7 +119,7 @@ class AdminRoutes(SandboxState):
             {
                 "status": "ok",
                 "spec_sha256": self.spec.sha256,
-                "operations": len(self.bound),
+                "operations": self.operations,
                 "db": self.store.path,
                 "db_sync": self.store.synchronous,
             },
@@ -105,12 +131,11 @@ class AdminRoutes(SandboxState):
         with self.store.write() as tx:
             tx.wipe()
             seed(tx, self.clock.now(), self.options.language)
-        self.faults, self.quirks = self._start_switches()
-        self.rate_limit = self.options.rate_limit
-        self._windows.clear()
+        self.switches.reset()
+        self.rate.set(self.options.rate_limit)
         self.calls.clear()
-        self._refresh_keys()
-        demo = self.demo()
+        self.accounts.refresh()
+        demo = self.accounts.demo()
         return self._json(200, {"account_name": demo["name"], "api_key": demo["api_key"]})
 
     async def _accounts(self, request: Request) -> Response:
@@ -147,7 +172,7 @@ class AdminRoutes(SandboxState):
                     api_key=str(data["api_key"]) if data.get("api_key") else None,
                     extra=_admin_extra(data),
                 )
-            self._refresh_keys()
+            self.accounts.refresh()
             return self._json(201, _admin_account(account))
         with self.store.read() as tx:
             rows = [_admin_account(a) for a in accounts(tx)]
@@ -188,8 +213,7 @@ class AdminRoutes(SandboxState):
 
     async def _faults(self, request: Request) -> Response:
         if request.method == "DELETE":
-            self.faults.clear()
-            self.quirks.clear()
+            self.switches.set(())
         elif request.method == "PUT":
             try:
                 data = await self._admin_json(request)
@@ -200,13 +224,12 @@ class AdminRoutes(SandboxState):
             bad = unknown(names)
             if bad:
                 return self._json(422, {"errors": {"error": f"unknown: {', '.join(bad)}"}})
-            self.faults = {n for n in names if n in FAULTS}
-            self.quirks = {n for n in names if n in QUIRKS}
+            self.switches.set(names)
         return self._json(
             200,
             {
-                "faults": sorted(self.faults),
-                "quirks": sorted(self.quirks),
+                "faults": sorted(self.switches.faults),
+                "quirks": sorted(self.switches.quirks),
                 "available_faults": FAULTS,
                 "available_quirks": QUIRKS,
             },
@@ -217,21 +240,14 @@ class AdminRoutes(SandboxState):
             try:
                 data = await self._admin_json(request)
                 value = data.get("per_minute")
-                self.rate_limit = None if value in (None, 0, "off") else int(value)
+                limit = None if value in (None, 0, "off") else int(value)
             except (ApiError, ValueError, TypeError, OverflowError) as exc:
                 return self._json(400, {"errors": {"error": f"bad rate limit: {exc}"}})
-            self._windows.clear()
-        return self._json(200, {"per_minute": self.rate_limit})
+            self.rate.set(limit)
+        return self._json(200, {"per_minute": self.rate.limit})
 
     async def _calls(self, request: Request) -> Response:
-        rows = [
-            dict(
-                c,
-                url=redact_url(str(c["url"])),
-                at=datetime.fromtimestamp(float(c["at"])).isoformat(timespec="milliseconds"),
-            )
-            for c in list(self.calls)
-        ]
+        rows = self.calls.rows()
         if request.method == "DELETE":
             self.calls.clear()
         return self._json(200, {"calls": rows})
@@ -246,9 +262,9 @@ class AdminRoutes(SandboxState):
                 "counters": [list(r) for r in snap["counters"]],
                 "meta": [list(r) for r in snap["meta"]],
                 "switches": {
-                    "faults": sorted(self.faults),
-                    "quirks": sorted(self.quirks),
-                    "rate_limit": self.rate_limit,
+                    "faults": sorted(self.switches.faults),
+                    "quirks": sorted(self.switches.quirks),
+                    "rate_limit": self.rate.limit,
                     "clock": self.clock.setting(),
                 },
             },

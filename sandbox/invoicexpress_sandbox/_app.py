@@ -5,30 +5,33 @@ not the one the handlers were built for, compiles every request-body validator o
 registers one Starlette route per spec path. Requests are served on the event loop thread
 through a single SQLite connection, each mutating request in one transaction.
 
-The pieces: `_http` (serving), `_request` (reading requests), `_admin` (admin routes),
-`_shared` (options and the state they share).
+The pieces: `_front` (the ASGI app: guard, `Date`, route table), `_http` (the API request
+path), `_seam` (where faults act on it), `_request` (reading requests), `_admin` (admin
+routes), `_state` (what persists between requests), `_shared` (options, bound operations).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import threading
-from collections import deque
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from invoicexpress_core.spec import load_spec
 
-from ._admin import AdminRoutes
-from ._clock import Clock, DateHeader
+from ._admin import Admin
+from ._clock import Clock
+from ._errors import ApiError
 from ._faults import FAULTS, QUIRKS, unknown
+from ._front import Front, PathEndpoint, RouteTable
 from ._guard import MIN_TOKEN_LENGTH, TOKEN_ENV, Guard
-from ._http import HttpLayer, starlette_path
-from ._shared import BoundOperation, Options, shape_of
+from ._http import Api, starlette_path
+from ._shared import BoundOperation, Options, query_params, shape_of
+from ._state import Accounts, CallLog, RateLimit, Switches
 from ._store import Store
 from ._validation import BodyValidator
 from .areas._base import Json
@@ -47,13 +50,13 @@ def expected_spec_hash() -> str:
     return SPEC_HASH_FILE.read_text().strip() if SPEC_HASH_FILE.exists() else ""
 
 
-class Sandbox(HttpLayer, AdminRoutes):
-    """One running sandbox: spec, store, clock, switches and the Starlette app."""
+class Sandbox:
+    """One running sandbox: spec, store, clock, switches and the ASGI app, wired together."""
 
     def __init__(self, options: Options | None = None) -> None:
-        self.options = options or Options()
-        self.spec = load_spec(self.options.spec_path)
-        if self.options.check_spec_hash:
+        self.options = options = options or Options()
+        self.spec = load_spec(options.spec_path)
+        if options.check_spec_hash:
             expected = expected_spec_hash()
             if expected != self.spec.sha256:
                 raise StartupError(
@@ -62,37 +65,67 @@ class Sandbox(HttpLayer, AdminRoutes):
                     f"Check the handlers against the spec change, then record it with: "
                     f"{UPDATE_HINT}"
                 )
-        bad = unknown(list(self.options.faults) + list(self.options.quirks))
+        bad = unknown(list(options.faults) + list(options.quirks))
         if bad:
             raise StartupError(
                 f"unknown fault or quirk: {', '.join(bad)}; known: "
                 f"{', '.join(sorted(FAULTS) + sorted(QUIRKS))}"
             )
-        self.faults, self.quirks = self._start_switches()
-        self.rate_limit = self.options.rate_limit
+        self.switches = Switches((*options.faults, *options.quirks))
+        self.rate = RateLimit(options.rate_limit)
         self.admin_token = self._admin_token()
         self.bound = self._bind()
-        self.store = Store(self.options.db, self.options.db_sync)
+        self.store = Store(options.db, options.db_sync)
         self.clock = Clock()
-        self._windows: dict[str, tuple[float, int]] = {}
-        self._query_cache: dict[str, list[tuple[str, bool, str, dict[str, Any]]]] = {}
-        schemas = self.spec.document.get("components", {}).get("schemas", {})
-        self._date_formats = {
-            str(schemas[name]["pattern"]): fmt
-            for name, fmt in (("DateDMY", "%d/%m/%Y"), ("DateTimeDMY", "%d/%m/%Y %H:%M:%S"))
-            if "pattern" in schemas.get(name, {})
-        }
-        self._keys: dict[str, Json] = {}
-        self._lock = threading.Lock()
-        self.calls: deque[dict[str, Any]] = deque(maxlen=1000)
         with self.store.write() as tx:
             if tx.get("account", 1) is None:
-                seed(tx, self.clock.now(), self.options.language)
-        self._refresh_keys()
-        routes = Starlette(routes=self._routes())
-        routes.add_exception_handler(404, self._not_found)
-        routes.add_exception_handler(405, self._not_allowed)
-        self.app = DateHeader(Guard(routes, self.admin_token), self.clock)
+                seed(tx, self.clock.now(), options.language)
+        self.accounts = Accounts(self.store)
+        self.calls = CallLog(options.log)
+        self.api = Api(
+            spec=self.spec,
+            options=options,
+            store=self.store,
+            clock=self.clock,
+            switches=self.switches,
+            rate=self.rate,
+            accounts=self.accounts,
+            calls=self.calls,
+        )
+        admin = Admin(
+            spec=self.spec,
+            options=options,
+            operations=len(self.bound),
+            store=self.store,
+            clock=self.clock,
+            switches=self.switches,
+            rate=self.rate,
+            accounts=self.accounts,
+            calls=self.calls,
+        )
+        api_routes = self._api_routes()
+        routes = [Route(p, e, methods=m) for p, e, m in admin.routes()]
+        rest = Starlette(routes=routes + api_routes if options.admin_routes else api_routes)
+        rest.add_exception_handler(404, self._not_found)
+        rest.add_exception_handler(405, self._not_allowed)
+        table = RouteTable(api_routes)
+        self.app = Front(Guard(self.admin_token), self.clock, self.api, table, rest)
+
+    @property
+    def quirks(self) -> frozenset[str]:
+        return self.switches.quirks
+
+    @property
+    def rate_limit(self) -> int | None:
+        return self.rate.limit
+
+    @rate_limit.setter
+    def rate_limit(self, limit: int | None) -> None:
+        self.rate.limit = limit
+
+    def demo(self) -> Json:
+        """The demo account (the first one, seeded at start and on reset)."""
+        return self.accounts.demo()
 
     def _admin_token(self) -> str:
         """The given token (option, else env), else a random one; a short one is refused: the
@@ -108,6 +141,7 @@ class Sandbox(HttpLayer, AdminRoutes):
         return given
 
     def _bind(self) -> dict[str, BoundOperation]:
+        """Each operation with its handler and what the spec fixes for it."""
         missing = sorted(op.operation_id for op in self.spec if op.operation_id not in HANDLERS)
         if missing:
             raise StartupError(
@@ -124,24 +158,32 @@ class Sandbox(HttpLayer, AdminRoutes):
                 validator,
                 op.machine,
                 shape_of(self.spec, op),
+                query_params(self.spec, op),
+                op.operation_id.startswith(("createAccount", "updateAccount")),
             )
         return bound
 
-    def _routes(self) -> list[Route]:
+    def _api_routes(self) -> list[Route]:
+        """One route per spec path, static paths first (as Starlette tries them)."""
         by_path: dict[str, dict[str, BoundOperation]] = {}
         for b in self.bound.values():
             by_path.setdefault(b.op.path, {})[b.op.method] = b
-        admin = self._admin_routes() if self.options.admin_routes else []
-        routes = [Route(p, e, methods=m) for p, e, m in admin]
-        for path in sorted(by_path, key=lambda p: (p.count("{"), p)):
-            methods = by_path[path]
-            routes.append(
-                Route(starlette_path(path), self._endpoint(methods), methods=list(methods))
-            )
-        return routes
+        return [
+            Route(starlette_path(path), PathEndpoint(self.api, by_path[path]), methods=list(m))
+            for path, m in sorted(by_path.items(), key=lambda i: (i[0].count("{"), i[0]))
+        ]
+
+    async def _not_found(self, request: Request, exc: Exception) -> Response:
+        return self.api.error(None, ApiError(404, "Not found", reason=": no such route"))
+
+    async def _not_allowed(self, request: Request, exc: Exception) -> Response:
+        return self.api.error(
+            None,
+            ApiError(405, "Method not allowed", reason=f": {request.method} not allowed here"),
+        )
 
 
-def create_app(options: Options | None = None) -> DateHeader:
+def create_app(options: Options | None = None) -> Front:
     """The ASGI app of a new sandbox, guarded (see `Sandbox` for the pieces)."""
     return Sandbox(options).app
 

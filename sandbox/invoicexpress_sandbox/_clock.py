@@ -9,13 +9,9 @@ dates they send follow a moved clock too.
 from __future__ import annotations
 
 import threading
-from collections.abc import MutableMapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from invoicexpress_core.calendar import http_date, lisbon_now
-
-from ._guard import App, Receive, Scope, Send
 
 # Date rules add and subtract days and years: the clock stays well inside `datetime`'s range.
 EARLIEST = datetime(1900, 1, 1)
@@ -33,12 +29,21 @@ class Clock:
         self._lock = threading.Lock()
         self._offset = timedelta(0)
         self._frozen: datetime | None = None
+        self._stamp: tuple[datetime, bytes] | None = None  # the last `Date`, per clock second
 
     def now(self) -> datetime:
         with self._lock:
             if self._frozen is not None:
                 return self._frozen
             return lisbon_now() + self._offset
+
+    def date_header(self) -> bytes:
+        """The `Date` of an answer sent now (formatted once per second the clock shows)."""
+        now = self.now()
+        stamp = self._stamp
+        if stamp is None or stamp[0] != now:
+            stamp = self._stamp = (now, http_date(now).encode())
+        return stamp[1]
 
     def setting(self) -> dict[str, object]:
         """How the clock is set (not what time it is): for state snapshots."""
@@ -81,25 +86,3 @@ class Clock:
             "frozen": self._frozen is not None,
             "offset_seconds": self._offset.total_seconds(),
         }
-
-
-class DateHeader:
-    """ASGI middleware: every answer's `Date` is the sandbox clock's (uvicorn's own is off)."""
-
-    def __init__(self, app: App, clock: Clock) -> None:
-        self.app = app
-        self.clock = clock
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def dated(message: MutableMapping[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                stamp = http_date(self.clock.now()).encode()
-                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"date"]
-                message["headers"] = [(b"date", stamp), *headers]
-            await send(message)
-
-        await self.app(scope, receive, dated)

@@ -54,41 +54,42 @@ def host_name(host_header: str) -> str:
 
 
 class Guard:
-    """ASGI middleware in front of the whole app (API and admin routes)."""
+    """The checks in front of the whole app (API and admin routes)."""
 
-    def __init__(self, app: App, token: str) -> None:
-        self.app = app
+    def __init__(self, token: str) -> None:
         self._token = token.encode()
+        self._hosts: dict[bytes, bool] = {}  # Host header -> names a loopback host
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def _loopback(self, host: bytes) -> bool:
+        known = self._hosts.get(host)
+        if known is None:
+            known = host_name(host.decode("latin-1")) in LOOPBACK_HOSTS
+            if len(self._hosts) < 256:
+                self._hosts[host] = known
+        return known
+
+    def refusal(self, scope: Scope) -> tuple[int, str] | None:
+        """(status, message) when the request must be refused, else None."""
         headers = dict(scope.get("headers") or ())
         host = headers.get(b"host")
-        if host is not None and host_name(host.decode("latin-1")) not in LOOPBACK_HOSTS:
-            await _refuse(send, 421, "Host not allowed: the sandbox answers loopback names only")
-            return
+        if host is not None and not self._loopback(host):
+            return 421, "Host not allowed: the sandbox answers loopback names only"
         foreign = _foreign(headers, str(scope.get("scheme", "http")), host)
         if foreign:
-            await _refuse(send, 403, f"Cross-site request refused ({foreign})")
-            return
+            return 403, f"Cross-site request refused ({foreign})"
         if str(scope.get("path", "")).startswith(ADMIN_PREFIX):
             given = headers.get(TOKEN_HEADER.lower().encode(), b"")
             if not hmac.compare_digest(given, self._token):
-                await _refuse(
-                    send,
+                return (
                     401,
                     f"{TOKEN_HEADER} missing or wrong: use the admin token printed at start-up",
                 )
-                return
             if scope.get("method") in ("POST", "PUT", "PATCH"):
                 ctype = headers.get(b"content-type", b"").decode("latin-1")
                 coding = headers.get(b"content-encoding", b"identity").strip().lower()
                 if not is_json_media(ctype) or coding != b"identity":
-                    await _refuse(send, 415, "admin requests must be application/json, not encoded")
-                    return
-        await self.app(scope, receive, send)
+                    return 415, "admin requests must be application/json, not encoded"
+        return None
 
 
 def _foreign(headers: dict[bytes, bytes], scheme: str, host: bytes | None) -> str:
@@ -104,7 +105,7 @@ def _foreign(headers: dict[bytes, bytes], scheme: str, host: bytes | None) -> st
     return ""
 
 
-async def _refuse(send: Send, status: int, message: str) -> None:
+async def refuse(send: Send, status: int, message: str) -> None:
     body = json.dumps({"errors": {"error": message}}).encode()
     await send(
         {

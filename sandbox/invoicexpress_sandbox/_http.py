@@ -1,22 +1,33 @@
-"""The HTTP layer: one endpoint per spec path; auth, rate limit, the run, errors, the log."""
+"""The request path of the API operations: read the call, answer it, send and log the answer.
+
+    read -> [fault seam] -> serve (auth, rate limit, bad input, query, handler in a
+    transaction) -> [fault seam] -> respond
+
+Every answer, error or not, goes out through `respond`. The state it works on (store, clock,
+switches, rate limit, keys, call log) is handed to `Api` when the sandbox is built.
+"""
 
 from __future__ import annotations
 
 import json
-import math
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
-from starlette.requests import Request
+from starlette.datastructures import URL
 from starlette.responses import Response
 
-from invoicexpress_core.exchange import redact_url
+from invoicexpress_core.spec import Spec
 
-from . import _faults, _liveforms
+from . import _liveforms
+from ._call import Call, Outcome, Reply
+from ._clock import Clock
 from ._errors import ApiError, render, say
-from ._faults import mutate
-from ._request import RequestReading, query_of, query_problem
-from ._shared import JSON_TYPE, REASON_HEADER, BoundOperation, dumps, header_safe
+from ._guard import Receive, Scope, Send
+from ._request import check_query, query_problem, read_body, read_query
+from ._shared import JSON_TYPE, REASON_HEADER, BoundOperation, Options, dumps, header_safe
+from ._state import Accounts, CallLog, RateLimit, Switches
+from ._store import Store
 from .areas._base import Ctx, Json
 from .handlers import RawJson, Req
 
@@ -35,13 +46,9 @@ def starlette_path(path: str) -> str:
     return "".join(out)
 
 
-def _path_and_query(request: Request) -> str:
-    query = request.url.query
-    return request.url.path + (f"?{query}" if query else "")
-
-
-class _Forgotten(Exception):
-    """A fault's answered-but-not-stored write: raised inside the transaction to roll it back."""
+class _Answered(Exception):
+    """A write answered but not kept (`Call.commit` off): raised in the transaction to roll it
+    back."""
 
     def __init__(self, status: int, payload: Any) -> None:
         super().__init__(status)
@@ -49,139 +56,139 @@ class _Forgotten(Exception):
         self.payload = payload
 
 
-class HttpLayer(RequestReading):
-    """Serves the API operations: every answer, error or not, goes out through here."""
+class Api:
+    """Serves the API operations."""
 
-    def _endpoint(self, methods: dict[str, BoundOperation]) -> Any:
-        async def endpoint(request: Request) -> Response:
-            bound = methods.get(request.method)
-            if bound is None:  # HEAD and friends
-                return self._error(
-                    None,
-                    ApiError(
-                        405, "Method not allowed", reason=f": {request.method} not allowed here"
-                    ),
-                )
-            return await self.handle(request, bound)
+    def __init__(
+        self,
+        *,
+        spec: Spec,
+        options: Options,
+        store: Store,
+        clock: Clock,
+        switches: Switches,
+        rate: RateLimit,
+        accounts: Accounts,
+        calls: CallLog,
+    ) -> None:
+        self.spec = spec
+        self.options = options
+        self.store = store
+        self.clock = clock
+        self.switches = switches
+        self.rate = rate
+        self.accounts = accounts
+        self.calls = calls
+        self._base_urls: dict[tuple[Any, ...], str] = {}
 
-        return endpoint
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        bound: BoundOperation,
+        params: Mapping[str, str],
+    ) -> None:
+        await (await self.answer(scope, receive, bound, params)).send(send)
 
-    async def handle(self, request: Request, bound: BoundOperation) -> Response:
-        op = bound.op
-        faults = frozenset(self.faults)
+    async def answer(
+        self, scope: Scope, receive: Receive, bound: BoundOperation, params: Mapping[str, str]
+    ) -> Answer:
+        """The answer to an API call (logged, not yet sent)."""
         started = time.perf_counter()
+        call = await self._read(scope, receive, bound, params)
+        plan = self.switches.plan
+        outcome = plan.apply(call, self.serve, self.accounts.by_key) if plan else self.serve(call)
+        answer, reason = self._respond(call, outcome)
+        self.calls.record(scope, bound.op.operation_id, answer.status, started, reason)
+        return answer
+
+    async def _read(
+        self, scope: Scope, receive: Receive, bound: BoundOperation, params: Mapping[str, str]
+    ) -> Call:
+        """The call as sent; bad input in it is kept to be answered in its turn (after the
+        key and the rate limit)."""
+        raw_query = scope.get("query_string", b"")
+        key, query = read_query(raw_query)
+        problem: ApiError | None = None
+        found = query_problem(raw_query)
+        if found:
+            problem = ApiError(400, f"Query string is not valid: {found}", reason=f": {found}")
         body: Any = None
-        account: Json | None = None
+        if problem is None and bound.validator is not None:
+            try:
+                body = await read_body(
+                    scope, receive, bound, self.options, self.switches.quirks, self.clock
+                )
+            except ApiError as err:
+                problem = err
+        handler = bound.handler
+        req = Req(bound.op.operation_id, dict(params), query, body, handler.doc_type, bound.machine)
+        return Call(bound, key, req, body, problem, self._base_url(scope))
+
+    def _base_url(self, scope: Scope) -> str:
+        """Starlette's `request.base_url` without its trailing slash, kept per host."""
+        host = next((v for k, v in scope["headers"] if k == b"host"), None)
+        root = scope.get("root_path", "")
+        server = scope.get("server")  # a list, not a tuple, from some clients (TestClient)
+        cache_key = (scope.get("scheme"), tuple(server) if server else None, root, host)
+        found = self._base_urls.get(cache_key)
+        if found is None:
+            path = root if root.endswith("/") else root + "/"
+            url = URL(scope={**scope, "path": path, "query_string": b"", "root_path": root})
+            found = str(url).rstrip("/")
+            if len(self._base_urls) > 64:
+                self._base_urls.clear()
+            self._base_urls[cache_key] = found
+        return found
+
+    def serve(self, call: Call) -> Outcome:
+        """The honest answer to the call."""
+        bound = call.bound
         try:
-            account = self._authenticate(request, faults)
-            retry = self._rate_limited(str(account["name"]))
+            account = call.account = self._authenticate(call.api_key)
+            retry = self.rate.retry_after(str(account["name"]))
             if retry is not None:
                 raise ApiError(
                     429, "Too many requests, slow down.", headers={"Retry-After": str(retry)}
                 )
-            problem = query_problem(request.scope.get("query_string", b""))
-            if problem:
-                raise ApiError(400, f"Query string is not valid: {problem}", reason=f": {problem}")
-            body = await self._body(request, bound)
-            req = Req(
-                op.operation_id,
-                dict(request.path_params),
-                query_of(request),
-                body,
-                bound.handler.doc_type,
-                bound.machine,
-            )
-            if faults:
-                req.query, req.body = _faults.before(op.operation_id, req.query, req.body, faults)
-            self._check_query(bound, req)
-            status, payload = self._run(
-                bound, req, account, str(request.base_url).rstrip("/"), faults
-            )
+            if call.problem is not None:
+                raise call.problem
         except ApiError as err:
-            roots = [k for k in body if k != "proprietary_uid"] if isinstance(body, dict) else []
-            if len(roots) == 1:
-                err.within(roots[0])
-            if err.status == 422 and 422 not in bound.shapes:
-                # A rule broken on an operation that documents no 422 (a list filter such as
-                # an impossible date) is malformed input: its documented answer is 400.
-                err = ApiError(400, err.message, shape="ErrorsObject", reason=err.reason)
-            if faults:
-                err.status, err.message = _faults.on_error(err.status, err.message, faults)
-                err.headers = _faults.headers(err.status, faults, err.headers)
-            response = self._error(bound, err, str((account or {}).get("language") or "en"))
-            self._record(request, op.operation_id, response.status_code, started, err.reason)
-            return response
-        live = _liveforms.SWITCH in self.quirks
-        if isinstance(payload, RawJson):
-            if not faults and not live:
-                self._record(request, op.operation_id, status, started)
-                return Response(payload.data, status_code=status, media_type=JSON_TYPE)
-            payload = json.loads(payload.data)
-        payload, status = (
-            mutate(payload, faults, status, op.method, op.operation_id)
-            if faults
-            else (payload, status)
-        )
-        if live:
-            payload = _liveforms.payload(op.operation_id, payload, body)
-        media = _faults.media_type(faults, JSON_TYPE)
-        self._record(request, op.operation_id, status, started)
-        if payload is None:
-            return Response(b"", status_code=status)
-        return Response(dumps(payload), status_code=status, media_type=media)
-
-    def _run(
-        self,
-        bound: BoundOperation,
-        req: Req,
-        account: Json,
-        base_url: str,
-        faults: frozenset[str],
-    ) -> tuple[int, Any]:
+            return _refusal(bound, err, None)
         try:
-            return self._run_in(bound, req, account, base_url, faults)
-        except _Forgotten as forgotten:
-            return forgotten.status, forgotten.payload
+            check_query(bound, call.req.query)
+            return self._run(call, account)
+        except ApiError as err:
+            return _refusal(bound, err, call.sent)
 
-    def _run_in(
-        self,
-        bound: BoundOperation,
-        req: Req,
-        account: Json,
-        base_url: str,
-        faults: frozenset[str],
-    ) -> tuple[int, Any]:
-        store_ctx = self.store.write() if bound.handler.writes else self.store.read()
-        with store_ctx as tx:
-            # Writers re-read the account inside their transaction (switches such as
-            # `at_configured` may have changed); readers use the cached record.
-            fresh = (
-                (tx.get("account", int(account["id"])) or account)
-                if (bound.handler.writes)
-                else account
-            )
-            ctx = Ctx(
-                tx=tx,
-                account=fresh,
-                now=self.clock.now(),
-                quirks=frozenset(self.quirks),
-                faults=faults,
-                base_url=base_url,
-            )
-            status, payload = bound.handler.fn(ctx, req)
-            if faults and 200 <= status < 300 and _faults.forgets(bound.op.operation_id, faults):
-                raise _Forgotten(status, payload)  # answered, then rolled back
-        if bound.op.operation_id.startswith(("createAccount", "updateAccount")):
-            self._refresh_keys()
-        return status, payload
+    def _run(self, call: Call, account: Json) -> Reply:
+        bound = call.bound
+        handler = bound.handler
+        try:
+            with self.store.write() if handler.writes else self.store.read() as tx:
+                # Writers re-read the account inside their transaction (switches such as
+                # `at_configured` may have changed); readers use the cached record.
+                if handler.writes:
+                    account = tx.get("account", int(account["id"])) or account
+                ctx = Ctx(
+                    tx=tx,
+                    account=account,
+                    now=self.clock.now(),
+                    quirks=self.switches.quirks,
+                    base_url=call.base_url,
+                )
+                status, payload = handler.fn(ctx, call.req)
+                if not call.commit and 200 <= status < 300:
+                    raise _Answered(status, payload)  # answered, then rolled back
+        except _Answered as answered:
+            return Reply(answered.status, answered.payload)
+        if bound.refreshes_keys:
+            self.accounts.refresh()
+        return Reply(status, payload)
 
-    def _authenticate(self, request: Request, faults: frozenset[str]) -> Json:
-        key = request.query_params.get("api_key")
-        if (not key and "skip_auth" in faults) or (
-            key and key not in self._keys and "wrong_key_accepted" in faults
-        ):
-            return self._keys[next(iter(self._keys))]
-        account = self._keys.get(key or "")
+    def _authenticate(self, key: str | None) -> Json:
+        account = self.accounts.by_key.get(key or "")
         if account is None:
             raise ApiError(
                 401,
@@ -191,21 +198,30 @@ class HttpLayer(RequestReading):
             )
         return account
 
-    def _rate_limited(self, account: str) -> int | None:
-        limit = self.rate_limit
-        if not limit:
-            return None
-        now = time.monotonic()
-        with self._lock:
-            start, count = self._windows.get(account, (now, 0))
-            if now - start >= 60:
-                start, count = now, 0
-            if count >= limit:
-                return max(1, math.ceil(60 - (now - start)))
-            self._windows[account] = (start, count + 1)
-        return None
+    def _respond(self, call: Call, outcome: Outcome) -> tuple[Answer, str | None]:
+        """The answer, and the reason of a refusal (for the log)."""
+        bound = call.bound
+        if isinstance(outcome, ApiError):
+            language = str((call.account or {}).get("language") or "en")
+            return self._error(bound, outcome, language), outcome.reason
+        status, payload = outcome.status, outcome.payload
+        live = _liveforms.SWITCH in self.switches.quirks
+        if isinstance(payload, RawJson):
+            if not live:
+                return Answer(status, payload.data, outcome.media_type), None
+            payload = json.loads(payload.data)
+        if live:
+            payload = _liveforms.payload(bound.op.operation_id, payload, call.sent)
+        if payload is None:
+            return Answer(status, b"", None), None
+        return Answer(status, dumps(payload), outcome.media_type), None
 
-    def _error(self, bound: BoundOperation | None, err: ApiError, language: str = "en") -> Response:
+    def error(self, bound: BoundOperation | None, err: ApiError, language: str = "en") -> Response:
+        """A refusal in the body shape the operation documents for its status."""
+        answer = self._error(bound, err, language)
+        return Response(answer.body, answer.status, answer.headers, answer.media_type)
+
+    def _error(self, bound: BoundOperation | None, err: ApiError, language: str) -> Answer:
         if err.body is not None:
             body = err.body
         else:
@@ -215,7 +231,7 @@ class HttpLayer(RequestReading):
             if language != "en" and bound is not None:  # the account's language, where evidenced
                 err.message = self.spec.translate(err.message, language, bound.op.operation_id)
             body = render(err.shape or shape or "ErrorsObject", err)
-            if _liveforms.SWITCH in self.quirks:
+            if _liveforms.SWITCH in self.switches.quirks:
                 op_id = bound.op.operation_id if bound else None
                 live = _liveforms.error_body(op_id, err.status, err.message, err.field)
                 body = body if live is None else live
@@ -224,39 +240,44 @@ class HttpLayer(RequestReading):
             headers[REASON_HEADER] = header_safe(err.reason)
         if isinstance(body, str):  # a blank or HTML page, as recorded live
             media = "text/html; charset=utf-8" if body else JSON_TYPE
-            return Response(body, status_code=err.status, media_type=media, headers=headers)
-        return Response(dumps(body), status_code=err.status, media_type=JSON_TYPE, headers=headers)
+            return Answer(err.status, body.encode(), media, headers)
+        return Answer(err.status, dumps(body), JSON_TYPE, headers)
 
-    def _record(
-        self,
-        request: Request,
-        operation_id: str,
-        status: int,
-        started: float,
-        reason: str | None = None,
-    ) -> None:
-        """Capture the call; the URL is redacted when read (keeps the hot path cheap)."""
-        self.calls.append(
-            {
-                "method": request.method,
-                "url": request.url,
-                "operation_id": operation_id,
-                "status": status,
-                "reason": reason if status < 500 else None,
-                "at": time.time(),
-            }
-        )
-        log = self.options.log
-        if log is not None:
-            ms = (time.perf_counter() - started) * 1000
-            line = f"{request.method} {redact_url(_path_and_query(request))} {status} {ms:.1f}ms"
-            print(f"{line} {header_safe(reason)}" if reason else line, file=log, flush=True)
 
-    async def _not_found(self, request: Request, exc: Exception) -> Response:
-        return self._error(None, ApiError(404, "Not found", reason=": no such route"))
+class Answer(NamedTuple):
+    status: int
+    body: bytes
+    media_type: str | None
+    headers: dict[str, str] | None = None
 
-    async def _not_allowed(self, request: Request, exc: Exception) -> Response:
-        return self._error(
-            None,
-            ApiError(405, "Method not allowed", reason=f": {request.method} not allowed here"),
-        )
+    async def send(self, send: Send, date: bytes | None = None) -> None:
+        """Sent as Starlette's `Response` sends it (same headers, same order), after `date`
+        (the `Date` header) when given."""
+        given = (self.headers or {}).items()
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in given]
+        if date is not None:
+            raw = [(b"date", date), *(h for h in raw if h[0] != b"date")]
+        named = {k for k, _ in raw}
+        status = self.status
+        if b"content-length" not in named and not (status < 200 or status in (204, 304)):
+            raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
+        media = self.media_type
+        if media is not None and b"content-type" not in named:
+            if media.startswith("text/") and "charset=" not in media.lower():
+                media += "; charset=utf-8"
+            raw.append((b"content-type", media.encode("latin-1")))
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+def _refusal(bound: BoundOperation, err: ApiError, sent: Any) -> ApiError:
+    """A rule's refusal as the operation answers it: its field named inside the body's one
+    root object; a 422 where the operation documents none is the 400 of malformed input."""
+    roots = [k for k in sent if k != "proprietary_uid"] if isinstance(sent, dict) else []
+    if len(roots) == 1:
+        err.within(roots[0])
+    if err.status == 422 and 422 not in bound.shapes:
+        # A rule broken on an operation that documents no 422 (a list filter such as an
+        # impossible date) is malformed input: its documented answer is 400.
+        return ApiError(400, err.message, shape="ErrorsObject", reason=err.reason)
+    return err

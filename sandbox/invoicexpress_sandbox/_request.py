@@ -7,17 +7,15 @@ import re
 import zlib
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl, unquote_to_bytes
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect
 
-from invoicexpress_core.spec import Operation
-
+from ._clock import Clock
 from ._errors import ApiError, say
-from ._guard import is_json_media
+from ._guard import Receive, Scope, is_json_media
 from ._money import parse_int, to_decimal
-from ._shared import BoundOperation, SandboxState
-from .handlers import Req
+from ._shared import BoundOperation, Options
 
 
 def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
@@ -44,12 +42,23 @@ def _coerce(schema: dict[str, Any], values: list[str]) -> Any:
     return raw
 
 
-def query_of(request: Request) -> dict[str, list[str]]:
+def read_query(raw: bytes) -> tuple[str | None, dict[str, list[str]]]:
+    """(api_key, the other parameters) of a raw query string, read as Starlette reads it
+    (latin-1, blanks kept; the last `api_key` wins)."""
+    key: str | None = None
     out: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        if key != "api_key":
-            out.setdefault(key, []).append(value)
-    return out
+    text = raw.decode("latin-1")
+    if "&" in text or "%" in text or "+" in text:
+        pairs = parse_qsl(text, keep_blank_values=True)
+    else:  # one field, nothing to unquote (`api_key=...`): what parse_qsl would make of it
+        name, _, value = text.partition("=")
+        pairs = [(name, value)] if text else []
+    for name, value in pairs:
+        if name == "api_key":
+            key = value
+        else:
+            out.setdefault(name, []).append(value)
+    return key, out
 
 
 def _numeric_tax_value(body: Any) -> bool:
@@ -156,144 +165,150 @@ def _inflate(data: bytes, coding: str, cap: int) -> bytes:
             raise zlib.error("trailing bytes after the deflate stream")
 
 
-class RequestReading(SandboxState):
-    """Turns a request's bytes into the checked body and query a handler gets."""
-
-    async def _body(self, request: Request, bound: BoundOperation) -> Any:
-        validator = bound.validator
-        if validator is None:
-            return None
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.options.max_body:
-            raise ApiError(
-                413, f"Request body larger than {self.options.max_body} bytes", shape="ErrorsObject"
-            )
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.options.max_body:
-                raise ApiError(
-                    413,
-                    f"Request body larger than {self.options.max_body} bytes",
-                    shape="ErrorsObject",
-                )
-            chunks.append(chunk)
-        raw = self._decoded(bound, b"".join(chunks), request.headers.getlist("content-encoding"))
-        if not raw.strip():
-            if validator.required:
-                raise self._bad(bound, "Request body can't be blank")
-            return {}
-        ctype = request.headers.get("content-type", "")
-        if not is_json_media(ctype):
-            raise self._bad(
-                bound, say("email_content_type"), status=415, reason=f": Content-Type {ctype!r}"
-            )
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise self._bad(bound, "Request body is not valid UTF-8", status=400) from None
-        try:
-            body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
-        except RecursionError:
-            raise self._bad(bound, "Request body is nested too deeply", status=400) from None
-        except ValueError as exc:
-            raise self._bad(bound, f"Request body is not valid JSON: {exc}", status=400) from None
-        if _depth(body, self.options.max_depth) > self.options.max_depth:
-            raise self._bad(bound, "Request body is nested too deeply", status=400)
-        body = validator.normalise(body)
-        if "bad_date_today" in self.quirks and bound.op.family and isinstance(body, dict):
-            body = _date_fallback(body, validator.root_keys, self.clock.now())
-        if (
-            "tax_numeric_value_500" in self.quirks
-            and bound.op.operation_id in ("createTax", "updateTax")
-            and _numeric_tax_value(body)
-        ):
-            raise ApiError(500, "Internal Server Error", shape="ErrorsObject")
-        validator.check(body)
-        return body
-
-    def _decoded(self, bound: BoundOperation, raw: bytes, encodings: list[str]) -> bytes:
-        """The body under its `Content-Encoding` (gzip, deflate, or a list of them, applied
-        in order): decoded with the body limit on the result, so a small bomb is a 413."""
-        codings = [c.strip().lower() for header in encodings for c in header.split(",")]
-        codings = [c for c in codings if c not in ("", "identity")]
-        unknown = [c for c in codings if c not in _WBITS]
-        if unknown:
-            raise self._bad(
-                bound,
-                say("email_content_type"),
-                status=415,
-                reason=f": Content-Encoding {unknown[0]!r} not supported (gzip, deflate)",
-            )
-        cap = self.options.max_body
-        for coding in reversed(codings):
-            if not raw:
+async def read_body(
+    scope: Scope,
+    receive: Receive,
+    bound: BoundOperation,
+    options: Options,
+    quirks: frozenset[str],
+    clock: Clock,
+) -> Any:
+    """The request's body, decoded, parsed and checked against the operation's schema (None:
+    the operation takes none); ApiError for bad input. Headers as Starlette reads them: the
+    first of a name, every `Content-Encoding`."""
+    validator = bound.validator
+    if validator is None:
+        return None
+    declared: str | None = None
+    ctype: str | None = None
+    encodings: list[str] = []
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            declared = value.decode("latin-1") if declared is None else declared
+        elif name == b"content-type":
+            ctype = value.decode("latin-1") if ctype is None else ctype
+        elif name == b"content-encoding":
+            encodings.append(value.decode("latin-1"))
+    limit = options.max_body
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"Request body larger than {limit} bytes", shape="ErrorsObject")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            chunk = message.get("body", b"")
+            if chunk:
+                size += len(chunk)
+                if size > limit:
+                    raise ApiError(
+                        413, f"Request body larger than {limit} bytes", shape="ErrorsObject"
+                    )
+                chunks.append(chunk)
+            if not message.get("more_body", False):
                 break
-            try:
-                raw = _inflate(raw, coding, cap)
-            except _TooLarge:
-                raise ApiError(
-                    413, f"Request body larger than {cap} bytes", shape="ErrorsObject"
-                ) from None
-            except zlib.error as exc:
-                message = f"Request body is not valid {coding} data"
-                raise self._bad(bound, message, reason=f": {message} ({exc})") from None
-        return raw
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+    raw = _decoded(bound, b"".join(chunks), encodings, limit)
+    if not raw.strip():
+        if validator.required:
+            raise bad(bound, "Request body can't be blank")
+        return {}
+    ctype = ctype or ""
+    if not is_json_media(ctype):
+        raise bad(bound, say("email_content_type"), status=415, reason=f": Content-Type {ctype!r}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise bad(bound, "Request body is not valid UTF-8", status=400) from None
+    try:
+        body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise bad(bound, "Request body is nested too deeply", status=400) from None
+    except ValueError as exc:
+        raise bad(bound, f"Request body is not valid JSON: {exc}", status=400) from None
+    depth = options.max_depth
+    # Fewer containers than the limit cannot nest past it: the walk is for the others.
+    if text.count("{") + text.count("[") >= depth and _depth(body, depth) > depth:
+        raise bad(bound, "Request body is nested too deeply", status=400)
+    body = validator.normalise(body)
+    if "bad_date_today" in quirks and bound.op.family and isinstance(body, dict):
+        body = _date_fallback(body, validator.root_keys, clock.now())
+    if (
+        "tax_numeric_value_500" in quirks
+        and bound.op.operation_id in ("createTax", "updateTax")
+        and _numeric_tax_value(body)
+    ):
+        raise ApiError(500, "Internal Server Error", shape="ErrorsObject")
+    validator.check(body, text)
+    return body
 
-    def _bad(
-        self, bound: BoundOperation, message: str, *, status: int = 400, reason: str | None = None
-    ) -> ApiError:
-        """Bad input: the operation's documented 422 when it has one, else `status`."""
-        if 422 in bound.shapes:
-            return ApiError(422, message, field="base", reason=reason)
-        return ApiError(status, message, shape="ErrorsObject", reason=reason)
 
-    def _check_query(self, bound: BoundOperation, req: Req) -> None:
-        """Query parameters against their schemas in the spec: a missing required one, or a
-        value of the wrong type, range or enum, is bad input (the op's 422, else 400)."""
-        for name, required, pointer, schema in self._query_params(bound.op):
-            values = req.query.get(name)
-            if values and len(values) > 1 and schema.get("type") != "array":
-                raise self._bad(bound, f"{name} is given {len(values)} times")
-            if not values:
-                # Operations that document a 422 name their own message for it (SAF-T's month).
-                if required and 422 not in bound.shapes:
-                    raise self._bad(bound, f"{name} is required")
-                continue
-            try:
-                value = _coerce(schema, values)
-            except ValueError:
-                raise self._bad(bound, f"{name} is not valid: {values[-1]!r}") from None
-            error = next(iter(self.spec.validator_at(pointer).iter_errors(value)), None)
-            if error is not None or not self._real_date(schema, value):
-                raise self._bad(bound, f"{name} is not valid: {values[-1]!r}")
-
-    def _real_date(self, schema: dict[str, Any], value: Any) -> bool:
-        """A value of a date type of the spec (by its pattern) names a day that exists."""
-        fmt = self._date_formats.get(str(schema.get("pattern")))
-        if fmt is None or not isinstance(value, str):
-            return True
+def _decoded(bound: BoundOperation, raw: bytes, encodings: list[str], cap: int) -> bytes:
+    """The body under its `Content-Encoding` (gzip, deflate, or a list of them, applied in
+    order): decoded with the body limit on the result, so a small bomb is a 413."""
+    codings = [c.strip().lower() for header in encodings for c in header.split(",")]
+    codings = [c for c in codings if c not in ("", "identity")]
+    unknown = [c for c in codings if c not in _WBITS]
+    if unknown:
+        raise bad(
+            bound,
+            say("email_content_type"),
+            status=415,
+            reason=f": Content-Encoding {unknown[0]!r} not supported (gzip, deflate)",
+        )
+    for coding in reversed(codings):
+        if not raw:
+            break
         try:
-            datetime.strptime(value, fmt)
-        except ValueError:
-            return False
-        return True
+            raw = _inflate(raw, coding, cap)
+        except _TooLarge:
+            raise ApiError(
+                413, f"Request body larger than {cap} bytes", shape="ErrorsObject"
+            ) from None
+        except zlib.error as exc:
+            message = f"Request body is not valid {coding} data"
+            raise bad(bound, message, reason=f": {message} ({exc})") from None
+    return raw
 
-    def _query_params(self, op: Operation) -> list[tuple[str, bool, str, dict[str, Any]]]:
-        """(name, required, schema pointer, resolved schema) per query parameter; cached."""
-        cache = self._query_cache
-        if op.operation_id not in cache:
-            found = []
-            for i, raw in enumerate(op.raw.get("parameters", [])):
-                ref = raw.get("$ref")
-                param = self.spec.resolve(raw)
-                if param.get("in") != "query":
-                    continue
-                base = ref[1:] if ref else f"{op.pointer}/parameters/{i}"
-                schema = self.spec.resolve(param.get("schema", {}))
-                found.append(
-                    (str(param["name"]), bool(param.get("required")), f"{base}/schema", schema)
-                )
-            cache[op.operation_id] = found
-        return cache[op.operation_id]
+
+def bad(
+    bound: BoundOperation, message: str, *, status: int = 400, reason: str | None = None
+) -> ApiError:
+    """Bad input: the operation's documented 422 when it has one, else `status`."""
+    if 422 in bound.shapes:
+        return ApiError(422, message, field="base", reason=reason)
+    return ApiError(status, message, shape="ErrorsObject", reason=reason)
+
+
+def check_query(bound: BoundOperation, query: dict[str, list[str]]) -> None:
+    """Query parameters against their schemas in the spec: a missing required one, or a value
+    of the wrong type, range or enum, is bad input (the op's 422, else 400)."""
+    for param in bound.query:
+        name, schema = param.name, param.schema
+        values = query.get(name)
+        if values and len(values) > 1 and schema.get("type") != "array":
+            raise bad(bound, f"{name} is given {len(values)} times")
+        if not values:
+            # Operations that document a 422 name their own message for it (SAF-T's month).
+            if param.required and 422 not in bound.shapes:
+                raise bad(bound, f"{name} is required")
+            continue
+        try:
+            value = _coerce(schema, values)
+        except ValueError:
+            raise bad(bound, f"{name} is not valid: {values[-1]!r}") from None
+        error = next(iter(param.validator.iter_errors(value)), None)
+        if error is not None or not _real_date(param.date_format, value):
+            raise bad(bound, f"{name} is not valid: {values[-1]!r}")
+
+
+def _real_date(fmt: str | None, value: Any) -> bool:
+    """A value of a date type of the spec names a day that exists."""
+    if fmt is None or not isinstance(value, str):
+        return True
+    try:
+        datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True

@@ -1,10 +1,9 @@
-"""What the serving pieces share: options, a bound operation, the state a running sandbox holds."""
+"""What the serving pieces share: options, an operation bound to its handler and to the facts
+the spec fixes for it, the wire helpers."""
 
 from __future__ import annotations
 
 import json
-import threading
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,12 +12,7 @@ from typing import Any, TextIO
 from invoicexpress_core.machines import StateMachine
 from invoicexpress_core.spec import Operation, Spec
 
-from ._clock import Clock
-from ._faults import FAULTS, QUIRKS
-from ._store import Store
 from ._validation import BodyValidator
-from .areas._base import Json
-from .areas.accounts_saft import accounts
 from .handlers import HandlerSpec
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -55,13 +49,56 @@ class Options:
     language: str = "en"  # the demo account's language, which words its 422s (`--language`)
 
 
+@dataclass(frozen=True)
+class QueryParam:
+    """A query parameter as the spec describes it, read once at start-up."""
+
+    name: str
+    required: bool
+    schema: dict[str, Any]  # resolved
+    validator: Any  # compiled for the schema (`Spec.validator_at`)
+    date_format: str | None  # strptime format when the schema is one of the spec's date types
+
+
 @dataclass
 class BoundOperation:
+    """An operation with its handler and what the spec fixes for it, computed at start-up."""
+
     op: Operation
     handler: HandlerSpec
     validator: BodyValidator | None
     machine: StateMachine | None
     shapes: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    query: tuple[QueryParam, ...] = ()
+    refreshes_keys: bool = False  # an account write: the API keys are read again after it
+
+
+def query_params(spec: Spec, op: Operation) -> tuple[QueryParam, ...]:
+    """The operation's query parameters; date types are known by their schema's pattern."""
+    schemas = spec.document.get("components", {}).get("schemas", {})
+    date_formats = {
+        str(schemas[name]["pattern"]): fmt
+        for name, fmt in (("DateDMY", "%d/%m/%Y"), ("DateTimeDMY", "%d/%m/%Y %H:%M:%S"))
+        if "pattern" in schemas.get(name, {})
+    }
+    found = []
+    for i, raw in enumerate(op.raw.get("parameters", [])):
+        ref = raw.get("$ref")
+        param = spec.resolve(raw)
+        if param.get("in") != "query":
+            continue
+        base = ref[1:] if ref else f"{op.pointer}/parameters/{i}"
+        schema = spec.resolve(param.get("schema", {}))
+        found.append(
+            QueryParam(
+                str(param["name"]),
+                bool(param.get("required")),
+                schema,
+                spec.validator_at(f"{base}/schema"),
+                date_formats.get(str(schema.get("pattern"))),
+            )
+        )
+    return tuple(found)
 
 
 def shape_of(spec: Spec, op: Operation) -> dict[int, tuple[str, str | None]]:
@@ -110,38 +147,3 @@ def header_safe(text: str | None) -> str:
     raw = (text or "").encode("ascii", "backslashreplace").decode("ascii")
     cleaned = "".join(c if " " <= c <= "~" else f"\\x{ord(c):02x}" for c in raw)
     return cleaned if len(cleaned) <= 300 else cleaned[:297] + "..."
-
-
-class SandboxState:
-    """The state of one running sandbox, as the HTTP, request and admin layers read it."""
-
-    options: Options
-    spec: Spec
-    faults: set[str]
-    quirks: set[str]
-    rate_limit: int | None
-    admin_token: str
-    bound: dict[str, BoundOperation]
-    store: Store
-    clock: Clock
-    calls: deque[dict[str, Any]]
-    _windows: dict[str, tuple[float, int]]
-    _query_cache: dict[str, list[tuple[str, bool, str, dict[str, Any]]]]
-    _date_formats: dict[str, str]
-    _keys: dict[str, Json]
-    _lock: threading.Lock
-
-    def _start_switches(self) -> tuple[set[str], set[str]]:
-        """(faults, quirks) as the options set them at start-up."""
-        names = (*self.options.faults, *self.options.quirks)
-        return {n for n in names if n in FAULTS}, {n for n in names if n in QUIRKS}
-
-    def _refresh_keys(self) -> None:
-        with self.store.read() as tx:
-            self._keys = {str(a["api_key"]): a for a in accounts(tx)}
-
-    def demo(self) -> Json:
-        with self.store.read() as tx:
-            account = tx.get("account", 1)
-        assert account is not None
-        return account

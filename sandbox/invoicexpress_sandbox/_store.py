@@ -9,13 +9,20 @@ interleave (gapless numbers) and a failed request rolls back completely (state u
 from __future__ import annotations
 
 import json
+import marshal
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 MAX_ID = 2**63 - 1
+_UPSERT = sqlite3.sqlite_version_info >= (3, 35)  # RETURNING
+_NEXT = (
+    "INSERT INTO counters (name, value) VALUES (?, ?) "
+    "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
+)
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # as json.dumps(..., separators=...)
+_COMPACT_UTF8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 PUBLIC_KINDS = frozenset({"document"})  # kinds whose public JSON is kept for fast reads
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -36,28 +43,53 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 class Tx:
     """Operations available inside one transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, cache: dict[str, dict[str | int, bytes]] | None
+    ) -> None:
         self._conn = conn
+        # Per kind, the rows `all` (by account) and `get` (by id) last read, marshalled (each
+        # call gets its own objects); dropped when the kind is written or a transaction rolls
+        # back.
+        self._cache = cache
+        self._rendered: tuple[str, int, str] | None = None  # the last public JSON put
 
     def get(self, kind: str, record_id: int, account: str | None = None) -> dict[str, Any] | None:
         if not 0 < record_id <= MAX_ID:  # larger than SQLite's INTEGER: no such record
             return None
-        row = self._conn.execute(
-            "SELECT account, data FROM records WHERE kind = ? AND id = ?", (kind, record_id)
-        ).fetchone()
-        if row is None or (account is not None and row[0] != account):
+        remembered = self._cache.setdefault(kind, {}) if self._cache is not None else None
+        blob = remembered.get(record_id) if remembered is not None else None
+        if blob is not None:
+            owner, data = marshal.loads(blob)  # noqa: S302 - our own bytes
+        else:
+            row = self._conn.execute(
+                "SELECT account, data FROM records WHERE kind = ? AND id = ?", (kind, record_id)
+            ).fetchone()
+            if row is None:
+                return None
+            owner, data = row[0], json.loads(row[1])
+            if remembered is not None:
+                remembered[record_id] = marshal.dumps((owner, data))
+        if account is not None and owner != account:
             return None
-        data: dict[str, Any] = json.loads(row[1])
-        return data
+        found: dict[str, Any] = data
+        return found
 
     def put(self, kind: str, record_id: int, account: str, data: dict[str, Any]) -> None:
         """Store a record, with its public JSON (no `_` keys) rendered once for fast reads."""
+        self.forget(kind)
         pub = None
+        text = None
         if kind in PUBLIC_KINDS:
             public = {k: v for k, v in data.items() if not k.startswith("_")}
-            pub = json.dumps(public, ensure_ascii=False, separators=(",", ":"))
-            if not pub.isascii() and _unencodable(pub):
-                pub = json.dumps(public, separators=(",", ":"))  # escapes what UTF-8 cannot hold
+            pub = _COMPACT_UTF8.encode(public)
+            if not pub.isascii():
+                if _unencodable(pub):
+                    pub = _COMPACT.encode(public)  # escapes what UTF-8 cannot hold
+            elif public and list(data)[len(public) :] == [k for k in data if k not in public]:
+                # The public keys come first: the record's JSON is the public JSON followed
+                # by the private keys (ASCII text reads the same escaped or not).
+                private = {k: data[k] for k in list(data)[len(public) :]}
+                text = pub[:-1] + "," + _COMPACT.encode(private)[1:] if private else pub
         self._conn.execute(
             "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -65,11 +97,13 @@ class Tx:
                 kind,
                 record_id,
                 account,
-                json.dumps(data, separators=(",", ":")),
+                text if text is not None else _COMPACT.encode(data),
                 str(data.get("type", "")),
                 pub,
             ),
         )
+        if pub is not None:
+            self._rendered = (kind, record_id, pub)
 
     def get_public(self, kind: str, record_id: int, account: str) -> tuple[str, str] | None:
         """(`type` tag, public JSON text) of a record, without parsing it."""
@@ -85,17 +119,43 @@ class Tx:
     def delete(self, kind: str, record_id: int) -> None:
         if not 0 < record_id <= MAX_ID:
             return
+        self.forget(kind)
         self._conn.execute("DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id))
 
     def all(self, kind: str, account: str) -> list[dict[str, Any]]:
+        remembered = self._cache.setdefault(kind, {}) if self._cache is not None else None
+        cached = remembered.get(account) if remembered is not None else None
+        if cached is not None:
+            found: list[dict[str, Any]] = marshal.loads(cached)  # noqa: S302 - our own bytes
+            return found
         rows = self._conn.execute(
             "SELECT data FROM records WHERE account = ? AND kind = ? ORDER BY id",
             (account, kind),
         ).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        parsed = [json.loads(r[0]) for r in rows]
+        if remembered is not None:
+            remembered[account] = marshal.dumps(parsed)
+        return parsed
+
+    def rendered(self, kind: str, record_id: int) -> str | None:
+        """The public JSON of the record the last `put` stored, if it was this one."""
+        last = self._rendered
+        return last[2] if last is not None and last[:2] == (kind, record_id) else None
+
+    def forget(self, kind: str | None = None) -> None:
+        """Drop what `all` remembers of `kind` (None: of every kind)."""
+        self._rendered = None
+        if self._cache is not None:
+            if kind is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(kind, None)
 
     def next_id(self, name: str, start: int = 1) -> int:
         """The next value of a named counter (ids, numbering); gapless within a transaction."""
+        if _UPSERT:  # one statement where SQLite can say what it stored
+            row = self._conn.execute(_NEXT, (name, start)).fetchone()
+            return int(row[0])
         row = self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
         value = start if row is None else int(row[0]) + 1
         self._conn.execute(
@@ -111,6 +171,7 @@ class Tx:
         self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def wipe(self) -> None:
+        self.forget()
         for table in ("records", "counters", "meta"):
             self._conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
 
@@ -131,6 +192,50 @@ def _unencodable(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+class _Reading:
+    """The store's lock held for the `with` block (a class, not a generator: every request
+    enters one; it keeps no state of its own, so one serves every caller)."""
+
+    def __init__(self, lock: threading.RLock, tx: Tx) -> None:
+        self._lock = lock
+        self._tx = tx
+
+    def __enter__(self) -> Tx:
+        self._lock.acquire()
+        return self._tx
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self._lock.release()
+
+
+class _Writing(_Reading):
+    """As `_Reading`, inside `BEGIN IMMEDIATE`: committed at the end of the block, rolled back
+    when it raises."""
+
+    def __init__(self, lock: threading.RLock, tx: Tx, conn: sqlite3.Connection) -> None:
+        super().__init__(lock, tx)
+        self._conn = conn
+
+    def __enter__(self) -> Tx:
+        self._lock.acquire()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._tx
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        try:
+            if kind is None:
+                self._conn.execute("COMMIT")
+            else:
+                self._tx.forget()  # it may hold rows the rollback takes back
+                self._conn.execute("ROLLBACK")
+        finally:
+            self._lock.release()
 
 
 SYNC_MODES = ("full", "normal")
@@ -161,23 +266,17 @@ class Store:
         for column in ("tag", "pub"):  # files written before these columns existed
             if column not in columns:
                 self._conn.execute(f"ALTER TABLE records ADD COLUMN {column} TEXT")
+        # Only this connection can change an in-memory database: its rows can be remembered.
+        tx = Tx(self._conn, {} if self.path == ":memory:" else None)
+        self._reading = _Reading(self._lock, tx)
+        self._writing = _Writing(self._lock, tx, self._conn)
 
-    @contextmanager
-    def write(self) -> Iterator[Tx]:
+    def write(self) -> AbstractContextManager[Tx]:
         """One all-or-nothing transaction; any exception rolls everything back."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Tx(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        return self._writing
 
-    @contextmanager
-    def read(self) -> Iterator[Tx]:
-        with self._lock:
-            yield Tx(self._conn)
+    def read(self) -> AbstractContextManager[Tx]:
+        return self._reading
 
     def close(self) -> None:
         with self._lock:

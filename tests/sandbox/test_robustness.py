@@ -41,17 +41,18 @@ POISON = '{"client":{"name":"Poison\\ud800","code":"P1"}}'  # what json.dumps se
 def test_every_malformed_case_is_refused_with_state_unchanged(sb: RunningSandbox) -> None:
     with httpx.Client(base_url=sb.base_url, timeout=60) as client:
         ids, final = prepare(client, sb.api_key)
-        cases = all_cases(ids, final, sb.admin_token)
+        every = all_cases(ids, final, sb.admin_token)
+        cases = every[:: max(1, len(every) // 1500)]  # 1,500+ spread over every kind (nox: all)
         tally = run_cases(
             client,
             sb.api_key,
             sb.state,
             cases,
             max_requests=len(cases),
-            max_seconds=25,
+            max_seconds=900,  # a guard against a hang, not a measure
             check_state_every=7,
         )
-    assert tally.requests >= min(len(cases), 1500), tally.requests
+    assert tally.requests == len(cases) >= min(len(every), 1500), (tally.requests, len(cases))
     assert tally.server_errors == []
     assert tally.not_refused == []
     assert tally.state_changes == []

@@ -13,6 +13,9 @@ from invoicexpress_core.exchange import (
     REDACTED,
     Exchange,
     Recorder,
+    _may_hold_secrets,
+    _redact_strings,
+    merge_recordings,
     read_recording,
     redact_text,
     redact_url,
@@ -86,6 +89,17 @@ def test_recording_round_trips_without_the_key(tmp_path: Path) -> None:
     assert stamps == sorted(stamps)
 
 
+def test_merged_recordings_keep_bodies_with_line_separators_whole(tmp_path: Path) -> None:
+    """A fuzzer's body may hold U+0085 or U+2028: data, not the end of a recorded line."""
+    parts = [tmp_path / "recording-gw0.jsonl", tmp_path / "recording-gw1.jsonl"]
+    for n, part in enumerate(parts):
+        body = {"x": f"a\x85b\u2028c{n}"}
+        Recorder(part).write(Exchange.from_httpx(_exchange(body), secrets=[PLANTED]))
+    merge_recordings(parts, tmp_path / "exchanges.jsonl")
+    merged = list(read_recording(tmp_path / "exchanges.jsonl"))
+    assert [r.request_body for r in merged] == [{"x": "a\x85b\u2028c0"}, {"x": "a\x85b\u2028c1"}]
+
+
 def test_binary_and_invalid_json_bodies_are_summarised_not_crashed() -> None:
     request = httpx.Request("GET", f"https://a/x.json?api_key={PLANTED}")
     binary = httpx.Response(
@@ -121,3 +135,28 @@ def test_a_short_key_echoed_in_a_body_keeps_the_record_valid() -> None:
     record = Exchange.from_httpx(response, secrets=["n"])
     assert record.response_body == {"name": REDACTED, "note": "line\nbreak", REDACTED: 1}
     assert "api_key=%5BREDACTED%5D" in record.url or f"api_key={REDACTED}" in record.url
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"url": f"http://h/a.json?api_key={REDACTED}", "note": "nothing secret"},
+        {"note": "x\napi_key=abc"},  # an escape before the name in JSON text
+        {"note": "token=v"},
+        {"note": f"api_key={REDACTED}x"},
+        {f"key {PLANTED}": 1},
+        {"deep": [{"note": f"echo {PLANTED}"}]},
+        {"note": 'a quote" and a key-less text'},
+        {"n": "short key n as a token"},
+    ],
+)
+@pytest.mark.parametrize("secrets", [(PLANTED,), ("n",), ('with"quote',)])
+def test_the_shortcut_skips_only_what_redaction_would_leave_unchanged(
+    value: dict[str, object], secrets: tuple[str, ...]
+) -> None:
+    assert _may_hold_secrets(value, secrets) or _redact_strings(value, secrets) == value
+
+
+def test_a_record_without_secrets_takes_the_shortcut() -> None:
+    clean = {"url": f"http://h/a.json?api_key={REDACTED}&page=2", "body": {"name": "Ana"}}
+    assert not _may_hold_secrets(clean, (PLANTED,))

@@ -36,13 +36,12 @@ DRAFT_NUMBER = "rascunho"
 
 @dataclass
 class Ctx:
-    """What a handler needs: the transaction, the calling account, the clock and switches."""
+    """What a handler needs: the transaction, the calling account, the clock and quirks."""
 
     tx: Tx
     account: Json
     now: datetime
     quirks: frozenset[str] = frozenset()
-    faults: frozenset[str] = frozenset()
     base_url: str = "http://127.0.0.1"
     memo: dict[str, Any] = field(default_factory=dict)  # per-request read cache
 
@@ -63,6 +62,9 @@ def parse_date(value: object) -> date | None:
     if not isinstance(value, str) or not DATE_RE.match(value):
         return None
     try:
+        if value.isascii() and value[-1].isdigit():  # as strptime reads it, less its cost
+            day, month, year = value.split("/")
+            return date(int(year), int(month), int(day))
         return datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
         return None

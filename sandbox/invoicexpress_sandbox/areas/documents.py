@@ -235,16 +235,18 @@ def _dates(ctx: Ctx, dt: DocType, root: Mapping[str, Any]) -> tuple[date, date]:
 def _exemption(ctx: Ctx, root: Mapping[str, Any], lines: list[tuple[Json, LineIn]]) -> str:
     """The exemption code; a 0 % line without one is stamped M99 as the live server does."""
     exemption = as_text(root.get("tax_exemption") or root.get("tax_exemption_reason") or "")
-    refusal = invalid(
-        "exemption_not_accepted", codes=", ".join(EXEMPTION_CODES[1:]), field="tax_exemption"
-    )
     if exemption and exemption not in EXEMPTION_CODES:
-        raise refusal
+        raise _exemption_refused()
     if any(line.tax_pct == 0 for _, line in lines) and exemption in ("", "M00"):
         if "exemption_required" in ctx.quirks:  # the documented rule for Portuguese accounts
-            raise refusal
+            raise _exemption_refused()
         exemption = "M99"
     return exemption
+
+
+def _exemption_refused() -> ApiError:
+    codes = ", ".join(EXEMPTION_CODES[1:])
+    return invalid("exemption_not_accepted", codes=codes, field="tax_exemption")
 
 
 def _global_discount(root: Mapping[str, Any]) -> tuple[str | None, Decimal]:
@@ -390,9 +392,6 @@ def change_state(
         raise invalid("invalid_state")
     event = as_text(root.get("state"))
     transition = machine.find(doc["status"], event)
-    if transition is None and "allow_forbidden_transition" in ctx.faults:
-        targets = [t for t in machine.transitions if t.event == machine.canonical(event)]
-        transition = targets[0] if targets else None
     if transition is None:
         raise invalid("invalid_state", field="state")
     message = as_text(root.get("message")).strip()

@@ -98,6 +98,15 @@ def doc_reply(dt: DocType, doc: Mapping[str, Any]) -> Any:
     return {dt.key: public(doc)}
 
 
+def saved_reply(ctx: Ctx, dt: DocType, doc: Mapping[str, Any]) -> Any:
+    """`doc_reply` of a document just saved: the public JSON the store rendered for it (what a
+    GET of it sends), not rendered again."""
+    stored = ctx.tx.rendered("document", int(doc["id"]))
+    if stored is None:
+        return doc_reply(dt, doc)
+    return RawJson(b'{"' + dt.key.encode() + b'":' + stored.encode() + b"}")
+
+
 def list_reply(ctx: Ctx, req: Req, key: str, rows: list[Any]) -> Any:
     rows = filter_documents(ctx, rows, req.query)
     rows.sort(key=lambda r: int(r["id"]), reverse=True)

@@ -12,14 +12,25 @@ from ..areas.documents import (
     related,
     update_document,
 )
-from ._base import Handler, RawJson, Reply, Req, doc_reply, handles, list_reply, pascal, register
+from ._base import (
+    Handler,
+    RawJson,
+    Reply,
+    Req,
+    doc_reply,
+    handles,
+    list_reply,
+    pascal,
+    register,
+    saved_reply,
+)
 
 
 def _make_document_handlers(dt: DocType) -> None:
     s = pascal(dt.key)
 
     def create(ctx: Ctx, req: Req) -> Reply:
-        return 201, doc_reply(dt, create_document(ctx, dt, req.json))
+        return 201, saved_reply(ctx, dt, create_document(ctx, dt, req.json))
 
     def get(ctx: Ctx, req: Req) -> Reply:
         found = ctx.tx.get_public("document", req.int_param("document_id", "id"), ctx.name)
