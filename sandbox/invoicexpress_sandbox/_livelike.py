@@ -36,7 +36,8 @@ def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
     before the server went wrong). Returns what was made, by kind."""
     key = str(sandbox.demo()["api_key"])
     limit, sandbox.rate_limit = sandbox.rate_limit, None
-    faults, sandbox.faults = sandbox.faults, set()
+    switches = (*sandbox.switches.faults, *sandbox.switches.quirks)
+    sandbox.switches.set(sandbox.switches.quirks)
     made = {"clients": 0, "documents": 0}
     with warnings.catch_warnings():  # starlette prefers httpx2 for its in-process client
         warnings.simplefilter("ignore")
@@ -80,7 +81,7 @@ def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
             )  # fmt: skip
     finally:
         sandbox.rate_limit = limit
-        sandbox.faults = faults
+        sandbox.switches.set(switches)
     return made
 
 
