@@ -78,6 +78,9 @@ def test_an_interrupted_run_writes_its_report_and_says_so(tmp_path: Path) -> Non
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as a terminal's foreground job gets it, even when this test runs in a
+        # background job (whose children inherit SIGINT ignored, and Python keeps it so)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 300  # a guard against a hang, not a measure
     try:
