@@ -15,6 +15,7 @@ from invoicexpress_sandbox.testdata import (
     create_document,
     document_fields,
     iso_date_in,
+    make_receipt,
 )
 from invoicexpress_sandbox.testing import RunningSandbox, running_sandbox
 
@@ -61,9 +62,14 @@ def _fault_effect(api: httpx.Client, fault: str) -> bool:
     if fault == "skip_auth":
         with httpx.Client(base_url=str(api.base_url)) as raw:
             return raw.get("/taxes.json").status_code == 200
-    if fault == "allow_forbidden_transition":
+    if fault == "allow_forbidden_transition":  # a document's move, and a receipt's
         doc = create_document(api, "invoices")
-        return change_state(api, "invoices", doc["id"], "settled", None).status_code == 200
+        receipt = make_receipt(api)
+        cancel = {"receipt": {"state": "canceled", "message": "twice"}}
+        for _ in range(2):  # the second cancel is from `canceled`: no such move
+            again = api.put(f"/receipts/{receipt['id']}/change-state.json", json=cancel)
+        moved = change_state(api, "invoices", doc["id"], "settled", None).status_code == 200
+        return moved and again.status_code == 200
     body = _invoice_body()
     r = api.post("/invoices.json", json=body)
     doc = (
