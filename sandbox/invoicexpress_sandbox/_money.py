@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+ZERO_CENTS = Decimal("0.00")  # r2 of any zero amount
 HUNDRED = Decimal("100")
 # Larger amounts are refused as "not a number": no invoice needs them, and products and sums of
 # them stay well inside Decimal's 28-digit context (1e10 * 1e10 has 21 digits).
@@ -60,19 +61,23 @@ def r2(value: Decimal) -> Decimal:
 
 def wire(value: Decimal) -> int | float:
     """A JSON number for a 2-dp amount: `30` for 30.00, `24.39` for 24.39."""
-    value = r2(value)
+    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
     if value == value.to_integral_value():
         return int(value)
     return float(value)
 
 
 def decimal_text(value: Decimal, places: int = 1) -> str:
-    """The string form the API uses for prices and quantities (`"1.0"`, `"24.3902"`)."""
-    normal = value.normalize()
-    exponent = normal.as_tuple().exponent
-    assert isinstance(exponent, int)
-    shown = max(places, -exponent)
-    return f"{value:.{shown}f}"
+    """The string form the API uses for prices and quantities (`"1.0"`, `"24.3902"`): the
+    value's digits without trailing zeros, at least `places` of them after the point."""
+    text = f"{value:f}"
+    if "." not in text:
+        return f"{text}.{'0' * places}" if places else text
+    text = text.rstrip("0")
+    shown = len(text) - text.index(".") - 1
+    if shown < places:
+        return text + "0" * (places - shown)
+    return text if shown else text[:-1]
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,14 @@ def compute(
     taxable base x tax %. Retention is reported but, as in the vendor's examples, not
     subtracted from `total`.
     """
-    nets = [ln.unit_price * ln.quantity * (1 - ln.discount_pct / HUNDRED) for ln in lines]
+    # A 0 % line discount and no global discount leave the amounts as they are (the same
+    # values the full formula gives, without its arithmetic).
+    nets = [
+        ln.unit_price * ln.quantity * (1 - ln.discount_pct / HUNDRED)
+        if ln.discount_pct
+        else ln.unit_price * ln.quantity
+        for ln in lines
+    ]
     net_sum = sum(nets, ZERO)
     shares: list[Decimal] = []
     for net in nets:
@@ -130,8 +142,9 @@ def compute(
     for ln, net, share in zip(lines, nets, shares, strict=True):
         gross = ln.unit_price * ln.quantity
         subtotal = r2(gross)
-        discount_amount = r2(gross - net)
-        tax_amount = r2((net - share) * ln.tax_pct / HUNDRED)
+        discount_amount = r2(gross - net) if ln.discount_pct else ZERO_CENTS
+        taxable = net - share if share else net
+        tax_amount = r2(taxable * ln.tax_pct / HUNDRED) if ln.tax_pct else ZERO_CENTS
         outs.append(
             LineOut(subtotal, discount_amount, tax_amount, subtotal - discount_amount + tax_amount)
         )

@@ -12,8 +12,11 @@ import json
 import marshal
 import sqlite3
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
+
+from ._jsontext import compact, compact_ascii
 
 MAX_ID = 2**63 - 1
 _UPSERT = sqlite3.sqlite_version_info >= (3, 35)  # RETURNING
@@ -22,7 +25,6 @@ _NEXT = (
     "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
 )
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # as json.dumps(..., separators=...)
-_COMPACT_UTF8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 PUBLIC_KINDS = frozenset({"document"})  # kinds whose public JSON is kept for fast reads
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -52,6 +54,8 @@ class Tx:
         # back.
         self._cache = cache
         self._rendered: tuple[str, int, str] | None = None  # the last public JSON put
+        # `find`'s rows per kind and account, never handed out; dropped with `_cache`.
+        self._shared: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
     def get(self, kind: str, record_id: int, account: str | None = None) -> dict[str, Any] | None:
         if not 0 < record_id <= MAX_ID:  # larger than SQLite's INTEGER: no such record
@@ -81,7 +85,7 @@ class Tx:
         text = None
         if kind in PUBLIC_KINDS:
             public = {k: v for k, v in data.items() if not k.startswith("_")}
-            pub = _COMPACT_UTF8.encode(public)
+            pub = compact(public)
             if not pub.isascii():
                 if _unencodable(pub):
                     pub = _COMPACT.encode(public)  # escapes what UTF-8 cannot hold
@@ -89,7 +93,7 @@ class Tx:
                 # The public keys come first: the record's JSON is the public JSON followed
                 # by the private keys (ASCII text reads the same escaped or not).
                 private = {k: data[k] for k in list(data)[len(public) :]}
-                text = pub[:-1] + "," + _COMPACT.encode(private)[1:] if private else pub
+                text = pub[:-1] + "," + compact_ascii(private)[1:] if private else pub
         self._conn.execute(
             "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -97,7 +101,7 @@ class Tx:
                 kind,
                 record_id,
                 account,
-                text if text is not None else _COMPACT.encode(data),
+                text if text is not None else compact_ascii(data),
                 str(data.get("type", "")),
                 pub,
             ),
@@ -137,6 +141,23 @@ class Tx:
             remembered[account] = marshal.dumps(parsed)
         return parsed
 
+    def find(
+        self, kind: str, account: str, match: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The first of `all(kind, account)` that `match`es (a copy of its own), without
+        copying the others."""
+        if self._cache is None:
+            return next((r for r in self.all(kind, account) if match(r)), None)
+        shared = self._shared.setdefault(kind, {})
+        rows = shared.get(account)
+        if rows is None:
+            rows = shared[account] = self.all(kind, account)
+        found = next((r for r in rows if match(r)), None)
+        if found is None:
+            return None
+        copy: dict[str, Any] = marshal.loads(marshal.dumps(found))  # noqa: S302 - our bytes
+        return copy
+
     def rendered(self, kind: str, record_id: int) -> str | None:
         """The public JSON of the record the last `put` stored, if it was this one."""
         last = self._rendered
@@ -148,8 +169,10 @@ class Tx:
         if self._cache is not None:
             if kind is None:
                 self._cache.clear()
+                self._shared.clear()
             else:
                 self._cache.pop(kind, None)
+                self._shared.pop(kind, None)
 
     def next_id(self, name: str, start: int = 1) -> int:
         """The next value of a named counter (ids, numbering); gapless within a transaction."""

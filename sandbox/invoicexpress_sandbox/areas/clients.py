@@ -44,10 +44,7 @@ def get_client(ctx: Ctx, client_id: int) -> Json:
 
 
 def client_by(ctx: Ctx, key: str, value: str) -> Json | None:
-    for client in clients(ctx):
-        if client.get(key) == value:
-            return client
-    return None
+    return ctx.tx.find("client", ctx.name, lambda client: client.get(key) == value)
 
 
 def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -> None:

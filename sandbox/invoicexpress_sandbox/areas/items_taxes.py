@@ -114,10 +114,7 @@ def get_item(ctx: Ctx, item_id: int) -> Json:
 
 
 def item_by_name(ctx: Ctx, name: str) -> Json | None:
-    for item in items(ctx):
-        if item["name"] == name:
-            return item
-    return None
+    return ctx.tx.find("item", ctx.name, lambda item: bool(item["name"] == name))
 
 
 def resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Json | None:

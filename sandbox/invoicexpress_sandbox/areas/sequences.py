@@ -84,8 +84,12 @@ def sequences(ctx: Ctx) -> list[Json]:
 
 
 def _default_sequence(ctx: Ctx) -> Json:
-    rows = sequences(ctx)
-    return next((s for s in rows if s["default_sequence"]), rows[0])
+    found = ctx.tx.find("sequence", ctx.name, lambda s: bool(s["default_sequence"]))
+    if found is None:
+        found = ctx.tx.find("sequence", ctx.name, lambda s: True)
+    if found is None:
+        raise IndexError("the account has no series")  # as `rows[0]` of none
+    return found
 
 
 def get_sequence(ctx: Ctx, seq_id: int) -> Json:
