@@ -7,6 +7,7 @@ as it does in the vendor's examples (api-docs 004: 24.39 + 5.61 = 30).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,21 +39,40 @@ def parse_int(text: str, *, signed: bool = False) -> int | None:
 
 def to_decimal(value: object) -> Decimal | None:
     """A `Decimal` from a JSON number or numeric string (`"1,5"` is not numeric); else None."""
+    if isinstance(value, str):
+        return _short_text_decimal(value) if len(value) <= 40 else _text_decimal(value)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        result = Decimal(str(value))
-    elif isinstance(value, str):
-        text = value.strip()
-        if not _DECIMAL.fullmatch(text):
-            return None
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            return None
-    else:
+        return _bounded(Decimal(str(value)))
+    return None
+
+
+def _text_decimal(value: str) -> Decimal | None:
+    text = value.strip()
+    if not _DECIMAL.fullmatch(text):
         return None
+    try:
+        return _bounded(Decimal(text))
+    except InvalidOperation:
+        return None
+
+
+# Documents send the same prices, quantities and rates again and again, and a `Decimal` never
+# changes: short texts' values are remembered.
+_short_text_decimal = functools.lru_cache(maxsize=1024)(_text_decimal)
+
+
+def _bounded(result: Decimal) -> Decimal | None:
     return result if result.is_finite() and abs(result) < LIMIT else None
+
+
+@functools.lru_cache(maxsize=256)
+def stored_rate(text: str) -> tuple[Decimal, int | float, str]:
+    """A stored tax rate's text (`str` of its JSON number) as (`Decimal`, `wire` form,
+    `decimal_text` form), remembered: every document line reads its tax's rate."""
+    value = Decimal(text)
+    return value, wire(value), decimal_text(value)
 
 
 def r2(value: Decimal) -> Decimal:

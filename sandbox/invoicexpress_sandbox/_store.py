@@ -12,7 +12,7 @@ import json
 import marshal
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -146,17 +146,22 @@ class Tx:
     ) -> dict[str, Any] | None:
         """The first of `all(kind, account)` that `match`es (a copy of its own), without
         copying the others."""
+        if self._cache is None:  # a file's rows are read afresh
+            return next((r for r in self.all(kind, account) if match(r)), None)
+        found = self.peek(kind, account, match)
+        return None if found is None else self.get(kind, int(found["id"]), account)
+
+    def peek(
+        self, kind: str, account: str, match: Callable[[dict[str, Any]], bool]
+    ) -> Mapping[str, Any] | None:
+        """As `find`, but the row itself, shared: to read, never to change."""
         if self._cache is None:
             return next((r for r in self.all(kind, account) if match(r)), None)
         shared = self._shared.setdefault(kind, {})
         rows = shared.get(account)
         if rows is None:
             rows = shared[account] = self.all(kind, account)
-        found = next((r for r in rows if match(r)), None)
-        if found is None:
-            return None
-        copy: dict[str, Any] = marshal.loads(marshal.dumps(found))  # noqa: S302 - our bytes
-        return copy
+        return next((r for r in rows if match(r)), None)
 
     def rendered(self, kind: str, record_id: int) -> str | None:
         """The public JSON of the record the last `put` stored, if it was this one."""

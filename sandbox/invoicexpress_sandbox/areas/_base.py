@@ -76,7 +76,11 @@ def parse_filter_date(value: str) -> date | None:
 
 
 def fmt_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+    """dd/mm/yyyy, as `strftime("%d/%m/%Y")` writes it (which it still writes before 1000,
+    where platforms differ)."""
+    if value.year < 1000:
+        return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
 
 
 def parse_iso(value: object) -> date | None:

@@ -20,7 +20,17 @@ from .._catalog import (
     DocType,
 )
 from .._errors import ApiError, humanise, invalid, say
-from .._money import ZERO, LineIn, Totals, compute, decimal_text, r2, to_decimal, wire
+from .._money import (
+    ZERO,
+    LineIn,
+    Totals,
+    compute,
+    decimal_text,
+    r2,
+    stored_rate,
+    to_decimal,
+    wire,
+)
 from ._base import (
     DATETIME_RE,
     DRAFT_NUMBER,
@@ -90,7 +100,9 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
         out.append(
             (
                 dict(raw),
-                LineIn(price, quantity, discount, Decimal(str(tax["value"])) if tax else ZERO),
+                LineIn(
+                    price, quantity, discount, stored_rate(str(tax["value"]))[0] if tax else ZERO
+                ),
             )
         )
         # Item catalogue: unknown name creates, known name is updated with the sent values.
@@ -133,7 +145,7 @@ def build_document(
     )
     if global_type == "absolute" and global_value > totals.sum:
         raise invalid("not_a_number", what="Discount", field="global_discount")
-    series, type_seq_id = sequence_for(ctx, dt, root.get("sequence_id"))
+    series_id, type_seq_id = sequence_for(ctx, dt, root.get("sequence_id"))
     doc_id = int(current["id"]) if current else ctx.tx.next_id("document")
     owner_id = _owner(ctx, root)
     doc: Json = dict(current) if current else {}
@@ -176,7 +188,7 @@ def build_document(
     _family_fields(ctx, dt, root, doc)
     doc.update(
         {
-            "_series": int(series["id"]),
+            "_series": series_id,
             "_outstanding": str(r2(Decimal(str(doc["total"])))),
             "_related": list(current.get("_related", [])) if current else [],
             "_retention_amount": str(totals.retention_amount),

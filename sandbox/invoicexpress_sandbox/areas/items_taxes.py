@@ -12,7 +12,7 @@ from .._catalog import (
     UNITS,
 )
 from .._errors import ApiError, invalid, not_found
-from .._money import decimal_text, to_decimal, wire
+from .._money import decimal_text, stored_rate, to_decimal
 from ._base import Ctx, Json, as_flag, as_text
 
 
@@ -98,8 +98,7 @@ def delete_tax(ctx: Ctx, tax_id: int) -> None:
 def tax_ref(tax: Json | None) -> Json:
     if tax is None:
         return {"id": 0, "name": "", "value": 0}
-    value = Decimal(str(tax["value"]))
-    return {"id": tax["id"], "name": tax["name"], "value": wire(value)}
+    return {"id": tax["id"], "name": tax["name"], "value": stored_rate(str(tax["value"]))[1]}
 
 
 def items(ctx: Ctx) -> list[Json]:
@@ -175,12 +174,8 @@ def save_item(
 def _item_tax(tax: Json | None) -> Json:
     if tax is None:
         return {"name": "", "value": 0, "comment": ""}
-    value = Decimal(str(tax["value"]))
-    return {
-        "name": tax["name"],
-        "value": wire(value),
-        "comment": f"tax value:{decimal_text(value)}%",
-    }
+    _, wired, text = stored_rate(str(tax["value"]))
+    return {"name": tax["name"], "value": wired, "comment": f"tax value:{text}%"}
 
 
 def delete_item(ctx: Ctx, item_id: int) -> None:
