@@ -8,6 +8,7 @@ interleave (gapless numbers) and a failed request rolls back completely (state u
 
 from __future__ import annotations
 
+import itertools
 import json
 import marshal
 import sqlite3
@@ -84,15 +85,19 @@ class Tx:
         pub = None
         text = None
         if kind in PUBLIC_KINDS:
-            public = {k: v for k, v in data.items() if not k.startswith("_")}
+            lead = _public_lead(tuple(data))
+            if lead is None:
+                public = {k: v for k, v in data.items() if not k.startswith("_")}
+            else:
+                public = dict(itertools.islice(data.items(), lead))
             pub = compact(public)
             if not pub.isascii():
                 if _unencodable(pub):
                     pub = _COMPACT.encode(public)  # escapes what UTF-8 cannot hold
-            elif public and list(data)[len(public) :] == [k for k in data if k not in public]:
+            elif public and lead is not None:
                 # The public keys come first: the record's JSON is the public JSON followed
                 # by the private keys (ASCII text reads the same escaped or not).
-                private = {k: data[k] for k in list(data)[len(public) :]}
+                private = dict(itertools.islice(data.items(), lead, None))
                 text = pub[:-1] + "," + compact_ascii(private)[1:] if private else pub
         self._conn.execute(
             "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
@@ -212,6 +217,23 @@ class Tx:
             "counters": self._conn.execute("SELECT * FROM counters ORDER BY name").fetchall(),
             "meta": self._conn.execute("SELECT * FROM meta ORDER BY key").fetchall(),
         }
+
+
+_LEADS: dict[tuple[str, ...], int | None] = {}
+
+
+def _public_lead(keys: tuple[str, ...]) -> int | None:
+    """How many public keys (no `_`) a record with these keys has, when they all come before
+    its private ones; None when they do not. Remembered per layout: records of a kind share
+    a few."""
+    lead = _LEADS.get(keys, -1)
+    if lead == -1:
+        count = sum(1 for k in keys if not k.startswith("_"))
+        lead = count if not any(k.startswith("_") for k in keys[:count]) else None
+        if len(_LEADS) >= 256:
+            _LEADS.clear()
+        _LEADS[keys] = lead
+    return lead
 
 
 def _unencodable(text: str) -> bool:
