@@ -55,6 +55,9 @@ class Tx:
         # back.
         self._cache = cache
         self._rendered: tuple[str, int, str] | None = None  # the last public JSON put
+        # Counters' values as this connection last wrote them (in memory only, like `_cache`;
+        # dropped with it).
+        self._counters: dict[str, int] = {}
         # `find`'s rows per kind and account, never handed out; dropped with `_cache`.
         self._shared: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
@@ -180,20 +183,29 @@ class Tx:
             if kind is None:
                 self._cache.clear()
                 self._shared.clear()
+                self._counters.clear()
             else:
                 self._cache.pop(kind, None)
                 self._shared.pop(kind, None)
 
     def next_id(self, name: str, start: int = 1) -> int:
         """The next value of a named counter (ids, numbering); gapless within a transaction."""
-        if _UPSERT:  # one statement where SQLite can say what it stored
-            row = self._conn.execute(_NEXT, (name, start)).fetchone()
-            return int(row[0])
-        row = self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
-        value = start if row is None else int(row[0]) + 1
-        self._conn.execute(
-            "INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", (name, value)
-        )
+        known = self._counters.get(name) if self._cache is not None else None
+        if known is not None:  # this connection wrote it last: only the write is needed
+            value = known + 1
+            self._conn.execute("UPDATE counters SET value = ? WHERE name = ?", (value, name))
+        elif _UPSERT:  # one statement where SQLite can say what it stored
+            value = int(self._conn.execute(_NEXT, (name, start)).fetchone()[0])
+        else:
+            row = self._conn.execute(
+                "SELECT value FROM counters WHERE name = ?", (name,)
+            ).fetchone()
+            value = start if row is None else int(row[0]) + 1
+            self._conn.execute(
+                "INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", (name, value)
+            )
+        if self._cache is not None:
+            self._counters[name] = value
         return value
 
     def meta(self, key: str) -> str | None:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from .._catalog import (
     BY_TYPE,
@@ -52,6 +52,12 @@ class Ctx:
     @property
     def today(self) -> date:
         return self.now.date()
+
+
+def is_object(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """`isinstance(value, Mapping)`, answered for a dict (as bodies are parsed) and None
+    without the ABC check, which costs ten times as much."""
+    return type(value) is dict or (value is not None and isinstance(value, Mapping))
 
 
 def public(record: Mapping[str, Any]) -> Json:

@@ -10,7 +10,7 @@ from .._catalog import (
 )
 from .._errors import invalid, not_found
 from .._money import to_decimal
-from ._base import EMAIL_RE, Ctx, Json, as_text, stable_token
+from ._base import EMAIL_RE, Ctx, Json, as_text, is_object, stable_token
 
 CLIENT_FIELDS = (
     "name",
@@ -48,7 +48,7 @@ def client_by(ctx: Ctx, key: str, value: str) -> Json | None:
 
 
 def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -> None:
-    if not isinstance(fields, Mapping):
+    if not is_object(fields):
         raise invalid("client_invalid", field="client")
     name = as_text(fields.get("name", current["name"] if current else "")).strip()
     if not name:
@@ -75,7 +75,7 @@ def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = 
             raise invalid("send_options_out_of_range", field="send_options")
     contact = fields.get("preferred_contact")
     if contact not in (None, ""):
-        if not isinstance(contact, Mapping):
+        if not is_object(contact):
             raise invalid("client_contact_invalid", field="preferred_contact")
         contact_email = contact.get("email")
         if contact_email not in (None, "") and not EMAIL_RE.match(as_text(contact_email)):
@@ -113,7 +113,7 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
     for key in CLIENT_FIELDS:
         if key in fields and fields[key] is not None:
             value = fields[key]
-            if key == "preferred_contact" and isinstance(value, Mapping):
+            if key == "preferred_contact" and is_object(value):
                 record[key] = {k: as_text(value.get(k)) for k in PREFERRED_CONTACT}
             elif key != "preferred_contact":
                 record[key] = as_text(value).strip() if key == "name" else as_text(value)
@@ -131,7 +131,7 @@ def upsert_client(ctx: Ctx, fields: object) -> Json:
     exist, a new one is created. If it exists, the remaining client fields will be ignored.").
     A code no client has but a name one has picks that client too (a name is unique as well,
     and creating would only answer `Name has already been taken`)."""
-    if not isinstance(fields, Mapping) or not as_text(fields.get("name")).strip():
+    if not is_object(fields) or not as_text(fields.get("name")).strip():
         raise invalid("client_invalid", field="client")
     code = as_text(fields.get("code")).strip()
     existing = client_by(ctx, "code", code) if code else None

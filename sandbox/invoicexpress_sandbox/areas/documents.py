@@ -41,6 +41,7 @@ from ._base import (
     as_text,
     fmt_date,
     get_document,
+    is_object,
     parse_date,
     parse_filter_date,
     parse_iso,
@@ -54,10 +55,10 @@ from .sequences import finalize, seq_type_key, sequence_for
 
 def root_of(body: object, dt: DocType) -> Json:
     """The document object under the type's key or the family's generic key."""
-    if isinstance(body, Mapping):
+    if is_object(body):
         for key in (dt.key, dt.generic_key):
             value = body.get(key)
-            if isinstance(value, Mapping):
+            if is_object(value):
                 return dict(value)
     raise invalid("element_missing", root=dt.key, field=dt.key)
 
@@ -78,7 +79,7 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
         raise invalid("at_least_one_item", field="items")
     out: list[tuple[Json, LineIn]] = []
     for raw in raw_items:
-        if not isinstance(raw, Mapping) or not as_text(raw.get("name")).strip():
+        if not is_object(raw) or not as_text(raw.get("name")).strip():
             raise invalid("invoice_items_invalid", field="items")
         price = to_decimal(raw.get("unit_price"))
         if price is None or price < 0:
@@ -112,7 +113,7 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
             "unit_price": decimal_text(price),
             "unit": unit,
         }
-        if isinstance(raw.get("tax"), Mapping):
+        if is_object(raw.get("tax")):
             fields["tax"] = {"name": tax["name"]} if tax else {}
         existing = item_by_name(ctx, fields["name"])
         save_item(ctx, fields, existing, standalone=False, used=True)
@@ -264,7 +265,7 @@ def _exemption_refused() -> ApiError:
 def _global_discount(root: Mapping[str, Any]) -> tuple[str | None, Decimal]:
     """(value type, value) of `global_discount`, or (None, 0) when there is none."""
     gd = root.get("global_discount")
-    if not isinstance(gd, Mapping) or not gd:
+    if not is_object(gd) or not gd:
         return None, ZERO
     kind = as_text(gd.get("value_type"))
     value = to_decimal(gd.get("value"))
@@ -337,7 +338,7 @@ def _guide_fields(ctx: Ctx, root: Mapping[str, Any], doc: Json) -> None:
     doc["loaded_at"] = when.strftime("%d/%m/%Y %H:%M:%S")
     for key in ("address_from", "address_to"):
         addr = root.get(key)
-        if not isinstance(addr, Mapping):
+        if not is_object(addr):
             raise invalid("invalid", what=humanise(key), field=key)
         country = as_text(addr.get("country"))
         if country and country not in COUNTRIES:
@@ -399,8 +400,8 @@ def change_state(
     ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any], machine: StateMachine
 ) -> Json:
     doc = get_document(ctx, doc_id, dt)
-    root = body.get(dt.key) if isinstance(body.get(dt.key), Mapping) else body.get(dt.generic_key)
-    if not isinstance(root, Mapping):
+    root = body.get(dt.key) if is_object(body.get(dt.key)) else body.get(dt.generic_key)
+    if not is_object(root):
         raise invalid("invalid_state")
     event = as_text(root.get("state"))
     transition = machine.find(doc["status"], event)
@@ -447,10 +448,10 @@ def related(ctx: Ctx, doc_id: int) -> list[Json]:
 def email_document(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any]) -> Json:
     doc = get_document(ctx, doc_id, dt)
     message = body.get("message")
-    if not isinstance(message, Mapping):
+    if not is_object(message):
         raise invalid("email_required", field="email")
     client = message.get("client")
-    email = as_text(client.get("email")) if isinstance(client, Mapping) else ""
+    email = as_text(client.get("email")) if is_object(client) else ""
     if not email:
         raise invalid("email_required", field="email")
     if not EMAIL_RE.match(email):
@@ -459,7 +460,7 @@ def email_document(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any]) 
         for addr in _addresses(message.get(key)):
             if not EMAIL_RE.match(addr):
                 raise invalid("address_invalid", what=key.capitalize(), field=key)
-    if isinstance(client, Mapping) and as_flag(client.get("save")):
+    if is_object(client) and as_flag(client.get("save")):
         record = get_client(ctx, int(doc["client"]["id"]))
         record["email"] = email
         ctx.tx.put("client", int(record["id"]), ctx.name, record)

@@ -13,7 +13,7 @@ from .._catalog import (
 )
 from .._errors import ApiError, invalid, not_found
 from .._money import decimal_text, stored_rate, to_decimal
-from ._base import Ctx, Json, as_flag, as_text
+from ._base import Ctx, Json, as_flag, as_text, is_object
 
 
 def taxes(ctx: Ctx) -> list[Json]:
@@ -117,7 +117,7 @@ def item_by_name(ctx: Ctx, name: str) -> Json | None:
 
 
 def resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Json | None:
-    name = as_text(tax.get("name")) if isinstance(tax, Mapping) else ""
+    name = as_text(tax.get("name")) if is_object(tax) else ""
     found = tax_by_name(ctx, name) if name else None
     if found is None and fallback_default:
         return default_tax(ctx)
