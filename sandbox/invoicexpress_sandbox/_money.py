@@ -81,10 +81,8 @@ def r2(value: Decimal) -> Decimal:
 
 def wire(value: Decimal) -> int | float:
     """A JSON number for a 2-dp amount: `30` for 30.00, `24.39` for 24.39."""
-    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    text = str(value.quantize(CENT, rounding=ROUND_HALF_UP))  # digits, a point, two digits
+    return int(text[:-3]) if text.endswith(".00") else float(text)
 
 
 def decimal_text(value: Decimal, places: int = 1) -> str:

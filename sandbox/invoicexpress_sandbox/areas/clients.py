@@ -47,6 +47,11 @@ def client_by(ctx: Ctx, key: str, value: str) -> Json | None:
     return ctx.tx.find("client", ctx.name, lambda client: client.get(key) == value)
 
 
+def _client_seen(ctx: Ctx, key: str, value: str) -> Mapping[str, Any] | None:
+    """`client_by`'s client, shared with the store: to read, never to change."""
+    return ctx.tx.peek("client", ctx.name, lambda client: client.get(key) == value)
+
+
 def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -> None:
     if not is_object(fields):
         raise invalid("client_invalid", field="client")
@@ -126,17 +131,18 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
     return record
 
 
-def upsert_client(ctx: Ctx, fields: object) -> Json:
+def upsert_client(ctx: Ctx, fields: object) -> Mapping[str, Any]:
     """Document client, found by its unique `code` as api-docs 001 says ("If the client doesn't
     exist, a new one is created. If it exists, the remaining client fields will be ignored.").
     A code no client has but a name one has picks that client too (a name is unique as well,
-    and creating would only answer `Name has already been taken`)."""
+    and creating would only answer `Name has already been taken`). A client found is the
+    store's own row: to read, never to change."""
     if not is_object(fields) or not as_text(fields.get("name")).strip():
         raise invalid("client_invalid", field="client")
     code = as_text(fields.get("code")).strip()
-    existing = client_by(ctx, "code", code) if code else None
+    existing = _client_seen(ctx, "code", code) if code else None
     if existing is None:
-        existing = client_by(ctx, "name", as_text(fields["name"]).strip())
+        existing = _client_seen(ctx, "name", as_text(fields["name"]).strip())
     if existing is not None:
         return existing
     return save_client(ctx, fields)

@@ -48,7 +48,7 @@ from ._base import (
     save_document,
 )
 from .clients import get_client, upsert_client
-from .items_taxes import item_by_name, resolve_tax, save_item, tax_ref
+from .items_taxes import item_named, resolve_tax, save_item, tax_ref
 from .payments_receipts import issue_receipt
 from .sequences import finalize, seq_type_key, sequence_for
 
@@ -115,7 +115,7 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
         }
         if is_object(raw.get("tax")):
             fields["tax"] = {"name": tax["name"]} if tax else {}
-        existing = item_by_name(ctx, fields["name"])
+        existing = item_named(ctx, fields["name"])
         save_item(ctx, fields, existing, standalone=False, used=True)
         out[-1][0]["_tax"] = tax
     return out
@@ -210,7 +210,7 @@ def _money_fields(totals: Totals) -> Json:
     }
 
 
-def _client_ref(client: Json) -> Json:
+def _client_ref(client: Mapping[str, Any]) -> Json:
     """The client as a document shows it: the documented id, name, code, country and e-mail,
     and the contact details recorded live (fact `document-client-details`)."""
     return {

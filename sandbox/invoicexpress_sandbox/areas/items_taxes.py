@@ -116,6 +116,11 @@ def item_by_name(ctx: Ctx, name: str) -> Json | None:
     return ctx.tx.find("item", ctx.name, lambda item: bool(item["name"] == name))
 
 
+def item_named(ctx: Ctx, name: str) -> Mapping[str, Any] | None:
+    """`item_by_name`'s item, shared with the store: to read, never to change."""
+    return ctx.tx.peek("item", ctx.name, lambda item: bool(item["name"] == name))
+
+
 def resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Json | None:
     name = as_text(tax.get("name")) if is_object(tax) else ""
     found = tax_by_name(ctx, name) if name else None
@@ -127,7 +132,7 @@ def resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Json
 def save_item(
     ctx: Ctx,
     fields: Mapping[str, Any],
-    current: Json | None = None,
+    current: Mapping[str, Any] | None = None,
     *,
     standalone: bool = True,
     used: bool = False,
