@@ -206,9 +206,10 @@ def regenerate(session: nox.Session) -> None:
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
 def detection(session: nox.Session) -> None:
     """The mutation catalogue's score beside plain `schemathesis run`, same faults, same run
-    (one full `--quick` run per fault: long). Posargs: fault names, --max-time N."""
+    (one full `--quick` run per fault: long). Posargs: fault names, --max-time N; --live: the
+    live profile under budgets against the live-like sandbox (--budgets, --rate-limit)."""
     _install(session)
-    session.run("python", "tests/contract/detection.py", *session.posargs)
+    session.run("python", "-m", "tests.contract.detection", *session.posargs)
 
 
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
@@ -216,7 +217,7 @@ def rehearsal(session: nox.Session) -> None:
     """The live profile against `ixc sandbox --live-like`: <= 600 requests, no unhandled 429,
     nothing touched that the run did not create, nothing left but marked clients."""
     _install(session)
-    session.run("python", "tests/contract/rehearsal.py", *session.posargs)
+    session.run("python", "-m", "tests.contract.rehearsal", *session.posargs)
 
 
 @nox.session(python=PYTHON, reuse_venv=True, default=False)
@@ -225,4 +226,4 @@ def repeat(session: nox.Session) -> None:
     faithful sandbox, two workers, a new seed each run; prints the tally (posargs: --runs N,
     --workers N, --quick)."""
     _install(session)
-    session.run("python", "tests/contract/repeat.py", *session.posargs)
+    session.run("python", "-m", "tests.contract.repeat", *session.posargs)

@@ -3,6 +3,8 @@
 Measures requests/s and p50/p99 latency for GET a document and POST a create under 32
 concurrent connections, one uvicorn worker each, and writes JSON + Markdown under
 reports/bench/. Prism (`npx -y @stoplight/prism-cli@5 mock`) is measured when it starts.
+`python -m benchmarks drift|suite|schemathesis ...` runs the spec-diff benchmark, the contract
+suites against their replay floor, or plain `schemathesis run` on the spec instead.
 """
 
 from __future__ import annotations
@@ -308,6 +310,14 @@ def main(argv: list[str] | None = None) -> int:
         from .drift import main as drift_main
 
         return drift_main(argv[1:])
+    if argv[:1] == ["suite"]:  # the suites against their replay floor: benchmarks/suite_floor.py
+        from .suite_floor import main as suite_main
+
+        return suite_main(argv[1:])
+    if argv[:1] == ["schemathesis"]:  # plain `schemathesis run` on the spec: benchmarks/st_cli.py
+        from .st_cli import main as st_main
+
+        return st_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")

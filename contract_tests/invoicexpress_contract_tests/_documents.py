@@ -36,6 +36,23 @@ def body_of(response: Any) -> dict[str, Any]:
     return out
 
 
+def created_again(first: Any, second: Any) -> bool:
+    """A create repeated with the same `proprietary_uid` made no second document: 409 (the
+    first is still under way, as documented), or the first document answered again (the
+    `uid_replay` reading once it has finished, sandbox/README.md)."""
+    if second.status_code == 409:
+        return True
+    try:
+        again = next(iter(second.json().values()))
+    except (ValueError, StopIteration, AttributeError):
+        return False
+    return (
+        second.status_code in (200, 201)
+        and isinstance(again, dict)
+        and again.get("id") == body_of(first)["id"]
+    )
+
+
 def rates(api: ContractClient, world: World) -> dict[str, Decimal]:
     """Tax name -> rate (percent) of the account, read once per worker."""
     if "rates" not in world._cache:

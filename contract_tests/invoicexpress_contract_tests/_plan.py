@@ -15,64 +15,61 @@ plan, so the printed plan is what runs.
 
 from __future__ import annotations
 
+import functools
 import heapq
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from invoicexpress_core.spec import Spec
 
-# Requests per test, measured on a sandbox run of every suite (main at ead7930, one request
-# per recorded exchange): the tests whose cost the spec alone does not tell.
-MEASURED: dict[str, float] = {
-    "test_documented_422_message": 1.6,
-    "test_missing_and_wrong_key_give_401": 2,
-    "test_query_string_with_a_nul_byte_gets_a_documented_answer": 1.7,
-    "test_unknown_ids_give_404": 1,
-    "test_oversized_body_gives_413": 1,
-    "test_malformed_request_gives_400": 1.1,
-    "test_body_not_json_content_type_gives_415": 1,
-    "test_duplicate_proprietary_uid_gives_409": 2,
-    "test_every_operation_gives_429_past_the_rate_limit": 194,
-    "test_pdf_of_a_deleted_document_gives_406": 3,
-    "test_qr_code_of_a_draft_gives_422": 2,
-    "test_totals_numbering_and_dates": 6,
-    "test_pagination_consistent_with_filters": 15,
-    "test_list_filters_with_several_values_select_the_union": 13.4,
-    "test_pages_agree_with_total_entries": 4,
-    "test_update_is_visible_on_the_next_read": 3,
-    "test_document_round_trip_and_arithmetic": 2.4,
-    "test_resource_round_trip_update_and_delete": 6.7,
-    "test_list_filters_narrow_to_what_they_name": 16,
-    "test_numbering_is_gapless_and_dates_never_go_back": 10,
-    "test_payments_settle_and_each_yields_a_receipt": 9,
-    "test_proprietary_uid_makes_a_create_idempotent": 3,
-    "test_account_and_series_round_trips": 4,
-    "test_register_sequence_with_and_without_at": 7,
-    "test_export_saft_refusals": 1,
-    "test_update_account_refuses_a_fiscal_id_another_account_uses": 2,
-    "test_finalised_document_is_immutable": 5,
-    "test_cancel_without_message_gives_documented_422": 3.1,
-    "test_documented_example_validates": 0,
-    "test_schemathesis": 60,
-    "test_schemathesis_stateful": 90,
-}
+# What each test the spec cannot price sends, measured (`costs.json`, written by
+# tests/contract/measure_costs.py): requests by operation, documents made and numbered.
+COSTS_FILE = Path(__file__).with_name("costs.json")
+
+
+@functools.cache
+def measured_costs(profile: str) -> dict[str, dict[str, Any]]:
+    """Test function -> its measured means in `profile` (live, full); empty if unmeasured."""
+    try:
+        data = json.loads(COSTS_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, dict[str, Any]] = data.get(profile, {})
+    return found
+
+
 QUICK_SCHEMATHESIS = 6  # --quick: max_examples 2 and a smaller coverage phase
 DEFAULT_COST = 3.0
 FINAL_WEIGHT = 3.0  # a finalised document (numbered for ever) weighs as this many requests
+# What a first sight is worth, in requests. An oracle (a behaviour: round trips, arithmetic,
+# numbering, filters, pagination, payments, refusals) judges a whole class of answers on every
+# operation it touches, so the first test of each comes before more of the same kind.
 WEIGHTS = {
     "operation": 4.0,
-    "transition": 3.0,
-    "oracle": 3.0,
+    "transition": 4.0,
+    "oracle": 60.0,
     "status": 1.0,
-    "variant": 0.5,
+    "variant": 2.0,  # the oracle again on another resource or type: its own fields, code
+    "judged": 1.5,  # an operation the oracle has not judged yet (a delete, an update...)
     "test": 0.05,
 }
 # What the first setup a test needs costs (requests); the live clean-up of what it leaves.
 SETUP_COST = {"series": 2, "client": 1, "draft": 1, "final": 2, "receipt": 3, "owner": 2}
 SETUP_LEAVES = {"draft": 1, "final": 1, "receipt": 2, "owner": 1}
+RECEIPT_OPS = ["createInvoice", "changeInvoiceState", "createPartialPayment"]  # a paid invoice
+SETUP_OPS = {
+    "series": ("createSequence", "registerSequence"),
+    "client": ("createClient",),
+    "final": tuple(RECEIPT_OPS[:2]),
+    "owner": tuple(RECEIPT_OPS[:2]),
+    "receipt": tuple(RECEIPT_OPS),
+}  # a draft's setup names its create (`draft:createQuote`)
 TERMINAL = frozenset({"deleted", "canceled"})
+SETTLE_CLEANUP = 2  # requests: the settled document's related documents read, its receipt cancelled
 
 
 @dataclass(frozen=True)
@@ -84,10 +81,11 @@ class Step:
     operations: tuple[str, ...] = ()  # the operations its own requests go to
     setups: frozenset[str] = frozenset()
     reveals: frozenset[str] = frozenset()
-    finalises: int = 0
-    leaves: int = 0  # documents it leaves that the live clean-up must delete or cancel
+    finalises: float = 0  # documents it numbers (a mean, where measured)
+    leaves: float = 0  # live clean-up requests it causes (one per document left to retire)
     walk: str = ""  # the transition walk it belongs to (kept together, in order)
     at: int = 0  # its place in the walk
+    spread: tuple[tuple[str, float], ...] = ()  # measured requests by operation, if known
 
 
 @dataclass
@@ -105,20 +103,46 @@ class Plan:
 
     @property
     def finalised(self) -> int:
-        return sum(s.finalises for s in self.steps) + sum(
-            1 for s in self.setups if s.startswith(("final", "receipt", "owner"))
+        return round(
+            sum(s.finalises for s in self.steps)
+            + sum(1 for s in self.setups if s.startswith(("final", "receipt", "owner")))
         )
 
     def by_operation(self) -> dict[str, float]:
+        """Requests by operation: a step's spread over the operations it lists (one listed
+        twice sends twice), each setup's over what makes it (`SETUP_OPS`)."""
         out: dict[str, float] = {}
         for s in self.steps:
             share = s.requests / max(1, len(s.operations))
-            for op in s.operations or ("(other)",):
-                out[op] = out.get(op, 0.0) + share
+            pairs = s.spread or [(op, share) for op in s.operations or ("(other)",)]
+            for op, n in pairs:
+                out[op] = out.get(op, 0.0) + n
+        for setup in self.setups:
+            kind, _, named = setup.partition(":")
+            for op in SETUP_OPS.get(kind, ()) or (named,):
+                out[op] = out.get(op, 0.0) + 1
         return out
 
     def nodeids(self) -> list[str]:
         return [s.nodeid for s in self.steps]
+
+    def as_json(self) -> dict[str, Any]:
+        """What a budgeted run writes beside its report (`plan.json`): what it expects to send,
+        for comparison with what it sent."""
+        return {
+            "budget": self.budget,
+            "requests": self.requests,
+            "cleanup": self.cleanup,
+            "finalised": self.finalised,
+            "by_operation": {op: round(n, 1) for op, n in sorted(self.by_operation().items())},
+            "tests": len(self.steps),
+            "reaches": self.reaches(),
+        }
+
+    def reaches(self) -> dict[str, int]:
+        """How many operations, transitions, oracles and statuses its tests reach."""
+        kinds = Counter(r.split(":", 1)[0] for r in {r for s in self.steps for r in s.reveals})
+        return {k: kinds[k] for k in ("operation", "transition", "oracle", "status")}
 
 
 def _value(reveals: Iterable[str], seen: set[str]) -> float:
@@ -149,10 +173,11 @@ def make_plan(steps: Sequence[Step], budget: int, *, live: bool, cleanup_each: f
     def leaves(group: list[Step], need: Iterable[str]) -> float:
         if not live:
             return 0.0
-        left = sum(s.leaves for s in group) + sum(
-            SETUP_LEAVES.get(x.split(":")[0], 0) for x in need
+        # measured clean-ups already hold those of the setups their tests paid for
+        setups = (
+            0 if measured_costs("live") else sum(SETUP_LEAVES.get(x.split(":")[0], 0) for x in need)
         )
-        return left * cleanup_each
+        return (sum(s.leaves for s in group) + setups) * cleanup_each
 
     def ratio(key: str) -> float:
         group = groups[key]
@@ -234,20 +259,15 @@ def render(plan: Plan, *, total_tests: int, live: bool, top: int = 12) -> list[s
         lines.append(f"  expected total: about {plan.requests + plan.cleanup} requests")
     lines.append(
         f"  documents finalised (legal numbers that stay): {plan.finalised}"
-        + (" (the walks cancel them)" if plan.finalised else "")
+        + (" (the walks or the clean-up cancel them)" if plan.finalised and live else "")
     )
     ops = sorted(((n, op) for op, n in plan.by_operation().items() if n >= 0.5), reverse=True)
     lines.append(f"  requests by operation ({len(ops)} operations, the {min(top, len(ops))} most):")
     for n, op in ops[:top]:
         lines.append(f"    {op:<40} {n:>6.0f}")
-    reveals = {r for s in plan.steps for r in s.reveals}
-    kinds = Counter(r.split(":", 1)[0] for r in reveals)
     lines.append(
         "  reaches: "
-        + ", ".join(
-            f"{kinds[k]} {k}{'es' if k == 'status' else 's'}"
-            for k in ("operation", "transition", "oracle", "status")
-        )
+        + ", ".join(f"{n} {k}{'es' if k == 'status' else 's'}" for k, n in plan.reaches().items())
     )
     return lines
 
@@ -276,6 +296,7 @@ STATUS_OF = {
     "test_qr_code_of_a_draft_gives_422": 422,
     "test_every_operation_gives_429_past_the_rate_limit": 429,
 }
+CORRECTING = frozenset({"credit_notes", "debit_notes"})  # `owner_invoice_id` (World)
 _FRESH_DOCUMENT = ("change", "cancelReceipt", "createPartialPayment")
 
 
@@ -285,6 +306,7 @@ class Profile:
     quick: bool = False
     send_email: bool = False
     live_429: bool = False
+    budgeted: bool = False  # --max-requests or --live: some tests take their short form
 
 
 def _skips(fn: str, op_id: str, profile: Profile, known_bugs: Iterable[str]) -> bool:
@@ -322,11 +344,11 @@ def _operation_setups(spec: Spec, op_id: str) -> tuple[float, frozenset[str], in
             extra, finals = extra + 2, finals + 1
         elif op_id.startswith(_FRESH_DOCUMENT):
             finals += 1  # the example event finalises the new draft
-            extra += 1 + (SETUP_COST["owner"] if "_notes" in dt and "fees" not in dt else 0)
+            extra += 1 + (SETUP_COST["owner"] if dt in CORRECTING else 0)
         elif op.method != "GET":  # writes get a fresh draft (`World.document_for`)
-            extra += 1 + (SETUP_COST["owner"] if "_notes" in dt and "fees" not in dt else 0)
+            extra += 1 + (SETUP_COST["owner"] if dt in CORRECTING else 0)
         else:
-            setups.add(f"draft:{dt}")
+            setups.add(f"draft:{_op_of(spec, dt, 'create')}")
     if "{client-id}" in op.path:
         setups.add("client")
     for param, cost in (("{item-id}", 1), ("{tax-id}", 1), ("{sequence-id}", 1),
@@ -361,7 +383,7 @@ def steps_for(
     for nodeid, fn, params in tests:
         op_id = str(params.get("operation_id", ""))
         dt = str(params.get("document_type", ""))
-        if _skips(fn, op_id, profile, bugs):
+        if _skips(fn, op_id, profile, bugs) or _measured_skip(nodeid, profile):
             continue
         series = frozenset() if profile.live else frozenset({"series"})  # live: the account's
         test = f"test:{nodeid}"
@@ -373,57 +395,122 @@ def steps_for(
                 continue
             w, n = position[(dt, t["from"], t["event"])]
             walk = walks[dt][w]
-            requests = 2.0  # the event and its read-back
+            change = machines[dt].operation_id
+            ops = [change, _op_of(spec, dt, "get")]  # the event and its read-back
             setups: frozenset[str] = series
             finals = int(t["event"] == "finalized")
-            if n == 0 or walk[n - 1]["to"] != t["from"]:  # a new document, walked to `from`
-                requests += 3 if dt == "receipts" else 1
+            before = walk[n - 1] if n else None  # the walk's previous test left its document
+            if before is None or position[(dt, before["from"], before["event"])] != (w, n - 1):
+                ops += RECEIPT_OPS if dt == "receipts" else [_op_of(spec, dt, "create")]
                 path = _path(machine, machine["initial"], t["from"]) or []
-                requests += len(path)
+                ops += [change] * len(path)
                 finals += sum(1 for p in path if p["event"] == "finalized") + (dt == "receipts")
-                if "_notes" in dt and "fees" not in dt:
+                if dt in CORRECTING:
                     setups = setups | {"owner"}
             last = n == len(walk) - 1
+            leaves = int(last and t["to"] not in TERMINAL)
+            if t["to"] == "settled" and t["from"] != machine["initial"]:
+                # settling a final document issues a numbered receipt, which the clean-up
+                # finds among its related documents and cancels (`_cleanup`)
+                finals += 1
+                leaves += SETTLE_CLEANUP
             out.append(Step(
-                nodeid, requests, (machines[dt].operation_id,), setups,
+                nodeid, len(ops), tuple(ops), setups,
                 frozenset({f"transition:{dt}:{t['from']}:{t['event']}", test,
                            f"operation:{machines[dt].operation_id}"}),
-                finals, int(last and t["to"] not in TERMINAL), walk=f"walk:{dt}:{w}", at=n,
+                finals, leaves, walk=f"walk:{dt}:{w}", at=n,
             ))  # fmt: skip
             continue
         if fn == "test_operation_answers_its_documented_success":
             extra, setups, finals = _operation_setups(spec, op_id)
             setups = setups - {"series"} | series
             dtype = spec.operations[op_id].document_type
-            leaves = int(op_id.startswith("create") and bool(dtype))
+            # a document it makes (a create, or the fresh draft a write acts on) is retired
+            writes = (
+                spec.operations[op_id].method != "GET"
+                and "{document-id}" in spec.operations[op_id].path
+            )
+            leaves = int((op_id.startswith("create") and bool(dtype)) or writes)
+            made = (_op_of(spec, dtype, "create"),) if extra and dtype else ()
             out.append(Step(
-                nodeid, 1 + extra, (op_id,), setups,
+                nodeid, 1 + extra, (op_id, *made), setups,
                 frozenset({f"operation:{op_id}", f"status:{op_id}:2xx", test}),
                 finals, min(1, leaves + finals),
             ))  # fmt: skip
             continue
         if fn == "test_forbidden_events_give_documented_422":
             requests, finals = _forbidden_cost(spec, machines[dt].state_machine or {}, dt,
-                                               profile.quick)  # fmt: skip
+                                               profile.quick or profile.budgeted)  # fmt: skip
+            spread = _spread(nodeid, profile, requests)
             out.append(Step(
                 nodeid, requests, (machines[dt].operation_id,), series,
-                frozenset({f"oracle:{fn}", f"variant:{fn}:{dt}",
+                frozenset({f"oracle:{fn}", f"variant:{fn}:{dt}", *_judged(fn, spread),
                            f"status:{machines[dt].operation_id}:422", test}),
-                finals, finals,
+                finals, finals, spread=spread,
             ))  # fmt: skip
             continue
-        cost = MEASURED.get(fn, DEFAULT_COST)
+        costs = measured_costs("live" if profile.live else "full")
+        known = costs.get(nodeid.split("::")[-1]) or costs.get(fn, {})  # the variant's, if any
+        cost = float(known.get("requests", DEFAULT_COST))
         if fn == "test_schemathesis" and profile.quick:
             cost = QUICK_SCHEMATHESIS
+        # an operation's probe sends to it; another test, where it was seen sending
+        spread = () if op_id else tuple(sorted(known.get("ops", {}).items()))
+        creates, numbers = float(known.get("made", 0)), float(known.get("finalised", 0))
         reveals = {f"oracle:{fn}", test}
-        if params:
+        if params and fn not in STATUS_OF:  # a probe's news is its status, below
             reveals.add(f"variant:{fn}:{op_id or dt or nodeid}")
+        reveals |= _judged(fn, spread)
         if op_id and fn in STATUS_OF:
             reveals.add(f"status:{op_id}:{STATUS_OF[fn]}")
         elif op_id and cost:
             reveals.add(f"operation:{op_id}")
-        out.append(Step(nodeid, cost, (op_id,) if op_id else (), frozenset(), frozenset(reveals)))
-    return out
+        # a credit or debit note corrects a final invoice: the first to need it pays for it
+        owner = frozenset({"owner"}) if dt in CORRECTING else frozenset()
+        out.append(Step(
+            nodeid, cost, (op_id,) if op_id else (), owner, frozenset(reveals),
+            numbers, creates if profile.live else 0, spread=spread,
+        ))  # fmt: skip
+    return [_measured_cleanup(step) for step in out] if profile.live else out
+
+
+def _judged(fn: str, spread: Iterable[tuple[str, float]]) -> set[str]:
+    """The oracle `fn` judging each operation it was measured sending to: news where it has
+    not judged that operation yet."""
+    return {f"judged:{fn}:{op}" for op, _n in spread}
+
+
+def _measured_skip(nodeid: str, profile: Profile) -> bool:
+    """A test whose every run in this profile skipped (`costs.json`: it ran 0 times), such as
+    one whose key operation is a known live bug: it would send nothing and tell nothing."""
+    name = nodeid.split("::")[-1]
+    return measured_costs("live" if profile.live else "full").get(name, {}).get("ran") == 0
+
+
+def _spread(nodeid: str, profile: Profile, requests: float) -> tuple[tuple[str, float], ...]:
+    """The operations a modelled test was measured sending to, scaled to `requests`."""
+    name = nodeid.split("::")[-1]
+    ops = measured_costs("live" if profile.live else "full").get(name, {}).get("ops", {})
+    seen = sum(ops.values())
+    return tuple((op, n * requests / seen) for op, n in sorted(ops.items())) if seen else ()
+
+
+def _measured_cleanup(step: Step) -> Step:
+    """`step` with its test's measured clean-up requests, when measured (`costs.json`): they
+    hold what a model misses (a state read again, the items documents' lines made)."""
+    name = step.nodeid.split("::")[-1]
+    costs = measured_costs("live")
+    known = costs.get(name) or costs.get(name.split("[")[0], {})
+    return replace(step, leaves=float(known["cleanup"])) if "cleanup" in known else step
+
+
+def _op_of(spec: Spec, document_type: str, prefix: str) -> str:
+    """The operation of `document_type` whose id starts with `prefix` (get, create)."""
+    return next(
+        (o.operation_id for o in spec if o.document_type == document_type
+         and o.operation_id.startswith(prefix)),
+        f"{prefix}:{document_type}",
+    )  # fmt: skip
 
 
 def _forbidden_cost(spec: Spec, machine: dict[str, Any], dt: str, quick: bool) -> tuple[float, int]:

@@ -225,7 +225,7 @@ def revalidate(record: Path) -> list[tuple[str, str, str]]:
             and ex.content_type
             and (pointer := spec.response_schema_pointer(op, ex.status, ex.content_type))
         ):
-            err = next(iter(spec.validator_at(pointer).iter_errors(ex.response_body)), None)
+            err = next(spec.errors_at(pointer, ex.response_body), None)
             if err is None:
                 continue
             msg = (

@@ -15,6 +15,7 @@ import pytest
 
 from invoicexpress_core.spec import Operation, Spec
 
+from ._cleanup import cleanup
 from ._client import KEY, SERVER_CLOCK, ContractClient
 
 _counter = itertools.count(1)
@@ -524,54 +525,8 @@ class World:
         return params
 
     def cleanup(self) -> None:
-        """Live runs: delete our drafts, cancel our finals with a message, delete our items and
-        taxes; touch nothing else. (Clients cannot be deleted through the API; ours carry the
-        run marker in their name.)"""
-        others = [*self.created_other, *self.api.created_other]
-        for delete_op, params in reversed(list({str(o): o for o in others}.values())):
-            self.api.call(delete_op, params, check=False)
-        self._cleanup_documents()
-        # items made by our documents' lines carry the marker in their name
-        page = 1
-        while True:
-            listed = self.api.call("listItems", query={"per_page": 100, "page": page}).json()
-            rows = listed.get("items") or []
-            for row in rows:
-                if self.target.marker in str(row.get("name", "")):
-                    self.api.call("deleteItem", {"item-id": row["id"]}, check=False)
-            if len(rows) < 100:
-                break
-            page += 1
-
-    def _cleanup_documents(self) -> None:
-        """Receipts first (cancelling one frees its invoice), newest first. A document's state
-        is the one its last answer stated (`ContractClient.states`): only those no answer
-        told are read, one request each."""
-        made = {
-            doc_id: document_type
-            for document_type, doc_id in [*self.created_documents, *self.api.created_documents]
-        }
-        order = sorted(made, key=lambda i: (made[i] != "receipts", -i))
-        for doc_id in order:
-            known = self.api.states.get(doc_id)
-            if known is not None and known[0] == "settled" and "receipts" in made.values():
-                known = None  # a cancelled receipt may have moved it back to final
-            if known is not None:
-                doc = {"status": known[0], "observations": self.target.marker * known[1]}
-            else:
-                get = self.op_for(made[doc_id], "get")
-                response = self.api.call(get.operation_id, {"document-id": doc_id}, check=False)
-                if response.status_code != 200:
-                    continue
-                doc = next(iter(response.json().values()))
-            self._retire(made[doc_id], doc_id, doc)
-
-    def _retire(self, document_type: str, doc_id: int, doc: dict[str, Any]) -> None:
-        if self.target.marker not in str(doc.get("observations", "")):
-            return  # never touch what this run did not create
-        for event in self.way_out(document_type, str(doc.get("status"))) or []:
-            message = f"{self.target.marker}: contract test clean-up"
-            self.change_state(document_type, doc_id, event, check=False, message=message)
+        """Live runs: retire what this run made, touch nothing else (`_cleanup`)."""
+        cleanup(self)
 
     def way_out(self, document_type: str, status: str) -> list[str] | None:
         """The shortest run of events (the state machine's) from `status` to deleted or

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 
 from invoicexpress_core.spec import load_spec
 
 from ._client import ContractClient, carries, error_messages
+from ._documents import created_again
 from ._ledger import documented_messages
 from ._recipes import CREATE_ONLY, NEEDS_FINAL, UPDATE_ONLY, recipes_for
 from ._world import World, example_request, root_key
@@ -271,23 +271,10 @@ def test_duplicate_proprietary_uid_gives_409(
         (op.document_type or "", next(iter(first.json().values()))["id"])
     )
     second = api.call(operation_id, json=body)
-    # The spec documents 409 for a create "still under way"; after the first has finished a
-    # server may keep answering 409 or answer with the first document (the `uid_replay`
-    # reading, sandbox/README.md). Either way no second document may be made.
-    first_id = next(iter(first.json().values()))["id"]
-    replayed = second.status_code in (200, 201) and _created_id(second) == first_id
-    assert second.status_code == 409 or replayed, (
+    assert created_again(first, second), (
         f"[{operation_id}] duplicate proprietary_uid expected 409 or the first document "
-        f"({first_id}), got {api.describe(second)}"
+        f"({next(iter(first.json().values()))['id']}), got {api.describe(second)}"
     )
-
-
-def _created_id(response: httpx.Response) -> object:
-    try:
-        root = next(iter(response.json().values()))
-    except (ValueError, StopIteration, AttributeError):
-        return None
-    return root.get("id") if isinstance(root, dict) else None
 
 
 def test_every_operation_gives_429_past_the_rate_limit(

@@ -75,6 +75,24 @@ def _redact_strings(value: Any, secrets: tuple[str, ...]) -> Any:
     return value
 
 
+# What `redact_text` rewrites, as it reads in JSON text: no `\b` (an escape such as `\n` can
+# stand before the name there) and a value that may be empty.
+_JSON_SECRET_RE = re.compile(r"(?i)(?:api_key|apikey|token)=([^&\s\"'#]*)")
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+
+
+def _may_hold_secrets(value: Any, secrets: tuple[str, ...]) -> bool:
+    """False only when `_redact_strings(value, secrets)` would change nothing, decided on the
+    JSON text in one pass (most exchanges hold no secret: walking every string of a large body
+    cost more than the request). Each string of `value` stands in that text as it is, but for
+    quotes, backslashes and control characters escaped, so a secret with none of those is in
+    the text if it is in a string, and a secret query pair shows with its value."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if any(m.group(1) not in ("", REDACTED) for m in _JSON_SECRET_RE.finditer(text)):
+        return True
+    return any(secret in text or _JSON_ESCAPED.search(secret) for secret in secrets if secret)
+
+
 def redact_json(value: Any) -> Any:
     """A copy of a JSON value with secret-named keys masked (recursively)."""
     if isinstance(value, Mapping):
@@ -162,7 +180,9 @@ class Exchange:
         )
         if secrets:
             # A secret echoed anywhere (a body, a header) is masked as well.
-            record = cls(**_redact_strings(asdict(record), secrets))
+            fields = asdict(record)
+            if _may_hold_secrets(fields, secrets):
+                record = cls(**_redact_strings(fields, secrets))
         return record
 
     def to_json(self) -> str:

@@ -22,18 +22,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from .calendar import rebase
 from .machines import StateMachine
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, ValidationError
     from referencing import Registry
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 _REPO_SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 _PACKAGED_SPEC = Path(__file__).resolve().parent / "_spec" / "invoicexpress.yaml"
 SPEC_URI = "urn:invoicexpress-contract:spec"
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,38 @@ class Spec:
                 format_checker=Draft202012Validator.FORMAT_CHECKER,
             )
         return cache[pointer]
+
+    def errors_at(self, pointer: str, instance: Any) -> Iterator[ValidationError]:
+        """`validator_at(pointer).iter_errors(instance)`, after a fast pass: jsonschema-rs, when
+        installed, clears a valid instance about ten times faster; jsonschema judges and words
+        only what it refuses (so a stricter format check there changes nothing)."""
+        fast = self._fast_validator(pointer)
+        if fast is not None and fast.is_valid(instance):
+            return iter(())
+        return self.validator_at(pointer).iter_errors(instance)
+
+    def _fast_validator(self, pointer: str) -> Any:
+        cache: dict[str, Any] = self.__dict__.setdefault("_fast_validators", {})
+        if pointer not in cache:
+            registry = self._fast_registry
+            cache[pointer] = None
+            if registry is not None:
+                import jsonschema_rs
+
+                ref = f"{SPEC_URI}#{quote(pointer, safe='/~')}"
+                schema = {"$schema": DRAFT_2020_12, "$ref": ref}
+                cache[pointer] = jsonschema_rs.validator_for(
+                    schema, registry=registry, validate_formats=True
+                )
+        return cache[pointer]
+
+    @functools.cached_property
+    def _fast_registry(self) -> Any:
+        try:
+            import jsonschema_rs
+        except ImportError:  # the [spec] extra alone: jsonschema does it all
+            return None
+        return jsonschema_rs.Registry([(SPEC_URI, {**self.document, "$schema": DRAFT_2020_12})])
 
     def response_schema_pointer(
         self, op: Operation, status: int | str, media: str = "application/json"

@@ -45,7 +45,7 @@ FORMS: tuple[Form, ...] = (
     ),
     Form(
         "error-422-pairs",
-        "422 of createTax, updateTax",
+        "422 of createTax",
         '{"name":["..."]}',
         '[["name","não está disponível."]]',
     ),
@@ -54,7 +54,7 @@ FORMS: tuple[Form, ...] = (
 )
 
 _INT_FIELDS = ("id", "send_options", "payment_days")  # of a client, when they are digits
-_PAIRS_422 = frozenset({"createTax", "updateTax"})
+_PAIRS_422 = frozenset({"createTax"})  # recorded for createTax only (error-422-pairs)
 _LIST_422 = frozenset({"createClient", "updateClient"})
 BLANK_404 = frozenset({"getClient", "getTax", "deleteTax"})
 HTML_404 = frozenset({"listClientInvoices"})

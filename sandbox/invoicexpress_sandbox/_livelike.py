@@ -32,9 +32,12 @@ FOREIGN_MARK = "pre-existing"
 
 def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
     """Clients and documents the run did not create, made through the public API (so they obey
-    the same rules); the rate limit is off while seeding. Returns what was made, by kind."""
+    the same rules); the rate limit and any fault are off while seeding (the data was there
+    before the server went wrong). Returns what was made, by kind."""
     key = str(sandbox.demo()["api_key"])
     limit, sandbox.rate_limit = sandbox.rate_limit, None
+    switches = (*sandbox.switches.faults, *sandbox.switches.quirks)
+    sandbox.switches.set(sandbox.switches.quirks)
     made = {"clients": 0, "documents": 0}
     with warnings.catch_warnings():  # starlette prefers httpx2 for its in-process client
         warnings.simplefilter("ignore")
@@ -78,6 +81,7 @@ def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
             )  # fmt: skip
     finally:
         sandbox.rate_limit = limit
+        sandbox.switches.set(switches)
     return made
 
 

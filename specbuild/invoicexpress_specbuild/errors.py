@@ -101,7 +101,7 @@ def accept_shapes(response: Node, shapes: tuple[str, ...]) -> None:
 
 def apply_live_forms(paths: dict[str, Node], responses: dict[str, Node]) -> None:
     """Every 422 accepts the recorded list-of-objects shape (and createTax the pair list);
-    every 404 may be an HTML page or empty; 401 is either object or list."""
+    every 404 may be an HTML page or empty (`x-may-be-empty`); 401 is either object or list."""
     for item in paths.values():
         for op in item.values():
             for status, response in op["responses"].items():
@@ -112,6 +112,7 @@ def apply_live_forms(paths: dict[str, Node], responses: dict[str, Node]) -> None
                     accept_shapes(response, (*LIVE_422_SHAPES, *extra))
                 elif status == "404" and "text/html" not in response.get("content", {}):
                     response["description"] += " " + NOT_FOUND_PAGE
+                    response["x-may-be-empty"] = True  # no body at all: no content type fits
                     response.setdefault("content", {})["text/html"] = {"schema": {"type": "string"}}
     accept_shapes(responses["Unauthorized"], ("ErrorsList",))
 

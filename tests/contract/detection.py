@@ -3,11 +3,13 @@ profile, beside plain `schemathesis run` (the CLI at its defaults, plus the spec
 same spec and the same faults, in the same run.
 
     python tests/contract/detection.py [--max-time SECONDS] [--workers 2] [FAULT ...]
+    python tests/contract/detection.py --live [--budgets 100,200,400,600] [--rate-limit N] [F ...]
 
 A fault counts as caught when the run reports something the faithful run did not (for our
 suites: any failure, the faithful run having none; for schemathesis: a kind of failure its
 faithful run did not show; its randomness makes a few of those noise, so read the kinds).
-Not a CI test (one full run per fault: long); `nox -s detection`.
+Not a CI test (one full run per fault: long); `nox -s detection`. `--live`: the live profile
+under request budgets against `ixc sandbox --live-like` (`detection_live.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from invoicexpress_sandbox._faults import CATALOGUE
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # run as a script: the repository root holds tests/
+from tests.contract import detection_live  # noqa: E402
 from tests.contract.schemathesis_cli_compare import run as schemathesis_run  # noqa: E402
 
 
@@ -48,10 +51,31 @@ def main() -> int:
     parser.add_argument("--max-time", type=int, default=0, help="schemathesis cap (0: none)")
     parser.add_argument("--workers", default="2")
     parser.add_argument("--out", default="reports/detection")
+    parser.add_argument("--live", action="store_true", help="the live profile under budgets")
+    parser.add_argument(
+        "--base-url-profile",
+        action="store_true",
+        help="with --live: the default profile through --base-url instead (a plain sandbox)",
+    )
+    parser.add_argument("--budgets", default=",".join(map(str, detection_live.BUDGETS)))
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=detection_live.MEASURE_RATE,
+        help="--live: the sandbox's limit a minute while measuring (100: the live one)",
+    )
     args = parser.parse_args()
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     faults = args.faults or sorted(CATALOGUE)
+    unknown = sorted(set(faults) - set(CATALOGUE))
+    if unknown:
+        parser.error(f"unknown fault {', '.join(unknown)}; choose from {', '.join(CATALOGUE)}")
+    if args.live:
+        budgets = sorted(int(b) for b in args.budgets.split(","))
+        return detection_live.main(
+            faults, budgets, args.rate_limit, out, live=not args.base_url_profile
+        )
     st_dir = out / "schemathesis"
     st_dir.mkdir(exist_ok=True)
     max_time = args.max_time or 0

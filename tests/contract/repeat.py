@@ -5,7 +5,7 @@ A faithful server must pass every run; any failure is a flaky check or an undocu
 the suites met by chance (a NUL byte in a generated query string was one). Prints the tally and
 each failing run's causes, and exits 1 when any run failed.
 
-    python tests/contract/repeat.py [--runs 10] [--workers 2] [--quick]
+    python -m tests.contract.repeat [--runs 10] [--workers 2] [--quick]
 """
 
 from __future__ import annotations

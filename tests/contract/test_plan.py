@@ -9,13 +9,18 @@ import re
 import socket
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from invoicexpress_contract_tests import _plan
+from invoicexpress_contract_tests.conftest import CLEANUP_TEST
 from invoicexpress_core.spec import load_spec
+from tests.contract.rehearsal import measurement_pace, start_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 TOLERANCE = 0.25  # the plan's request count against a real budgeted run's
+CUT_TRANSITIONS = 3  # of the plan's transitions, those its last tests may not reach
 CUT_AT_MOST = 40  # tests of the plan that may find the budget spent: at 150 its estimates run
 # up to a fifth over (setups it counts once, retries it does not count)
 
@@ -91,4 +96,115 @@ def test_budgeted_run_sends_what_the_plan_says(tmp_path: Path) -> None:
     junit = (tmp_path / "r" / "junit.xml").read_text()
     cut = junit.count("request budget reached")  # the plan's last tests, when it ran over
     assert cut <= CUT_AT_MOST, f"{cut} tests of the plan found the budget spent"
-    assert summary["transitions"]["exercised"] >= 20, summary["transitions"]
+    reached = json.loads((tmp_path / "r" / "plan.json").read_text())["reaches"]
+    assert summary["transitions"]["exercised"] >= reached["transition"] - CUT_TRANSITIONS, (
+        summary["transitions"],
+        reached,
+    )
+
+
+# A live run against the live-like sandbox sends what its plan.json says, operation by
+# operation. The plan prices each test by measured means (costs.json) and each shared setup once;
+# a run differs where a test's branch or its setup's owner differs (a 404 probe that needs no
+# resource, a draft another test made first), by a few requests an operation. So: the tests'
+# requests within TOTAL_TOLERANCE, each operation within OP_SLACK requests or OP_TOLERANCE of
+# its count (the larger), and the documents finalised within FINAL_SLACK. The clean-up is priced
+# from a run of every test, where more documents end in states no answer told (read again): an
+# upper estimate, which keeps the run inside its budget; it may run up to CLEANUP_UNDER below.
+TOTAL_TOLERANCE = 0.10
+CLEANUP_UNDER = 0.35
+OP_TOLERANCE = 0.5
+OP_SLACK = 4
+FINAL_SLACK = 2
+LIVE_BUDGET = 300
+
+
+def sent_by_operation(recording: Path) -> tuple[Counter[str], int, int]:
+    """Requests of the tests by operation, those of the clean-up, and the documents numbered
+    (an ATCUD) in the answers about our own documents (one, or those related to one)."""
+    sent: Counter[str] = Counter()
+    numbered: set[int] = set()
+    cleanup = 0
+    for line in recording.read_text().split("\n"):
+        if not line:
+            continue
+        exchange = json.loads(line)
+        if exchange.get("meta", {}).get("test") == CLEANUP_TEST:
+            cleanup += 1
+            continue
+        sent[exchange["operation_id"] or "(other)"] += 1
+        body = exchange.get("response_body")
+        if not isinstance(body, dict) or len(body) != 1:
+            continue
+        (value,) = body.values()
+        rows = value if exchange["operation_id"] == "listRelatedDocuments" else [value]
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and row.get("atcud") and "id" in row:
+                numbered.add(int(row["id"]))
+    return sent, cleanup, len(numbered)
+
+
+def plan_misses(
+    plan: dict[str, Any], sent: Counter[str], cleanup: int, finalised: int
+) -> list[str]:
+    """Where a run's requests and finalised documents stray from its plan beyond tolerance."""
+    out = []
+    want, got = plan["requests"], sum(sent.values())
+    if abs(got - want) > max(OP_SLACK, TOTAL_TOLERANCE * want):
+        out.append(f"the tests' requests: sent {got}, the plan said {want}")
+    want = plan["cleanup"]
+    if not want * (1 - CLEANUP_UNDER) - OP_SLACK <= cleanup <= want + OP_SLACK:
+        out.append(f"the clean-up's requests: sent {cleanup}, the plan said {want}")
+    planned: dict[str, float] = plan["by_operation"]
+    for op in sorted(set(planned) | set(sent)):
+        want, got = planned.get(op, 0.0), sent.get(op, 0)
+        if abs(got - want) > max(OP_SLACK, OP_TOLERANCE * want):
+            out.append(f"{op}: sent {got}, the plan said {want:.0f}")
+    if abs(finalised - plan["finalised"]) > FINAL_SLACK:
+        out.append(f"finalised {finalised} documents, the plan said {plan['finalised']}")
+    return out
+
+
+def test_live_run_sends_what_the_plan_says(tmp_path: Path) -> None:
+    """The live profile against `ixc sandbox --live-like` (at a measurement pace: the same
+    requests, shorter waits) with a budget of LIVE_BUDGET."""
+    proc, url, key = start_sandbox("--live-like", "--rate-limit", "6000")
+    try:
+        env = dict(os.environ, INVOICEXPRESS_API_KEY=key, **measurement_pace(6000, quiet=True))
+        env.pop("INVOICEXPRESS_BASE_URL", None)
+        report = tmp_path / "r"
+        subprocess.run(
+            [sys.executable, "-m", "ixc", "contract", "--live", "--base-url", url,
+             "--max-requests", str(LIVE_BUDGET), "-n", "1", "--report-dir", str(report)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=900,
+        )  # fmt: skip
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    plan = json.loads((report / "plan.json").read_text())
+    sent, cleanup, finalised = sent_by_operation(report / "exchanges.jsonl")
+    assert sum(sent.values()) + cleanup <= LIVE_BUDGET
+    assert plan_misses(plan, sent, cleanup, finalised) == []
+
+
+def readme_plan_block() -> tuple[list[str], list[str]]:
+    """The README's `ixc contract --plan` example: its command's arguments and the lines it
+    shows (indented two spaces under the command, as the docs show output; `...` stands for
+    lines left out)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n\$ (ixc contract --plan[^\n]*)\n(.*?)```", text, re.S)
+    assert block, "README.md shows no `ixc contract --plan` example"
+    return block[1].split()[2:], [line.removeprefix("  ") for line in block[2].splitlines()]
+
+
+def test_readme_plan_output_is_what_plan_prints(tmp_path: Path) -> None:
+    """The README's --plan example, run as written (it sends nothing), prints the lines shown,
+    in that order."""
+    args, shown = readme_plan_block()
+    run = ixc(*args, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    printed = iter(line.rstrip() for line in run.stdout.splitlines())
+    for line in shown:
+        if line.strip() == "...":
+            continue
+        assert any(got == line.rstrip() for got in printed), (line, run.stdout)

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from invoicexpress_sandbox._faults import CATALOGUE
+from ixc.cmd_contract import plugin_args
 
 REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "contract_tests" / "invoicexpress_contract_tests"
@@ -134,7 +135,7 @@ def suite_files(selection: str) -> list[str]:
 
 
 def run_suites(tmp: Path, selection: str, *extra: str) -> tuple[int, dict[str, Any], str]:
-    env = dict(os.environ, IXC_CONTRACT_RUN_ID="proof")
+    env = dict(os.environ, IXC_CONTRACT_RUN_ID="proof", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     cmd = [
         sys.executable,
         "-m",
@@ -142,6 +143,7 @@ def run_suites(tmp: Path, selection: str, *extra: str) -> tuple[int, dict[str, A
         *suite_files(selection),
         "-p",
         "no:cacheprovider",
+        *plugin_args(),  # the plugins `ixc contract` loads, and no others
         "--rootdir",
         str(REPO),
         "-o",

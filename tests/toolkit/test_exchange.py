@@ -13,6 +13,8 @@ from invoicexpress_core.exchange import (
     REDACTED,
     Exchange,
     Recorder,
+    _may_hold_secrets,
+    _redact_strings,
     merge_recordings,
     read_recording,
     redact_text,
@@ -133,3 +135,28 @@ def test_a_short_key_echoed_in_a_body_keeps_the_record_valid() -> None:
     record = Exchange.from_httpx(response, secrets=["n"])
     assert record.response_body == {"name": REDACTED, "note": "line\nbreak", REDACTED: 1}
     assert "api_key=%5BREDACTED%5D" in record.url or f"api_key={REDACTED}" in record.url
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"url": f"http://h/a.json?api_key={REDACTED}", "note": "nothing secret"},
+        {"note": "x\napi_key=abc"},  # an escape before the name in JSON text
+        {"note": "token=v"},
+        {"note": f"api_key={REDACTED}x"},
+        {f"key {PLANTED}": 1},
+        {"deep": [{"note": f"echo {PLANTED}"}]},
+        {"note": 'a quote" and a key-less text'},
+        {"n": "short key n as a token"},
+    ],
+)
+@pytest.mark.parametrize("secrets", [(PLANTED,), ("n",), ('with"quote',)])
+def test_the_shortcut_skips_only_what_redaction_would_leave_unchanged(
+    value: dict[str, object], secrets: tuple[str, ...]
+) -> None:
+    assert _may_hold_secrets(value, secrets) or _redact_strings(value, secrets) == value
+
+
+def test_a_record_without_secrets_takes_the_shortcut() -> None:
+    clean = {"url": f"http://h/a.json?api_key={REDACTED}&page=2", "body": {"name": "Ana"}}
+    assert not _may_hold_secrets(clean, (PLANTED,))

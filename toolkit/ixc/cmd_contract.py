@@ -28,6 +28,12 @@ from ixc.usage import UsageError, require_extra
 NEEDS = ("pytest", "xdist", "schemathesis", "starlette")
 BASE_URL_ENV = "INVOICEXPRESS_BASE_URL"
 API_KEY_ENV = "INVOICEXPRESS_API_KEY"
+#: The only pytest plugins the suites load (with PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 in the child):
+#: a plugin installed in the user's environment does not change how they run, and pytest does
+#: not assertion-rewrite every module of every plugin's distribution (schemathesis, hypothesis,
+#: anyio...) at each start, which cost each process 3 s of CPU where bytecode is not cached
+#: (PYTHONDONTWRITEBYTECODE, as in many container images).
+SUITE_PLUGINS = ("xdist.plugin", "_hypothesis_pytestplugin")
 NO_TESTS_COLLECTED = 5  # pytest.ExitCode values (pytest is imported only in the child)
 PYTEST_USAGE_ERROR = 4
 
@@ -98,6 +104,7 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         str(suites),
         "-p",
         "no:cacheprovider",
+        *plugin_args(),
         "--junitxml",
         str(junit_path(args).resolve()),
         "--record",
@@ -229,10 +236,15 @@ def record_path(args: argparse.Namespace) -> Path:
     return Path(args.record or Path(args.report_dir) / "exchanges.jsonl")
 
 
+def plugin_args() -> list[str]:
+    """`-p` for each of SUITE_PLUGINS (the child's environment turns autoloading off)."""
+    return [arg for name in SUITE_PLUGINS for arg in ("-p", name)]
+
+
 def child_env(args: argparse.Namespace) -> dict[str, str]:
     """The pytest child's environment: the API key travels here, never on its command line
-    (any local user can read a process's arguments)."""
-    env = dict(os.environ)
+    (any local user can read a process's arguments); plugins load only as SUITE_PLUGINS says."""
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     if args.api_key:
         env["INVOICEXPRESS_API_KEY"] = args.api_key
     return env

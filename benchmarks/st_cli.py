@@ -1,0 +1,102 @@
+"""`python -m benchmarks schemathesis`: plain `schemathesis run` at its defaults on our spec.
+
+What a user who feeds spec/invoicexpress.yaml to schemathesis waits for: every phase at the
+tool's defaults (examples, coverage, fuzzing, stateful), against a fresh sandbox with its rate
+limit off. The only setting given is the API key (a config file holding the auth alone, in a
+temporary folder, so the repository's schemathesis.toml is not read; the key itself travels in
+the environment). Reports the wall time,
+the time of each phase as schemathesis prints it, and how many links the stateful phase can
+follow; writes reports/bench/schemathesis_cli.json and .md. The run is stopped at `--cap`
+seconds (reported as not finished). Goal: under 3 minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from invoicexpress_core.spec import load_spec
+from invoicexpress_sandbox.testing import running_sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+GOAL_S = 180.0
+_PHASE = re.compile(r"\b(Examples|Coverage|Fuzzing|Stateful)\b[^(\n]*\(in ([\d.]+)\s*s\)")
+
+
+def links_of_spec() -> int:
+    """The OpenAPI links the stateful phase chains operations through."""
+    spec = load_spec()
+    return sum(
+        len(spec.resolve(raw).get("links") or {}) for op in spec for raw in op.responses.values()
+    )
+
+
+def run(cap: float, workers: str) -> dict[str, Any]:
+    exe = str(Path(sys.executable).with_name("schemathesis"))
+    with tempfile.TemporaryDirectory(prefix="ixc-st-cli-") as tmp, running_sandbox() as sb:
+        config = Path(tmp) / "auth.toml"
+        config.write_text('[auth.openapi.apiKeyAuth]\napi_key = "${IXC_ST_API_KEY}"\n')
+        env = dict(os.environ, IXC_ST_API_KEY=sb.api_key)
+        cmd = [exe, "--config-file", str(config), "--no-color", "run",
+               str(ROOT / "spec" / "invoicexpress.yaml"), "--url", sb.base_url,
+               "--workers", workers]  # fmt: skip
+        started = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=cap, check=False
+            )
+            output, finished, code = proc.stdout + proc.stderr, True, proc.returncode
+        except subprocess.TimeoutExpired as exc:
+            output = (exc.stdout or b"").decode(errors="replace") if exc.stdout else ""
+            finished, code = False, None
+        wall = time.perf_counter() - started
+    phases = {m[1].lower(): float(m[2]) for m in map(_PHASE.search, output.splitlines()) if m}
+    return {
+        "wall_s": round(wall, 1),
+        "finished": finished,
+        "exit_code": code,
+        "phases_s": phases,
+        "links": links_of_spec(),
+        "goal_s": GOAL_S,
+        "tail": output[-1200:],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks schemathesis", description=__doc__)
+    parser.add_argument("--cap", type=float, default=900.0, help="stop the run after (900 s)")
+    parser.add_argument("--workers", default="1", help="schemathesis --workers (its default: 1)")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
+    args = parser.parse_args(argv)
+    print(f"plain schemathesis run on the spec (cap {args.cap:.0f} s) ...", flush=True)
+    result = run(args.cap, args.workers)
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        **result,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "schemathesis_cli.json").write_text(json.dumps(report, indent=2) + "\n")
+    phases = ", ".join(f"{k} {v:.0f} s" for k, v in result["phases_s"].items()) or "none printed"
+    verdict = "finished" if result["finished"] else f"NOT finished in {args.cap:.0f} s"
+    text = (
+        "# Plain `schemathesis run` on the spec\n\n"
+        f"{report['when']}, {report['cpus']} CPUs: {result['wall_s']} s wall, {verdict} "
+        f"(goal < {GOAL_S:.0f} s); phases: {phases}; {result['links']} links.\n"
+    )
+    (args.out / "schemathesis_cli.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
