@@ -46,6 +46,9 @@ _ASCII = json.JSONEncoder(separators=(",", ":"))
 
 
 def compact_ascii(value: Any) -> str:
-    """`json.dumps(value, separators=(",", ":"))` (non-ASCII escaped), the same text."""
+    """`json.dumps(value, separators=(",", ":"))` (non-ASCII escaped), the same text: orjson's
+    when it wrote printable ASCII only (`json` escapes DEL as well)."""
     data = fast_compact(value)
-    return data.decode() if data is not None and data.isascii() else _ASCII.encode(value)
+    if data is not None and data.isascii() and b"\x7f" not in data:
+        return data.decode()
+    return _ASCII.encode(value)

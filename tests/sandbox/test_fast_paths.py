@@ -39,10 +39,11 @@ def test_compact_text_is_the_standard_librarys(value: Any) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [1e-05, -2.5e-07, 0.0001, 1e16, -0.0, {"a": "0.00001 e-5"}, {1: "int key"}, "\ud800"],
+    [1e-05, -2.5e-07, 0.0001, 1e16, -0.0, {"a": "0.00001 e-5"}, {1: "int key"}, "\ud800", "\x7f"],
 )
 def test_compact_text_where_orjson_differs_or_refuses(value: Any) -> None:
     assert compact(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert compact_ascii(value) == json.dumps(value, separators=(",", ":"))
 
 
 @pytest.mark.parametrize(
