@@ -9,9 +9,10 @@ dates they send follow a moved clock too.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta
 
-from invoicexpress_core.calendar import http_date, lisbon_now
+from invoicexpress_core.calendar import ACCOUNT_TZ, http_date, lisbon_now
 
 # Date rules add and subtract days and years: the clock stays well inside `datetime`'s range.
 EARLIEST = datetime(1900, 1, 1)
@@ -30,12 +31,23 @@ class Clock:
         self._offset = timedelta(0)
         self._frozen: datetime | None = None
         self._stamp: tuple[datetime, bytes] | None = None  # the last `Date`, per clock second
+        self._second: tuple[int, datetime] | None = None  # the last `lisbon_now`, per second
 
     def now(self) -> datetime:
         with self._lock:
             if self._frozen is not None:
                 return self._frozen
-            return lisbon_now() + self._offset
+            return self._wall() + self._offset
+
+    def _wall(self) -> datetime:
+        """`lisbon_now()`: this machine's second as Lisbon wall time, worked out once a
+        second."""
+        second = int(time.time())
+        known = self._second
+        if known is None or known[0] != second:
+            wall = datetime.fromtimestamp(second, ACCOUNT_TZ).replace(tzinfo=None)
+            known = self._second = (second, wall)
+        return known[1]
 
     def date_header(self) -> bytes:
         """The `Date` of an answer sent now (formatted once per second the clock shows)."""

@@ -7,6 +7,7 @@ as it does in the vendor's examples (api-docs 004: 24.39 + 5.61 = 30).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+ZERO_CENTS = Decimal("0.00")  # r2 of any zero amount
 HUNDRED = Decimal("100")
 # Larger amounts are refused as "not a number": no invoice needs them, and products and sums of
 # them stay well inside Decimal's 28-digit context (1e10 * 1e10 has 21 digits).
@@ -37,21 +39,40 @@ def parse_int(text: str, *, signed: bool = False) -> int | None:
 
 def to_decimal(value: object) -> Decimal | None:
     """A `Decimal` from a JSON number or numeric string (`"1,5"` is not numeric); else None."""
+    if isinstance(value, str):
+        return _short_text_decimal(value) if len(value) <= 40 else _text_decimal(value)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        result = Decimal(str(value))
-    elif isinstance(value, str):
-        text = value.strip()
-        if not _DECIMAL.fullmatch(text):
-            return None
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            return None
-    else:
+        return _bounded(Decimal(str(value)))
+    return None
+
+
+def _text_decimal(value: str) -> Decimal | None:
+    text = value.strip()
+    if not _DECIMAL.fullmatch(text):
         return None
+    try:
+        return _bounded(Decimal(text))
+    except InvalidOperation:
+        return None
+
+
+# Documents send the same prices, quantities and rates again and again, and a `Decimal` never
+# changes: short texts' values are remembered.
+_short_text_decimal = functools.lru_cache(maxsize=1024)(_text_decimal)
+
+
+def _bounded(result: Decimal) -> Decimal | None:
     return result if result.is_finite() and abs(result) < LIMIT else None
+
+
+@functools.lru_cache(maxsize=256)
+def stored_rate(text: str) -> tuple[Decimal, int | float, str]:
+    """A stored tax rate's text (`str` of its JSON number) as (`Decimal`, `wire` form,
+    `decimal_text` form), remembered: every document line reads its tax's rate."""
+    value = Decimal(text)
+    return value, wire(value), decimal_text(value)
 
 
 def r2(value: Decimal) -> Decimal:
@@ -60,19 +81,21 @@ def r2(value: Decimal) -> Decimal:
 
 def wire(value: Decimal) -> int | float:
     """A JSON number for a 2-dp amount: `30` for 30.00, `24.39` for 24.39."""
-    value = r2(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    text = str(value.quantize(CENT, rounding=ROUND_HALF_UP))  # digits, a point, two digits
+    return int(text[:-3]) if text.endswith(".00") else float(text)
 
 
 def decimal_text(value: Decimal, places: int = 1) -> str:
-    """The string form the API uses for prices and quantities (`"1.0"`, `"24.3902"`)."""
-    normal = value.normalize()
-    exponent = normal.as_tuple().exponent
-    assert isinstance(exponent, int)
-    shown = max(places, -exponent)
-    return f"{value:.{shown}f}"
+    """The string form the API uses for prices and quantities (`"1.0"`, `"24.3902"`): the
+    value's digits without trailing zeros, at least `places` of them after the point."""
+    text = f"{value:f}"
+    if "." not in text:
+        return f"{text}.{'0' * places}" if places else text
+    text = text.rstrip("0")
+    shown = len(text) - text.index(".") - 1
+    if shown < places:
+        return text + "0" * (places - shown)
+    return text if shown else text[:-1]
 
 
 @dataclass(frozen=True)
@@ -116,7 +139,14 @@ def compute(
     taxable base x tax %. Retention is reported but, as in the vendor's examples, not
     subtracted from `total`.
     """
-    nets = [ln.unit_price * ln.quantity * (1 - ln.discount_pct / HUNDRED) for ln in lines]
+    # A 0 % line discount and no global discount leave the amounts as they are (the same
+    # values the full formula gives, without its arithmetic).
+    nets = [
+        ln.unit_price * ln.quantity * (1 - ln.discount_pct / HUNDRED)
+        if ln.discount_pct
+        else ln.unit_price * ln.quantity
+        for ln in lines
+    ]
     net_sum = sum(nets, ZERO)
     shares: list[Decimal] = []
     for net in nets:
@@ -130,8 +160,9 @@ def compute(
     for ln, net, share in zip(lines, nets, shares, strict=True):
         gross = ln.unit_price * ln.quantity
         subtotal = r2(gross)
-        discount_amount = r2(gross - net)
-        tax_amount = r2((net - share) * ln.tax_pct / HUNDRED)
+        discount_amount = r2(gross - net) if ln.discount_pct else ZERO_CENTS
+        taxable = net - share if share else net
+        tax_amount = r2(taxable * ln.tax_pct / HUNDRED) if ln.tax_pct else ZERO_CENTS
         outs.append(
             LineOut(subtotal, discount_amount, tax_amount, subtotal - discount_amount + tax_amount)
         )

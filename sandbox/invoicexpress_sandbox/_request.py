@@ -95,6 +95,17 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# `json.loads(text, parse_constant=..., object_pairs_hook=...)` makes this decoder per call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+
+
+def _parse(text: str) -> Any:
+    """`json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)`."""
+    if text.startswith("\ufeff"):  # as json.loads refuses it
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _DECODER.decode(text)
+
+
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 
 
@@ -209,7 +220,9 @@ async def read_body(
                 break
         elif message["type"] == "http.disconnect":
             raise ClientDisconnect()
-    raw = _decoded(bound, b"".join(chunks), encodings, limit)
+    raw = b"".join(chunks)
+    if encodings:
+        raw = _decoded(bound, raw, encodings, limit)
     if not raw.strip():
         if validator.required:
             raise bad(bound, "Request body can't be blank")
@@ -222,7 +235,7 @@ async def read_body(
     except UnicodeDecodeError:
         raise bad(bound, "Request body is not valid UTF-8", status=400) from None
     try:
-        body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+        body = _parse(text)
     except RecursionError:
         raise bad(bound, "Request body is nested too deeply", status=400) from None
     except ValueError as exc:

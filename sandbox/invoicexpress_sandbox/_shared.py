@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from invoicexpress_core.machines import StateMachine
 from invoicexpress_core.spec import Operation, Spec
 
+from ._jsontext import fast_compact
 from ._validation import BodyValidator
 from .handlers import HandlerSpec
 
@@ -135,6 +136,9 @@ def _example_message(example: Any) -> str | None:
 def dumps(body: Any) -> bytes:
     """JSON bytes; never fails on text that UTF-8 cannot carry (a lone surrogate from an older
     store is sent as its JSON escape), so an answer after a commit always goes out."""
+    fast = fast_compact(body)
+    if fast is not None:
+        return fast
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     try:
         return text.encode("utf-8")

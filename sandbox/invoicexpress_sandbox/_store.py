@@ -8,12 +8,16 @@ interleave (gapless numbers) and a failed request rolls back completely (state u
 
 from __future__ import annotations
 
+import itertools
 import json
 import marshal
 import sqlite3
 import threading
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
+
+from ._jsontext import compact, compact_ascii
 
 MAX_ID = 2**63 - 1
 _UPSERT = sqlite3.sqlite_version_info >= (3, 35)  # RETURNING
@@ -22,7 +26,6 @@ _NEXT = (
     "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
 )
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # as json.dumps(..., separators=...)
-_COMPACT_UTF8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 PUBLIC_KINDS = frozenset({"document"})  # kinds whose public JSON is kept for fast reads
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -52,6 +55,11 @@ class Tx:
         # back.
         self._cache = cache
         self._rendered: tuple[str, int, str] | None = None  # the last public JSON put
+        # Counters' values as this connection last wrote them (in memory only, like `_cache`;
+        # dropped with it).
+        self._counters: dict[str, int] = {}
+        # `find`'s rows per kind and account, never handed out; dropped with `_cache`.
+        self._shared: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
     def get(self, kind: str, record_id: int, account: str | None = None) -> dict[str, Any] | None:
         if not 0 < record_id <= MAX_ID:  # larger than SQLite's INTEGER: no such record
@@ -80,16 +88,20 @@ class Tx:
         pub = None
         text = None
         if kind in PUBLIC_KINDS:
-            public = {k: v for k, v in data.items() if not k.startswith("_")}
-            pub = _COMPACT_UTF8.encode(public)
+            lead = _public_lead(tuple(data))
+            if lead is None:
+                public = {k: v for k, v in data.items() if not k.startswith("_")}
+            else:
+                public = dict(itertools.islice(data.items(), lead))
+            pub = compact(public)
             if not pub.isascii():
                 if _unencodable(pub):
                     pub = _COMPACT.encode(public)  # escapes what UTF-8 cannot hold
-            elif public and list(data)[len(public) :] == [k for k in data if k not in public]:
+            elif public and lead is not None:
                 # The public keys come first: the record's JSON is the public JSON followed
                 # by the private keys (ASCII text reads the same escaped or not).
-                private = {k: data[k] for k in list(data)[len(public) :]}
-                text = pub[:-1] + "," + _COMPACT.encode(private)[1:] if private else pub
+                private = dict(itertools.islice(data.items(), lead, None))
+                text = pub[:-1] + "," + compact_ascii(private)[1:] if private else pub
         self._conn.execute(
             "INSERT OR REPLACE INTO records (kind, id, account, data, tag, pub) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -97,7 +109,7 @@ class Tx:
                 kind,
                 record_id,
                 account,
-                text if text is not None else _COMPACT.encode(data),
+                text if text is not None else compact_ascii(data),
                 str(data.get("type", "")),
                 pub,
             ),
@@ -137,6 +149,28 @@ class Tx:
             remembered[account] = marshal.dumps(parsed)
         return parsed
 
+    def find(
+        self, kind: str, account: str, match: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The first of `all(kind, account)` that `match`es (a copy of its own), without
+        copying the others."""
+        if self._cache is None:  # a file's rows are read afresh
+            return next((r for r in self.all(kind, account) if match(r)), None)
+        found = self.peek(kind, account, match)
+        return None if found is None else self.get(kind, int(found["id"]), account)
+
+    def peek(
+        self, kind: str, account: str, match: Callable[[dict[str, Any]], bool]
+    ) -> Mapping[str, Any] | None:
+        """As `find`, but the row itself, shared: to read, never to change."""
+        if self._cache is None:
+            return next((r for r in self.all(kind, account) if match(r)), None)
+        shared = self._shared.setdefault(kind, {})
+        rows = shared.get(account)
+        if rows is None:
+            rows = shared[account] = self.all(kind, account)
+        return next((r for r in rows if match(r)), None)
+
     def rendered(self, kind: str, record_id: int) -> str | None:
         """The public JSON of the record the last `put` stored, if it was this one."""
         last = self._rendered
@@ -148,19 +182,30 @@ class Tx:
         if self._cache is not None:
             if kind is None:
                 self._cache.clear()
+                self._shared.clear()
+                self._counters.clear()
             else:
                 self._cache.pop(kind, None)
+                self._shared.pop(kind, None)
 
     def next_id(self, name: str, start: int = 1) -> int:
         """The next value of a named counter (ids, numbering); gapless within a transaction."""
-        if _UPSERT:  # one statement where SQLite can say what it stored
-            row = self._conn.execute(_NEXT, (name, start)).fetchone()
-            return int(row[0])
-        row = self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
-        value = start if row is None else int(row[0]) + 1
-        self._conn.execute(
-            "INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", (name, value)
-        )
+        known = self._counters.get(name) if self._cache is not None else None
+        if known is not None:  # this connection wrote it last: only the write is needed
+            value = known + 1
+            self._conn.execute("UPDATE counters SET value = ? WHERE name = ?", (value, name))
+        elif _UPSERT:  # one statement where SQLite can say what it stored
+            value = int(self._conn.execute(_NEXT, (name, start)).fetchone()[0])
+        else:
+            row = self._conn.execute(
+                "SELECT value FROM counters WHERE name = ?", (name,)
+            ).fetchone()
+            value = start if row is None else int(row[0]) + 1
+            self._conn.execute(
+                "INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)", (name, value)
+            )
+        if self._cache is not None:
+            self._counters[name] = value
         return value
 
     def meta(self, key: str) -> str | None:
@@ -184,6 +229,23 @@ class Tx:
             "counters": self._conn.execute("SELECT * FROM counters ORDER BY name").fetchall(),
             "meta": self._conn.execute("SELECT * FROM meta ORDER BY key").fetchall(),
         }
+
+
+_LEADS: dict[tuple[str, ...], int | None] = {}
+
+
+def _public_lead(keys: tuple[str, ...]) -> int | None:
+    """How many public keys (no `_`) a record with these keys has, when they all come before
+    its private ones; None when they do not. Remembered per layout: records of a kind share
+    a few."""
+    lead = _LEADS.get(keys, -1)
+    if lead == -1:
+        count = sum(1 for k in keys if not k.startswith("_"))
+        lead = count if not any(k.startswith("_") for k in keys[:count]) else None
+        if len(_LEADS) >= 256:
+            _LEADS.clear()
+        _LEADS[keys] = lead
+    return lead
 
 
 def _unencodable(text: str) -> bool:

@@ -55,11 +55,12 @@ class BodyValidator:
     def check(self, body: Any, text: str | None = None) -> None:
         """Text first (what no schema keyword says), then the schema; the first error wins.
 
-        `text`, the JSON the body was parsed from: without a backslash every character of
-        the body's strings stands in it, so one search clears them all.
+        `text`, the JSON the body was parsed from (strictly: no raw control characters in
+        strings): without a backslash every character of the body's strings stands in it, so
+        one search clears them all.
         """
         code = "001" if self.op.operation_id == "createSequence" else None
-        if text is None or "\\" in text or _BAD_CHAR.search(text):
+        if text is None or "\\" in text or _has_bad_char(text):
             self._check_text(body, code)
         if self._validator.is_valid(body):
             return
@@ -82,6 +83,13 @@ class BodyValidator:
 # C0 controls but tab, LF and CR; DEL and C1; lone surrogates; the XML non-characters. None can
 # be written into SAF-T (XML 1.0) and a lone surrogate cannot even be encoded as UTF-8.
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _has_bad_char(text: str) -> bool:
+    """`_BAD_CHAR` in the text of a parsed JSON body. Such text holds no raw C0 control but
+    tab, LF and CR (JSON allows none in a string, and no other outside one), so ASCII text
+    can only hold DEL: one search instead of a scan with the class."""
+    return "\x7f" in text if text.isascii() else _BAD_CHAR.search(text) is not None
 
 
 def bad_text(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -10,7 +10,7 @@ from .._catalog import (
 )
 from .._errors import invalid, not_found
 from .._money import to_decimal
-from ._base import EMAIL_RE, Ctx, Json, as_text, stable_token
+from ._base import EMAIL_RE, Ctx, Json, as_text, is_object, stable_token
 
 CLIENT_FIELDS = (
     "name",
@@ -44,14 +44,16 @@ def get_client(ctx: Ctx, client_id: int) -> Json:
 
 
 def client_by(ctx: Ctx, key: str, value: str) -> Json | None:
-    for client in clients(ctx):
-        if client.get(key) == value:
-            return client
-    return None
+    return ctx.tx.find("client", ctx.name, lambda client: client.get(key) == value)
+
+
+def _client_seen(ctx: Ctx, key: str, value: str) -> Mapping[str, Any] | None:
+    """`client_by`'s client, shared with the store: to read, never to change."""
+    return ctx.tx.peek("client", ctx.name, lambda client: client.get(key) == value)
 
 
 def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -> None:
-    if not isinstance(fields, Mapping):
+    if not is_object(fields):
         raise invalid("client_invalid", field="client")
     name = as_text(fields.get("name", current["name"] if current else "")).strip()
     if not name:
@@ -78,7 +80,7 @@ def validate_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = 
             raise invalid("send_options_out_of_range", field="send_options")
     contact = fields.get("preferred_contact")
     if contact not in (None, ""):
-        if not isinstance(contact, Mapping):
+        if not is_object(contact):
             raise invalid("client_contact_invalid", field="preferred_contact")
         contact_email = contact.get("email")
         if contact_email not in (None, "") and not EMAIL_RE.match(as_text(contact_email)):
@@ -116,7 +118,7 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
     for key in CLIENT_FIELDS:
         if key in fields and fields[key] is not None:
             value = fields[key]
-            if key == "preferred_contact" and isinstance(value, Mapping):
+            if key == "preferred_contact" and is_object(value):
                 record[key] = {k: as_text(value.get(k)) for k in PREFERRED_CONTACT}
             elif key != "preferred_contact":
                 record[key] = as_text(value).strip() if key == "name" else as_text(value)
@@ -129,17 +131,18 @@ def save_client(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None
     return record
 
 
-def upsert_client(ctx: Ctx, fields: object) -> Json:
+def upsert_client(ctx: Ctx, fields: object) -> Mapping[str, Any]:
     """Document client, found by its unique `code` as api-docs 001 says ("If the client doesn't
     exist, a new one is created. If it exists, the remaining client fields will be ignored.").
     A code no client has but a name one has picks that client too (a name is unique as well,
-    and creating would only answer `Name has already been taken`)."""
-    if not isinstance(fields, Mapping) or not as_text(fields.get("name")).strip():
+    and creating would only answer `Name has already been taken`). A client found is the
+    store's own row: to read, never to change."""
+    if not is_object(fields) or not as_text(fields.get("name")).strip():
         raise invalid("client_invalid", field="client")
     code = as_text(fields.get("code")).strip()
-    existing = client_by(ctx, "code", code) if code else None
+    existing = _client_seen(ctx, "code", code) if code else None
     if existing is None:
-        existing = client_by(ctx, "name", as_text(fields["name"]).strip())
+        existing = _client_seen(ctx, "name", as_text(fields["name"]).strip())
     if existing is not None:
         return existing
     return save_client(ctx, fields)

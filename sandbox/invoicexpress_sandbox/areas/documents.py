@@ -20,7 +20,17 @@ from .._catalog import (
     DocType,
 )
 from .._errors import ApiError, humanise, invalid, say
-from .._money import ZERO, LineIn, Totals, compute, decimal_text, r2, to_decimal, wire
+from .._money import (
+    ZERO,
+    LineIn,
+    Totals,
+    compute,
+    decimal_text,
+    r2,
+    stored_rate,
+    to_decimal,
+    wire,
+)
 from ._base import (
     DATETIME_RE,
     DRAFT_NUMBER,
@@ -31,23 +41,24 @@ from ._base import (
     as_text,
     fmt_date,
     get_document,
+    is_object,
     parse_date,
     parse_filter_date,
     parse_iso,
     save_document,
 )
 from .clients import get_client, upsert_client
-from .items_taxes import item_by_name, resolve_tax, save_item, tax_ref
+from .items_taxes import item_named, resolve_tax, save_item, tax_ref
 from .payments_receipts import issue_receipt
 from .sequences import finalize, seq_type_key, sequence_for
 
 
 def root_of(body: object, dt: DocType) -> Json:
     """The document object under the type's key or the family's generic key."""
-    if isinstance(body, Mapping):
+    if is_object(body):
         for key in (dt.key, dt.generic_key):
             value = body.get(key)
-            if isinstance(value, Mapping):
+            if is_object(value):
                 return dict(value)
     raise invalid("element_missing", root=dt.key, field=dt.key)
 
@@ -68,7 +79,7 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
         raise invalid("at_least_one_item", field="items")
     out: list[tuple[Json, LineIn]] = []
     for raw in raw_items:
-        if not isinstance(raw, Mapping) or not as_text(raw.get("name")).strip():
+        if not is_object(raw) or not as_text(raw.get("name")).strip():
             raise invalid("invoice_items_invalid", field="items")
         price = to_decimal(raw.get("unit_price"))
         if price is None or price < 0:
@@ -90,7 +101,9 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
         out.append(
             (
                 dict(raw),
-                LineIn(price, quantity, discount, Decimal(str(tax["value"])) if tax else ZERO),
+                LineIn(
+                    price, quantity, discount, stored_rate(str(tax["value"]))[0] if tax else ZERO
+                ),
             )
         )
         # Item catalogue: unknown name creates, known name is updated with the sent values.
@@ -100,9 +113,9 @@ def _lines(ctx: Ctx, dt: DocType, raw_items: object) -> list[tuple[Json, LineIn]
             "unit_price": decimal_text(price),
             "unit": unit,
         }
-        if isinstance(raw.get("tax"), Mapping):
+        if is_object(raw.get("tax")):
             fields["tax"] = {"name": tax["name"]} if tax else {}
-        existing = item_by_name(ctx, fields["name"])
+        existing = item_named(ctx, fields["name"])
         save_item(ctx, fields, existing, standalone=False, used=True)
         out[-1][0]["_tax"] = tax
     return out
@@ -133,7 +146,7 @@ def build_document(
     )
     if global_type == "absolute" and global_value > totals.sum:
         raise invalid("not_a_number", what="Discount", field="global_discount")
-    series, type_seq_id = sequence_for(ctx, dt, root.get("sequence_id"))
+    series_id, type_seq_id = sequence_for(ctx, dt, root.get("sequence_id"))
     doc_id = int(current["id"]) if current else ctx.tx.next_id("document")
     owner_id = _owner(ctx, root)
     doc: Json = dict(current) if current else {}
@@ -176,7 +189,7 @@ def build_document(
     _family_fields(ctx, dt, root, doc)
     doc.update(
         {
-            "_series": int(series["id"]),
+            "_series": series_id,
             "_outstanding": str(r2(Decimal(str(doc["total"])))),
             "_related": list(current.get("_related", [])) if current else [],
             "_retention_amount": str(totals.retention_amount),
@@ -197,7 +210,7 @@ def _money_fields(totals: Totals) -> Json:
     }
 
 
-def _client_ref(client: Json) -> Json:
+def _client_ref(client: Mapping[str, Any]) -> Json:
     """The client as a document shows it: the documented id, name, code, country and e-mail,
     and the contact details recorded live (fact `document-client-details`)."""
     return {
@@ -252,7 +265,7 @@ def _exemption_refused() -> ApiError:
 def _global_discount(root: Mapping[str, Any]) -> tuple[str | None, Decimal]:
     """(value type, value) of `global_discount`, or (None, 0) when there is none."""
     gd = root.get("global_discount")
-    if not isinstance(gd, Mapping) or not gd:
+    if not is_object(gd) or not gd:
         return None, ZERO
     kind = as_text(gd.get("value_type"))
     value = to_decimal(gd.get("value"))
@@ -325,7 +338,7 @@ def _guide_fields(ctx: Ctx, root: Mapping[str, Any], doc: Json) -> None:
     doc["loaded_at"] = when.strftime("%d/%m/%Y %H:%M:%S")
     for key in ("address_from", "address_to"):
         addr = root.get(key)
-        if not isinstance(addr, Mapping):
+        if not is_object(addr):
             raise invalid("invalid", what=humanise(key), field=key)
         country = as_text(addr.get("country"))
         if country and country not in COUNTRIES:
@@ -387,8 +400,8 @@ def change_state(
     ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any], machine: StateMachine
 ) -> Json:
     doc = get_document(ctx, doc_id, dt)
-    root = body.get(dt.key) if isinstance(body.get(dt.key), Mapping) else body.get(dt.generic_key)
-    if not isinstance(root, Mapping):
+    root = body.get(dt.key) if is_object(body.get(dt.key)) else body.get(dt.generic_key)
+    if not is_object(root):
         raise invalid("invalid_state")
     event = as_text(root.get("state"))
     transition = machine.find(doc["status"], event)
@@ -435,10 +448,10 @@ def related(ctx: Ctx, doc_id: int) -> list[Json]:
 def email_document(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any]) -> Json:
     doc = get_document(ctx, doc_id, dt)
     message = body.get("message")
-    if not isinstance(message, Mapping):
+    if not is_object(message):
         raise invalid("email_required", field="email")
     client = message.get("client")
-    email = as_text(client.get("email")) if isinstance(client, Mapping) else ""
+    email = as_text(client.get("email")) if is_object(client) else ""
     if not email:
         raise invalid("email_required", field="email")
     if not EMAIL_RE.match(email):
@@ -447,7 +460,7 @@ def email_document(ctx: Ctx, dt: DocType, doc_id: int, body: Mapping[str, Any]) 
         for addr in _addresses(message.get(key)):
             if not EMAIL_RE.match(addr):
                 raise invalid("address_invalid", what=key.capitalize(), field=key)
-    if isinstance(client, Mapping) and as_flag(client.get("save")):
+    if is_object(client) and as_flag(client.get("save")):
         record = get_client(ctx, int(doc["client"]["id"]))
         record["email"] = email
         ctx.tx.put("client", int(record["id"]), ctx.name, record)

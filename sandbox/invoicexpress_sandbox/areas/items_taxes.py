@@ -12,8 +12,8 @@ from .._catalog import (
     UNITS,
 )
 from .._errors import ApiError, invalid, not_found
-from .._money import decimal_text, to_decimal, wire
-from ._base import Ctx, Json, as_flag, as_text
+from .._money import decimal_text, stored_rate, to_decimal
+from ._base import Ctx, Json, as_flag, as_text, is_object
 
 
 def taxes(ctx: Ctx) -> list[Json]:
@@ -98,8 +98,7 @@ def delete_tax(ctx: Ctx, tax_id: int) -> None:
 def tax_ref(tax: Json | None) -> Json:
     if tax is None:
         return {"id": 0, "name": "", "value": 0}
-    value = Decimal(str(tax["value"]))
-    return {"id": tax["id"], "name": tax["name"], "value": wire(value)}
+    return {"id": tax["id"], "name": tax["name"], "value": stored_rate(str(tax["value"]))[1]}
 
 
 def items(ctx: Ctx) -> list[Json]:
@@ -114,14 +113,16 @@ def get_item(ctx: Ctx, item_id: int) -> Json:
 
 
 def item_by_name(ctx: Ctx, name: str) -> Json | None:
-    for item in items(ctx):
-        if item["name"] == name:
-            return item
-    return None
+    return ctx.tx.find("item", ctx.name, lambda item: bool(item["name"] == name))
+
+
+def item_named(ctx: Ctx, name: str) -> Mapping[str, Any] | None:
+    """`item_by_name`'s item, shared with the store: to read, never to change."""
+    return ctx.tx.peek("item", ctx.name, lambda item: bool(item["name"] == name))
 
 
 def resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Json | None:
-    name = as_text(tax.get("name")) if isinstance(tax, Mapping) else ""
+    name = as_text(tax.get("name")) if is_object(tax) else ""
     found = tax_by_name(ctx, name) if name else None
     if found is None and fallback_default:
         return default_tax(ctx)
@@ -131,7 +132,7 @@ def resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Json
 def save_item(
     ctx: Ctx,
     fields: Mapping[str, Any],
-    current: Json | None = None,
+    current: Mapping[str, Any] | None = None,
     *,
     standalone: bool = True,
     used: bool = False,
@@ -178,12 +179,8 @@ def save_item(
 def _item_tax(tax: Json | None) -> Json:
     if tax is None:
         return {"name": "", "value": 0, "comment": ""}
-    value = Decimal(str(tax["value"]))
-    return {
-        "name": tax["name"],
-        "value": wire(value),
-        "comment": f"tax value:{decimal_text(value)}%",
-    }
+    _, wired, text = stored_rate(str(tax["value"]))
+    return {"name": tax["name"], "value": wired, "comment": f"tax value:{text}%"}
 
 
 def delete_item(ctx: Ctx, item_id: int) -> None:

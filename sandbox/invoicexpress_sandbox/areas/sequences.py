@@ -83,9 +83,13 @@ def sequences(ctx: Ctx) -> list[Json]:
     return ctx.tx.all("sequence", ctx.name)
 
 
-def _default_sequence(ctx: Ctx) -> Json:
-    rows = sequences(ctx)
-    return next((s for s in rows if s["default_sequence"]), rows[0])
+def _default_sequence(ctx: Ctx) -> Mapping[str, Any]:
+    found = ctx.tx.peek("sequence", ctx.name, lambda s: bool(s["default_sequence"]))
+    if found is None:
+        found = ctx.tx.peek("sequence", ctx.name, lambda s: True)
+    if found is None:
+        raise IndexError("the account has no series")  # as `rows[0]` of none
+    return found
 
 
 def get_sequence(ctx: Ctx, seq_id: int) -> Json:
@@ -140,8 +144,8 @@ def set_current_sequence(ctx: Ctx, seq_id: int) -> None:
         ctx.tx.put("sequence", seq["id"], ctx.name, seq)
 
 
-def sequence_for(ctx: Ctx, dt: DocType, raw: object) -> tuple[Json, int]:
-    """(series, per-type sequence id) from `sequence_id` (per-type id or series id)."""
+def sequence_for(ctx: Ctx, dt: DocType, raw: object) -> tuple[int, int]:
+    """(series id, per-type sequence id) from `sequence_id` (per-type id or series id)."""
     seq_key = seq_type_key(dt)
     if raw not in (None, ""):
         ref = to_decimal(raw)
@@ -150,13 +154,13 @@ def sequence_for(ctx: Ctx, dt: DocType, raw: object) -> tuple[Json, int]:
         type_rec = ctx.tx.get("seqtype", int(ref), ctx.name)
         if type_rec is not None:
             seq = get_sequence(ctx, int(type_rec["sequence"]))
-            return seq, int(type_rec["id"])
+            return int(seq["id"]), int(type_rec["id"])
         series = ctx.tx.get("sequence", int(ref), ctx.name)
         if series is None:
             raise invalid("invalid", what="Sequence", field="sequence_id")
-        return series, int(series["_types"][seq_key]["sequence_id"])
-    seq = _default_sequence(ctx)
-    return seq, int(seq["_types"][seq_key]["sequence_id"])
+        return int(series["id"]), int(series["_types"][seq_key]["sequence_id"])
+    default = _default_sequence(ctx)
+    return int(default["id"]), int(default["_types"][seq_key]["sequence_id"])
 
 
 def seq_type_key(dt: DocType) -> str:

@@ -11,7 +11,7 @@ from invoicexpress_core.machines import StateMachine
 from .._catalog import DocType
 from .._errors import ApiError, not_found
 from .._money import parse_int
-from ..areas._base import Ctx, paginate, public
+from ..areas._base import Ctx, is_object, paginate, public
 from ..areas.documents import filter_documents
 
 
@@ -50,7 +50,7 @@ class Req:
 
     @property
     def json(self) -> Mapping[str, Any]:
-        return self.body if isinstance(self.body, Mapping) else {}
+        return self.body if is_object(self.body) else {}
 
 
 @dataclass(frozen=True)
