@@ -9,16 +9,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from invoicexpress_core.spec import Spec
-
 from ._catalog import LANGUAGES
-from ._clock import Clock
 from ._errors import ApiError
 from ._faults import FAULTS, QUIRKS, unknown
 from ._liveforms import SWITCH, describe
-from ._shared import FILES_PREFIX, JSON_TYPE, REASON_HEADER, Options, dumps, header_safe
-from ._state import Accounts, CallLog, RateLimit, Switches
-from ._store import Store
+from ._shared import FILES_PREFIX, JSON_TYPE, REASON_HEADER, dumps, header_safe
+from ._state import Parts, Serving
 from .areas._base import Json
 from .areas.accounts_saft import accounts, new_account, seed
 
@@ -46,31 +42,12 @@ def _admin_account(account: Json) -> Json:
     }
 
 
-class Admin:
+class Admin(Serving):
     """Reset, accounts, outbox, clock, switches, rate limit, calls and state of the sandbox."""
 
-    def __init__(
-        self,
-        *,
-        spec: Spec,
-        options: Options,
-        operations: int,
-        store: Store,
-        clock: Clock,
-        switches: Switches,
-        rate: RateLimit,
-        accounts: Accounts,
-        calls: CallLog,
-    ) -> None:
-        self.spec = spec
-        self.options = options
+    def __init__(self, parts: Parts, operations: int) -> None:
+        super().__init__(parts)
         self.operations = operations
-        self.store = store
-        self.clock = clock
-        self.switches = switches
-        self.rate = rate
-        self.accounts = accounts
-        self.calls = calls
 
     @staticmethod
     def _json(status: int, body: Any) -> Response:

@@ -31,7 +31,7 @@ from ._front import Front, PathEndpoint, RouteTable
 from ._guard import MIN_TOKEN_LENGTH, TOKEN_ENV, Guard
 from ._http import Api, starlette_path
 from ._shared import BoundOperation, Options, query_params, shape_of
-from ._state import Accounts, CallLog, RateLimit, Switches
+from ._state import Accounts, CallLog, Parts, RateLimit, Switches
 from ._store import Store
 from ._validation import BodyValidator
 from .areas._base import Json
@@ -82,27 +82,12 @@ class Sandbox:
                 seed(tx, self.clock.now(), options.language)
         self.accounts = Accounts(self.store)
         self.calls = CallLog(options.log)
-        self.api = Api(
-            spec=self.spec,
-            options=options,
-            store=self.store,
-            clock=self.clock,
-            switches=self.switches,
-            rate=self.rate,
-            accounts=self.accounts,
-            calls=self.calls,
-        )
-        admin = Admin(
-            spec=self.spec,
-            options=options,
-            operations=len(self.bound),
-            store=self.store,
-            clock=self.clock,
-            switches=self.switches,
-            rate=self.rate,
-            accounts=self.accounts,
-            calls=self.calls,
-        )
+        parts = Parts(
+            self.spec, options, self.store, self.clock, self.switches, self.rate, self.accounts,
+            self.calls,
+        )  # fmt: skip
+        self.api = Api(parts)
+        admin = Admin(parts, operations=len(self.bound))
         api_routes = self._api_routes()
         routes = [Route(p, e, methods=m) for p, e, m in admin.routes()]
         rest = Starlette(routes=routes + api_routes if options.admin_routes else api_routes)

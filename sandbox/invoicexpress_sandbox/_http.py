@@ -17,17 +17,13 @@ from typing import Any, NamedTuple
 from starlette.datastructures import URL
 from starlette.responses import Response
 
-from invoicexpress_core.spec import Spec
-
 from . import _liveforms
 from ._call import Call, Outcome, Reply
-from ._clock import Clock
 from ._errors import ApiError, render, say
 from ._guard import Receive, Scope, Send
 from ._request import check_query, query_problem, read_body, read_query
-from ._shared import JSON_TYPE, REASON_HEADER, BoundOperation, Options, dumps, header_safe
-from ._state import Accounts, CallLog, RateLimit, Switches
-from ._store import Store
+from ._shared import JSON_TYPE, REASON_HEADER, BoundOperation, dumps, header_safe
+from ._state import Parts, Serving
 from .areas._base import Ctx, Json
 from .handlers import RawJson, Req
 
@@ -56,29 +52,11 @@ class _Answered(Exception):
         self.payload = payload
 
 
-class Api:
+class Api(Serving):
     """Serves the API operations."""
 
-    def __init__(
-        self,
-        *,
-        spec: Spec,
-        options: Options,
-        store: Store,
-        clock: Clock,
-        switches: Switches,
-        rate: RateLimit,
-        accounts: Accounts,
-        calls: CallLog,
-    ) -> None:
-        self.spec = spec
-        self.options = options
-        self.store = store
-        self.clock = clock
-        self.switches = switches
-        self.rate = rate
-        self.accounts = accounts
-        self.calls = calls
+    def __init__(self, parts: Parts) -> None:
+        super().__init__(parts)
         self._base_urls: dict[tuple[Any, ...], str] = {}
 
     async def __call__(

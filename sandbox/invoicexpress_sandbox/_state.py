@@ -2,7 +2,8 @@
 explicitly to the pieces that read or change it (the API path in `_http`, the admin routes).
 
 The store and the clock have their own modules; here: the switches (faults and quirks), the
-rate limit, the API keys, and the log of answered calls.
+rate limit, the API keys, the log of answered calls, and `Parts`, all of them together as the
+app hands them out.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
 
 from starlette.datastructures import URL
 
 from invoicexpress_core.exchange import redact_url
+from invoicexpress_core.spec import Spec
 
+from ._clock import Clock
 from ._faults import FAULTS, QUIRKS
 from ._seam import FaultPlan
-from ._shared import header_safe
+from ._shared import Options, header_safe
 from ._store import Store
 from .areas._base import Json
 from .areas.accounts_saft import accounts
@@ -144,3 +148,33 @@ class CallLog:
 
     def clear(self) -> None:
         self._rows.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """A running sandbox's state, made once by the app and handed to each piece that serves
+    requests (the API path, the admin routes), which keep it as their own attributes."""
+
+    spec: Spec
+    options: Options
+    store: Store
+    clock: Clock
+    switches: Switches
+    rate: RateLimit
+    accounts: Accounts
+    calls: CallLog
+
+
+class Serving:
+    """What serves requests: the sandbox's parts at hand as attributes (read on every request,
+    so one lookup, not two)."""
+
+    def __init__(self, parts: Parts) -> None:
+        self.spec = parts.spec
+        self.options = parts.options
+        self.store = parts.store
+        self.clock = parts.clock
+        self.switches = parts.switches
+        self.rate = parts.rate
+        self.accounts = parts.accounts
+        self.calls = parts.calls
