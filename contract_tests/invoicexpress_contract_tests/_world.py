@@ -17,6 +17,7 @@ from invoicexpress_core.spec import Operation, Spec
 
 from ._cleanup import cleanup
 from ._client import KEY, SERVER_CLOCK, ContractClient
+from ._inputs import properties
 
 _counter = itertools.count(1)
 
@@ -49,16 +50,6 @@ def root_key(spec: Spec, op: Operation) -> str | None:
         return str(keys[0])
     required = schema.get("required") or []
     return str(required[0]) if len(required) == 1 else None
-
-
-def properties(spec: Spec, schema: Any) -> dict[str, Any]:
-    """The properties of an object schema, its `allOf`/`oneOf`/`anyOf` parts merged in."""
-    schema = spec.resolve(schema)
-    out = {k: spec.resolve(v) for k, v in (schema.get("properties") or {}).items()}
-    for key in ("allOf", "oneOf", "anyOf"):
-        for part in schema.get(key) or []:
-            out.update(properties(spec, part))
-    return out
 
 
 def request_root(spec: Spec, op: Operation) -> dict[str, Any]:

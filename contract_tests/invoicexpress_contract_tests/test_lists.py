@@ -13,11 +13,8 @@ from invoicexpress_core.spec import load_spec
 
 from ._client import SERVER_CLOCK, ContractClient
 from ._documents import MACHINES, dec, final_invoice, lines_for, r2
-from ._world import (
-    World,
-    properties,
-    request_root,
-)
+from ._inputs import array_filters
+from ._world import World, request_root
 
 SPEC = load_spec()
 
@@ -74,45 +71,17 @@ def test_list_filters_narrow_to_what_they_name(api: ContractClient, world: World
     assert not problems, "\n".join(problems)
 
 
-Filter = tuple[str, tuple[str, ...], tuple[str, ...]]  # (in, path, enum values)
-
-
-def array_filters(op: Any) -> list[Filter]:
-    """The filters of a list operation that take a list of values: array query parameters
-    (`status[]`...) and arrays of the body's filter object (listClientInvoices)."""
-    out: list[Filter] = []
-    for raw in op.raw.get("parameters", []):
-        param = SPEC.resolve(raw)
-        schema = SPEC.resolve(param.get("schema") or {})
-        if param.get("in") == "query" and schema.get("type") == "array":
-            values = SPEC.resolve(schema.get("items") or {}).get("enum") or []
-            out.append(("query", (param["name"],), tuple(map(str, values))))
-    pointer = SPEC.request_schema_pointer(op)
-
-    def walk(schema: Any, at: tuple[str, ...]) -> None:
-        for name, sub in properties(SPEC, schema).items():
-            if sub.get("type") == "array":
-                values = SPEC.resolve(sub.get("items") or {}).get("enum") or []
-                out.append(("body", (*at, name), tuple(map(str, values))))
-            elif properties(SPEC, sub):
-                walk(sub, (*at, name))
-
-    if pointer is not None:
-        walk(SPEC.pointer("#" + pointer), ())
-    return out
-
-
 MULTI_VALUE = sorted(
     op.operation_id
     for op in SPEC
-    if op.operation_id.startswith("list") and any(len(f[2]) > 1 for f in array_filters(op))
+    if op.operation_id.startswith("list") and any(len(f[2]) > 1 for f in array_filters(SPEC, op))
 )
 
 
 def kinds_listed(world: World, op: Any) -> list[str]:
     """Document types whose `type` a filter of `op` names and a create makes, those needing no
     owner document first, then the current before the legacy ones."""
-    named = {v for _where, _path, values in array_filters(op) for v in values}
+    named = {v for _where, _path, values in array_filters(SPEC, op) for v in values}
     creatable = {o.document_type for o in SPEC if o.operation_id.startswith("create")}
     kinds = [k for k, d in SPEC.document_types.items() if d.type in named and k in creatable]
     return sorted(
@@ -160,7 +129,7 @@ def test_list_filters_with_several_values_select_the_union(
         return {int(r["id"]) for r in rows} & ours
 
     problems = []
-    for where, path, values in (f for f in array_filters(op) if len(f[2]) > 1):
+    for where, path, values in (f for f in array_filters(SPEC, op) if len(f[2]) > 1):
         alone: dict[str, set[int]] = {}
         pair = list(values[:2])
         for value in values:  # until two values list different documents of ours
