@@ -136,6 +136,7 @@ def _profile(config: pytest.Config) -> _plan.Profile:
         send_email=bool(config.getoption("--send-email")) or not live,
         live_429=bool(config.getoption("--live-429")) or not live,
         budgeted=bool(_budget(config)),
+        account_id=bool(config.getoption("--account-id")),
     )
 
 
