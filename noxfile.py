@@ -16,6 +16,12 @@ nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests"]
 nox.options.error_on_missing_interpreters = True
+# Sessions start hundreds of interpreters (xdist workers, the suites and sandboxes that tests
+# run as subprocesses). uv installs no bytecode, so with PYTHONDONTWRITEBYTECODE set (as on
+# our CI machines) every one of them compiled every module it imported from source: the
+# suites' start-up cost 2.2x the CPU it costs with caches (`farm-bench`, pytest --co of the
+# suites, fresh venvs). The caches land in .nox/ and in ignored __pycache__/ folders.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def _python() -> str:
