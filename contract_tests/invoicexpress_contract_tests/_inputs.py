@@ -43,3 +43,27 @@ def array_filters(spec: Spec, op: Operation) -> list[Filter]:
     if pointer is not None:
         walk(spec.pointer("#" + pointer), ())
     return out
+
+
+def root_key(spec: Spec, op: Operation) -> str | None:
+    """The primary root key of a request body (first of `x-accepted-root-keys`, else the only
+    required property)."""
+    pointer = spec.request_schema_pointer(op)
+    if pointer is None:
+        return None
+    schema = spec.resolve(spec.pointer("#" + pointer))
+    keys = schema.get("x-accepted-root-keys")
+    if keys:
+        return str(keys[0])
+    required = schema.get("required") or []
+    return str(required[0]) if len(required) == 1 else None
+
+
+def request_root(spec: Spec, op: Operation) -> dict[str, Any]:
+    """The properties of the object under the request body's root key (empty if none)."""
+    pointer = spec.request_schema_pointer(op)
+    key = root_key(spec, op)
+    if pointer is None or key is None:
+        return {}
+    inner = properties(spec, spec.pointer("#" + pointer)).get(key)
+    return properties(spec, inner) if inner else {}

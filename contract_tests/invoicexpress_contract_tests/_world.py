@@ -17,7 +17,7 @@ from invoicexpress_core.spec import Operation, Spec
 
 from ._cleanup import cleanup
 from ._client import KEY, SERVER_CLOCK, ContractClient
-from ._inputs import properties
+from ._inputs import properties, request_root, root_key
 
 _counter = itertools.count(1)
 
@@ -36,30 +36,6 @@ def singular(op: Operation) -> str:
             name = name[len(prefix) :]
             break
     return name.removesuffix("State")
-
-
-def root_key(spec: Spec, op: Operation) -> str | None:
-    """The primary root key of a request body (first of `x-accepted-root-keys`, else the only
-    required property)."""
-    pointer = spec.request_schema_pointer(op)
-    if pointer is None:
-        return None
-    schema = spec.resolve(spec.pointer("#" + pointer))
-    keys = schema.get("x-accepted-root-keys")
-    if keys:
-        return str(keys[0])
-    required = schema.get("required") or []
-    return str(required[0]) if len(required) == 1 else None
-
-
-def request_root(spec: Spec, op: Operation) -> dict[str, Any]:
-    """The properties of the object under the request body's root key (empty if none)."""
-    pointer = spec.request_schema_pointer(op)
-    key = root_key(spec, op)
-    if pointer is None or key is None:
-        return {}
-    inner = properties(spec, spec.pointer("#" + pointer)).get(key)
-    return properties(spec, inner) if inner else {}
 
 
 # Text a server must store as sent: Portuguese accents and ordinals (Latin-1) and characters of

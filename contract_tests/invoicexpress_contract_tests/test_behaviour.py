@@ -37,17 +37,8 @@ from ._documents import (
     rates,
     ymd,
 )
-from ._world import (
-    TextPath,
-    World,
-    accent,
-    accented,
-    at_path,
-    example_request,
-    request_root,
-    root_key,
-    text_paths,
-)
+from ._inputs import request_root, root_key
+from ._world import TextPath, World, accent, accented, at_path, example_request, text_paths
 
 SPEC = load_spec()
 HUNDRED = Decimal(100)

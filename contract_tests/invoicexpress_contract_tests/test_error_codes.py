@@ -13,9 +13,10 @@ from invoicexpress_core.spec import load_spec
 
 from ._client import ContractClient, carries, error_messages
 from ._documents import created_again
+from ._inputs import root_key
 from ._ledger import documented_messages
 from ._recipes import CREATE_ONLY, NEEDS_FINAL, UPDATE_ONLY, recipes_for
-from ._world import World, example_request, root_key
+from ._world import World, example_request
 
 SPEC = load_spec()
 OPS = sorted(SPEC.operations)

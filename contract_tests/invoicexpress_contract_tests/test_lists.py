@@ -13,8 +13,8 @@ from invoicexpress_core.spec import load_spec
 
 from ._client import SERVER_CLOCK, ContractClient
 from ._documents import MACHINES, dec, final_invoice, lines_for, r2
-from ._inputs import array_filters
-from ._world import World, request_root
+from ._inputs import array_filters, request_root
+from ._world import World
 
 SPEC = load_spec()
 

@@ -12,7 +12,8 @@ import pytest
 from invoicexpress_core.spec import load_spec
 
 from ._client import ContractClient
-from ._world import World, example_request, root_key
+from ._inputs import root_key
+from ._world import World, example_request
 
 SPEC = load_spec()
 ASYNC = {"generatePdf", "getQrCode", "exportSaft"}

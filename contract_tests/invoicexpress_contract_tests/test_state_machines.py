@@ -17,7 +17,8 @@ import pytest
 from invoicexpress_core.spec import Operation, load_spec
 
 from ._client import ContractClient, carries, error_messages
-from ._world import World, example_request, root_key
+from ._inputs import root_key
+from ._world import World, example_request
 
 SPEC = load_spec()
 MACHINES: dict[str, Operation] = {
