@@ -290,7 +290,7 @@ class ServerDrift:
         if not m:
             return None
         ids = [v for k, v in m.groupdict().items() if "type" not in k]
-        return f"{op.document_type or ''}:{ids[-1]}" if ids else None
+        return _doc_id(op, ex, ids[-1]) if ids else None
 
     def _remember_status(self, op: Operation, ex: Exchange) -> None:
         if not 200 <= ex.status < 300:
@@ -298,9 +298,8 @@ class ServerDrift:
         status = _document_status(ex.response_body)
         if status is None:
             return
-        # by type and id: another type's document (or another resource) may share the number
         found = _document_id(ex.response_body)
-        doc_id = f"{op.document_type or ''}:{found}" if found is not None else self._doc_key(op, ex)
+        doc_id = _doc_id(op, ex, found) if found is not None else self._doc_key(op, ex)
         if doc_id is not None:
             self._status_by_doc[doc_id] = status
 
@@ -415,6 +414,14 @@ def _document_fields(body: Any) -> dict[str, Any]:
 def _requested_event(body: Any) -> str | None:
     state = _document_fields(body).get("state")
     return str(state) if isinstance(state, str) else None
+
+
+def _doc_id(op: Operation, ex: Exchange, number: object) -> str:
+    """A document as drift tracks its status: by server, type and id. Another type's document
+    may share the number, and so may another server's: a managed run gives each pytest-xdist
+    worker a sandbox of its own, whose ids start at 1 too (merged into one recording, one
+    worker's final invoice 5 made the other's draft 5 look finalised twice)."""
+    return f"{urlsplit(ex.url).netloc}:{op.document_type or ''}:{number}"
 
 
 def _document_status(body: Any) -> str | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -175,6 +177,24 @@ def test_status_before_can_come_from_recording_meta(
     change = _change(make, "finalized", 200, {"invoice": doc(status="final")})
     change.meta["status_before"] = "deleted"
     assert _rules(server_spec, [change]) == {"state-transition-undocumented"}
+
+
+def test_two_servers_documents_that_share_an_id_are_two_documents(
+    server_spec: Spec, make: Make, doc: Doc
+) -> None:
+    """A managed run gives each pytest-xdist worker a sandbox of its own, whose ids overlap;
+    their recordings merge into one in time order: one worker's final invoice 7 says nothing
+    of the other's draft 7, which it then finalises."""
+
+    def elsewhere(ex: Exchange) -> Exchange:
+        return replace(ex, url=ex.url.replace(urlsplit(ex.url).netloc, "127.0.0.1:1", 1))
+
+    exchanges = [
+        elsewhere(_get(make, body={"invoice": doc(status="draft")})),
+        _get(make, body={"invoice": doc(status="final")}),
+        elsewhere(_change(make, "finalized", 200, {"invoice": doc(status="final")})),
+    ]
+    assert _run(server_spec, exchanges) == []
 
 
 def test_request_without_key_answered_401_is_faithful(server_spec: Spec, make: Make) -> None:
