@@ -90,7 +90,6 @@ SETUP_OPS = {
     "receipt": tuple(RECEIPT_OPS),
 }  # a draft's setup names its create (`draft:createQuote`)
 TERMINAL = frozenset({"deleted", "canceled"})
-_GONE = ("delete",)
 SETTLE_CLEANUP = 2  # requests: the settled document's related documents read, its receipt cancelled
 
 
@@ -408,7 +407,8 @@ def steps_for(
     for nodeid, fn, params in tests:
         op_id = str(params.get("operation_id", ""))
         dt = str(params.get("document_type", ""))
-        op_path = spec.operations[op_id].path if op_id in spec.operations else ""
+        op = spec.operations.get(op_id)
+        op_path = op.path if op else ""
         if _skips(fn, op_id, profile, bugs, op_path) or _measured_skip(nodeid, profile):
             continue
         series = frozenset() if profile.live else frozenset({"series"})  # live: the account's
@@ -491,16 +491,16 @@ def steps_for(
             create = spec.operations.get(_op_of(spec, dt, "create"))
             fields = request_root(spec, create) if create else {}
             reveals |= {f"field:{fn}:{name}" for name in fields}
-        if fn in INPUT_ORACLES:
+        if fn in INPUT_ORACLES and op:
             reveals |= {f"input:{fn}:{where}:{'.'.join(path)}"
-                        for where, path, values in array_filters(spec, spec.operations[op_id])
+                        for where, path, values in array_filters(spec, op)
                         if len(values) > 1}  # fmt: skip
         if op_id and fn in STATUS_OF:
             reveals.add(f"status:{op_id}:{STATUS_OF[fn]}")
         elif op_id and cost:
             reveals.add(f"operation:{op_id}")
         # a credit or debit note corrects a final invoice: the first to need it pays for it
-        kind = dt or (spec.operations[op_id].document_type if op_id in spec.operations else "")
+        kind = dt or (op.document_type if op else "")
         owner = frozenset({"owner"}) if kind in CORRECTING else frozenset()
         out.append(Step(
             nodeid, cost, (op_id,) if op_id else (), owner, frozenset(reveals),
@@ -512,7 +512,7 @@ def steps_for(
 def _judged(fn: str, spread: Iterable[tuple[str, float]]) -> set[str]:
     """The oracle `fn` judging each operation it was measured sending to: news where it has
     not judged that operation yet."""
-    return {f"{'kept' if op.startswith(_GONE) else 'judged'}:{fn}:{op}" for op, _n in spread}
+    return {f"{'kept' if op.startswith('delete') else 'judged'}:{fn}:{op}" for op, _n in spread}
 
 
 def _measured_skip(nodeid: str, profile: Profile) -> bool:
