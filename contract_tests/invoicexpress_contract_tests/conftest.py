@@ -36,6 +36,7 @@ LIVE_BUDGET = 600
 _SECRETS: list[str] = []
 _CLIENTS: list[ContractClient] = []  # this process's client, once made: its pace is reported
 QUICK_MINUTES = 4.0  # --quick against a server that paces it sends for this long
+QUICK_BUDGET = int(QUICK_MINUTES * LIVE_PER_MINUTE)  # what those minutes allow at the API's pace
 _LEDGER = Ledger()
 
 
@@ -140,14 +141,15 @@ def _profile(config: pytest.Config) -> _plan.Profile:
     )
 
 
-def plan_of(config: pytest.Config, items: list[pytest.Item]) -> _plan.Plan:
-    """The plan for these tests in this run's profile and budget (see `_plan`)."""
+def plan_of(config: pytest.Config, items: list[pytest.Item], budget: int = -1) -> _plan.Plan:
+    """The plan for these tests in this run's profile and budget, or the one given (see
+    `_plan`)."""
     profile = _profile(config)
     tests = [
         (item.nodeid, getattr(item, "originalname", item.name), _params(item)) for item in items
     ]
     steps = _plan.steps_for(tests, load_spec(), profile, LIVE_KNOWN_BUGS)
-    budget = int(_budget(config) * (1 - PLAN_MARGIN))
+    budget = int((_budget(config) if budget < 0 else budget) * (1 - PLAN_MARGIN))
     return _plan.make_plan(steps, budget, live=profile.live)
 
 
@@ -158,31 +160,43 @@ def _params(item: pytest.Item) -> dict[str, Any]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A budgeted run runs the plan: its tests, in its order (a transition walk in a row);
-    `--quick` runs everything in the plan's order, so that a paced run that stops early
+    `--quick` against a server we did not start runs everything, first the plan of what
+    QUICK_MINUTES at the API's pace allow, so that a paced run that stops then
     (`ContractClient.quick_minutes`) has run what tells most. `--plan` prints it and stops."""
     show = bool(config.getoption("--plan"))
-    if not (_budget(config) or config.getoption("--quick") or show):
+    budget = _budget(config)
+    paced_quick = (
+        bool(config.getoption("--quick") and config.getoption("--base-url")) and not budget
+    )
+    if not (budget or paced_quick or show):
         return
-    if getattr(config, "workerinput", None) is not None and not _budget(config):
-        return  # xdist schedules the tests itself; every worker must collect the same list
-    plan = plan_of(config, items)
+    plan = plan_of(config, items, budget=QUICK_BUDGET if paced_quick else -1)
     config.stash[PLAN] = plan
     order = {nodeid: n for n, nodeid in enumerate(plan.nodeids())}
     if show:
         lines = _plan.render(plan, total_tests=len(items), live=_profile(config).live)
+        if paced_quick:
+            lines.insert(
+                1,
+                f"  --quick through --base-url: these run first, what {QUICK_MINUTES:.0f}"
+                f" minutes at {LIVE_PER_MINUTE} requests a minute allow; the others follow, and"
+                " skip once a server that answers 429 has had its minutes",
+            )
         config.stash[PLAN_LINES] = lines
         items[:] = []
         return
-    if _budget(config):
-        if getattr(config, "workerinput", None) is None:
-            path = _summary.parts_dir(config).parent / "plan.json"
-            path.write_text(json.dumps(plan.as_json(), indent=1))
-        left = [item for item in items if item.nodeid not in order]
-        if left:
-            config.hook.pytest_deselected(items=left)
-        items[:] = sorted((i for i in items if i.nodeid in order), key=lambda i: order[i.nodeid])
-    else:
+    if paced_quick:  # every xdist worker computes the same order: they collect the same list
+        rest = plan_of(config, items, budget=0).nodeids()
+        order = {nodeid: n for n, nodeid in enumerate(dict.fromkeys(plan.nodeids() + rest))}
         items.sort(key=lambda item: order.get(item.nodeid, len(order)))
+        return
+    if getattr(config, "workerinput", None) is None:
+        path = _summary.parts_dir(config).parent / "plan.json"
+        path.write_text(json.dumps(plan.as_json(), indent=1))
+    left = [item for item in items if item.nodeid not in order]
+    if left:
+        config.hook.pytest_deselected(items=left)
+    items[:] = sorted((i for i in items if i.nodeid in order), key=lambda i: order[i.nodeid])
 
 
 PLAN_LINES = pytest.StashKey[list[str]]()

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from invoicexpress_contract_tests import _plan
-from invoicexpress_contract_tests.conftest import CLEANUP_TEST
+from invoicexpress_contract_tests.conftest import CLEANUP_TEST, QUICK_BUDGET
 from invoicexpress_core.spec import load_spec
+from ixc.cmd_contract import plugin_args, suites_dir
 from tests.contract.rehearsal import measurement_pace, start_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,6 +102,41 @@ def test_budgeted_run_sends_what_the_plan_says(tmp_path: Path) -> None:
         summary["transitions"],
         reached,
     )
+
+
+def collected(*args: str, hash_seed: str) -> list[str]:
+    """The suites' tests in the order this process would run them (`--collect-only`)."""
+    suites = suites_dir()
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONHASHSEED=hash_seed)
+    env.pop("INVOICEXPRESS_BASE_URL", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", str(suites), "-c", str(suites / "pytest.ini"),
+         "--rootdir", str(suites), "-p", "no:cacheprovider", *plugin_args(), *args,
+         "--collect-only", "-q"],
+        env=env, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    return [line for line in run.stdout.splitlines() if "::" in line]
+
+
+def test_paced_quick_runs_first_what_its_minutes_allow(tmp_path: Path) -> None:
+    """`--quick` through `--base-url` runs first the plan of what its minutes at the API's pace
+    allow (a paced run stops sending then), walks included, and then every other test; each
+    process (an xdist worker) computes the same order whatever its hash seed."""
+    target = ("--quick", "--base-url", "http://127.0.0.1:9", "--api-key", "k")
+    plan = ixc("--plan", *target, cwd=tmp_path)
+    assert plan.returncode == 0, plan.stderr
+    head = re.search(r"plan: (\d+) of (\d+) tests, about (\d+) requests", plan.stdout)
+    reach = re.search(r"reaches: (\d+) operations, (\d+) transitions", plan.stdout)
+    assert head, plan.stdout
+    assert reach, plan.stdout
+    assert int(head[3]) <= QUICK_BUDGET, plan.stdout
+    orders = [collected(*target, hash_seed=seed) for seed in ("1", "2")]
+    assert orders[0] == orders[1], "two processes ordered the tests differently"
+    assert len(orders[0]) == int(head[2])  # every test runs; the plan's come first
+    first = orders[0][: int(head[1])]
+    walked = [n for n in first if "test_allowed_transition" in n]
+    assert len(walked) >= int(reach[2]), (len(walked), plan.stdout)  # in file order: none
 
 
 # A live run against the live-like sandbox sends what its plan.json says, operation by
