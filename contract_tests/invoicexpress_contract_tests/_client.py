@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from invoicexpress_core.calendar import lisbon_now, rebase, wall_clock
-from invoicexpress_core.errors import parse_error_body
+from invoicexpress_core.errors import parse_error_body, template_regex
 from invoicexpress_core.exchange import Exchange, Recorder, redact_text, redact_url
 from invoicexpress_core.spec import Operation, Spec
 
@@ -504,8 +504,14 @@ class ContractClient:
 def carries(spec: Spec, message: str, found: list[str], operation_id: str) -> bool:
     """`found` holds `message` word for word, in English or in another evidenced wording of
     it (`x-error-translations`): the API answers in the account's language, which the suites
-    do not know, so a Portuguese account's 422s are not false failures."""
-    return any(wording in found for wording in spec.wordings(message, operation_id))
+    do not know, so a Portuguese account's 422s are not false failures. A message with
+    `{placeholders}` is carried by any answer that fills them in."""
+    for wording in spec.wordings(message, operation_id):
+        if wording in found:
+            return True
+        if "{" in wording and any(template_regex(wording).match(f) for f in found):
+            return True
+    return False
 
 
 def error_messages(body: Any) -> list[str]:

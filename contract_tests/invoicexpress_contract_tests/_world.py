@@ -43,6 +43,7 @@ def singular(op: Operation) -> str:
 # Portuguese text, nothing beyond the BMP: no emoji.
 NON_ASCII = "Ação nº 2.ª € Łódź Ő Ω "
 SHORT_NON_ASCII = "çº€Ł"
+BALANCE_ROOM = 1_000_000.0  # a test client's initial balance: see World.client_with_balance
 # Free strings by schema that are identifiers or references the server validates or resolves
 # (a NIF, a postal code, a tax named by a line...): they stay as the suites make them.
 NOT_PROSE = frozenset(
@@ -419,20 +420,19 @@ class World:
         return str(response.json()["account"]["fiscal_id"])
 
     def regularization_id(self, client_id: int) -> int:
-        self.api.call(
-            "updateClientInitialBalance",
-            {"client-id": client_id},
-            json=example_request(self.spec, self.spec.operations["updateClientInitialBalance"]),
-        )
+        self.client_with_balance(client_id)
         return int(self._create("createClientRegularization", {"client-id": client_id})["id"])
 
-    def client_with_balance(self) -> int:
-        cid = self.client_id()
-        self.api.call(
-            "updateClientInitialBalance",
-            {"client-id": cid},
-            json=example_request(self.spec, self.spec.operations["updateClientInitialBalance"]),
-        )
+    def client_with_balance(self, client_id: int | None = None) -> int:
+        """A client whose remaining balance covers a regularization. Regularizations and
+        payments of the shared client take from it (a regularization may not exceed what
+        remains), so its initial balance is set far above what a run takes: the example's
+        100 was spent by the full profile's payments, and a setup then failed."""
+        cid = self.client_id() if client_id is None else client_id
+        op = self.spec.operations["updateClientInitialBalance"]
+        body = example_request(self.spec, op)
+        body["initial_balance"]["value"] = BALANCE_ROOM
+        self.api.call(op.operation_id, {"client-id": cid}, json=body)
         return cid
 
     def movement_id(self, client_id: int) -> int:

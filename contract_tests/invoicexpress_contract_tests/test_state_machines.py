@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from invoicexpress_core.calendar import shift_date_text
 from invoicexpress_core.spec import Operation, load_spec
 
 from ._client import ContractClient, carries, error_messages
@@ -208,6 +209,41 @@ def test_cancel_without_message_gives_documented_422(
         f"got {response.text[:200]}"
     )
     api.ledger.messages[(op.operation_id, message)] += 1
+
+
+# The API numbers a series in date order: a draft dated before the series' last final document
+# cannot be finalised (the `date_before_series` message of every change-state that finalises).
+BEFORE_SERIES = SPEC.messages["date_before_series"]
+SERIES_DATED = sorted(dt for dt, op in MACHINES.items() if BEFORE_SERIES in op.error_messages)
+
+
+@pytest.mark.parametrize("document_type", SERIES_DATED)
+def test_draft_dated_before_the_series_last_final_is_refused(
+    api: ContractClient, world: World, document_type: str
+) -> None:
+    sm = _machine(document_type)
+    op = MACHINES[document_type]
+    final = next(
+        t for t in sm["transitions"] if t["from"] == sm["initial"] and t["event"] == "finalized"
+    )
+    _reach(api, world, document_type, final["to"])  # the series' last final one: today
+    body = world.document_body(document_type)
+    today = body[next(iter(body))]["date"]
+    doc_id = int(world.new_document(document_type, date=shift_date_text(today, -1))["id"])
+    key = root_key(SPEC, op) or "invoice"
+    response = api.call(
+        op.operation_id, {"document-id": doc_id}, json={key: {"state": final["event"]}}
+    )
+    assert response.status_code == 422, (
+        f"[{op.operation_id}] a draft dated the day before the series' last final document "
+        f"was finalised: expected 422 {BEFORE_SERIES!r}, got {api.describe(response)}"
+    )
+    assert carries(SPEC, BEFORE_SERIES, error_messages(response.json()), op.operation_id), (
+        f"[{op.operation_id}] expected {BEFORE_SERIES!r}, got {response.text[:200]}"
+    )
+    api.ledger.messages[(op.operation_id, BEFORE_SERIES)] += 1
+    now = _status_of(api, world, document_type, doc_id)
+    assert now == sm["initial"], f"[{op.operation_id}] the refused draft is now {now!r}"
 
 
 @pytest.mark.parametrize("document_type", sorted(dt for dt in MACHINES if dt != "receipts"))

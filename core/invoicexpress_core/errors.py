@@ -33,6 +33,13 @@ class ErrorMessage:
         return f"{out} (code {self.code})" if self.code else out
 
 
+def template_regex(template: str) -> re.Pattern[str]:
+    """A message of `x-error-catalogue` with its `{name}` placeholders as any text: the
+    answers fill them in ("...of the series (07/12/2026)") in the form the server chose."""
+    parts = re.split(r"\{[^}]+\}", template)
+    return re.compile("^" + "(.+)".join(re.escape(p) for p in parts) + "$", re.S)
+
+
 def parse_error_body(body: Any) -> list[ErrorMessage]:
     """Every message an error body carries, in order."""
     if body is None or body == "":

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from invoicexpress_core.errors import template_regex
 from invoicexpress_core.exchange import Exchange, redact_json, redact_text, redact_url
 from invoicexpress_core.spec import Operation, Spec
 from invoicexpress_drift._model import Finding, join_pointer
@@ -271,7 +272,7 @@ class ServerDrift:
             documented = []
         refusal = op.machine.error_message("invalid_transition", "") if op.machine else ""
         templates = [
-            _template_regex(str(t)) for t in (self.doc.get("x-error-catalogue") or {}).values()
+            template_regex(str(t)) for t in (self.doc.get("x-error-catalogue") or {}).values()
         ]
 
         def same(observed: str, known: str) -> bool:
@@ -387,11 +388,6 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
-
-
-def _template_regex(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{[^}]+\}", template)
-    return re.compile("^" + "(.+)".join(re.escape(p) for p in parts) + "$", re.S)
 
 
 def _pick_media(content: dict[str, Any], ctype: str) -> str | None:
