@@ -8,6 +8,7 @@ exactly what it created and nothing else.
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 from typing import Any
 
@@ -145,6 +146,12 @@ class World:
 
     def unique(self, stem: str) -> str:
         return f"{self.target.worker_marker}-{stem}-{next(_counter)}"
+
+    @staticmethod
+    def made_by_suites(name: str, stem: str) -> bool:
+        """Whether `name` is one `unique(stem)` made, whole or its tail, in any worker or run:
+        the test that made it may delete it while another still uses it."""
+        return re.search(rf"-(?:gw\d+|main)-{re.escape(stem)}-\d+$", name) is not None
 
     # ---- documents --------------------------------------------------------------------
     def create_op(self, document_type: str) -> Operation:

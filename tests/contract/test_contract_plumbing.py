@@ -9,7 +9,7 @@ from pathlib import Path
 from invoicexpress_contract_tests._client import Pacer, error_messages
 from invoicexpress_contract_tests._ledger import Ledger, documented_statuses
 from invoicexpress_contract_tests._summary import build_summary, render_markdown
-from invoicexpress_contract_tests._world import fresh_nif
+from invoicexpress_contract_tests._world import World, fresh_nif
 from invoicexpress_core.spec import load_spec
 from ixc.cli import build_parser
 from ixc.cmd_contract import pytest_args
@@ -100,3 +100,19 @@ def test_fresh_nif_carries_a_valid_check_digit() -> None:
         nif = [int(c) for c in fresh_nif()]
         rest = sum(d * (9 - i) for i, d in enumerate(nif[:8])) % 11
         assert nif[8] == (0 if rest < 2 else 11 - rest)
+
+
+def test_taxes_the_suites_made_are_told_from_the_accounts() -> None:
+    """The arithmetic tests price lines by the account's taxes, read once: a tax a suite made
+    (any worker, any run, whole or cut to the 20 characters a tax name allows) is left out,
+    since the test that made it deletes it while documents may still name it."""
+    made = [
+        f"ixc-contract-{run}-{worker}-tax-{n}"[-cut:]
+        for run in ("20261207163646-e291", "local", "detect-600")
+        for worker in ("main", "gw0", "gw13")
+        for n in (1, 7, 1234)
+        for cut in (20, 60)
+    ]
+    assert all(World.made_by_suites(name, "tax") for name in made)
+    account = ["IVA23", "IVA13", "ISENTO", "Taxa reduzida", "IVA-tax-23", "gw1-tax-7a"]
+    assert not any(World.made_by_suites(name, "tax") for name in account)
