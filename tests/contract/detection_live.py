@@ -97,13 +97,14 @@ def main(
         base = before.get(fault, {})
         rows.append({"fault": fault, "caught": caught, "runs": runs, **base})
         marks = " ".join(f"{b}:{'caught' if caught[b] else 'MISSED'}" for b in budgets)
-        print(f"{fault:28} {CATALOGUE[fault].category:14} live {marks}", flush=True)
+        print(f"{fault:28} {CATALOGUE[fault].category:14} {live_dir.name} {marks}", flush=True)
     n = len(rows)
     curve = {b: sum(r["caught"][b] for r in rows) for b in budgets}
     result = {"faults": n, "rate_limit": rate_limit, "faithful": faithful, "curve": curve,
               "rows": rows}  # fmt: skip
     (out / f"detection-{live_dir.name}.json").write_text(json.dumps(result, indent=2))
-    print("caught by budget (live profile): " + ", ".join(f"{b}: {curve[b]}/{n}" for b in budgets))
+    profile = "live profile" if live else "default profile through --base-url"
+    print(f"caught by budget ({profile}): " + ", ".join(f"{b}: {curve[b]}/{n}" for b in budgets))
     known = [r for r in rows if "ours" in r]
     if known:
         top = max(budgets)
