@@ -65,6 +65,13 @@ def _due_before_date(body: Body, key: str) -> None:
     root["due_date"] = shift_date_text(root["date"], -9)
 
 
+def _date_with_dashes(body: Body, key: str) -> None:
+    """The example's own date (already the server's today) written dd-mm-yyyy: a form the API
+    does not read."""
+    root = _root(body, key)
+    root["date"] = root["date"].replace("/", "-")
+
+
 _fresh = iter(range(1, 10**9))
 
 
@@ -100,7 +107,7 @@ DOCUMENT: dict[str, Recipe] = {
         "mb_reference", "1"
     ),
     "Document should have at least one item": _set("items", []),
-    "Date is not valid": _set("date", "31-12-2026"),
+    "Date is not valid": _date_with_dashes,
     "Elemento client não fornecido": _drop("client"),
 }
 # Needs a finalised document, not a bad body.

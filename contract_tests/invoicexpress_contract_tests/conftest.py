@@ -141,16 +141,18 @@ def _profile(config: pytest.Config) -> _plan.Profile:
     )
 
 
-def plan_of(config: pytest.Config, items: list[pytest.Item], budget: int = -1) -> _plan.Plan:
-    """The plan for these tests in this run's profile and budget, or the one given (see
-    `_plan`)."""
-    profile = _profile(config)
+def steps_of(config: pytest.Config, items: list[pytest.Item]) -> list[_plan.Step]:
+    """These tests as the plan prices them in this run's profile (see `_plan`)."""
     tests = [
         (item.nodeid, getattr(item, "originalname", item.name), _params(item)) for item in items
     ]
-    steps = _plan.steps_for(tests, load_spec(), profile, LIVE_KNOWN_BUGS)
+    return _plan.steps_for(tests, load_spec(), _profile(config), LIVE_KNOWN_BUGS)
+
+
+def plan_of(config: pytest.Config, steps: list[_plan.Step], budget: int = -1) -> _plan.Plan:
+    """The plan of these steps within this run's budget, or the one given."""
     budget = int((_budget(config) if budget < 0 else budget) * (1 - PLAN_MARGIN))
-    return _plan.make_plan(steps, budget, live=profile.live)
+    return _plan.make_plan(steps, budget, live=_profile(config).live)
 
 
 def _params(item: pytest.Item) -> dict[str, Any]:
@@ -170,7 +172,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
     if not (budget or paced_quick or show):
         return
-    plan = plan_of(config, items, budget=QUICK_BUDGET if paced_quick else -1)
+    steps = steps_of(config, items)
+    plan = plan_of(config, steps, budget=QUICK_BUDGET if paced_quick else -1)
     config.stash[PLAN] = plan
     order = {nodeid: n for n, nodeid in enumerate(plan.nodeids())}
     if show:
@@ -186,7 +189,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = []
         return
     if paced_quick:  # every xdist worker computes the same order: they collect the same list
-        rest = plan_of(config, items, budget=0).nodeids()
+        rest = plan_of(config, steps, budget=0).nodeids()
         order = {nodeid: n for n, nodeid in enumerate(dict.fromkeys(plan.nodeids() + rest))}
         items.sort(key=lambda item: order.get(item.nodeid, len(order)))
         return

@@ -9,7 +9,10 @@ only the URL and the key, as with a real account.
 from __future__ import annotations
 
 import warnings
+from datetime import date, timedelta
 from typing import Any
+
+from invoicexpress_core.calendar import dmy
 
 from ._app import Sandbox
 from ._faults import QUIRKS
@@ -28,6 +31,7 @@ LIVE_QUIRKS = (
 )
 assert set(LIVE_QUIRKS) <= set(QUIRKS)
 FOREIGN_MARK = "pre-existing"
+SEED_AGE_DAYS = 30
 
 
 def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
@@ -63,7 +67,7 @@ def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
                 root = "invoice" if "invoices" in path and "simplified" not in path else (
                     "quote" if "quotes" in path else "simplified_invoice"
                 )  # fmt: skip
-                doc = post(path, {root: _document(n)})
+                doc = post(path, {root: _document(n, sandbox.clock.now().date())})
                 made["documents"] += 1
                 if final:
                     post(
@@ -85,10 +89,13 @@ def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
     return made
 
 
-def _document(n: int) -> dict[str, Any]:
+def _document(n: int, today: date) -> dict[str, Any]:
+    """A document of the account from a month before the server's today (its clock's, so the
+    seed is as old on any day and under any moved clock)."""
+    made = today - timedelta(days=SEED_AGE_DAYS)
     return {
-        "date": "02/01/2026",
-        "due_date": "31/01/2026",
+        "date": dmy(made),
+        "due_date": dmy(made + timedelta(days=SEED_AGE_DAYS - 1)),
         "reference": f"{FOREIGN_MARK}-{n}",
         "observations": f"{FOREIGN_MARK} document {n}",
         "client": {"name": f"Cliente {FOREIGN_MARK} {n % 3}", "code": f"PRE{n % 3}"},
