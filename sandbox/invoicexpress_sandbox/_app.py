@@ -154,18 +154,20 @@ class Sandbox:
         for b in self.bound.values():
             by_path.setdefault(b.op.path, {})[b.op.method] = b
         return [
-            Route(starlette_path(path), PathEndpoint(self.api, by_path[path]), methods=list(m))
-            for path, m in sorted(by_path.items(), key=lambda i: (i[0].count("{"), i[0]))
+            PathEndpoint(self.api, by_path[path]).route(starlette_path(path))
+            for path in sorted(by_path, key=lambda p: (p.count("{"), p))
         ]
 
     async def _not_found(self, request: Request, exc: Exception) -> Response:
         return self.api.error(None, ApiError(404, "Not found", reason=": no such route"))
 
     async def _not_allowed(self, request: Request, exc: Exception) -> Response:
-        return self.api.error(
-            None,
-            ApiError(405, "Method not allowed", reason=f": {request.method} not allowed here"),
-        )
+        """RFC 9110 wants the path's methods in `Allow`: Starlette's 405 names them."""
+        named = (getattr(exc, "headers", None) or {}).get("Allow", "")
+        headers = {"Allow": ", ".join(sorted(m.strip() for m in named.split(",") if m.strip()))}
+        reason = f": {request.method} not allowed here"
+        refusal = ApiError(405, "Method not allowed", headers=headers, reason=reason)
+        return self.api.error(None, refusal)
 
 
 def create_app(options: Options | None = None) -> Front:

@@ -16,7 +16,6 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from ._clock import Clock
-from ._errors import ApiError
 from ._guard import App, Guard, Receive, Scope, Send, refuse
 from ._http import Api
 from ._shared import BoundOperation
@@ -32,13 +31,16 @@ class PathEndpoint:
         self.methods = methods
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        bound = self.methods.get(scope["method"])
-        if bound is None:  # HEAD and friends
-            reason = f": {scope['method']} not allowed here"
-            response = self.api.error(None, ApiError(405, "Method not allowed", reason=reason))
-            await response(scope, receive, send)
-            return
+        # Only the path's own methods reach here (see `route`); Starlette answers the others.
+        bound = self.methods[scope["method"]]
         await self.api(scope, receive, send, bound, scope.get("path_params", {}))
+
+    def route(self, path: str) -> Route:
+        """The path's Starlette route, taking exactly the spec's methods: Starlette would add
+        HEAD to a GET route, which the API does not serve (405, like any other method)."""
+        route = Route(path, self, methods=list(self.methods))
+        route.methods = set(self.methods)
+        return route
 
 
 class RouteTable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -62,3 +63,22 @@ def test_startup_refuses_a_different_spec_and_says_how_to_fix(tmp_path: Path) ->
 def test_unknown_fault_name_is_refused() -> None:
     with pytest.raises(StartupError, match="no_such_fault"):
         Sandbox(Options(faults=("no_such_fault",)))
+
+
+@pytest.mark.parametrize("path", sorted({op.path for op in SPEC}))
+def test_a_method_the_path_does_not_take_gets_405_naming_those_it_takes(
+    sb: RunningSandbox, path: str
+) -> None:
+    """RFC 9110: a 405 carries `Allow`. HEAD is not served (the spec names no HEAD), so it is
+    refused like any other method, and not offered."""
+    takes = sorted(op.method for op in SPEC if op.path == path)
+    concrete = re.sub(r"\{[^}]+\}", "1", path)
+    # /clients/find-by-code.json is also /clients/{client-id}.json, which takes PUT
+    served = {
+        op.method for op in SPEC if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", op.path), concrete)
+    }
+    with httpx.Client(base_url=sb.base_url, params={"api_key": sb.api_key}) as raw:
+        for method in ("TRACE", "HEAD", *({"DELETE", "PATCH", "POST", "PUT"} - served)):
+            r = raw.request(method, concrete)
+            assert (r.status_code, r.headers.get("allow")) == (405, ", ".join(takes)), method
+            assert method == "HEAD" or r.json() == {"errors": {"error": "Method not allowed"}}
