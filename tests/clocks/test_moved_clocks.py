@@ -5,18 +5,21 @@ installs): every process of a run (the `ixc contract` parent, its xdist workers 
 they start) reads the moved time from the C library. Nothing they send may carry the day the
 code or the spec was written on, so each run must be as green as on an ordinary day:
 
-- a year ahead of today;
-- the next leap day (29 February);
-- a year's last minutes, started so that the run crosses midnight into the new year;
+- a leap day (29 February) at least a year ahead of today: a date written today is then in the
+  past, and the day itself is one a year ago or a year on does not have;
+- a year's last seconds, so that the run crosses midnight into the new year;
 - a server whose clock is ten minutes behind the suite's, across the same midnight (the sandbox
   in its own process under its own moved clock, the suites through `--base-url`).
 
-Each instant is computed from today when the test runs: no calendar date is written here.
+Each instant is computed from today when the test runs: no calendar date is written here. Each
+contract run shows, in the `Date` of the answers it recorded, that the server was at that instant.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import email.utils
 import os
 import subprocess
 import sys
@@ -24,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from invoicexpress_core.exchange import read_recording
 from tests.contract.rehearsal import start_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,17 +51,11 @@ DATE_SENSITIVE = [
 ]
 
 
-def _next_leap_day(today: dt.date) -> dt.date:
-    year = today.year
-    while True:
-        try:
-            leap = dt.date(year, 2, 29)
-        except ValueError:
-            year += 1
-            continue
-        if leap >= today:
-            return leap
+def _leap_day_a_year_ahead(today: dt.date) -> dt.date:
+    year = today.year + 1
+    while not calendar.isleap(year) or dt.date(year, 2, 29) < today + dt.timedelta(days=365):
         year += 1
+    return dt.date(year, 2, 29)
 
 
 def _at(moment: dt.datetime) -> str:
@@ -65,14 +63,23 @@ def _at(moment: dt.datetime) -> str:
     return "@" + moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _instants() -> dict[str, str]:
+def _instants() -> dict[str, dt.datetime]:
     today = dt.date.today()
-    year_end = dt.datetime(today.year, 12, 31, 23, 59, 0)  # the quick run takes over a minute
     return {
-        "a-year-ahead": "+365d",
-        "leap-day": _at(dt.datetime.combine(_next_leap_day(today), dt.time(10, 0))),
-        "year-end": _at(year_end),
+        "leap-day-a-year-ahead": dt.datetime.combine(_leap_day_a_year_ahead(today), dt.time(10)),
+        # Midnight falls in the run's first seconds (a quick run takes about half a minute).
+        "year-end": dt.datetime(today.year, 12, 31, 23, 59, 50),
     }
+
+
+def _server_days(report_dir: Path) -> set[dt.date]:
+    """The days the server's `Date` header named in a run's recording."""
+    days = set()
+    for exchange in read_recording(report_dir / "exchanges.jsonl"):
+        headers = {k.lower(): v for k, v in exchange.response_headers.items()}
+        if "date" in headers:
+            days.add(email.utils.parsedate_to_datetime(headers["date"]).date())
+    return days
 
 
 def _faked(instant: str) -> dict[str, str]:
@@ -112,19 +119,26 @@ def _verdict(proc: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.mark.parametrize("clock", sorted(_instants()))
 def test_quick_contract_run_is_green_under_a_moved_clock(clock: str, tmp_path: Path) -> None:
-    env = _faked(_instants()[clock])
+    instant = _instants()[clock]
     proc = _run(
         [sys.executable, "-m", "ixc", "contract", "--quick", "-n", "2",
          "--report-dir", str(tmp_path / "reports")],
-        env,
+        _faked(_at(instant)),
         tmp_path,
     )  # fmt: skip
     assert proc.returncode == 0, _verdict(proc)
+    days = _server_days(tmp_path / "reports")
+    if clock == "year-end":  # into the new year: its first requests come before, on a quiet
+        # machine (2 s after the start, then 20 s of tests), after on a very busy one
+        new_year = instant.date() + dt.timedelta(days=1)
+        assert new_year in days and days <= {instant.date(), new_year}, days
+    else:
+        assert days == {instant.date()}, days
 
 
 @pytest.mark.parametrize("clock", sorted(_instants()))
 def test_date_sensitive_tests_pass_under_a_moved_clock(clock: str, tmp_path: Path) -> None:
-    env = _faked(_instants()[clock])
+    env = _faked(_at(_instants()[clock]))
     proc = _run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2",
          *DATE_SENSITIVE],
@@ -152,3 +166,4 @@ def test_server_ten_minutes_behind_the_suite_across_midnight(tmp_path: Path) -> 
         proc.terminate()
         proc.communicate(timeout=30)
     assert run.returncode == 0, _verdict(run)
+    assert _server_days(tmp_path / "reports") == {suite_at.date() - dt.timedelta(days=1)}
