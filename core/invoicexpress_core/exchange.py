@@ -16,7 +16,7 @@ import json
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -194,13 +194,18 @@ class Exchange:
         )
         if secrets:
             # A secret echoed anywhere (a body, a header) is masked as well.
-            fields = asdict(record)
-            if _may_hold_secrets(fields, secrets):
-                record = cls(**_redact_strings(fields, secrets))
+            values = record.values()
+            if _may_hold_secrets(values, secrets):
+                record = cls(**_redact_strings(values, secrets))
         return record
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        return json.dumps(self.values(), ensure_ascii=False, sort_keys=True)
+
+    def values(self) -> dict[str, Any]:
+        """The fields by name, their values shared, not copied (`asdict` deep-copies every
+        body: 3% of a quick run's CPU, for values that are only read)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_json(cls, line: str) -> Exchange:
