@@ -7,6 +7,7 @@ example, so rewording a message or observing a new example keeps a baselined fin
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,10 @@ def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+@functools.lru_cache(maxsize=16384)
 def join_pointer(base: str, *tokens: str | int) -> str:
+    """`base` with `tokens` appended, escaped; cached: server drift joins the same few hundred
+    schema paths for every value of every recorded body."""
     return base + "".join("/" + escape_pointer_token(str(t)) for t in tokens)
 
 

@@ -94,6 +94,7 @@ class ServerDrift:
         self.secrets = tuple(s for s in secrets if s)
         self._agg = _Aggregate()
         self._status_by_doc: dict[str, str] = {}
+        self._validator = _Validator(self.doc)
         self.exchanges = 0
 
     # --- entry points ---------------------------------------------------------------------
@@ -236,7 +237,7 @@ class ServerDrift:
         if schema is None or "json" not in media:
             return []
         ptr = join_pointer(base, "content", media, "schema")
-        issues = _Validator(self.doc).check(body, schema, ptr, "")
+        issues = self._validator.check(body, schema, ptr, "")
         if ex.status >= 400 and issues:
             return [self._error_shape_issue(ex, ptr)]
         return issues
@@ -253,7 +254,7 @@ class ServerDrift:
     def _matches_named_error(self, body: Any) -> bool:
         schemas = (self.doc.get("components") or {}).get("schemas") or {}
         for name in ERROR_SCHEMA_NAMES:
-            if name in schemas and not _Validator(self.doc).check(body, schemas[name], "", ""):
+            if name in schemas and not self._validator.check(body, schemas[name], "", ""):
                 return True
         return False
 
@@ -435,14 +436,29 @@ class _Validator:
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
+        # Each schema node resolved, merged, split and typed once per drift run, not once per
+        # value: a quick run's 3,000 responses walk the same few hundred nodes 100,000 times.
+        self._shapes: dict[int, tuple[Any, dict[str, Any], list[dict[str, Any]], frozenset[str]]]
+        self._shapes = {}
+
+    def _shape(self, schema: Any) -> tuple[dict[str, Any], list[dict[str, Any]], frozenset[str]]:
+        """The node merged, its `oneOf`/`anyOf` branches and its types (kept with the node, so
+        that an id is never reused for another)."""
+        known = self._shapes.get(id(schema))
+        if known is not None and known[0] is schema:
+            return known[1], known[2], known[3]
+        s = merged(self.doc, schema)
+        branches = alternatives(self.doc, s) if s else []
+        types = type_set(self.doc, s) if s else frozenset()
+        self._shapes[id(schema)] = (schema, s, branches, types)
+        return s, branches, types
 
     def check(self, value: Any, schema: Any, ptr: str, loc: str, depth: int = 0) -> list[_Issue]:
         if depth > 40:
             return []
-        s = merged(self.doc, schema)
+        s, branches, types = self._shape(schema)
         if not s:
             return []
-        branches = alternatives(self.doc, s)
         if branches:
             best: list[_Issue] | None = None
             for i, branch in enumerate(branches):
@@ -454,7 +470,7 @@ class _Validator:
                     best = found
             if "type" not in s and "properties" not in s:
                 return best or []
-        issues = self._type(value, s, ptr, loc)
+        issues = self._type(value, types, ptr, loc)
         if issues:
             return issues
         if isinstance(value, str):
@@ -471,8 +487,7 @@ class _Validator:
                 issues += self.check(item, s["items"], ptr + "/items", f"{loc}[]", depth + 1)
         return _unique(issues)
 
-    def _type(self, value: Any, s: dict[str, Any], ptr: str, loc: str) -> list[_Issue]:
-        types = type_set(self.doc, s)
+    def _type(self, value: Any, types: frozenset[str], ptr: str, loc: str) -> list[_Issue]:
         actual = json_type(value)
         if not types or actual in types or (actual == "integer" and "number" in types):
             return []
