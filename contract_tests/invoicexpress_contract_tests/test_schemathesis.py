@@ -6,18 +6,15 @@ target and records every exchange through `invoicexpress_core.exchange`."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import itertools
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import hypothesis
 import pytest
-import requests
 import schemathesis
 from schemathesis import GenerationMode
 
@@ -120,24 +117,9 @@ def _run(strategy: Any, check: Any, *, max_examples: int, derandomize: bool = Fa
     )(hypothesis.given(case=strategy)(check))()
 
 
-@pytest.fixture(scope="session")
-def st_http() -> Iterator[requests.Session]:
-    """One connection pool for the cases schemathesis sends: `case.call` alone opens a new
-    session, and a new connection, for every request. No cookie carries over from one case
-    to the next, as with a session each."""
-    with requests.Session() as session:
-        session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        yield session
-
-
 @pytest.mark.parametrize("operation_id", OPS)
 def test_schemathesis(
-    st_schema: Any,
-    st_http: requests.Session,
-    api: ContractClient,
-    spec: Spec,
-    operation_id: str,
-    quick: bool,
+    st_schema: Any, api: ContractClient, spec: Spec, operation_id: str, quick: bool
 ) -> None:
     """The examples, coverage and fuzzing phases of one operation, all checks applied.
 
@@ -152,7 +134,7 @@ def test_schemathesis(
 
     def check(case: Any) -> None:
         _dated(api, case)
-        response = api.send(lambda: case.call(session=st_http))
+        response = api.send(case.call)
         _record(api, case, response)
         if _blank_allowed(case, response):
             return
@@ -184,9 +166,7 @@ def test_schemathesis(
     assert not failures, "\n".join(failures[:3])
 
 
-def test_schemathesis_stateful(
-    st_schema: Any, st_http: requests.Session, api: ContractClient, quick: bool
-) -> None:
+def test_schemathesis_stateful(st_schema: Any, api: ContractClient, quick: bool) -> None:
     """Chains operations through the spec's links (create -> get/update/change-state...)."""
     stateful = st_schema.config.phases.stateful
     if not stateful.enabled:
@@ -197,8 +177,7 @@ def test_schemathesis_stateful(
     class Workflow(machine):  # type: ignore[misc, valid-type]
         def call(self, case: Any, **kwargs: Any) -> Any:
             _dated(api, case)
-            call = super().call
-            return api.send(lambda: call(case, **{"session": st_http, **kwargs}))
+            return api.send(lambda: super(Workflow, self).call(case, **kwargs))
 
         def after_call(self, response: Any, case: Any) -> None:
             _record(api, case, response)
