@@ -60,6 +60,7 @@ def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
                     {"client": {"name": f"Cliente {FOREIGN_MARK} {n}", "code": f"PRE{n}"}},
                 )
                 made["clients"] += 1
+            today = sandbox.clock.now().date()  # one day for the whole seed, even at midnight
             for n, (path, final) in enumerate(
                 [("/invoices.json", False), ("/invoices.json", True), ("/invoices.json", True),
                  ("/quotes.json", False), ("/simplified_invoices.json", True)]
@@ -67,7 +68,7 @@ def seed_foreign(sandbox: Sandbox) -> dict[str, int]:
                 root = "invoice" if "invoices" in path and "simplified" not in path else (
                     "quote" if "quotes" in path else "simplified_invoice"
                 )  # fmt: skip
-                doc = post(path, {root: _document(n, sandbox.clock.now().date())})
+                doc = post(path, {root: _document(n, today)})
                 made["documents"] += 1
                 if final:
                     post(
