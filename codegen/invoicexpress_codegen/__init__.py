@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from invoicexpress_core.spec import sha256_of
+from invoicexpress_core.spec import parse_yaml, sha256_of
 
 GENERATOR = "openapi-python-client"
 GENERATOR_VERSION = "0.29.1"
@@ -80,11 +80,9 @@ def generate_into(spec: Path, out: Path) -> int:
 
 def write_typed(spec: Path, package: Path) -> None:
     """The typed layer (`typed/`, see .typedgen), formatted and stamped like the rest."""
-    import yaml
-
     from invoicexpress_codegen.typedgen import write
 
-    write(yaml.safe_load(spec.read_text(encoding="utf-8")), package)
+    write(parse_yaml(spec.read_bytes()), package)
     typed = package / "typed"
     ruff = [sys.executable, "-m", "ruff"]
     common = ["--isolated", "--no-cache", "--target-version", "py311", "--line-length", "120"]

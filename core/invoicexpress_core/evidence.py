@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from .spec import spec_path
+from .spec import parse_yaml, spec_path
 
 Kind = Literal["recorded-live", "production-code", "doc-derived", "hand-written-mock"]
 KINDS: tuple[Kind, ...] = ("recorded-live", "production-code", "doc-derived", "hand-written-mock")
@@ -113,10 +113,7 @@ def evidence_dir() -> Path:
 
 
 def _yaml(path: Path) -> Any:
-    import yaml
-
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return parse_yaml(path.read_bytes())
 
 
 def load_facts(directory: Path | None = None) -> dict[str, Fact]:

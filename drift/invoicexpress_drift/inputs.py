@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from invoicexpress_core.spec import compiled_path, load_spec
+from invoicexpress_core.spec import compiled_path, load_spec, parse_yaml
 
 
 class InputError(Exception):
@@ -54,9 +54,8 @@ def read_document(source: str, *, cwd: Path | None = None) -> dict[str, Any]:
         )
     import yaml  # only here: a spec with a current JSON twin never needs it
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 6x the Python parser
     try:
-        document = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+        document = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from invoicexpress_core.exchange import SECRET_QUERY_KEYS, Exchange
+from invoicexpress_core.spec import parse_yaml
 
 KINDS = "JSON Lines of exchanges, a HAR 1.2 file, or a VCR cassette (Ruby VCR or vcrpy)"
 # Recorded bodies are already decoded: these headers would make httpx decode them again.
@@ -78,9 +79,8 @@ def _detect(text: str) -> tuple[str, Any]:
 def _yaml(text: str) -> Any:
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+        return parse_yaml(text)
     except yaml.YAMLError:
         return None
 

@@ -174,10 +174,10 @@ def render() -> str:
 
 def build(check: bool = False, target: Path = SPEC_FILE) -> bool:
     """Write the spec and its fast-loading JSON twin (or, with `check`, say both are current)."""
-    from invoicexpress_core.spec import compiled_json, compiled_path
+    from invoicexpress_core.spec import compiled_json, compiled_path, parse_yaml
 
     text = render()
-    twin = compiled_json(text.encode("utf-8"), yaml.safe_load(text))
+    twin = compiled_json(text.encode("utf-8"), parse_yaml(text))
     twin_path = compiled_path(target)
     if check:
         return (

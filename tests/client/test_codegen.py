@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from invoicexpress_codegen import generate_into
 from invoicexpress_core.spec import sha256_of, spec_path
 from ixc import cmd_generate
 
@@ -69,7 +70,28 @@ def test_provenance_matches_the_spec_and_config() -> None:
     assert set(record["templates_sha256"]) == templates
 
 
+@pytest.fixture(scope="module")
+def committed_generation(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generator's output for the committed spec, made once: a generation takes ~10 s."""
+    out = tmp_path_factory.mktemp("generation") / "out"
+    assert generate_into(spec_path(), out) == 0
+    return out
+
+
+@pytest.fixture
+def generated_once(committed_generation: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--check` compares a copy of that output instead of generating it again."""
+
+    def copy(spec: Path, fresh: Path) -> int:
+        assert spec == spec_path()
+        shutil.copytree(committed_generation, fresh)
+        return 0
+
+    monkeypatch.setattr("ixc.cmd_generate.generate_into", copy)
+
+
 @pytest.mark.slow
+@pytest.mark.usefixtures("generated_once")
 def test_check_passes_on_the_committed_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(check=True) == 0
     assert "up to date" in capsys.readouterr().out
@@ -94,6 +116,7 @@ def test_check_fails_listing_stale_files_when_the_spec_changes(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("generated_once")
 def test_check_fails_when_a_generated_file_is_edited_by_hand(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -36,9 +36,11 @@ def yaml_mapping(path: Path | str, what: str) -> dict[str, Any]:
     """A YAML file that holds a mapping (an OpenAPI document, a config), read or refused."""
     import yaml
 
+    from invoicexpress_core.spec import parse_yaml
+
     p = existing_file(path, what)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = parse_yaml(p.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
