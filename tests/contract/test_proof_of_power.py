@@ -2,8 +2,9 @@
 the faithful sandbox passes the same selection (managed, and a separate one reached by URL), and
 a planted API key never reaches the recording, summary or JUnit file.
 
-Each case runs the real suites (a small selection, to keep CI fast) in a subprocess against a
-sandbox with one fault switched on, then reads the run's summary.json.
+Each case runs the real suites (a small selection, to keep CI fast) in a process of its own
+(forked warm, see forked_pytest.py) against a sandbox with one fault switched on, then reads
+the run's summary.json.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import pytest
 
 from invoicexpress_sandbox._faults import CATALOGUE
 from ixc.cmd_contract import plugin_args
+from tests.contract.forked_pytest import run_pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SUITES = REPO / "contract_tests" / "invoicexpress_contract_tests"
@@ -136,10 +136,7 @@ def suite_files(selection: str) -> list[str]:
 
 def run_suites(tmp: Path, selection: str, *extra: str) -> tuple[int, dict[str, Any], str]:
     env = dict(os.environ, IXC_CONTRACT_RUN_ID="proof", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
+    args = [
         *suite_files(selection),
         "-p",
         "no:cacheprovider",
@@ -160,11 +157,10 @@ def run_suites(tmp: Path, selection: str, *extra: str) -> tuple[int, dict[str, A
         str(tmp / "junit.xml"),
         *extra,
     ]
-    proc = subprocess.run(
-        cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    output = tmp / "pytest.log"
+    code = run_pytest(args, env=env, cwd=REPO, output=output, timeout=300)
     summary = json.loads((tmp / "summary.json").read_text())
-    return proc.returncode, summary, proc.stdout + proc.stderr
+    return code, summary, output.read_text(errors="replace")
 
 
 def messages(summary: dict[str, Any]) -> str:
