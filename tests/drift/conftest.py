@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ import httpx
 import pytest
 
 from invoicexpress_core.exchange import Exchange
-from invoicexpress_core.spec import Spec, load_spec
+from invoicexpress_core.spec import Spec, load_spec, parse_yaml
 
 HERE = Path(__file__).resolve().parent
 SPECS = HERE / "specs"
@@ -93,6 +94,13 @@ def assert_snapshot(name: str, text: str) -> None:
         return
     assert path.exists(), f"no snapshot {path}; run with IXC_SNAPSHOT_UPDATE=1 to create it"
     assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def frozen() -> bytes:
+    """The repository's spec parsed once, pickled: each mutation unpickles its own copy (far
+    cheaper than parsing again or `copy.deepcopy`)."""
+    return pickle.dumps(parse_yaml((HERE.parents[1] / "spec" / "invoicexpress.yaml").read_bytes()))
 
 
 @pytest.fixture

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
-
-import pytest
-import yaml
 
 from invoicexpress_drift import Finding, Level, Report
 from invoicexpress_drift.corpus import MUTATIONS
 from invoicexpress_drift.render import MARKDOWN_BUDGET, rows, to_markdown
 from invoicexpress_drift.spec_diff import diff_documents
-
-SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
-
-
-@pytest.fixture(scope="module")
-def frozen() -> bytes:
-    with SPEC.open(encoding="utf-8") as fh:
-        return pickle.dumps(yaml.load(fh, Loader=yaml.CSafeLoader))
 
 
 def _report(frozen: bytes, mutation_id: str) -> Report:

@@ -5,26 +5,16 @@ from __future__ import annotations
 
 import json
 import pickle
-import re
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-import yaml
 
 from invoicexpress_drift import SERVER_RULES, SPEC_RULES, Finding, Level, Report
 from invoicexpress_drift.corpus import EQUIVALENTS, MUTATIONS, NEAR_MISSES, Mutation
 from invoicexpress_drift.render import rows, to_json_data, to_junit, to_markdown
 from invoicexpress_drift.spec_diff import diff_documents
 
-SPEC = Path(__file__).resolve().parents[2] / "spec" / "invoicexpress.yaml"
 BY_ID = {m.id: m for m in [*MUTATIONS, *NEAR_MISSES, *EQUIVALENTS]}
-
-
-@pytest.fixture(scope="module")
-def frozen() -> bytes:
-    with SPEC.open(encoding="utf-8") as fh:
-        return pickle.dumps(yaml.load(fh, Loader=yaml.CSafeLoader))
 
 
 def _report(frozen: bytes, mutation: Mutation) -> Report:
@@ -81,15 +71,6 @@ def test_changed_default_names_the_parameter_and_both_values(frozen: bytes) -> N
     messages = {f.message for f in report.findings}
     assert messages == {"query parameter `page`: default changed from `1` to `2`"}
     assert {f.location for f in report.findings} == {"query parameter `page`"}
-
-
-def test_messages_carry_no_python_reprs(frozen: bytes) -> None:
-    python = re.compile(r"\bNone\b|'[^']*'|\bTrue\b|\bFalse\b")
-    for mutation in [*MUTATIONS, *NEAR_MISSES]:
-        for f in _report(frozen, mutation).findings:
-            for text in (f.message, f.cause_message, f.location):
-                assert not python.search(text), f"{mutation.id}: {text}"
-                assert "(body)" not in text, f"{mutation.id}: {text}"
 
 
 def test_count_bounds_read_as_added_and_removed(frozen: bytes) -> None:
