@@ -117,8 +117,11 @@ def request_fields(op_id: str) -> set[str]:
 
 
 def _message_cases(quick: bool) -> list[Any]:
+    """Every reachable documented message of every operation; --quick sends each message once,
+    yet every operation that documents one gets its 422 at least once (not left to a draw)."""
     cases = []
     seen: set[str] = set()
+    answered: set[str] = set()
     for op_id, messages in sorted(documented_messages(SPEC).items()):
         op = SPEC.operations[op_id]
         if op.state_machine:
@@ -135,9 +138,10 @@ def _message_cases(quick: bool) -> list[Any]:
             touched = RECIPE_FIELDS.get(message)
             if touched and touched not in fields:
                 continue  # the request schema has no such field (reported as missing)
-            if quick and message in seen:
+            if quick and message in seen and op_id in answered:
                 continue
             seen.add(message)
+            answered.add(op_id)
             cases.append(pytest.param(op_id, message, id=f"{op_id}-{message[:40]}"))
     return cases
 
