@@ -85,19 +85,9 @@ def wire(value: Decimal) -> int | float:
     return int(text[:-3]) if text.endswith(".00") else float(text)
 
 
-# `wire` of the amounts `compute` remembers (and of the rates and discounts documents repeat):
-# a function of the value alone (-0 and 0 both give 0).
-wired = functools.lru_cache(maxsize=4096)(wire)
-
-
 def decimal_text(value: Decimal, places: int = 1) -> str:
     """The string form the API uses for prices and quantities (`"1.0"`, `"24.3902"`): the
     value's digits without trailing zeros, at least `places` of them after the point."""
-    # A function of the value alone but for a zero's sign (`-0.0`): others are remembered.
-    return _decimal_text(value, places) if value else _spelled(value, places)
-
-
-def _spelled(value: Decimal, places: int) -> str:
     text = f"{value:f}"
     if "." not in text:
         return f"{text}.{'0' * places}" if places else text
@@ -106,9 +96,6 @@ def _spelled(value: Decimal, places: int) -> str:
     if shown < places:
         return text + "0" * (places - shown)
     return text if shown else text[:-1]
-
-
-_decimal_text = functools.lru_cache(maxsize=1024)(_spelled)
 
 
 # Named tuples, not frozen dataclasses: as immutable and typed, and each document makes a few
@@ -152,20 +139,6 @@ def compute(
     taxable base x tax %. Retention is reported but, as in the vendor's examples, not
     subtracted from `total`.
     """
-    return _computed(tuple(lines), global_type, global_value, retention_pct)
-
-
-# Documents repeat the same lines again and again, and the totals are a function of the
-# inputs' values alone (every amount is rounded to cents; a zero's sign never reaches one):
-# remembered. Their `Decimal`s come back as the same objects, which keep their hashes, so
-# `wire` forms can be remembered as cheaply (`wired`).
-@functools.lru_cache(maxsize=1024)
-def _computed(
-    lines: tuple[LineIn, ...],
-    global_type: str | None,
-    global_value: Decimal,
-    retention_pct: Decimal,
-) -> Totals:
     # A 0 % line discount and no global discount leave the amounts as they are (the same
     # values the full formula gives, without its arithmetic).
     nets = [

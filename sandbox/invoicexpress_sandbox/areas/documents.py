@@ -29,7 +29,7 @@ from .._money import (
     r2,
     stored_rate,
     to_decimal,
-    wired,
+    wire,
 )
 from ._base import (
     DATETIME_RE,
@@ -181,7 +181,7 @@ def build_document(
     if as_flag(root.get("mb_reference")):
         doc["mb_reference"] = {
             "entity": "10611",
-            "value": wired(totals.total),
+            "value": wire(totals.total),
             "reference": f"9{doc_id:08d}"[-9:],
         }
     if owner_id is not None:
@@ -202,11 +202,11 @@ def build_document(
 
 def _money_fields(totals: Totals) -> Json:
     return {
-        "sum": wired(totals.sum),
-        "discount": wired(totals.discount),
-        "before_taxes": wired(totals.before_taxes),
-        "taxes": wired(totals.taxes),
-        "total": wired(totals.total),
+        "sum": wire(totals.sum),
+        "discount": wire(totals.discount),
+        "before_taxes": wire(totals.before_taxes),
+        "taxes": wire(totals.taxes),
+        "total": wire(totals.total),
     }
 
 
@@ -302,11 +302,11 @@ def _item_rows(lines: list[tuple[Json, LineIn]], totals: Totals) -> list[Json]:
                 "unit": as_text(raw.get("unit")),
                 "quantity": decimal_text(line.quantity),
                 "tax": tax_ref(tax if isinstance(tax, dict) else None),
-                "discount": wired(line.discount_pct),
-                "subtotal": wired(out.subtotal),
-                "tax_amount": wired(out.tax_amount),
-                "discount_amount": wired(out.discount_amount),
-                "total": wired(out.total),
+                "discount": wire(line.discount_pct),
+                "subtotal": wire(out.subtotal),
+                "tax_amount": wire(out.tax_amount),
+                "discount_amount": wire(out.discount_amount),
+                "total": wire(out.total),
             }
         )
     return rows
