@@ -9,6 +9,7 @@ switches, rate limit, keys, call log) is handed to `Api` when the sandbox is bui
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Mapping
@@ -235,17 +236,24 @@ class Answer(NamedTuple):
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in given]
         if date is not None:
             raw = [(b"date", date), *(h for h in raw if h[0] != b"date")]
-        named = {k for k, _ in raw}
+        named = {k for k, _ in raw} if given else frozenset()
         status = self.status
         if b"content-length" not in named and not (status < 200 or status in (204, 304)):
             raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
         media = self.media_type
         if media is not None and b"content-type" not in named:
-            if media.startswith("text/") and "charset=" not in media.lower():
-                media += "; charset=utf-8"
-            raw.append((b"content-type", media.encode("latin-1")))
+            raw.append((b"content-type", _content_type(media)))
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": self.body})
+
+
+@functools.lru_cache(maxsize=32)
+def _content_type(media: str) -> bytes:
+    """The `Content-Type` Starlette's `Response` sends for a media type (a few, each worked
+    out once)."""
+    if media.startswith("text/") and "charset=" not in media.lower():
+        media += "; charset=utf-8"
+    return media.encode("latin-1")
 
 
 def _refusal(bound: BoundOperation, err: ApiError, sent: Any) -> ApiError:

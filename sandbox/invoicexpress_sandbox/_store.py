@@ -13,7 +13,7 @@ import json
 import marshal
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -150,7 +150,7 @@ class Tx:
         return parsed
 
     def find(
-        self, kind: str, account: str, match: Callable[[dict[str, Any]], bool]
+        self, kind: str, account: str, match: Callable[[Mapping[str, Any]], bool]
     ) -> dict[str, Any] | None:
         """The first of `all(kind, account)` that `match`es (a copy of its own), without
         copying the others."""
@@ -160,16 +160,21 @@ class Tx:
         return None if found is None else self.get(kind, int(found["id"]), account)
 
     def peek(
-        self, kind: str, account: str, match: Callable[[dict[str, Any]], bool]
+        self, kind: str, account: str, match: Callable[[Mapping[str, Any]], bool]
     ) -> Mapping[str, Any] | None:
         """As `find`, but the row itself, shared: to read, never to change."""
+        return next((r for r in self.shared(kind, account) if match(r)), None)
+
+    def shared(self, kind: str, account: str) -> Sequence[Mapping[str, Any]]:
+        """`all(kind, account)` without copying the rows: shared, to read, never to change (a
+        file's rows are read afresh)."""
         if self._cache is None:
-            return next((r for r in self.all(kind, account) if match(r)), None)
+            return self.all(kind, account)
         shared = self._shared.setdefault(kind, {})
         rows = shared.get(account)
         if rows is None:
             rows = shared[account] = self.all(kind, account)
-        return next((r for r in rows if match(r)), None)
+        return rows
 
     def rendered(self, kind: str, record_id: int) -> str | None:
         """The public JSON of the record the last `put` stored, if it was this one."""

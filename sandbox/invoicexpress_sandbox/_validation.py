@@ -7,7 +7,6 @@ violation read the same way a client would see them from InvoiceXpress.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -36,11 +35,18 @@ class BodyValidator:
         }
         self._schema = wrapper
         self.op = op
+        self._compiled: Any = None
 
-    @functools.cached_property
+    @property
     def _validator(self) -> Any:
-        """Compiled on the first body: compiling all 69 at start-up delayed the first answer."""
-        return jsonschema_rs.validator_for(self._schema, validate_formats=True)
+        """Compiled on the first body: compiling all 69 at start-up delayed the first answer.
+        (Not a `cached_property`, whose lock costs every body more than the check of None.)"""
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = jsonschema_rs.validator_for(
+                self._schema, validate_formats=True
+            )
+        return compiled
 
     def normalise(self, body: Any) -> Any:
         """Move a body sent under an accepted alternative root key to the primary key."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 import re
@@ -65,7 +66,14 @@ def public(record: Mapping[str, Any]) -> Json:
 
 
 def parse_date(value: object) -> date | None:
-    if not isinstance(value, str) or not DATE_RE.match(value):
+    return _parse_date_text(value) if isinstance(value, str) else None
+
+
+# Requests and stored documents repeat a handful of days, and a `date` never changes: the
+# texts' days are remembered.
+@functools.lru_cache(maxsize=1024)
+def _parse_date_text(value: str) -> date | None:
+    if not DATE_RE.match(value):
         return None
     try:
         if value.isascii() and value[-1].isdigit():  # as strptime reads it, less its cost
@@ -81,9 +89,10 @@ def parse_filter_date(value: str) -> date | None:
     return parse_date(value)
 
 
+@functools.lru_cache(maxsize=1024)
 def fmt_date(value: date) -> str:
     """dd/mm/yyyy, as `strftime("%d/%m/%Y")` writes it (which it still writes before 1000,
-    where platforms differ)."""
+    where platforms differ); remembered per day, as `parse_date`."""
     if value.year < 1000:
         return value.strftime("%d/%m/%Y")
     return f"{value.day:02d}/{value.month:02d}/{value.year}"

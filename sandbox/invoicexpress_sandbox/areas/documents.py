@@ -219,7 +219,10 @@ def _client_ref(client: Mapping[str, Any]) -> Json:
         "code": client.get("code") or None,
         "country": client.get("country") or "Portugal",
         "email": client.get("email") or None,
-        **{k: client.get(k) or None for k in ("address", "postal_code", "phone", "fiscal_id")},
+        "address": client.get("address") or None,
+        "postal_code": client.get("postal_code") or None,
+        "phone": client.get("phone") or None,
+        "fiscal_id": client.get("fiscal_id") or None,
     }
 
 
@@ -350,9 +353,11 @@ def _guide_fields(ctx: Ctx, root: Mapping[str, Any], doc: Json) -> None:
     doc["at_doc_code_id"] = ""
 
 
+_CURRENCIES = {"EUR": "Euro", "USD": "US Dollar", "GBP": "Pound Sterling", "BRL": "Real"}
+
+
 def _currency_name(code: str) -> str:
-    names = {"EUR": "Euro", "USD": "US Dollar", "GBP": "Pound Sterling", "BRL": "Real"}
-    return names.get(code.upper(), code.upper())
+    return _CURRENCIES.get(code.upper(), code.upper())
 
 
 def _link(ctx: Ctx, doc: Json, other_id: int) -> None:

@@ -16,15 +16,16 @@ from .._money import decimal_text, stored_rate, to_decimal
 from ._base import Ctx, Json, as_flag, as_text, is_object
 
 
-def taxes(ctx: Ctx) -> list[Json]:
-    """The account's taxes, read once per request (a document resolves one per line)."""
+def taxes(ctx: Ctx) -> list[Mapping[str, Any]]:
+    """The account's taxes, read once per request (a document resolves one per line); the
+    store's own rows: to read, never to change (a change is a new record, `put`)."""
     cached = ctx.memo.get("taxes")
     if cached is None:
-        cached = ctx.memo["taxes"] = ctx.tx.all("tax", ctx.name)
+        cached = ctx.memo["taxes"] = ctx.tx.shared("tax", ctx.name)
     return list(cached)
 
 
-def default_tax(ctx: Ctx) -> Json | None:
+def default_tax(ctx: Ctx) -> Mapping[str, Any] | None:
     rows = taxes(ctx)
     for tax in rows:
         if tax.get("default_tax") in (1, "1", True):
@@ -32,7 +33,7 @@ def default_tax(ctx: Ctx) -> Json | None:
     return rows[0] if rows else None
 
 
-def tax_by_name(ctx: Ctx, name: str) -> Json | None:
+def tax_by_name(ctx: Ctx, name: str) -> Mapping[str, Any] | None:
     for tax in taxes(ctx):
         if tax["name"] == name:
             return tax
@@ -74,8 +75,7 @@ def save_tax(ctx: Ctx, fields: Mapping[str, Any], current: Json | None = None) -
     if default:
         for tax in taxes(ctx):
             if tax["id"] != tax_id and tax.get("default_tax"):
-                tax["default_tax"] = 0
-                ctx.tx.put("tax", tax["id"], ctx.name, tax)
+                ctx.tx.put("tax", tax["id"], ctx.name, {**tax, "default_tax": 0})
     record = {
         "id": tax_id,
         "name": name,
@@ -95,7 +95,7 @@ def delete_tax(ctx: Ctx, tax_id: int) -> None:
     ctx.memo.pop("taxes", None)
 
 
-def tax_ref(tax: Json | None) -> Json:
+def tax_ref(tax: Mapping[str, Any] | None) -> Json:
     if tax is None:
         return {"id": 0, "name": "", "value": 0}
     return {"id": tax["id"], "name": tax["name"], "value": stored_rate(str(tax["value"]))[1]}
@@ -121,7 +121,9 @@ def item_named(ctx: Ctx, name: str) -> Mapping[str, Any] | None:
     return ctx.tx.peek("item", ctx.name, lambda item: bool(item["name"] == name))
 
 
-def resolve_tax(ctx: Ctx, tax: object, *, fallback_default: bool = True) -> Json | None:
+def resolve_tax(
+    ctx: Ctx, tax: object, *, fallback_default: bool = True
+) -> Mapping[str, Any] | None:
     name = as_text(tax.get("name")) if is_object(tax) else ""
     found = tax_by_name(ctx, name) if name else None
     if found is None and fallback_default:
@@ -176,7 +178,7 @@ def save_item(
     return record
 
 
-def _item_tax(tax: Json | None) -> Json:
+def _item_tax(tax: Mapping[str, Any] | None) -> Json:
     if tax is None:
         return {"name": "", "value": 0, "comment": ""}
     _, wired, text = stored_rate(str(tax["value"]))
