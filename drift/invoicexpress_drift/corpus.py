@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from invoicexpress_core.spec import parse_yaml
 
 Doc = dict[str, Any]
 Step = dict[str, Any]
@@ -157,7 +157,7 @@ def _steps(steps: list[Step]) -> Callable[[Doc], None]:
 
 
 def _load(name: str) -> list[Mutation]:
-    entries = yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    entries = parse_yaml((DATA / f"{name}.yaml").read_bytes())
     return [
         Mutation(
             e["id"],
