@@ -17,6 +17,7 @@ import hypothesis
 import pytest
 import schemathesis
 from schemathesis import GenerationMode
+from schemathesis.transport.requests import ManagedCookiesSession
 
 from invoicexpress_core.exchange import Exchange
 from invoicexpress_core.spec import Spec, load_spec
@@ -41,6 +42,14 @@ def _load(target: Target, spec: Spec) -> Any:
 @pytest.fixture(scope="session")
 def st_schema(target: Target, spec: Spec) -> Any:
     return _load(target, spec)
+
+
+@pytest.fixture(scope="session")
+def http() -> Any:
+    """One keep-alive session for every case: without it schemathesis opens a session, and a
+    connection, per request. Its own class: response cookies are dropped between cases."""
+    with ManagedCookiesSession() as session:
+        yield session
 
 
 def _flat(headers: Any) -> dict[str, str]:
@@ -119,7 +128,7 @@ def _run(strategy: Any, check: Any, *, max_examples: int, derandomize: bool = Fa
 
 @pytest.mark.parametrize("operation_id", OPS)
 def test_schemathesis(
-    st_schema: Any, api: ContractClient, spec: Spec, operation_id: str, quick: bool
+    st_schema: Any, http: Any, api: ContractClient, spec: Spec, operation_id: str, quick: bool
 ) -> None:
     """The examples, coverage and fuzzing phases of one operation, all checks applied.
 
@@ -134,7 +143,7 @@ def test_schemathesis(
 
     def check(case: Any) -> None:
         _dated(api, case)
-        response = api.send(case.call)
+        response = api.send(lambda: case.call(session=http))
         _record(api, case, response)
         if _blank_allowed(case, response):
             return
@@ -166,7 +175,9 @@ def test_schemathesis(
     assert not failures, "\n".join(failures[:3])
 
 
-def test_schemathesis_stateful(st_schema: Any, api: ContractClient, quick: bool) -> None:
+def test_schemathesis_stateful(
+    st_schema: Any, http: Any, api: ContractClient, quick: bool
+) -> None:
     """Chains operations through the spec's links (create -> get/update/change-state...)."""
     stateful = st_schema.config.phases.stateful
     if not stateful.enabled:
@@ -175,6 +186,9 @@ def test_schemathesis_stateful(st_schema: Any, api: ContractClient, quick: bool)
     failures: list[str] = []
 
     class Workflow(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"session": http}
+
         def call(self, case: Any, **kwargs: Any) -> Any:
             _dated(api, case)
             return api.send(lambda: super(Workflow, self).call(case, **kwargs))
