@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from invoicexpress_core.calendar import lisbon_now
 from invoicexpress_core.spec import Operation
 from invoicexpress_sandbox._catalog import DOC_TYPES
 from invoicexpress_sandbox.areas.accounts_saft import DEMO_EMAIL, DEMO_PASSWORD
@@ -136,11 +138,13 @@ def _double_finalize(api: httpx.Client, op: Operation, sb: RunningSandbox) -> ht
 
 
 def _finalize_before_series(api: httpx.Client, op: Operation, sb: RunningSandbox) -> httpx.Response:
-    """A draft dated the day before the series' last final document of its type."""
+    """A draft dated the day before the series' last final document of its type. Both days
+    come from one reading of the clock: read twice, they were one day across midnight."""
     segment = str(op.raw["x-document-type"])
-    later = create_document(api, segment)
+    today = lisbon_now().date()
+    later = create_document(api, segment, today=today)
     assert change_state(api, segment, later["id"], "finalized", None).status_code == 200
-    earlier = create_document(api, segment, date=date_in(-1))
+    earlier = create_document(api, segment, today=today - timedelta(days=1))
     return change_state(api, segment, earlier["id"], "finalized", None)
 
 
