@@ -175,9 +175,7 @@ def test_schemathesis(
     assert not failures, "\n".join(failures[:3])
 
 
-def test_schemathesis_stateful(
-    st_schema: Any, http: Any, api: ContractClient, quick: bool
-) -> None:
+def test_schemathesis_stateful(st_schema: Any, http: Any, api: ContractClient, quick: bool) -> None:
     """Chains operations through the spec's links (create -> get/update/change-state...)."""
     stateful = st_schema.config.phases.stateful
     if not stateful.enabled:
