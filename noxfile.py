@@ -75,16 +75,15 @@ def _lint(session: nox.Session) -> None:
 @contextmanager
 def _beside(session: nox.Session, commands: tuple[tuple[str, ...], ...]) -> Iterator[None]:
     """Run `commands` one after another while the block runs, then print their output and fail
-    the session if one failed. mypy is one process on one core for ~25 CPU-s; beside the test
-    workers it fills their idle moments instead of leaving a core idle for its whole run."""
+    the session if one failed. mypy is one process on one core (~25 CPU-s), and the example's
+    build and installs are mostly one core too: beside the test workers they fill the idle
+    moments instead of leaving a core idle while they run."""
 
     def run_all() -> list[tuple[str, int, str]]:
         done = []
-        for name, *args in commands:
-            proc = subprocess.run(
-                [str(Path(session.bin) / name), *args], capture_output=True, text=True, check=False
-            )
-            done.append((" ".join((name, *args)), proc.returncode, proc.stdout + proc.stderr))
+        for command in commands:
+            proc = subprocess.run(command, capture_output=True, text=True, check=False)
+            done.append((" ".join(command), proc.returncode, proc.stdout + proc.stderr))
         return done
 
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -132,9 +131,11 @@ def tests(session: nox.Session) -> None:
     # spec/ and generated/ freshness are tests (tests/spec, tests/client/test_codegen.py), not
     # steps of their own here: each is checked once. `worksteal`: xdist's default `load` hands
     # out the queue up front, and one worker ran the last 120 s alone (367 s -> 302 s).
-    with _beside(session, MYPY):
+    # The example also runs `ixc contract --quick`, from the installed wheel.
+    typecheck = tuple((str(Path(session.bin) / name), *args) for name, *args in MYPY)
+    example = (sys.executable, "-m", "nox", "-f", __file__, "--no-color", "-s", "example")
+    with _beside(session, (*typecheck, example)):
         session.run("pytest", "-n", "auto", "--dist", "worksteal", *(session.posargs or ("tests",)))
-    _example(session)  # also runs `ixc contract --quick`, from the installed wheel
 
 
 def _example(session: nox.Session) -> None:
