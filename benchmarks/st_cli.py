@@ -4,9 +4,10 @@ What a user who feeds spec/invoicexpress.yaml to schemathesis waits for: every p
 tool's defaults (examples, coverage, fuzzing, stateful), against a fresh sandbox with its rate
 limit off. The only setting given is the API key (a config file holding the auth alone, in a
 temporary folder, so the repository's schemathesis.toml is not read; the key itself travels in
-the environment). Reports the wall time,
-the time of each phase as schemathesis prints it, and how many links the stateful phase can
-follow; writes reports/bench/schemathesis_cli.json and .md. The run is stopped at `--cap`
+the environment). Reports the wall time, the time of each phase as schemathesis prints it,
+how many links the stateful phase can follow, and how many cases ran and failed (each phase
+stops an operation at its first failure, so a run with fewer failures sends more cases and
+takes longer); writes reports/bench/schemathesis_cli.json and .md. The run is stopped at `--cap`
 seconds (reported as not finished). Goal: under 3 minutes on two cores.
 """
 
@@ -30,6 +31,8 @@ from invoicexpress_sandbox.testing import running_sandbox
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_S = 180.0
 _PHASE = re.compile(r"\b(Examples|Coverage|Fuzzing|Stateful)\b[^(\n]*\(in ([\d.]+)\s*s\)")
+_CASES = re.compile(r"^\s*(\d+) generated, (\d+) found")
+_FAILURE_CODE = re.compile(r"^\s*\S+\s+(ST\d+) [^:\n]+: (\d+)\s*$")
 
 
 def links_of_spec() -> int:
@@ -59,12 +62,18 @@ def run(cap: float, workers: str) -> dict[str, Any]:
             output = (exc.stdout or b"").decode(errors="replace") if exc.stdout else ""
             finished, code = False, None
         wall = time.perf_counter() - started
-    phases = {m[1].lower(): float(m[2]) for m in map(_PHASE.search, output.splitlines()) if m}
+    lines = output.splitlines()
+    phases = {m[1].lower(): float(m[2]) for m in map(_PHASE.search, lines) if m}
+    cases = next(((int(m[1]), int(m[2])) for m in map(_CASES.match, lines) if m), None)
     return {
         "wall_s": round(wall, 1),
         "finished": finished,
         "exit_code": code,
         "phases_s": phases,
+        # An operation stops at its first failure, so the time depends on how many cases ran.
+        "cases": cases[0] if cases else None,
+        "failures": cases[1] if cases else None,
+        "failure_codes": {m[1]: int(m[2]) for m in map(_FAILURE_CODE.match, lines) if m},
         "links": links_of_spec(),
         "goal_s": GOAL_S,
         "tail": output[-1200:],
@@ -91,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     text = (
         "# Plain `schemathesis run` on the spec\n\n"
         f"{report['when']}, {report['cpus']} CPUs: {result['wall_s']} s wall, {verdict} "
-        f"(goal < {GOAL_S:.0f} s); phases: {phases}; {result['links']} links.\n"
+        f"(goal < {GOAL_S:.0f} s); phases: {phases}; {result['links']} links; "
+        f"{result['cases']} cases, {result['failures']} failures {result['failure_codes']} "
+        "(an operation stops at its first failure).\n"
     )
     (args.out / "schemathesis_cli.md").write_text(text)
     print(text)
