@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,14 @@ def links_of_spec() -> int:
     )
 
 
+def _cpu_seconds() -> tuple[float, float]:
+    """User + system CPU of the waited-for children (schemathesis) and of this process (the
+    in-process sandbox)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return children.ru_utime + children.ru_stime, own.ru_utime + own.ru_stime
+
+
 def run(cap: float, workers: str) -> dict[str, Any]:
     exe = str(Path(sys.executable).with_name("schemathesis"))
     with tempfile.TemporaryDirectory(prefix="ixc-st-cli-") as tmp, running_sandbox() as sb:
@@ -52,7 +61,7 @@ def run(cap: float, workers: str) -> dict[str, Any]:
         cmd = [exe, "--config-file", str(config), "--no-color", "run",
                str(ROOT / "spec" / "invoicexpress.yaml"), "--url", sb.base_url,
                "--workers", workers]  # fmt: skip
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _cpu_seconds()
         try:
             proc = subprocess.run(
                 cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=cap, check=False
@@ -62,11 +71,16 @@ def run(cap: float, workers: str) -> dict[str, Any]:
             output = (exc.stdout or b"").decode(errors="replace") if exc.stdout else ""
             finished, code = False, None
         wall = time.perf_counter() - started
+        cpu_after = _cpu_seconds()
+        tool_cpu, sandbox_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
     lines = output.splitlines()
     phases = {m[1].lower(): float(m[2]) for m in map(_PHASE.search, lines) if m}
     cases = next(((int(m[1]), int(m[2])) for m in map(_CASES.match, lines) if m), None)
     return {
         "wall_s": round(wall, 1),
+        # CPU seconds compare across runs on a busy machine, where the wall time does not.
+        "schemathesis_cpu_s": round(tool_cpu, 1),
+        "sandbox_cpu_s": round(sandbox_cpu, 1),
         "finished": finished,
         "exit_code": code,
         "phases_s": phases,
@@ -99,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "finished" if result["finished"] else f"NOT finished in {args.cap:.0f} s"
     text = (
         "# Plain `schemathesis run` on the spec\n\n"
-        f"{report['when']}, {report['cpus']} CPUs: {result['wall_s']} s wall, {verdict} "
+        f"{report['when']}, {report['cpus']} CPUs: {result['wall_s']} s wall "
+        f"(CPU: schemathesis {result['schemathesis_cpu_s']} s, "
+        f"sandbox {result['sandbox_cpu_s']} s), "
+        f"{verdict} "
         f"(goal < {GOAL_S:.0f} s); phases: {phases}; {result['links']} links; "
         f"{result['cases']} cases, {result['failures']} failures {result['failure_codes']} "
         "(an operation stops at its first failure).\n"
