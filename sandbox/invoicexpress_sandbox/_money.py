@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import NamedTuple
 
 CENT = Decimal("0.01")
@@ -22,6 +22,10 @@ HUNDRED = Decimal("100")
 LIMIT = Decimal("1e10")
 # Ids and integers on the wire: what SQLite's INTEGER (a signed 64-bit) holds.
 INT64_MAX = 2**63 - 1
+# The default context (precision, traps) rounding half up: `_HALF_UP.quantize(value, CENT)`
+# is `value.quantize(CENT, rounding=ROUND_HALF_UP)` without parsing a keyword argument on each
+# of the dozen amounts a document line rounds.
+_HALF_UP = Context(rounding=ROUND_HALF_UP)
 # ASCII only: `int()` and `Decimal()` also read other scripts' digits ("١", "１", "²" crash or
 # alias), and `Decimal()` reads "1_000"; none of those is a number the API writes.
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
@@ -76,12 +80,12 @@ def stored_rate(text: str) -> tuple[Decimal, int | float, str]:
 
 
 def r2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return _HALF_UP.quantize(value, CENT)
 
 
 def wire(value: Decimal) -> int | float:
     """A JSON number for a 2-dp amount: `30` for 30.00, `24.39` for 24.39."""
-    text = str(value.quantize(CENT, rounding=ROUND_HALF_UP))  # digits, a point, two digits
+    text = str(_HALF_UP.quantize(value, CENT))  # digits, a point, two digits
     return int(text[:-3]) if text.endswith(".00") else float(text)
 
 
