@@ -44,7 +44,7 @@ def parse_int(text: str, *, signed: bool = False) -> int | None:
 def to_decimal(value: object) -> Decimal | None:
     """A `Decimal` from a JSON number or numeric string (`"1,5"` is not numeric); else None."""
     if isinstance(value, str):
-        return _short_text_decimal(value) if len(value) <= 40 else _text_decimal(value)
+        return _text_decimal(value)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
@@ -60,11 +60,6 @@ def _text_decimal(value: str) -> Decimal | None:
         return _bounded(Decimal(text))
     except InvalidOperation:
         return None
-
-
-# Documents send the same prices, quantities and rates again and again, and a `Decimal` never
-# changes: short texts' values are remembered.
-_short_text_decimal = functools.lru_cache(maxsize=1024)(_text_decimal)
 
 
 def _bounded(result: Decimal) -> Decimal | None:
