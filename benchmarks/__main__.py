@@ -399,17 +399,18 @@ def main(argv: list[str] | None = None) -> int:
         "ratios": {},
         "durability": durability,
     }
+    pairs = {  # every ratio is judged the same way: paired rounds, their median and range
+        "sandbox_vs_baseline": ("sandbox", "baseline"),
+        "sandbox_vs_prism": ("sandbox", "prism"),
+        "db_full_vs_normal": ("db_full", "db_normal"),
+    }
     for op in ("get", "create"):
-        median, each = _paired(rounds["sandbox"][op], rounds["baseline"][op])
-        ratios: dict[str, Any] = {"sandbox_vs_baseline": median, "sandbox_vs_baseline_rounds": each}
-        if isinstance(prism, dict):
-            ratios["sandbox_vs_prism"] = _ratio(
-                sandbox[op].requests_per_s, prism[op].requests_per_s
-            )
-        if "db_full" in results and "db_normal" in results:
-            ratios["db_full_vs_normal"] = _ratio(
-                results["db_full"][op].requests_per_s, results["db_normal"][op].requests_per_s
-            )
+        ratios: dict[str, Any] = {}
+        for name, (ours, theirs) in pairs.items():
+            if ours in rounds and theirs in rounds:
+                ratios[name], ratios[f"{name}_rounds"] = _paired(
+                    rounds[ours][op], rounds[theirs][op]
+                )
         report["ratios"][op] = ratios
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -418,13 +419,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _with_range(ratios: dict[str, Any], name: str) -> str:
+    """`0.579 (0.556-0.601)`: a ratio's median and the range of its rounds; `n/a` if not run."""
+    if ratios.get(name) is None:
+        return "n/a"
+    each = ratios[f"{name}_rounds"]
+    return f"{ratios[name]} ({each[0]}-{each[-1]})" if len(each) > 1 else str(ratios[name])
+
+
 def _markdown(report: dict[str, Any]) -> str:
     lines = [
         "# Sandbox benchmarks",
         "",
         f"{report['when']}, {report['tool']}, {report['connections']} connections, "
         f"{report['duration_s']:.0f} s per run, median of {report['repeat']} interleaved rounds "
-        "(against the baseline: the median of the rounds' paired ratios, their range beside it), "
+        "(ratios: the median of the rounds' paired ratios, their range in brackets), "
         f"one uvicorn worker per server, {report['cpus']} CPUs (load generator on the same "
         "machine).",
         "",
@@ -442,15 +451,15 @@ def _markdown(report: dict[str, Any]) -> str:
             )
     lines += [
         "",
-        "| op | sandbox / baseline (rounds) | sandbox / Prism | --db full / normal |",
+        "| op | sandbox / baseline | sandbox / Prism | --db full / normal |",
         "|---|---:|---:|---:|",
     ]
     for op, ratios in report["ratios"].items():
-        cells = [ratios.get(k) for k in ("sandbox_vs_prism", "db_full_vs_normal")]
-        shown = " | ".join("n/a" if c is None else str(c) for c in cells)
-        each = ratios["sandbox_vs_baseline_rounds"]
-        spread = f" ({each[0]}-{each[-1]})" if len(each) > 1 else ""
-        lines.append(f"| {op} | {ratios['sandbox_vs_baseline']}{spread} | {shown} |")
+        cells = [
+            _with_range(ratios, k)
+            for k in ("sandbox_vs_baseline", "sandbox_vs_prism", "db_full_vs_normal")
+        ]
+        lines.append(f"| {op} | {' | '.join(cells)} |")
     durability = report.get("durability")
     if durability:
         rates = durability["commits_per_s"]
