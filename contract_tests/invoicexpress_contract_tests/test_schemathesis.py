@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def st_schema(target: Target, spec: Spec) -> Any:
 
 
 @pytest.fixture(scope="session")
-def http() -> Any:
+def http() -> Iterator[ManagedCookiesSession]:
     """One keep-alive session for every case: without it schemathesis opens a session, and a
     connection, per request. Its own class: response cookies are dropped between cases."""
     with ManagedCookiesSession() as session:
@@ -128,7 +129,12 @@ def _run(strategy: Any, check: Any, *, max_examples: int, derandomize: bool = Fa
 
 @pytest.mark.parametrize("operation_id", OPS)
 def test_schemathesis(
-    st_schema: Any, http: Any, api: ContractClient, spec: Spec, operation_id: str, quick: bool
+    st_schema: Any,
+    http: ManagedCookiesSession,
+    api: ContractClient,
+    spec: Spec,
+    operation_id: str,
+    quick: bool,
 ) -> None:
     """The examples, coverage and fuzzing phases of one operation, all checks applied.
 
@@ -175,7 +181,9 @@ def test_schemathesis(
     assert not failures, "\n".join(failures[:3])
 
 
-def test_schemathesis_stateful(st_schema: Any, http: Any, api: ContractClient, quick: bool) -> None:
+def test_schemathesis_stateful(
+    st_schema: Any, http: ManagedCookiesSession, api: ContractClient, quick: bool
+) -> None:
     """Chains operations through the spec's links (create -> get/update/change-state...)."""
     stateful = st_schema.config.phases.stateful
     if not stateful.enabled:

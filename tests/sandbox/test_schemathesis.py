@@ -26,7 +26,7 @@ MAX_EXAMPLES = 6
 
 
 @pytest.fixture(scope="module")
-def fuzzed() -> Iterator[tuple[Any, Any]]:
+def fuzzed() -> Iterator[tuple[ManagedCookiesSession, Any]]:
     """The schema against a fresh sandbox, and one keep-alive session for every case (without
     it, schemathesis opens a session and a connection per request)."""
     with running_sandbox() as sb, ManagedCookiesSession() as http:
@@ -38,7 +38,7 @@ def fuzzed() -> Iterator[tuple[Any, Any]]:
 
 @pytest.mark.parametrize("operation_id", sorted(SPEC.operations))
 def test_schemathesis_finds_no_server_error_or_nonconforming_response(
-    fuzzed: tuple[Any, Any],
+    fuzzed: tuple[ManagedCookiesSession, Any],
     operation_id: str,
 ) -> None:
     http, schema = fuzzed
